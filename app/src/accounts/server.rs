@@ -1,0 +1,313 @@
+//! Accounts on the server: validation, password hashing, setup links, the first administrator.
+
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::MIN_PASSWORD_CHARS;
+use crate::{
+    AppError,
+    audit::{self, Action},
+    db::begin_write,
+    entities::{
+        setup_token,
+        user::{self, Role},
+    },
+};
+
+/// How long a first-run setup link stays valid.
+pub const SETUP_LINK_LIFETIME: Duration = Duration::hours(1);
+const MAX_PASSWORD_CHARS: usize = 1024;
+
+/// A validated account to create. Building one is the only way to get a password hashed.
+#[derive(Debug)]
+pub struct NewAccount {
+    pub display_name: String,
+    pub email: String,
+    password: String,
+}
+
+impl NewAccount {
+    pub fn parse(display_name: &str, email: &str, password: String) -> Result<Self, AppError> {
+        let display_name = display_name.trim();
+        if display_name.is_empty() || display_name.chars().count() > 200 {
+            return Err(AppError::bad_request(
+                "Enter a name of 1 to 200 characters.",
+            ));
+        }
+        if display_name.chars().any(char::is_control) {
+            return Err(AppError::bad_request(
+                "The name cannot contain control characters.",
+            ));
+        }
+        let email = normalize_email(email)?;
+        let chars = password.chars().count();
+        if chars < MIN_PASSWORD_CHARS {
+            return Err(AppError::bad_request(format!(
+                "Choose a password of at least {MIN_PASSWORD_CHARS} characters; a few unrelated words make a strong one."
+            )));
+        }
+        if chars > MAX_PASSWORD_CHARS {
+            return Err(AppError::bad_request(format!(
+                "Choose a password of at most {MAX_PASSWORD_CHARS} characters."
+            )));
+        }
+        Ok(Self {
+            display_name: display_name.to_string(),
+            email,
+            password,
+        })
+    }
+}
+
+/// Lower-cases and checks an email address; the same address always maps to the same row.
+pub fn normalize_email(email: &str) -> Result<String, AppError> {
+    let email = email.trim().to_lowercase();
+    let valid = email.len() <= 320
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && matches!(email.split_once('@'), Some((local, domain))
+            if !local.is_empty() && domain.contains('.') && !domain.contains('@')
+                && !domain.starts_with('.') && !domain.ends_with('.'));
+    if valid {
+        Ok(email)
+    } else {
+        Err(AppError::bad_request(
+            "Enter a valid email address, like name@example.com.",
+        ))
+    }
+}
+
+/// Argon2id with the crate's recommended parameters, off the async threads: it is slow on purpose.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        use argon2::{Argon2, PasswordHasher, password_hash::SaltString};
+        let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::internal(format!("argon2: {e}")))
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+pub async fn verify_password(password: String, phc: String) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || {
+        use argon2::{Argon2, PasswordHash, PasswordVerifier};
+        let parsed =
+            PasswordHash::new(&phc).map_err(|e| AppError::internal(format!("argon2: {e}")))?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+pub async fn admin_exists(db: &impl ConnectionTrait) -> Result<bool, AppError> {
+    let admins = user::Entity::find()
+        .filter(user::Column::Role.eq(Role::Admin))
+        .count(db)
+        .await?;
+    Ok(admins > 0)
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Issues a fresh one-time setup link while the portal has no administrator, replacing any
+/// earlier unused link. Returns `None` once an administrator exists.
+pub async fn issue_setup_link(
+    db: &DatabaseConnection,
+    public_url: &str,
+) -> Result<Option<String>, AppError> {
+    let txn = begin_write(db).await?;
+    if admin_exists(&txn).await? {
+        return Ok(None);
+    }
+    setup_token::Entity::delete_many()
+        .filter(setup_token::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    let token = random_token();
+    let now = Utc::now();
+    setup_token::Entity::insert(setup_token::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        token_hash: Set(token_hash(&token)),
+        created_at: Set(now),
+        expires_at: Set(now + SETUP_LINK_LIFETIME),
+        used_at: Set(None),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    audit::record(&txn, Action::SetupLinkIssued, None, None).await?;
+    txn.commit().await?;
+    Ok(Some(format!("{public_url}/setup?token={token}")))
+}
+
+/// 256 random bits, URL-safe.
+pub fn random_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Spends the setup link and creates the first administrator, all or nothing.
+pub async fn create_first_admin(
+    db: &DatabaseConnection,
+    token: &str,
+    account: NewAccount,
+) -> Result<user::Model, AppError> {
+    let password_hash = hash_password(account.password.clone()).await?;
+    let txn = begin_write(db).await?;
+    let now = Utc::now();
+    let spent = setup_token::Entity::update_many()
+        .col_expr(
+            setup_token::Column::UsedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(setup_token::Column::TokenHash.eq(token_hash(token.trim())))
+        .filter(setup_token::Column::UsedAt.is_null())
+        .filter(setup_token::Column::ExpiresAt.gt(now))
+        .exec(&txn)
+        .await?;
+    if spent.rows_affected != 1 {
+        audit::record(&txn, Action::SetupLinkRefused, None, None).await?;
+        txn.commit().await?;
+        return Err(AppError::bad_request(
+            "This setup link is not valid: it was already used or has expired. Run \
+             `dossier setup-link` on the server for a new one.",
+        ));
+    }
+    if admin_exists(&txn).await? {
+        return Err(AppError::Conflict(
+            "This portal already has an administrator.".into(),
+        ));
+    }
+    let admin = insert_user(&txn, account, Role::Admin, password_hash).await?;
+    audit::record(
+        &txn,
+        Action::AdminCreated,
+        Some(admin.id),
+        Some(admin.email.clone()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(admin)
+}
+
+/// For scripted installs (`dossier admin create`): no link, but the same validation.
+pub async fn create_admin(
+    db: &DatabaseConnection,
+    account: NewAccount,
+) -> Result<user::Model, AppError> {
+    let password_hash = hash_password(account.password.clone()).await?;
+    let admin = db
+        .transaction::<_, _, AppError>(|txn| {
+            Box::pin(async move {
+                let admin = insert_user(txn, account, Role::Admin, password_hash).await?;
+                audit::record(
+                    txn,
+                    Action::AdminCreated,
+                    Some(admin.id),
+                    Some(admin.email.clone()),
+                )
+                .await?;
+                Ok(admin)
+            })
+        })
+        .await?;
+    Ok(admin)
+}
+
+async fn insert_user(
+    db: &impl ConnectionTrait,
+    account: NewAccount,
+    role: Role,
+    password_hash: String,
+) -> Result<user::Model, AppError> {
+    let taken = user::Entity::find()
+        .filter(user::Column::Email.eq(&account.email))
+        .count(db)
+        .await?;
+    if taken > 0 {
+        return Err(AppError::Conflict(
+            "An account with this email address already exists.".into(),
+        ));
+    }
+    let now = Utc::now();
+    let model = user::Model {
+        id: Uuid::now_v7(),
+        email: account.email,
+        display_name: account.display_name,
+        role,
+        password_hash: Some(password_hash),
+        created_at: now,
+        updated_at: now,
+        disabled_at: None,
+    };
+    user::Entity::insert(user::ActiveModel::from(model.clone()))
+        .exec_without_returning(db)
+        .await?;
+    Ok(model)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalized_and_checked() {
+        assert_eq!(
+            normalize_email("  Ada@Example.COM ").ok().as_deref(),
+            Some("ada@example.com")
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a da@example.com",
+            "a@b@c.com",
+            "ada@.com",
+        ] {
+            assert!(normalize_email(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn short_passwords_and_blank_names_are_refused() {
+        assert!(NewAccount::parse("Ada", "ada@example.com", "short".into()).is_err());
+        assert!(
+            NewAccount::parse("  ", "ada@example.com", "correct horse battery".into()).is_err()
+        );
+        assert!(
+            NewAccount::parse("Ada", "ada@example.com", "correct horse battery".into()).is_ok()
+        );
+    }
+
+    #[tokio::test]
+    async fn passwords_hash_with_argon2id_and_verify() {
+        let phc = hash_password("correct horse battery".into())
+            .await
+            .expect("hash");
+        assert!(phc.starts_with("$argon2id$"));
+        assert!(
+            verify_password("correct horse battery".into(), phc.clone())
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !verify_password("wrong horse battery".into(), phc)
+                .await
+                .expect("verify")
+        );
+    }
+}

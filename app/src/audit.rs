@@ -1,0 +1,43 @@
+//! The security audit trail: who did what, when, from where.
+
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use uuid::Uuid;
+
+use crate::{AppError, entities::audit_event};
+
+/// What happened, as stored in `audit_events.action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    SetupLinkIssued,
+    SetupLinkRefused,
+    AdminCreated,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SetupLinkIssued => "setup.link_issued",
+            Self::SetupLinkRefused => "setup.link_refused",
+            Self::AdminCreated => "setup.admin_created",
+        }
+    }
+}
+
+pub async fn record(
+    db: &impl ConnectionTrait,
+    action: Action,
+    actor_id: Option<Uuid>,
+    detail: Option<String>,
+) -> Result<(), AppError> {
+    audit_event::Entity::insert(audit_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        occurred_at: Set(chrono::Utc::now()),
+        actor_id: Set(actor_id),
+        action: Set(action.as_str().to_string()),
+        detail: Set(detail),
+        ip: Set(None),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! The database rows, as sea-orm sees them. Server-only: the browser gets its own small types.
+
+pub mod audit_event;
+pub mod setup_token;
+pub mod user;

@@ -1,0 +1,48 @@
+//! Dossier's isomorphic app: pages, components and server functions, laid out by domain.
+//! Each domain folder holds its UI (`mod.rs`), its server functions (`api.rs`) and its
+//! server-only logic (`server.rs`, compiled only with the `ssr` feature).
+
+pub mod accounts;
+pub mod error;
+pub mod system;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod entities;
+#[cfg(feature = "ssr")]
+pub mod security;
+#[cfg(feature = "ssr")]
+pub mod shell;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+pub use error::AppError;
+
+use leptos::prelude::*;
+use leptos_meta::{Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+/// The part of every page that is hydrated in the browser.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|page: String| if page.is_empty() { "Dossier".to_string() } else { format!("{page} · Dossier") }/>
+        <Router>
+            <ui::TopBar/>
+            <main class="page">
+                <Routes fallback=ui::NotFound>
+                    <Route path=StaticSegment("") view=system::HomePage/>
+                    <Route path=StaticSegment("setup") view=accounts::SetupPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,42 @@
+//! What every request handler and server function can reach on the server.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use sea_orm::DatabaseConnection;
+
+use crate::AppError;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+    pub storage: opendal::Operator,
+    pub portal: Arc<Portal>,
+}
+
+/// Settings fixed at start that pages and server functions need.
+#[derive(Debug, Clone)]
+pub struct Portal {
+    /// Origin people reach the portal at, e.g. `https://portal.firm.example` (no trailing slash).
+    pub public_url: String,
+    /// Cookies get `Secure` and responses HSTS when the public URL is https.
+    pub https: bool,
+    /// URLs of the hashed front-end files, resolved from the embedded site at start.
+    pub assets: SiteAssets,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SiteAssets {
+    pub js: String,
+    pub wasm: String,
+    pub css: String,
+}
+
+impl AppState {
+    /// The state inside a server function or during rendering.
+    pub fn current() -> Result<Self, AppError> {
+        use_context::<Self>().ok_or_else(|| AppError::internal("AppState missing from context"))
+    }
+}

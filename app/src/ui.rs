@@ -1,0 +1,45 @@
+//! Small pieces of UI shared by every domain.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn TopBar() -> impl IntoView {
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">
+                <img src="/favicon.svg" alt="" width="28" height="28"/>
+                <span>"Dossier"</span>
+            </a>
+        </header>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page not found"/>
+        <section class="card narrow">
+            <h1>"Page not found"</h1>
+            <p>"This page does not exist or is no longer available to you."</p>
+            <p><a href="/">"Go to the home page"</a></p>
+        </section>
+    }
+}
+
+/// True once the Wasm has taken over the page; controls that need it stay disabled until then.
+pub fn hydrated() -> ReadSignal<bool> {
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    hydrated
+}
+
+/// A sentence for the person, from any server function result.
+#[component]
+pub fn ErrorNote(message: String) -> impl IntoView {
+    view! { <p class="error" role="alert">{message}</p> }
+}

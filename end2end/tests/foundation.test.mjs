@@ -1,0 +1,62 @@
+// The foundation in a real browser: the page hydrates, a control only the Wasm can drive
+// works, and the first administrator is created from the setup link printed at first run.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, resultsDir, startPortal, watchForErrors } from './portal.mjs';
+
+let portal;
+let browser;
+
+before(async () => {
+  portal = await startPortal();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  portal?.stop();
+});
+
+test('the home page hydrates and its status check runs through the Wasm', async () => {
+  const page = await browser.newPage();
+  const errors = watchForErrors(page);
+  await page.goto(portal.url);
+  const button = page.getByTestId('status-check');
+  // Server-rendered disabled; only the hydrated Wasm enables it.
+  await button.waitFor();
+  await page.waitForFunction(() => !document.querySelector('[data-testid=status-check]').disabled);
+  await button.click();
+  const result = page.getByTestId('status-result');
+  await result.waitFor();
+  assert.match(await result.textContent(), /Database: OK · Storage: OK/);
+  await page.screenshot({ path: `${resultsDir}/home.png`, fullPage: true });
+  assert.deepEqual(errors, [], 'no console errors or CSP refusals');
+  await page.close();
+});
+
+test('the first administrator is created from the setup link, which then stops working', async () => {
+  assert.ok(portal.setupLink, 'first run printed a setup link');
+  const page = await browser.newPage();
+  const errors = watchForErrors(page);
+  await page.goto(portal.setupLink);
+  await page.waitForFunction(() => !document.querySelector('[data-testid=setup-submit]').disabled);
+  await page.getByLabel('Your name').fill('Ada Lovelace');
+  await page.getByLabel('Email').fill('ada@firm.example');
+  await page.getByLabel(/Password/).fill('correct horse battery staple');
+  await page.getByTestId('setup-submit').click();
+  await page.getByTestId('setup-done').waitFor();
+  await page.screenshot({ path: `${resultsDir}/setup-done.png`, fullPage: true });
+
+  // The same link again: a sentence, not an account.
+  await page.goto(portal.setupLink);
+  await page.waitForFunction(() => !document.querySelector('[data-testid=setup-submit]').disabled);
+  await page.getByLabel('Your name').fill('Eve');
+  await page.getByLabel('Email').fill('eve@firm.example');
+  await page.getByLabel(/Password/).fill('correct horse battery staple');
+  await page.getByTestId('setup-submit').click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /already used or has expired/);
+  assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), [], 'no unexpected console errors');
+  await page.close();
+});

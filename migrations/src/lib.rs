@@ -1,0 +1,14 @@
+//! Dossier's schema, one migration per change, applied in order at start.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,110 @@
+//! `dossier`: the portal in one binary.
+
+use std::{io::Read, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+use dossier::config::Settings;
+
+#[derive(Parser)]
+#[command(
+    name = "dossier",
+    version,
+    about = "Dossier: the self-hosted client portal for law firms."
+)]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the portal (what `dossier` alone does).
+    Serve,
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Print a new one-time link for creating the first administrator.
+    SetupLink,
+    /// Manage administrator accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an administrator without a browser; the password is read from
+    /// DOSSIER_ADMIN_PASSWORD or, if unset, from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    dossier::telemetry::init(cli.settings.log_format);
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(sentence) => {
+            eprintln!("dossier: {sentence}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let config = cli.settings.validate()?;
+    let state = dossier::open(&config).await?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            dossier::announce_setup_link(&state).await?;
+            dossier::serve(&config, state).await
+        }
+        Command::Migrate => {
+            println!("The database schema is up to date.");
+            Ok(())
+        }
+        Command::SetupLink => {
+            let link = app::accounts::server::issue_setup_link(&state.db, &state.portal.public_url)
+                .await
+                .map_err(|e| e.to_string())?;
+            match link {
+                Some(link) => {
+                    println!("{link}");
+                    Ok(())
+                }
+                None => Err(
+                    "This portal already has an administrator; setup links are no longer issued."
+                        .into(),
+                ),
+            }
+        }
+        Command::Admin {
+            command: AdminCommand::Create { email, name },
+        } => {
+            let password = match std::env::var("DOSSIER_ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut p = String::new();
+                    std::io::stdin().read_to_string(&mut p).map_err(|e| {
+                        format!("Cannot read the password from standard input: {e}.")
+                    })?;
+                    p.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let account = app::accounts::server::NewAccount::parse(&name, &email, password)
+                .map_err(|e| e.to_string())?;
+            let admin = app::accounts::server::create_admin(&state.db, account)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("Created administrator {}.", admin.email);
+            Ok(())
+        }
+    }
+}

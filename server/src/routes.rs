@@ -1,0 +1,137 @@
+//! The router: Leptos pages and server functions, plus the few plain routes.
+
+use std::time::Duration;
+
+use axum::{
+    Json, Router,
+    body::{Body, to_bytes},
+    extract::{DefaultBodyLimit, Request, State},
+    http::{StatusCode, header},
+    middleware,
+    response::{IntoResponse, Response},
+    routing::{any, get},
+};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+use app::{AppError, shell::shell, state::AppState, system};
+
+/// Largest body a server function accepts; files travel on their own streaming routes.
+pub const SERVER_FN_BODY_LIMIT: usize = 256 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let pages = {
+        let state = state.clone();
+        move || shell(state.clone())
+    };
+    Router::new()
+        .route("/healthz", get(health))
+        .route("/api/{*rest}", any(unknown_api))
+        .leptos_routes_with_context(&state, generate_route_list(app::App), context, pages)
+        .fallback(fallback)
+        .layer(middleware::from_fn(server_fn_guard))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::security::refuse_cross_site))
+        .layer(DefaultBodyLimit::max(SERVER_FN_BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::security::headers))
+        .layer(CatchPanicLayer::custom(|_| {
+            AppError::internal("a request handler panicked").into_response()
+        }))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+            let id = request
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            // The path only: query strings can hold one-time tokens.
+            tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    let status = system::server::check(&state).await;
+    let code = if status.healthy() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let word = |ok| if ok { "ok" } else { "unavailable" };
+    let body = serde_json::json!({
+        "status": word(status.healthy()),
+        "database": word(status.database),
+        "storage": word(status.storage),
+        "version": status.version,
+    });
+    (code, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
+}
+
+/// Every server function passes here. Bodies are small (files travel on their own streaming
+/// routes), and a typed error, which `server_fn` always sends with status 500, gets the status
+/// its variant stands for: one place, for every server function.
+async fn server_fn_guard(request: Request, next: middleware::Next) -> Response {
+    if !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
+    // Server functions read their whole body anyway; reading it here, capped, turns an oversized
+    // one (declared or chunked) into a 413 with a sentence instead of a deserialization error.
+    let (parts, body) = request.into_parts();
+    let Ok(body) = to_bytes(body, SERVER_FN_BODY_LIMIT).await else {
+        return AppError::TooLarge(format!(
+            "This request is too large: the limit is {} KB.",
+            SERVER_FN_BODY_LIMIT / 1024
+        ))
+        .into_response();
+    };
+    let response = next.run(Request::from_parts(parts, Body::from(body))).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response
+            .headers()
+            .contains_key(server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Server functions are routed by leptos_axum; anything else under /api is not an API call.
+async fn unknown_api() -> AppError {
+    AppError::NotFound("There is no such API call.".into())
+}
+
+/// Embedded static files, else the app's "page not found".
+async fn fallback(State(state): State<AppState>, request: Request) -> Response {
+    if let Some(file) = crate::site::serve(request.uri().path(), request.headers()) {
+        return file;
+    }
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let render =
+        leptos_axum::render_app_to_stream_with_context(context, move || shell(state.clone()));
+    let mut response = render(request).await.into_response();
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = StatusCode::NOT_FOUND;
+    }
+    response
+}
+
+/// How long in-flight requests get to finish after SIGTERM.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);

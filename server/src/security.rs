@@ -1,0 +1,93 @@
+//! Response headers on every response, and the cross-site request check in front of every
+//! state-changing request (Leptos server functions have no CSRF protection of their own).
+
+use axum::{
+    extract::{Request, State},
+    http::{HeaderValue, Method, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+use app::{AppError, security::RESOURCE_CSP, state::AppState};
+
+pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    // Pages set their own policy with a per-response nonce; everything else runs nothing.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(RESOURCE_CSP),
+        );
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static(
+            "geolocation=(), microphone=(), payment=(), usb=(), interest-cohort=()",
+        ),
+    );
+    if state.portal.https {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
+}
+
+/// Refuses a state-changing request that a browser says came from another site. Browsers send
+/// `Sec-Fetch-Site` (and `Origin`) on every such request; clients that are not browsers send
+/// neither and carry no ambient cookies, so they pass.
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) && is_cross_site(&request, &state.portal.public_url)
+    {
+        tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
+        return AppError::Forbidden(
+            "This request came from another website and was refused. If you were using the \
+             portal, reload the page and try again."
+                .into(),
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+fn is_cross_site(request: &Request, public_url: &str) -> bool {
+    let headers = request.headers();
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return !matches!(site.as_bytes(), b"same-origin" | b"none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+        return false;
+    };
+    if origin == public_url {
+        return false;
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest);
+    !(host.is_some() && origin_host == host)
+}

@@ -1,0 +1,109 @@
+//! The front end (Wasm, JS, CSS, `public/`), embedded in the release binary so a firm copies one
+//! file. Debug builds read the same folder from disk, so `cargo leptos build` must run first.
+
+use axum::{
+    body::Body,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::Response,
+};
+use rust_embed::Embed;
+
+use app::state::SiteAssets;
+
+#[derive(Embed)]
+#[folder = "$CARGO_MANIFEST_DIR/../target/site"]
+#[allow_missing = true]
+struct Site;
+
+const PKG: &str = "pkg/";
+
+/// Finds the hashed names cargo-leptos gave the JS, Wasm and CSS of this build.
+pub fn assets() -> Option<SiteAssets> {
+    let find = |ext: &str| {
+        Site::iter()
+            .find(|path| {
+                path.starts_with(PKG) && path.ends_with(ext) && !path[PKG.len()..].contains('/')
+            })
+            .map(|path| format!("/{path}"))
+    };
+    Some(SiteAssets {
+        js: find(".js")?,
+        wasm: find(".wasm")?,
+        css: find(".css")?,
+    })
+}
+
+/// Serves an embedded file, precompressed when the browser accepts it; `None` if there is none.
+pub fn serve(path: &str, request_headers: &HeaderMap) -> Option<Response> {
+    let path = path.trim_start_matches('/');
+    if path.is_empty() || path.ends_with(".br") || path.ends_with(".gz") {
+        return None;
+    }
+    let file = Site::get(path)?;
+    let etag = format!("\"{}\"", hex_prefix(&file.metadata.sha256_hash()));
+    let mut response = Response::builder()
+        .header(header::CONTENT_TYPE, content_type(path))
+        .header(header::ETAG, &etag)
+        .header(header::VARY, "Accept-Encoding")
+        .header(header::CACHE_CONTROL, cache_control(path));
+
+    if request_headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == etag.as_bytes())
+    {
+        return response
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Body::empty())
+            .ok();
+    }
+
+    let accepts = request_headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let mut body = file.data;
+    for (encoding, suffix) in [("br", ".br"), ("gzip", ".gz")] {
+        if accepts
+            .split(',')
+            .any(|e| e.trim().split(';').next() == Some(encoding))
+        {
+            if let Some(compressed) = Site::get(&format!("{path}{suffix}")) {
+                body = compressed.data;
+                response = response.header(header::CONTENT_ENCODING, encoding);
+                break;
+            }
+        }
+    }
+    response.body(Body::from(body)).ok()
+}
+
+fn content_type(path: &str) -> HeaderValue {
+    let mime = match path.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("wasm") => "application/wasm",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("webmanifest") => "application/manifest+json",
+        Some("svg") => "image/svg+xml",
+        _ => {
+            return HeaderValue::from_str(
+                mime_guess::from_path(path).first_or_octet_stream().as_ref(),
+            )
+            .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+        }
+    };
+    HeaderValue::from_static(mime)
+}
+
+/// Build output under `pkg/` carries a content hash in its name, so it never changes: cache it
+/// for a year. Everything else may change with an upgrade.
+fn cache_control(path: &str) -> &'static str {
+    if path.starts_with(PKG) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=3600"
+    }
+}
+
+fn hex_prefix(hash: &[u8]) -> String {
+    hash.iter().take(12).map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,176 @@
+//! A real portal for tests: real SQLite in a temporary folder or a fresh PostgreSQL database,
+//! real local-disk storage, and the real router.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use app::state::AppState;
+use axum::{
+    Router,
+    body::{Body, to_bytes},
+    http::{HeaderMap, Request, StatusCode},
+};
+use dossier::config::{Config, DatabaseConfig, StorageConfig};
+use sea_orm::{ConnectionTrait, Database};
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
+
+/// The PostgreSQL that tests may create databases on (trust auth on loopback).
+pub fn postgres_admin_url() -> String {
+    std::env::var("DOSSIER_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
+}
+
+pub struct TestPortal {
+    pub state: AppState,
+    pub config: Config,
+    pub dir: TempDir,
+    postgres_db: Option<String>,
+}
+
+impl TestPortal {
+    pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, "http://127.0.0.1:3000").await
+    }
+
+    pub async fn start_with(backend: Backend, public_url: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let data_dir: PathBuf = dir.path().join("data");
+        let (url, postgres_db) = match backend {
+            Backend::Sqlite => (
+                format!("sqlite://{}/dossier.db?mode=rwc", data_dir.display()),
+                None,
+            ),
+            Backend::Postgres => {
+                let name = format!("dossier_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = Database::connect(postgres_admin_url()).await.expect(
+                    "PostgreSQL on 127.0.0.1:5432 must be running for the tests (./dossier.sh test starts it)",
+                );
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create a fresh test database");
+                let url = replace_database(&postgres_admin_url(), &name);
+                (url, Some(name))
+            }
+        };
+        let config = Config {
+            listen: "127.0.0.1:3000".parse().expect("address"),
+            public_url: public_url.to_string(),
+            https: public_url.starts_with("https://"),
+            data_dir: data_dir.clone(),
+            database: DatabaseConfig {
+                url,
+                max_connections: 4,
+            },
+            storage: StorageConfig::Fs {
+                root: data_dir.join("files"),
+            },
+        };
+        let state = dossier::open(&config).await.expect("portal opens");
+        Self {
+            state,
+            config,
+            dir,
+            postgres_db,
+        }
+    }
+
+    pub fn router(&self) -> Router {
+        dossier::routes::router(self.state.clone())
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self
+            .router()
+            .oneshot(request)
+            .await
+            .expect("router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = to_bytes(response.into_body(), 64 * 1024 * 1024)
+            .await
+            .expect("body");
+        Reply {
+            status,
+            headers,
+            body: body.to_vec(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(Request::get(path).body(Body::empty()).expect("request"))
+            .await
+    }
+
+    /// A server-function call as the hydrated page makes it: same-origin, form-encoded.
+    pub async fn call(&self, path: &str, form: &[(&str, &str)]) -> Reply {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.send(
+            Request::post(path)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .header("origin", "http://127.0.0.1:3000")
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// Drops the PostgreSQL database this portal used.
+    pub async fn finish(self) {
+        let Self {
+            state, postgres_db, ..
+        } = self;
+        drop(state);
+        if let Some(name) = postgres_db {
+            if let Ok(admin) = Database::connect(postgres_admin_url()).await {
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .await;
+            }
+        }
+    }
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+fn replace_database(url: &str, name: &str) -> String {
+    let mut url = url::Url::parse(url).expect("postgres url");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+pub fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

@@ -1,0 +1,318 @@
+//! The foundation: schema on both databases, the server-rendered page, the embedded front end,
+//! security headers, the cross-site check, body limits and health.
+
+mod common;
+
+use axum::{body::Body, http::Request};
+use common::{BACKENDS, Backend, TestPortal};
+use migrations::{Migrator, MigratorTrait};
+use sea_orm_migration::SchemaManager;
+
+const TABLES: [&str; 4] = ["seaql_migrations", "users", "setup_tokens", "audit_events"];
+
+#[tokio::test]
+async fn migrations_apply_forward_from_empty_on_sqlite_and_postgres() {
+    for backend in BACKENDS {
+        let portal = TestPortal::start(backend).await;
+        let db = &portal.state.db;
+        let schema = SchemaManager::new(db);
+        for table in TABLES {
+            assert!(
+                schema.has_table(table).await.expect("query"),
+                "{backend:?}: {table} missing"
+            );
+        }
+        // Every migration can be undone and applied again.
+        Migrator::down(db, None).await.expect("down");
+        assert!(
+            !schema.has_table("users").await.expect("query"),
+            "{backend:?}"
+        );
+        Migrator::up(db, None).await.expect("up again");
+        assert!(
+            Migrator::get_pending_migrations(db)
+                .await
+                .expect("status")
+                .is_empty()
+        );
+        portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn home_page_is_server_rendered_with_a_nonced_hydration_script() {
+    let portal = TestPortal::start(Backend::Sqlite).await;
+    let reply = portal.get("/").await;
+    assert_eq!(reply.status, 200);
+    assert!(reply.header("content-type").starts_with("text/html"));
+    assert_eq!(reply.header("cache-control"), "private, no-store");
+    let html = reply.text();
+    assert!(
+        html.contains("Your matters, messages and documents"),
+        "server-rendered content"
+    );
+    let assets = &portal.state.portal.assets;
+    assert!(
+        html.contains(&assets.js) && html.contains(&assets.wasm),
+        "hydration loads the hashed files"
+    );
+
+    let csp = reply.header("content-security-policy");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("page CSP carries a nonce");
+    assert!(
+        html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")),
+        "{html}"
+    );
+    assert!(csp.contains("'wasm-unsafe-eval'") && !csp.contains("'unsafe-eval'"));
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+    // A fresh nonce on every response.
+    assert_ne!(portal.get("/").await.header("content-security-policy"), csp);
+    portal.finish().await;
+}
+
+#[tokio::test]
+async fn wasm_is_served_with_a_content_hash_and_a_long_cache_lifetime() {
+    let portal = TestPortal::start(Backend::Sqlite).await;
+    let assets = portal.state.portal.assets.clone();
+    for (path, mime) in [
+        (&assets.wasm, "application/wasm"),
+        (&assets.js, "text/javascript; charset=utf-8"),
+        (&assets.css, "text/css; charset=utf-8"),
+    ] {
+        let name = path
+            .strip_prefix("/pkg/dossier.")
+            .expect("hashed name under /pkg");
+        let hash = name.split('.').next().unwrap_or_default();
+        assert!(hash.len() >= 16, "{path} has a content hash");
+        let reply = portal.get(path).await;
+        assert_eq!(reply.status, 200, "{path}");
+        assert_eq!(reply.header("content-type"), mime);
+        assert_eq!(
+            reply.header("cache-control"),
+            "public, max-age=31536000, immutable"
+        );
+        assert!(!reply.body.is_empty());
+        let revalidated = portal
+            .send(
+                Request::get(path.as_str())
+                    .header("if-none-match", reply.header("etag"))
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(revalidated.status, 304);
+    }
+    let wasm = portal.get(&assets.wasm).await;
+    assert_eq!(&wasm.body[..4], b"\0asm");
+    portal.finish().await;
+}
+
+#[tokio::test]
+async fn precompressed_front_end_is_served_to_browsers_that_accept_it() {
+    let portal = TestPortal::start(Backend::Sqlite).await;
+    let path = portal.state.portal.assets.wasm.clone();
+    let plain = portal.get(&path).await;
+    let compressed = portal
+        .send(
+            Request::get(path.as_str())
+                .header("accept-encoding", "gzip, deflate, br")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(compressed.status, 200);
+    assert_eq!(compressed.header("content-encoding"), "br");
+    assert_eq!(compressed.header("vary"), "Accept-Encoding");
+    assert!(
+        compressed.body.len() < plain.body.len() / 2,
+        "brotli shrinks the Wasm"
+    );
+    portal.finish().await;
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let portal = TestPortal::start_with(Backend::Sqlite, "https://portal.firm.example").await;
+    let assets = portal.state.portal.assets.clone();
+    for path in [
+        "/",
+        "/healthz",
+        "/favicon.svg",
+        assets.wasm.as_str(),
+        "/no/such/page",
+    ] {
+        let reply = portal.get(path).await;
+        assert_eq!(reply.header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(reply.header("referrer-policy"), "same-origin", "{path}");
+        assert!(
+            reply
+                .header("content-security-policy")
+                .contains("frame-ancestors 'none'"),
+            "{path}"
+        );
+        assert!(
+            reply
+                .header("strict-transport-security")
+                .starts_with("max-age="),
+            "{path}"
+        );
+        assert!(
+            !reply.header("x-request-id").is_empty(),
+            "{path}: request id"
+        );
+    }
+    let refused = portal
+        .send(
+            Request::post("/api/system/status")
+                .header("sec-fetch-site", "cross-site")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(
+        refused.header("x-content-type-options"),
+        "nosniff",
+        "errors too"
+    );
+    portal.finish().await;
+}
+
+#[tokio::test]
+async fn plain_http_portal_sends_no_hsts() {
+    let portal = TestPortal::start(Backend::Sqlite).await;
+    assert_eq!(
+        portal.get("/").await.header("strict-transport-security"),
+        ""
+    );
+    portal.finish().await;
+}
+
+#[tokio::test]
+async fn unknown_pages_are_a_friendly_404() {
+    let portal = TestPortal::start(Backend::Sqlite).await;
+    let reply = portal.get("/matters/../../etc/passwd").await;
+    assert_eq!(reply.status, 404);
+    assert!(reply.text().contains("Page not found"));
+    portal.finish().await;
+}
+
+#[tokio::test]
+async fn healthz_checks_database_and_storage() {
+    let portal = TestPortal::start(Backend::Sqlite).await;
+    let reply = portal.get("/healthz").await;
+    assert_eq!(reply.status, 200);
+    let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("json");
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"], "ok");
+    assert_eq!(body["storage"], "ok");
+    assert_eq!(reply.header("cache-control"), "no-store");
+
+    // Storage that cannot be written: health says so with 503 instead of pretending.
+    let files = portal.config.data_dir.join("files");
+    std::fs::remove_dir_all(&files).expect("remove storage");
+    std::fs::write(&files, b"not a folder").expect("block storage");
+    let reply = portal.get("/healthz").await;
+    assert_eq!(reply.status, 503);
+    let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("json");
+    assert_eq!(body["storage"], "unavailable");
+    assert_eq!(body["database"], "ok");
+    portal.finish().await;
+}
+
+#[tokio::test]
+async fn server_functions_answer_same_origin_calls() {
+    for backend in BACKENDS {
+        let portal = TestPortal::start(backend).await;
+        let reply = portal.call("/api/system/status", &[]).await;
+        assert_eq!(reply.status, 200, "{backend:?}: {}", reply.text());
+        let status: serde_json::Value = serde_json::from_slice(&reply.body).expect("json");
+        assert_eq!(status["database"], true);
+        assert_eq!(status["storage"], true);
+        portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn cross_site_state_changes_are_refused() {
+    let portal = TestPortal::start(Backend::Sqlite).await;
+    let cases = [
+        vec![("sec-fetch-site", "cross-site")],
+        vec![("sec-fetch-site", "same-site")],
+        vec![("origin", "https://evil.example")],
+        vec![
+            ("origin", "https://evil.example"),
+            ("host", "127.0.0.1:3000"),
+        ],
+    ];
+    for headers in cases {
+        let mut request = Request::post("/api/system/status")
+            .header("content-type", "application/x-www-form-urlencoded");
+        for (k, v) in &headers {
+            request = request.header(*k, *v);
+        }
+        let reply = portal
+            .send(request.body(Body::empty()).expect("request"))
+            .await;
+        assert_eq!(reply.status, 403, "{headers:?}");
+        assert!(
+            reply.text().contains("came from another website"),
+            "{}",
+            reply.text()
+        );
+    }
+    // The same origin, by Host or by the public URL, passes.
+    for (origin, host) in [
+        ("http://127.0.0.1:3000", "127.0.0.1:3000"),
+        ("http://localhost:3000", "localhost:3000"),
+    ] {
+        let reply = portal
+            .send(
+                Request::post("/api/system/status")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("origin", origin)
+                    .header("host", host)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{origin}");
+    }
+    portal.finish().await;
+}
+
+#[tokio::test]
+async fn oversized_server_function_bodies_get_413_with_a_sentence() {
+    let portal = TestPortal::start(Backend::Sqlite).await;
+    let big = "x".repeat(dossier::routes::SERVER_FN_BODY_LIMIT + 1);
+    let reply = portal.call("/api/accounts/setup", &[("token", &big)]).await;
+    assert_eq!(reply.status, 413);
+    assert!(reply.text().contains("too large"), "{}", reply.text());
+    portal.finish().await;
+}
+
+#[tokio::test]
+async fn unknown_api_calls_are_a_404_sentence() {
+    let portal = TestPortal::start(Backend::Sqlite).await;
+    let reply = portal.call("/api/no/such/call", &[]).await;
+    assert_eq!(reply.status, 404);
+    assert!(
+        reply.text().contains("no such API call"),
+        "{}",
+        reply.text()
+    );
+    portal.finish().await;
+}
+
+#[tokio::test]
+async fn malformed_server_function_arguments_are_a_400_not_a_500() {
+    let portal = TestPortal::start(Backend::Sqlite).await;
+    let reply = portal
+        .call("/api/accounts/setup", &[("unexpected", "1")])
+        .await;
+    assert_eq!(reply.status, 400, "{}", reply.text());
+    portal.finish().await;
+}

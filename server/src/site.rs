@@ -66,12 +66,11 @@ pub fn serve(path: &str, request_headers: &HeaderMap) -> Option<Response> {
         if accepts
             .split(',')
             .any(|e| e.trim().split(';').next() == Some(encoding))
+            && let Some(compressed) = Site::get(&format!("{path}{suffix}"))
         {
-            if let Some(compressed) = Site::get(&format!("{path}{suffix}")) {
-                body = compressed.data;
-                response = response.header(header::CONTENT_ENCODING, encoding);
-                break;
-            }
+            body = compressed.data;
+            response = response.header(header::CONTENT_ENCODING, encoding);
+            break;
         }
     }
     response.body(Body::from(body)).ok()

@@ -175,3 +175,49 @@ async fn bad_setup_input_gets_a_sentence_and_spends_nothing() {
     assert_eq!(reply.status, 200, "{}", reply.text());
     portal.finish().await;
 }
+
+#[tokio::test]
+async fn racing_requests_spend_a_setup_link_exactly_once() {
+    for backend in BACKENDS {
+        let portal = std::sync::Arc::new(TestPortal::start(backend).await);
+        let link = issue_setup_link(&portal.state.db, "http://h")
+            .await
+            .expect("issue")
+            .expect("link");
+        let token = token_of(&link);
+        let mut racers = tokio::task::JoinSet::new();
+        for i in 0..6 {
+            let (portal, token) = (portal.clone(), token.clone());
+            racers.spawn(async move {
+                setup(&portal, &token, &format!("admin{i}@firm.example"))
+                    .await
+                    .status
+            });
+        }
+        let statuses: Vec<u16> = racers
+            .join_all()
+            .await
+            .into_iter()
+            .map(|s| s.as_u16())
+            .collect();
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 200).count(),
+            1,
+            "{backend:?}: {statuses:?}"
+        );
+        assert!(
+            statuses.iter().all(|s| [200, 400].contains(s)),
+            "{backend:?}: no 500s under contention: {statuses:?}"
+        );
+        assert_eq!(
+            user::Entity::find()
+                .count(&portal.state.db)
+                .await
+                .expect("count"),
+            1
+        );
+        if let Ok(portal) = std::sync::Arc::try_unwrap(portal) {
+            portal.finish().await;
+        }
+    }
+}

@@ -164,26 +164,35 @@ pub async fn create_first_admin(
     token: &str,
     account: NewAccount,
 ) -> Result<user::Model, AppError> {
+    let hash = token_hash(token.trim());
+    // A cheap look first, so a bogus link never costs an Argon2 hash.
+    let usable = setup_token::Entity::find()
+        .filter(setup_token::Column::TokenHash.eq(&hash))
+        .filter(setup_token::Column::UsedAt.is_null())
+        .filter(setup_token::Column::ExpiresAt.gt(Utc::now()))
+        .count(db)
+        .await?;
+    if usable == 0 {
+        return Err(refuse_setup_link(db).await);
+    }
     let password_hash = hash_password(account.password.clone()).await?;
     let txn = begin_write(db).await?;
     let now = Utc::now();
+    // Spending the link is the transaction's first statement, so two racing requests cannot
+    // both spend it.
     let spent = setup_token::Entity::update_many()
         .col_expr(
             setup_token::Column::UsedAt,
             sea_orm::sea_query::Expr::value(now),
         )
-        .filter(setup_token::Column::TokenHash.eq(token_hash(token.trim())))
+        .filter(setup_token::Column::TokenHash.eq(&hash))
         .filter(setup_token::Column::UsedAt.is_null())
         .filter(setup_token::Column::ExpiresAt.gt(now))
         .exec(&txn)
         .await?;
     if spent.rows_affected != 1 {
-        audit::record(&txn, Action::SetupLinkRefused, None, None).await?;
-        txn.commit().await?;
-        return Err(AppError::bad_request(
-            "This setup link is not valid: it was already used or has expired. Run \
-             `dossier setup-link` on the server for a new one.",
-        ));
+        drop(txn);
+        return Err(refuse_setup_link(db).await);
     }
     if admin_exists(&txn).await? {
         return Err(AppError::Conflict(
@@ -200,6 +209,16 @@ pub async fn create_first_admin(
     .await?;
     txn.commit().await?;
     Ok(admin)
+}
+
+async fn refuse_setup_link(db: &DatabaseConnection) -> AppError {
+    if let Err(e) = audit::record(db, Action::SetupLinkRefused, None, None).await {
+        return e;
+    }
+    AppError::bad_request(
+        "This setup link is not valid: it was already used or has expired. Run \
+         `dossier setup-link` on the server for a new one.",
+    )
 }
 
 /// For scripted installs (`dossier admin create`): no link, but the same validation.

@@ -136,12 +136,12 @@ impl TestPortal {
             state, postgres_db, ..
         } = self;
         drop(state);
-        if let Some(name) = postgres_db {
-            if let Ok(admin) = Database::connect(postgres_admin_url()).await {
-                let _ = admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                    .await;
-            }
+        if let Some(name) = postgres_db
+            && let Ok(admin) = Database::connect(postgres_admin_url()).await
+        {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await;
         }
     }
 }

@@ -11,6 +11,8 @@ pub enum Action {
     SetupLinkIssued,
     SetupLinkRefused,
     AdminCreated,
+    SignIn,
+    SignInRefused,
 }
 
 impl Action {
@@ -19,6 +21,8 @@ impl Action {
             Self::SetupLinkIssued => "setup.link_issued",
             Self::SetupLinkRefused => "setup.link_refused",
             Self::AdminCreated => "setup.admin_created",
+            Self::SignIn => "auth.sign_in",
+            Self::SignInRefused => "auth.sign_in_refused",
         }
     }
 }

@@ -41,6 +41,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=ui::NotFound>
                     <Route path=StaticSegment("") view=system::HomePage/>
                     <Route path=StaticSegment("setup") view=accounts::SetupPage/>
+                    <Route path=StaticSegment("sign-in") view=accounts::SignInPage/>
                 </Routes>
             </main>
         </Router>

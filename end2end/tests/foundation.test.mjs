@@ -60,3 +60,35 @@ test('the first administrator is created from the setup link, which then stops w
   assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), [], 'no unexpected console errors');
   await page.close();
 });
+
+test('the administrator signs in and out; the session cookie is HttpOnly and SameSite=Lax', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = watchForErrors(page);
+  await page.goto(`${portal.url}/sign-in`);
+  await page.waitForFunction(() => !document.querySelector('[data-testid=sign-in-submit]').disabled);
+
+  // A wrong password: one sentence, no session.
+  await page.getByLabel('Email').fill('ada@firm.example');
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByTestId('sign-in-submit').click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /do not match an active account/);
+  assert.equal((await context.cookies()).length, 0);
+
+  await page.getByLabel('Password').fill('correct horse battery staple');
+  await page.getByTestId('sign-in-submit').click();
+  await page.getByTestId('signed-in').waitFor();
+  assert.match(await page.getByTestId('signed-in').textContent(), /Welcome, Ada Lovelace/);
+  const [cookie] = await context.cookies();
+  assert.equal(cookie.name, 'dossier_session');
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.sameSite, 'Lax');
+  await page.screenshot({ path: `${resultsDir}/signed-in.png`, fullPage: true });
+
+  await page.getByTestId('sign-out').click();
+  await page.getByTestId('sign-in-form').waitFor();
+  assert.deepEqual(errors.filter((e) => !/status of 403/.test(e)), [], 'no unexpected console errors');
+  await context.close();
+});

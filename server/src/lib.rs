@@ -4,6 +4,7 @@ pub mod config;
 pub mod db;
 pub mod routes;
 pub mod security;
+pub mod sessions;
 pub mod site;
 pub mod storage;
 pub mod telemetry;
@@ -74,6 +75,7 @@ pub async fn serve(config: &Config, state: AppState) -> Result<(), String> {
                 config.listen
             )
         })?;
+    sessions::DbSessionStore::new(state.db.clone()).spawn_cleanup();
     tracing::info!(listen = %config.listen, public_url = %config.public_url, "Dossier is ready");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
     let server = axum::serve(listener, routes::router(state)).with_graceful_shutdown(async move {

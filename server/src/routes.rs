@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*rest}", any(unknown_api))
         .leptos_routes_with_context(&state, generate_route_list(app::App), context, pages)
         .fallback(fallback)
+        .layer(crate::sessions::DbSessionStore::new(state.db.clone()).layer(state.portal.https))
         .layer(middleware::from_fn(server_fn_guard))
         .layer(middleware::from_fn_with_state(state.clone(), crate::security::refuse_cross_site))
         .layer(DefaultBodyLimit::max(SERVER_FN_BODY_LIMIT))

@@ -15,3 +15,35 @@ pub async fn create_first_admin(
     super::server::create_first_admin(&state.db, &token, account).await?;
     Ok(())
 }
+
+/// Who is signed in, as the browser may know it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SignedIn {
+    pub display_name: String,
+}
+
+/// Signs in with email and password. The session id is replaced at sign-in, so an id planted
+/// before sign-in is worthless after it.
+#[server(name = SignIn, prefix = "/api", endpoint = "accounts/sign-in")]
+pub async fn sign_in(email: String, password: String) -> Result<SignedIn, AppError> {
+    let state = crate::state::AppState::current()?;
+    let session: tower_sessions::Session =
+        leptos_axum::extract().await.map_err(AppError::internal)?;
+    let user = super::server::authenticate(&state.db, &email, password).await?;
+    session.cycle_id().await.map_err(AppError::internal)?;
+    session
+        .insert(super::server::SESSION_USER, user.id)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(SignedIn {
+        display_name: user.display_name,
+    })
+}
+
+/// Ends this session on the server and clears its cookie.
+#[server(name = SignOut, prefix = "/api", endpoint = "accounts/sign-out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let session: tower_sessions::Session =
+        leptos_axum::extract().await.map_err(AppError::internal)?;
+    session.flush().await.map_err(AppError::internal)
+}

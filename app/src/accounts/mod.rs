@@ -55,7 +55,64 @@ pub fn SetupPage() -> impl IntoView {
             >
                 <h1 data-testid="setup-done">"Your portal is ready"</h1>
                 <p>"The administrator account has been created. This setup link no longer works."</p>
-                <p><a href="/">"Go to the home page"</a></p>
+                <p><a href="/sign-in">"Sign in"</a></p>
+            </Show>
+        </section>
+    }
+}
+
+/// `/sign-in`: email and password.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let ready = hydrated();
+    let sign_in = ServerAction::<api::SignIn>::new();
+    let sign_out = ServerAction::<api::SignOut>::new();
+    let pending = sign_in.pending();
+    let who = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(Ok(signed)) = sign_in.value().get() {
+            who.set(Some(signed.display_name));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            who.set(None);
+            sign_in.value().set(None);
+        }
+    });
+    let signed_in = move || who.get();
+    let error = move || match sign_in.value().get() {
+        Some(Err(e)) => Some(view! { <ErrorNote message=e.to_string()/> }),
+        _ => None,
+    };
+    view! {
+        <Title text="Sign in"/>
+        <section class="card narrow">
+            <Show
+                when=move || signed_in().is_some()
+                fallback=move || view! {
+                    <h1>"Sign in"</h1>
+                    <ActionForm action=sign_in attr:class="form" attr:data-testid="sign-in-form">
+                        <label>"Email"
+                            <input name="email" type="email" required autocomplete="username"/>
+                        </label>
+                        <label>"Password"
+                            <input name="password" type="password" required autocomplete="current-password"/>
+                        </label>
+                        {error}
+                        <button class="button" type="submit" data-testid="sign-in-submit"
+                            disabled=move || !ready.get() || pending.get()>
+                            {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                        </button>
+                    </ActionForm>
+                }
+            >
+                <h1 data-testid="signed-in">{move || format!("Welcome, {}", signed_in().unwrap_or_default())}</h1>
+                <p>"You are signed in. Your matters will appear here."</p>
+                <button class="button" type="button" data-testid="sign-out"
+                    on:click=move |_| { sign_out.dispatch(api::SignOut {}); }>
+                    "Sign out"
+                </button>
             </Show>
         </section>
     }

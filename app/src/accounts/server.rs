@@ -19,6 +19,11 @@ use crate::{
     },
 };
 
+/// Session key holding the signed-in user's id.
+pub const SESSION_USER: &str = "user_id";
+/// The one answer to every failed sign-in: it never tells which part was wrong.
+const SIGN_IN_REFUSED: &str = "That email and password do not match an active account.";
+
 /// How long a first-run setup link stays valid.
 pub const SETUP_LINK_LIFETIME: Duration = Duration::hours(1);
 const MAX_PASSWORD_CHARS: usize = 1024;
@@ -106,6 +111,48 @@ pub async fn verify_password(password: String, phc: String) -> Result<bool, AppE
     })
     .await
     .map_err(AppError::internal)?
+}
+
+/// Checks email and password. Unknown addresses cost the same Argon2 work as known ones, so the
+/// answer and its timing do not reveal who has an account.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    email: &str,
+    password: String,
+) -> Result<user::Model, AppError> {
+    let found = match normalize_email(email) {
+        Ok(email) => {
+            user::Entity::find()
+                .filter(user::Column::Email.eq(email))
+                .one(db)
+                .await?
+        }
+        Err(_) => None,
+    };
+    let phc = match found.as_ref().and_then(|u| u.password_hash.clone()) {
+        Some(phc) => phc,
+        None => dummy_hash().await?,
+    };
+    let matches = verify_password(password, phc).await?;
+    match found {
+        Some(user) if matches && user.password_hash.is_some() && user.disabled_at.is_none() => {
+            audit::record(db, Action::SignIn, Some(user.id), None).await?;
+            Ok(user)
+        }
+        other => {
+            audit::record(db, Action::SignInRefused, other.map(|u| u.id), None).await?;
+            Err(AppError::Forbidden(SIGN_IN_REFUSED.into()))
+        }
+    }
+}
+
+/// A hash, with our parameters, of a random password nobody knows.
+async fn dummy_hash() -> Result<String, AppError> {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY
+        .get_or_try_init(|| hash_password(random_token()))
+        .await
+        .cloned()
 }
 
 pub async fn admin_exists(db: &impl ConnectionTrait) -> Result<bool, AppError> {

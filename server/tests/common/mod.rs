@@ -114,20 +114,28 @@ impl TestPortal {
 
     /// A server-function call as the hydrated page makes it: same-origin, form-encoded.
     pub async fn call(&self, path: &str, form: &[(&str, &str)]) -> Reply {
+        self.call_with_cookie(path, form, None).await
+    }
+
+    pub async fn call_with_cookie(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> Reply {
         let body = form
             .iter()
             .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
             .collect::<Vec<_>>()
             .join("&");
-        self.send(
-            Request::post(path)
-                .header("content-type", "application/x-www-form-urlencoded")
-                .header("sec-fetch-site", "same-origin")
-                .header("origin", "http://127.0.0.1:3000")
-                .body(Body::from(body))
-                .expect("request"),
-        )
-        .await
+        let mut request = Request::post(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        self.send(request.body(Body::from(body)).expect("request"))
+            .await
     }
 
     /// Drops the PostgreSQL database this portal used.
@@ -155,6 +163,16 @@ pub struct Reply {
 impl Reply {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// `name=value` of the session cookie this reply set, if it set one.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("dossier_session="))
+            .map(|c| c.split(';').next().unwrap_or_default().to_string())
     }
 
     pub fn header(&self, name: &str) -> &str {

@@ -1,0 +1,174 @@
+//! Sessions: stored in the main database on SQLite and PostgreSQL, hardened cookies, a new id at
+//! sign-in, server-side sign-out, expired rows cleaned, no hint of which accounts exist.
+
+mod common;
+
+use app::accounts::server::{NewAccount, create_admin};
+use common::{BACKENDS, Backend, TestPortal};
+use dossier::sessions::DbSessionStore;
+use sea_orm::{ConnectionTrait, Statement};
+use tower_sessions::{
+    session::{Id, Record},
+    session_store::{ExpiredDeletion, SessionStore},
+};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+async fn with_admin(backend: Backend, public_url: &str) -> TestPortal {
+    let portal = TestPortal::start_with(backend, public_url).await;
+    let account =
+        NewAccount::parse("Ada Lovelace", "ada@firm.example", PASSWORD.into()).expect("valid");
+    create_admin(&portal.state.db, account)
+        .await
+        .expect("admin");
+    portal
+}
+
+async fn session_rows(portal: &TestPortal) -> i64 {
+    let db = &portal.state.db;
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM sessions",
+        ))
+        .await
+        .expect("count")
+        .expect("row");
+    row.try_get::<i64>("", "n").expect("n")
+}
+
+async fn sign_in(
+    portal: &TestPortal,
+    email: &str,
+    password: &str,
+    cookie: Option<&str>,
+) -> common::Reply {
+    portal
+        .call_with_cookie(
+            "/api/accounts/sign-in",
+            &[("email", email), ("password", password)],
+            cookie,
+        )
+        .await
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_hardened_cookie_and_a_new_session_id() {
+    for backend in BACKENDS {
+        let portal = with_admin(backend, "https://portal.firm.example").await;
+        let first = sign_in(&portal, "ada@firm.example", PASSWORD, None).await;
+        assert_eq!(first.status, 200, "{backend:?}: {}", first.text());
+        assert!(first.text().contains("Ada Lovelace"));
+        let set_cookie = first.header("set-cookie").to_string();
+        for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+            assert!(
+                set_cookie.contains(attribute),
+                "{backend:?}: {attribute} in {set_cookie}"
+            );
+        }
+        let cookie_a = first.session_cookie().expect("session cookie");
+
+        // Signing in again from that session: a different id, and the old one is gone.
+        let second = sign_in(&portal, "ada@firm.example", PASSWORD, Some(&cookie_a)).await;
+        assert_eq!(second.status, 200);
+        let cookie_b = second.session_cookie().expect("rotated cookie");
+        assert_ne!(cookie_a, cookie_b, "{backend:?}: id rotated at sign-in");
+        assert_eq!(
+            session_rows(&portal).await,
+            1,
+            "{backend:?}: the old session was removed"
+        );
+        portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn plain_http_portals_send_the_cookie_without_secure() {
+    let portal = with_admin(Backend::Sqlite, "http://127.0.0.1:3000").await;
+    let reply = sign_in(&portal, "ada@firm.example", PASSWORD, None).await;
+    assert_eq!(reply.status, 200);
+    assert!(!reply.header("set-cookie").contains("Secure"));
+    portal.finish().await;
+}
+
+#[tokio::test]
+async fn failed_sign_ins_do_not_tell_which_part_was_wrong() {
+    let portal = with_admin(Backend::Sqlite, "http://127.0.0.1:3000").await;
+    let wrong_password =
+        sign_in(&portal, "ada@firm.example", "not the password at all", None).await;
+    let unknown_email = sign_in(&portal, "nobody@firm.example", PASSWORD, None).await;
+    let not_an_email = sign_in(&portal, "nobody", PASSWORD, None).await;
+    for reply in [&wrong_password, &unknown_email, &not_an_email] {
+        assert_eq!(reply.status, 403);
+        assert_eq!(
+            reply.body, wrong_password.body,
+            "one answer for every failure"
+        );
+        assert!(
+            reply.session_cookie().is_none(),
+            "no session for a failed sign-in"
+        );
+    }
+    assert!(
+        wrong_password
+            .text()
+            .contains("do not match an active account")
+    );
+    assert_eq!(session_rows(&portal).await, 0);
+    portal.finish().await;
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_on_the_server() {
+    for backend in BACKENDS {
+        let portal = with_admin(backend, "http://127.0.0.1:3000").await;
+        let cookie = sign_in(&portal, "ada@firm.example", PASSWORD, None)
+            .await
+            .session_cookie()
+            .expect("cookie");
+        assert_eq!(session_rows(&portal).await, 1);
+        let out = portal
+            .call_with_cookie("/api/accounts/sign-out", &[], Some(&cookie))
+            .await;
+        assert_eq!(out.status, 200, "{}", out.text());
+        assert_eq!(
+            session_rows(&portal).await,
+            0,
+            "{backend:?}: deleted on the server, not only in the browser"
+        );
+        assert!(
+            out.header("set-cookie").contains("Max-Age=0"),
+            "{backend:?}: cookie cleared"
+        );
+        portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn expired_sessions_are_not_loaded_and_are_cleaned_up() {
+    for backend in BACKENDS {
+        let portal = TestPortal::start(backend).await;
+        let store = DbSessionStore::new(portal.state.db.clone());
+        let now = time::OffsetDateTime::now_utc();
+        let mut live = Record {
+            id: Id::default(),
+            data: Default::default(),
+            expiry_date: now + time::Duration::hours(1),
+        };
+        let mut dead = Record {
+            id: Id::default(),
+            data: Default::default(),
+            expiry_date: now - time::Duration::seconds(1),
+        };
+        store.create(&mut live).await.expect("create");
+        store.create(&mut dead).await.expect("create");
+        assert!(store.load(&live.id).await.expect("load").is_some());
+        assert!(
+            store.load(&dead.id).await.expect("load").is_none(),
+            "{backend:?}: expired is never loaded"
+        );
+        store.delete_expired().await.expect("clean");
+        assert_eq!(session_rows(&portal).await, 1, "{backend:?}");
+        portal.finish().await;
+    }
+}

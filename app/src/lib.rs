@@ -14,6 +14,8 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod entities;
 #[cfg(feature = "ssr")]
+pub mod policy;
+#[cfg(feature = "ssr")]
 pub mod security;
 #[cfg(feature = "ssr")]
 pub mod shell;
@@ -33,6 +35,7 @@ use leptos_router::{
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    accounts::Auth::provide();
     view! {
         <Title formatter=|page: String| if page.is_empty() { "Dossier".to_string() } else { format!("{page} · Dossier") }/>
         <Router>

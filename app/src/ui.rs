@@ -11,7 +11,9 @@ pub fn TopBar() -> impl IntoView {
                 <img src="/favicon.svg" alt="" width="28" height="28"/>
                 <span>"Dossier"</span>
             </a>
-            <a class="topbar-link" href="/sign-in">"Sign in"</a>
+            <nav class="topbar-account">
+                <crate::accounts::AccountMenu/>
+            </nav>
         </header>
     }
 }

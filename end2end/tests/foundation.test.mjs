@@ -85,10 +85,17 @@ test('the administrator signs in and out; the session cookie is HttpOnly and Sam
   assert.equal(cookie.name, 'dossier_session');
   assert.equal(cookie.httpOnly, true);
   assert.equal(cookie.sameSite, 'Lax');
+  assert.equal(await page.getByTestId('topbar-user').textContent(), 'Ada Lovelace');
   await page.screenshot({ path: `${resultsDir}/signed-in.png`, fullPage: true });
 
-  await page.getByTestId('sign-out').click();
+  // A reload keeps the session: the server renders the signed-in page.
+  await page.reload();
+  await page.getByTestId('topbar-user').waitFor();
+
+  await page.waitForFunction(() => document.querySelector('[data-testid=topbar-sign-out]'));
+  await page.getByTestId('topbar-sign-out').click();
   await page.getByTestId('sign-in-form').waitFor();
+  await page.getByRole('link', { name: 'Sign in' }).waitFor();
   assert.deepEqual(errors.filter((e) => !/status of 403/.test(e)), [], 'no unexpected console errors');
   await context.close();
 });

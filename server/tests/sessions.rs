@@ -172,3 +172,51 @@ async fn expired_sessions_are_not_loaded_and_are_cleaned_up() {
         portal.finish().await;
     }
 }
+
+#[tokio::test]
+async fn the_session_says_who_is_signed_in_until_the_account_is_disabled() {
+    use app::entities::user;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+    for backend in BACKENDS {
+        let portal = with_admin(backend, "http://127.0.0.1:3000").await;
+        let anonymous = portal.call("/api/accounts/me", &[]).await;
+        assert_eq!(anonymous.status, 200);
+        assert_eq!(anonymous.text(), "null");
+
+        let cookie = sign_in(&portal, "ada@firm.example", PASSWORD, None)
+            .await
+            .session_cookie()
+            .expect("cookie");
+        let me = portal
+            .call_with_cookie("/api/accounts/me", &[], Some(&cookie))
+            .await;
+        let me: serde_json::Value = serde_json::from_slice(&me.body).expect("json");
+        assert_eq!(me["display_name"], "Ada Lovelace");
+        assert_eq!(me["is_admin"], true);
+
+        // Disabling the account ends its sessions at their next use.
+        let ada = user::Entity::find()
+            .one(&portal.state.db)
+            .await
+            .expect("query")
+            .expect("ada");
+        let mut ada = ada.into_active_model();
+        ada.disabled_at = Set(Some(chrono::Utc::now()));
+        ada.update(&portal.state.db).await.expect("disable");
+        let after = portal
+            .call_with_cookie("/api/accounts/me", &[], Some(&cookie))
+            .await;
+        assert_eq!(after.text(), "null", "{backend:?}");
+        assert_eq!(
+            session_rows(&portal).await,
+            0,
+            "{backend:?}: the stale session was removed"
+        );
+        let again = sign_in(&portal, "ada@firm.example", PASSWORD, None).await;
+        assert_eq!(
+            again.status, 403,
+            "{backend:?}: a disabled account cannot sign in"
+        );
+        portal.finish().await;
+    }
+}

@@ -20,6 +20,19 @@ pub async fn create_first_admin(
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SignedIn {
     pub display_name: String,
+    pub is_admin: bool,
+}
+
+/// The person behind this browser's session, if any. Anyone may ask; the answer is about them.
+#[server(name = CurrentUser, prefix = "/api", endpoint = "accounts/me")]
+pub async fn current_user() -> Result<Option<SignedIn>, AppError> {
+    Ok(match crate::policy::Actor::current().await? {
+        crate::policy::Actor::User(user) => Some(SignedIn {
+            is_admin: user.role == crate::entities::user::Role::Admin,
+            display_name: user.display_name,
+        }),
+        crate::policy::Actor::Anonymous => None,
+    })
 }
 
 /// Signs in with email and password. The session id is replaced at sign-in, so an id planted
@@ -36,6 +49,7 @@ pub async fn sign_in(email: String, password: String) -> Result<SignedIn, AppErr
         .await
         .map_err(AppError::internal)?;
     Ok(SignedIn {
+        is_admin: user.role == crate::entities::user::Role::Admin,
         display_name: user.display_name,
     })
 }

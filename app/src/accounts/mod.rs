@@ -61,59 +61,97 @@ pub fn SetupPage() -> impl IntoView {
     }
 }
 
+/// Who is signed in, shared by every part of the page: the sign-in and sign-out actions, and
+/// the answer to "who am I", asked again whenever either action completes.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub sign_in: ServerAction<api::SignIn>,
+    pub sign_out: ServerAction<api::SignOut>,
+    pub me: Resource<Result<Option<api::SignedIn>, crate::AppError>>,
+}
+
+impl Auth {
+    pub fn provide() {
+        let sign_in = ServerAction::<api::SignIn>::new();
+        let sign_out = ServerAction::<api::SignOut>::new();
+        let me = Resource::new(
+            move || (sign_in.version().get(), sign_out.version().get()),
+            |_| api::current_user(),
+        );
+        provide_context(Self {
+            sign_in,
+            sign_out,
+            me,
+        });
+    }
+
+    pub fn get() -> Self {
+        expect_context()
+    }
+}
+
+/// The signed-in person's name and a sign-out button, or a link to sign in.
+#[component]
+pub fn AccountMenu() -> impl IntoView {
+    let auth = Auth::get();
+    view! {
+        <Transition fallback=|| ()>
+            {move || auth.me.get().map(|me| match me {
+                Ok(Some(who)) => view! {
+                    <span class="topbar-user" data-testid="topbar-user">{who.display_name}</span>
+                    <button class="topbar-link" type="button" data-testid="topbar-sign-out"
+                        on:click=move |_| { auth.sign_out.dispatch(api::SignOut {}); }>
+                        "Sign out"
+                    </button>
+                }.into_any(),
+                _ => view! { <a class="topbar-link" href="/sign-in">"Sign in"</a> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
 /// `/sign-in`: email and password.
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let ready = hydrated();
-    let sign_in = ServerAction::<api::SignIn>::new();
-    let sign_out = ServerAction::<api::SignOut>::new();
-    let pending = sign_in.pending();
-    let who = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        if let Some(Ok(signed)) = sign_in.value().get() {
-            who.set(Some(signed.display_name));
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = sign_out.value().get() {
-            who.set(None);
-            sign_in.value().set(None);
-        }
-    });
-    let signed_in = move || who.get();
-    let error = move || match sign_in.value().get() {
+    let auth = Auth::get();
+    let pending = auth.sign_in.pending();
+    let signed_in = move || auth.me.get().and_then(Result::ok).flatten();
+    let error = move || match auth.sign_in.value().get() {
         Some(Err(e)) => Some(view! { <ErrorNote message=e.to_string()/> }),
         _ => None,
     };
     view! {
         <Title text="Sign in"/>
         <section class="card narrow">
-            <Show
-                when=move || signed_in().is_some()
-                fallback=move || view! {
-                    <h1>"Sign in"</h1>
-                    <ActionForm action=sign_in attr:class="form" attr:data-testid="sign-in-form">
-                        <label>"Email"
-                            <input name="email" type="email" required autocomplete="username"/>
-                        </label>
-                        <label>"Password"
-                            <input name="password" type="password" required autocomplete="current-password"/>
-                        </label>
-                        {error}
-                        <button class="button" type="submit" data-testid="sign-in-submit"
-                            disabled=move || !ready.get() || pending.get()>
-                            {move || if pending.get() { "Signing in…" } else { "Sign in" }}
-                        </button>
-                    </ActionForm>
-                }
-            >
-                <h1 data-testid="signed-in">{move || format!("Welcome, {}", signed_in().unwrap_or_default())}</h1>
-                <p>"You are signed in. Your matters will appear here."</p>
-                <button class="button" type="button" data-testid="sign-out"
-                    on:click=move |_| { sign_out.dispatch(api::SignOut {}); }>
-                    "Sign out"
-                </button>
-            </Show>
+            <Transition fallback=|| ()>
+                <Show
+                    when=move || signed_in().is_some()
+                    fallback=move || view! {
+                        <h1>"Sign in"</h1>
+                        <ActionForm action=auth.sign_in attr:class="form" attr:data-testid="sign-in-form">
+                            <label>"Email"
+                                <input name="email" type="email" required autocomplete="username"/>
+                            </label>
+                            <label>"Password"
+                                <input name="password" type="password" required autocomplete="current-password"/>
+                            </label>
+                            {error}
+                            <button class="button" type="submit" data-testid="sign-in-submit"
+                                disabled=move || !ready.get() || pending.get()>
+                                {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                            </button>
+                        </ActionForm>
+                    }
+                >
+                    <h1 data-testid="signed-in">{move || format!("Welcome, {}", signed_in().map(|w| w.display_name).unwrap_or_default())}</h1>
+                    <p>"You are signed in. Your matters will appear here."</p>
+                    <button class="button" type="button" data-testid="sign-out"
+                        on:click=move |_| { auth.sign_out.dispatch(api::SignOut {}); }>
+                        "Sign out"
+                    </button>
+                </Show>
+            </Transition>
         </section>
     }
 }

@@ -12,6 +12,20 @@ use crate::{
     entities::user::{self, Role},
 };
 
+/// The address a request came from: the peer, or, when the peer is a trusted reverse proxy, the
+/// client it names in `X-Forwarded-For`. Resolved once per request by the server.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClientIp(pub Option<std::net::IpAddr>);
+
+impl ClientIp {
+    pub async fn current() -> Self {
+        leptos_axum::extract::<axum::Extension<Self>>()
+            .await
+            .map(|e| e.0)
+            .unwrap_or_default()
+    }
+}
+
 /// Who is making this request.
 #[derive(Debug, Clone)]
 pub enum Actor {

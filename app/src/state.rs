@@ -23,6 +23,8 @@ pub struct Portal {
     pub public_url: String,
     /// Cookies get `Secure` and responses HSTS when the public URL is https.
     pub https: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// URLs of the hashed front-end files, resolved from the embedded site at start.
     pub assets: SiteAssets,
 }

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_foundation;
 mod m20261125_000002_sessions;
+mod m20261125_000003_sign_in_failures;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_foundation::Migration),
             Box::new(m20261125_000002_sessions::Migration),
+            Box::new(m20261125_000003_sign_in_failures::Migration),
         ]
     }
 }

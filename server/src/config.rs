@@ -77,6 +77,15 @@ pub struct Settings {
     )]
     pub s3_secret_access_key: Option<String>,
 
+    /// Reverse proxies (comma-separated IPs) whose X-Forwarded-For names the real client.
+    #[arg(
+        long,
+        env = "DOSSIER_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     /// Log format: human-readable text or one JSON object per line.
     #[arg(long, env = "DOSSIER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -102,6 +111,7 @@ pub struct Config {
     pub listen: SocketAddr,
     pub public_url: String,
     pub https: bool,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub data_dir: PathBuf,
     pub database: DatabaseConfig,
     pub storage: StorageConfig,
@@ -209,6 +219,7 @@ impl Settings {
             listen: self.listen,
             public_url,
             https,
+            trusted_proxies: self.trusted_proxies.clone(),
             data_dir,
             database: DatabaseConfig {
                 url,

@@ -45,6 +45,7 @@ pub async fn open(config: &Config) -> Result<AppState, String> {
         portal: Arc::new(Portal {
             public_url: config.public_url.clone(),
             https: config.https,
+            trusted_proxies: config.trusted_proxies.clone(),
             assets,
         }),
     })
@@ -78,7 +79,8 @@ pub async fn serve(config: &Config, state: AppState) -> Result<(), String> {
     sessions::DbSessionStore::new(state.db.clone()).spawn_cleanup();
     tracing::info!(listen = %config.listen, public_url = %config.public_url, "Dossier is ready");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
-    let server = axum::serve(listener, routes::router(state)).with_graceful_shutdown(async move {
+    let app = routes::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing requests in flight");
         let _ = stop_tx.send(());

@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(fallback)
         .layer(crate::sessions::DbSessionStore::new(state.db.clone()).layer(state.portal.https))
         .layer(middleware::from_fn(server_fn_guard))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::security::client_ip))
         .layer(middleware::from_fn_with_state(state.clone(), crate::security::refuse_cross_site))
         .layer(DefaultBodyLimit::max(SERVER_FN_BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), crate::security::headers))

@@ -8,7 +8,11 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use app::{AppError, security::RESOURCE_CSP, state::AppState};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::ConnectInfo;
+
+use app::{AppError, policy::ClientIp, security::RESOURCE_CSP, state::AppState};
 
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
@@ -90,4 +94,38 @@ fn is_cross_site(request: &Request, public_url: &str) -> bool {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     let origin_host = origin.split_once("://").map(|(_, rest)| rest);
     !(host.is_some() && origin_host == host)
+}
+
+/// Resolves the client's address once, for throttling and the audit trail. `X-Forwarded-For` is
+/// read right to left and believed only as far as it was written by our trusted proxies.
+pub async fn client_ip(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let trusted = &state.portal.trusted_proxies;
+    let ip = peer.map(|peer| {
+        if !trusted.contains(&peer) {
+            return peer;
+        }
+        let forwarded = request
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|hop| hop.trim().parse::<IpAddr>().ok())
+            .collect::<Vec<_>>();
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|hop| !trusted.contains(hop))
+            .unwrap_or(peer)
+    });
+    request.extensions_mut().insert(ClientIp(ip));
+    next.run(request).await
 }

@@ -42,7 +42,8 @@ pub async fn sign_in(email: String, password: String) -> Result<SignedIn, AppErr
     let state = crate::state::AppState::current()?;
     let session: tower_sessions::Session =
         leptos_axum::extract().await.map_err(AppError::internal)?;
-    let user = super::server::authenticate(&state.db, &email, password).await?;
+    let ip = crate::policy::ClientIp::current().await.0;
+    let user = super::server::authenticate(&state.db, &email, password, ip).await?;
     session.cycle_id().await.map_err(AppError::internal)?;
     session
         .insert(super::server::SESSION_USER, user.id)

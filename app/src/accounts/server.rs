@@ -119,7 +119,9 @@ pub async fn authenticate(
     db: &DatabaseConnection,
     email: &str,
     password: String,
+    ip: Option<std::net::IpAddr>,
 ) -> Result<user::Model, AppError> {
+    super::throttle::check(db, email, ip).await?;
     let found = match normalize_email(email) {
         Ok(email) => {
             user::Entity::find()
@@ -136,10 +138,12 @@ pub async fn authenticate(
     let matches = verify_password(password, phc).await?;
     match found {
         Some(user) if matches && user.password_hash.is_some() && user.disabled_at.is_none() => {
+            super::throttle::clear(db, email).await?;
             audit::record(db, Action::SignIn, Some(user.id), None).await?;
             Ok(user)
         }
         other => {
+            super::throttle::record_failure(db, email, ip).await?;
             audit::record(db, Action::SignInRefused, other.map(|u| u.id), None).await?;
             Err(AppError::Forbidden(SIGN_IN_REFUSED.into()))
         }

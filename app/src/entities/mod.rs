@@ -2,4 +2,5 @@
 
 pub mod audit_event;
 pub mod setup_token;
+pub mod sign_in_failure;
 pub mod user;

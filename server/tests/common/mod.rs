@@ -67,6 +67,7 @@ impl TestPortal {
             listen: "127.0.0.1:3000".parse().expect("address"),
             public_url: public_url.to_string(),
             https: public_url.starts_with("https://"),
+            trusted_proxies: vec!["10.0.0.1".parse().expect("ip")],
             data_dir: data_dir.clone(),
             database: DatabaseConfig {
                 url,
@@ -123,6 +124,19 @@ impl TestPortal {
         form: &[(&str, &str)],
         cookie: Option<&str>,
     ) -> Reply {
+        self.call_from(path, form, cookie, None, None).await
+    }
+
+    /// A call arriving from `peer` (as the TCP connection says), optionally through a proxy that
+    /// sends `X-Forwarded-For`.
+    pub async fn call_from(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+        peer: Option<&str>,
+        forwarded_for: Option<&str>,
+    ) -> Reply {
         let body = form
             .iter()
             .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
@@ -134,8 +148,17 @@ impl TestPortal {
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
-        self.send(request.body(Body::from(body)).expect("request"))
-            .await
+        if let Some(hops) = forwarded_for {
+            request = request.header("x-forwarded-for", hops);
+        }
+        let mut request = request.body(Body::from(body)).expect("request");
+        if let Some(peer) = peer {
+            let addr: std::net::SocketAddr = format!("{peer}:40000").parse().expect("peer address");
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(addr));
+        }
+        self.send(request).await
     }
 
     /// Drops the PostgreSQL database this portal used.

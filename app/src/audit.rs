@@ -13,6 +13,8 @@ pub enum Action {
     AdminCreated,
     SignIn,
     SignInRefused,
+    SignedOutEverywhere,
+    PasswordChanged,
 }
 
 impl Action {
@@ -23,6 +25,8 @@ impl Action {
             Self::AdminCreated => "setup.admin_created",
             Self::SignIn => "auth.sign_in",
             Self::SignInRefused => "auth.sign_in_refused",
+            Self::SignedOutEverywhere => "auth.signed_out_everywhere",
+            Self::PasswordChanged => "auth.password_changed",
         }
     }
 }

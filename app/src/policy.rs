@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::{
     AppError,
-    accounts::server::SESSION_USER,
+    accounts::server::{ABSOLUTE_SESSION_LIFETIME, SESSION_SIGNED_IN_AT, SESSION_USER},
     entities::user::{self, Role},
 };
 
@@ -47,8 +47,9 @@ pub struct SignedInUser {
 pub struct Admin(pub SignedInUser);
 
 impl Actor {
-    /// Reads the session once. A session whose account was disabled or deleted is ended here,
-    /// so a stale cookie never outlives the account.
+    /// Reads the session once. A session is ended here, so no stale cookie outlives it, when its
+    /// account was disabled or deleted, when all the account's sessions were revoked after it
+    /// signed in, or when it is older than the absolute session lifetime.
     pub async fn from_session(
         db: &DatabaseConnection,
         session: &Session,
@@ -60,8 +61,18 @@ impl Actor {
         let Some(id) = id else {
             return Ok(Self::Anonymous);
         };
-        match user::Entity::find_by_id(id).one(db).await? {
-            Some(u) if u.disabled_at.is_none() => Ok(Self::User(SignedInUser {
+        let signed_in_at: Option<chrono::DateTime<chrono::Utc>> = session
+            .get(SESSION_SIGNED_IN_AT)
+            .await
+            .map_err(AppError::internal)?;
+        let user = user::Entity::find_by_id(id).one(db).await?;
+        let valid = |u: &user::Model, at: chrono::DateTime<chrono::Utc>| {
+            u.disabled_at.is_none()
+                && u.sessions_revoked_at.is_none_or(|revoked| at >= revoked)
+                && chrono::Utc::now() - at < ABSOLUTE_SESSION_LIFETIME
+        };
+        match (user, signed_in_at) {
+            (Some(u), Some(at)) if valid(&u, at) => Ok(Self::User(SignedInUser {
                 id: u.id,
                 role: u.role,
                 display_name: u.display_name,

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_foundation;
 mod m20261125_000002_sessions;
 mod m20261125_000003_sign_in_failures;
+mod m20261125_000004_sessions_revoked_at;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_foundation::Migration),
             Box::new(m20261125_000002_sessions::Migration),
             Box::new(m20261125_000003_sign_in_failures::Migration),
+            Box::new(m20261125_000004_sessions_revoked_at::Migration),
         ]
     }
 }

@@ -220,3 +220,160 @@ async fn the_session_says_who_is_signed_in_until_the_account_is_disabled() {
         portal.finish().await;
     }
 }
+
+async fn me(portal: &TestPortal, cookie: &str) -> String {
+    portal
+        .call_with_cookie("/api/accounts/me", &[], Some(cookie))
+        .await
+        .text()
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_device() {
+    for backend in BACKENDS {
+        let portal = with_admin(backend, "http://127.0.0.1:3000").await;
+        let phone = sign_in(&portal, "ada@firm.example", PASSWORD, None)
+            .await
+            .session_cookie()
+            .expect("cookie");
+        let laptop = sign_in(&portal, "ada@firm.example", PASSWORD, None)
+            .await
+            .session_cookie()
+            .expect("cookie");
+        assert!(me(&portal, &phone).await.contains("Ada"));
+        let out = portal
+            .call_with_cookie("/api/accounts/sign-out-everywhere", &[], Some(&laptop))
+            .await;
+        assert_eq!(out.status, 200, "{}", out.text());
+        assert_eq!(
+            me(&portal, &phone).await,
+            "null",
+            "{backend:?}: the other device is signed out"
+        );
+        assert_eq!(
+            me(&portal, &laptop).await,
+            "null",
+            "{backend:?}: and this one"
+        );
+        // Signing in again afterwards works at once.
+        let again = sign_in(&portal, "ada@firm.example", PASSWORD, None)
+            .await
+            .session_cookie()
+            .expect("cookie");
+        assert!(me(&portal, &again).await.contains("Ada"), "{backend:?}");
+        let anonymous = portal.call("/api/accounts/sign-out-everywhere", &[]).await;
+        assert_eq!(anonymous.status, 401);
+        portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_the_other_sessions_and_keeps_this_one() {
+    for backend in BACKENDS {
+        let portal = with_admin(backend, "http://127.0.0.1:3000").await;
+        let other = sign_in(&portal, "ada@firm.example", PASSWORD, None)
+            .await
+            .session_cookie()
+            .expect("cookie");
+        let this = sign_in(&portal, "ada@firm.example", PASSWORD, None)
+            .await
+            .session_cookie()
+            .expect("cookie");
+        const NEW: &str = "a different long passphrase";
+
+        let wrong = portal
+            .call_with_cookie(
+                "/api/accounts/password",
+                &[("current", "not it"), ("new", NEW)],
+                Some(&this),
+            )
+            .await;
+        assert_eq!(wrong.status, 403);
+        assert!(
+            wrong.text().contains("current password is not right"),
+            "{}",
+            wrong.text()
+        );
+        let weak = portal
+            .call_with_cookie(
+                "/api/accounts/password",
+                &[("current", PASSWORD), ("new", "short")],
+                Some(&this),
+            )
+            .await;
+        assert_eq!(weak.status, 400);
+
+        let changed = portal
+            .call_with_cookie(
+                "/api/accounts/password",
+                &[("current", PASSWORD), ("new", NEW)],
+                Some(&this),
+            )
+            .await;
+        assert_eq!(changed.status, 200, "{backend:?}: {}", changed.text());
+        let this = changed.session_cookie().unwrap_or(this);
+        assert!(
+            me(&portal, &this).await.contains("Ada"),
+            "{backend:?}: this session carries on"
+        );
+        assert_eq!(
+            me(&portal, &other).await,
+            "null",
+            "{backend:?}: the other session ended"
+        );
+        assert_eq!(
+            sign_in(&portal, "ada@firm.example", PASSWORD, None)
+                .await
+                .status,
+            403
+        );
+        assert_eq!(
+            sign_in(&portal, "ada@firm.example", NEW, None).await.status,
+            200
+        );
+        portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_session_ends_after_its_absolute_lifetime_however_active() {
+    use app::accounts::server::{ABSOLUTE_SESSION_LIFETIME, SESSION_SIGNED_IN_AT, SESSION_USER};
+    use app::entities::user;
+    use sea_orm::EntityTrait;
+    let portal = with_admin(Backend::Sqlite, "http://127.0.0.1:3000").await;
+    let ada = user::Entity::find()
+        .one(&portal.state.db)
+        .await
+        .expect("query")
+        .expect("ada");
+    let store = DbSessionStore::new(portal.state.db.clone());
+    let mut cookies = Vec::new();
+    for age in [
+        ABSOLUTE_SESSION_LIFETIME - chrono::Duration::hours(1),
+        ABSOLUTE_SESSION_LIFETIME + chrono::Duration::hours(1),
+    ] {
+        let mut data = std::collections::HashMap::new();
+        data.insert(SESSION_USER.to_string(), serde_json::json!(ada.id));
+        data.insert(
+            SESSION_SIGNED_IN_AT.to_string(),
+            serde_json::json!(chrono::Utc::now() - age),
+        );
+        let mut record = Record {
+            id: Id::default(),
+            data,
+            expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+        };
+        store.create(&mut record).await.expect("create");
+        cookies.push(format!("dossier_session={}", record.id));
+    }
+    assert!(
+        me(&portal, &cookies[0]).await.contains("Ada"),
+        "younger than the lifetime"
+    );
+    assert_eq!(
+        me(&portal, &cookies[1]).await,
+        "null",
+        "older than the lifetime"
+    );
+    portal.finish().await;
+}

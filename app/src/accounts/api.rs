@@ -44,11 +44,7 @@ pub async fn sign_in(email: String, password: String) -> Result<SignedIn, AppErr
         leptos_axum::extract().await.map_err(AppError::internal)?;
     let ip = crate::policy::ClientIp::current().await.0;
     let user = super::server::authenticate(&state.db, &email, password, ip).await?;
-    session.cycle_id().await.map_err(AppError::internal)?;
-    session
-        .insert(super::server::SESSION_USER, user.id)
-        .await
-        .map_err(AppError::internal)?;
+    super::server::start_session(&session, user.id).await?;
     Ok(SignedIn {
         is_admin: user.role == crate::entities::user::Role::Admin,
         display_name: user.display_name,
@@ -61,4 +57,36 @@ pub async fn sign_out() -> Result<(), AppError> {
     let session: tower_sessions::Session =
         leptos_axum::extract().await.map_err(AppError::internal)?;
     session.flush().await.map_err(AppError::internal)
+}
+
+/// Ends every session of the signed-in person, on every device, this one included.
+#[server(name = SignOutEverywhere, prefix = "/api", endpoint = "accounts/sign-out-everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    let state = crate::state::AppState::current()?;
+    let session: tower_sessions::Session =
+        leptos_axum::extract().await.map_err(AppError::internal)?;
+    let actor = crate::policy::Actor::from_session(&state.db, &session).await?;
+    let user = actor.signed_in()?;
+    super::server::revoke_sessions(&state.db, user.id).await?;
+    crate::audit::record(
+        &state.db,
+        crate::audit::Action::SignedOutEverywhere,
+        Some(user.id),
+        None,
+    )
+    .await?;
+    session.flush().await.map_err(AppError::internal)
+}
+
+/// Changes the signed-in person's password. Every other session ends; this one carries on.
+#[server(name = ChangePassword, prefix = "/api", endpoint = "accounts/password")]
+pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
+    let state = crate::state::AppState::current()?;
+    let session: tower_sessions::Session =
+        leptos_axum::extract().await.map_err(AppError::internal)?;
+    let actor = crate::policy::Actor::from_session(&state.db, &session).await?;
+    let user = actor.signed_in()?;
+    let ip = crate::policy::ClientIp::current().await.0;
+    super::server::change_password(&state.db, user, current, new, ip).await?;
+    super::server::start_session(&session, user.id).await
 }

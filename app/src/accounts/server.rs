@@ -21,6 +21,11 @@ use crate::{
 
 /// Session key holding the signed-in user's id.
 pub const SESSION_USER: &str = "user_id";
+/// Session key holding when this session signed in (full precision: it is compared with
+/// `users.sessions_revoked_at`, which may fall in the same second).
+pub const SESSION_SIGNED_IN_AT: &str = "signed_in_at";
+/// A session ends this long after sign-in, however active (a firm setting in a later change).
+pub const ABSOLUTE_SESSION_LIFETIME: Duration = Duration::days(7);
 /// The one answer to every failed sign-in: it never tells which part was wrong.
 const SIGN_IN_REFUSED: &str = "That email and password do not match an active account.";
 
@@ -296,6 +301,69 @@ pub async fn create_admin(
     Ok(admin)
 }
 
+/// Marks `session` as signed in to `user`, under a fresh id so a planted id is worthless.
+pub async fn start_session(session: &tower_sessions::Session, user: Uuid) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(AppError::internal)?;
+    session
+        .insert(SESSION_USER, user)
+        .await
+        .map_err(AppError::internal)?;
+    session
+        .insert(SESSION_SIGNED_IN_AT, Utc::now())
+        .await
+        .map_err(AppError::internal)
+}
+
+/// Ends every session of `user` at its next use.
+pub async fn revoke_sessions(db: &impl ConnectionTrait, user: Uuid) -> Result<(), AppError> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::SessionsRevokedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .filter(user::Column::Id.eq(user))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Checks the current password, sets a new one and ends every other session.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    user: &crate::policy::SignedInUser,
+    current: String,
+    new: String,
+    ip: Option<std::net::IpAddr>,
+) -> Result<(), AppError> {
+    let checked = NewAccount::parse(&user.display_name, &user.email, new)?;
+    authenticate(db, &user.email, current, ip)
+        .await
+        .map_err(|e| match e {
+            AppError::Forbidden(_) => {
+                AppError::Forbidden("Your current password is not right.".into())
+            }
+            other => other,
+        })?;
+    let hash = hash_password(checked.password).await?;
+    let txn = begin_write(db).await?;
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::PasswordHash,
+            sea_orm::sea_query::Expr::value(hash),
+        )
+        .col_expr(
+            user::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .filter(user::Column::Id.eq(user.id))
+        .exec(&txn)
+        .await?;
+    revoke_sessions(&txn, user.id).await?;
+    audit::record(&txn, Action::PasswordChanged, Some(user.id), None).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 async fn insert_user(
     db: &impl ConnectionTrait,
     account: NewAccount,
@@ -321,6 +389,7 @@ async fn insert_user(
         created_at: now,
         updated_at: now,
         disabled_at: None,
+        sessions_revoked_at: None,
     };
     user::Entity::insert(user::ActiveModel::from(model.clone()))
         .exec_without_returning(db)

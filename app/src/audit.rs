@@ -13,6 +13,7 @@ pub enum Action {
     AdminCreated,
     SignIn,
     SignInRefused,
+    SignInLocked,
     SignedOutEverywhere,
     PasswordChanged,
 }
@@ -25,6 +26,7 @@ impl Action {
             Self::AdminCreated => "setup.admin_created",
             Self::SignIn => "auth.sign_in",
             Self::SignInRefused => "auth.sign_in_refused",
+            Self::SignInLocked => "auth.sign_in_locked",
             Self::SignedOutEverywhere => "auth.signed_out_everywhere",
             Self::PasswordChanged => "auth.password_changed",
         }
@@ -36,6 +38,7 @@ pub async fn record(
     action: Action,
     actor_id: Option<Uuid>,
     detail: Option<String>,
+    ip: Option<std::net::IpAddr>,
 ) -> Result<(), AppError> {
     audit_event::Entity::insert(audit_event::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -43,7 +46,7 @@ pub async fn record(
         actor_id: Set(actor_id),
         action: Set(action.as_str().to_string()),
         detail: Set(detail),
-        ip: Set(None),
+        ip: Set(ip.map(|ip| ip.to_string())),
     })
     .exec_without_returning(db)
     .await?;

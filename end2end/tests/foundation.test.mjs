@@ -92,6 +92,15 @@ test('the administrator signs in and out; the session cookie is HttpOnly and Sam
   await page.reload();
   await page.getByTestId('topbar-user').waitFor();
 
+  // Change the password from the signed-in page; this session carries on.
+  await page.getByLabel('Current password').fill('correct horse battery staple');
+  await page.getByLabel(/New password/).fill('an even longer passphrase');
+  await page.locator('[data-testid=password-form] button[type=submit]').click();
+  await page.getByTestId('password-changed').waitFor();
+  await page.screenshot({ path: `${resultsDir}/password-changed.png`, fullPage: true });
+  await page.reload();
+  await page.getByTestId('topbar-user').waitFor();
+
   await page.waitForFunction(() => document.querySelector('[data-testid=topbar-sign-out]'));
   await page.getByTestId('topbar-sign-out').click();
   await page.getByTestId('sign-in-form').waitFor();

@@ -73,6 +73,7 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
         crate::audit::Action::SignedOutEverywhere,
         Some(user.id),
         None,
+        crate::policy::ClientIp::current().await.0,
     )
     .await?;
     session.flush().await.map_err(AppError::internal)

@@ -152,8 +152,59 @@ pub fn SignInPage() -> impl IntoView {
                         on:click=move |_| { auth.sign_out.dispatch(api::SignOut {}); }>
                         "Sign out"
                     </button>
+                    <AccountSecurity/>
                 </Show>
             </Transition>
         </section>
+    }
+}
+
+/// Password change, and signing out on every device.
+#[component]
+fn AccountSecurity() -> impl IntoView {
+    let auth = Auth::get();
+    let change = ServerAction::<api::ChangePassword>::new();
+    let everywhere = ServerAction::<api::SignOutEverywhere>::new();
+    // Signing out everywhere also ends this session: ask again who is signed in.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = everywhere.value().get() {
+            auth.me.refetch();
+        }
+    });
+    let outcome = move || match change.value().get() {
+        Some(Ok(())) => Some(
+            view! {
+                <p class="status ok" data-testid="password-changed">
+                    "Password changed. Other devices have been signed out."
+                </p>
+            }
+            .into_any(),
+        ),
+        Some(Err(e)) => Some(view! { <ErrorNote message=e.to_string()/> }.into_any()),
+        None => None,
+    };
+    view! {
+        <div class="section">
+        <h2>"Security"</h2>
+        <ActionForm action=change attr:class="form" attr:data-testid="password-form">
+            <label>"Current password"
+                <input name="current" type="password" required autocomplete="current-password"/>
+            </label>
+            <label>{format!("New password (at least {MIN_PASSWORD_CHARS} characters)")}
+                <input name="new" type="password" required autocomplete="new-password"
+                    minlength=MIN_PASSWORD_CHARS.to_string()/>
+            </label>
+            {outcome}
+            <button class="button" type="submit" disabled=move || change.pending().get()>
+                "Change password"
+            </button>
+        </ActionForm>
+        <p>
+            <button class="button secondary" type="button" data-testid="sign-out-everywhere"
+                on:click=move |_| { everywhere.dispatch(api::SignOutEverywhere {}); }>
+                "Sign out on all devices"
+            </button>
+        </p>
+        </div>
     }
 }

@@ -126,7 +126,11 @@ pub async fn authenticate(
     password: String,
     ip: Option<std::net::IpAddr>,
 ) -> Result<user::Model, AppError> {
-    super::throttle::check(db, email, ip).await?;
+    if let Err(locked) = super::throttle::check(db, email, ip).await {
+        let detail = Some(super::throttle::key(email));
+        audit::record(db, Action::SignInLocked, None, detail, ip).await?;
+        return Err(locked);
+    }
     let found = match normalize_email(email) {
         Ok(email) => {
             user::Entity::find()
@@ -144,12 +148,12 @@ pub async fn authenticate(
     match found {
         Some(user) if matches && user.password_hash.is_some() && user.disabled_at.is_none() => {
             super::throttle::clear(db, email).await?;
-            audit::record(db, Action::SignIn, Some(user.id), None).await?;
+            audit::record(db, Action::SignIn, Some(user.id), None, ip).await?;
             Ok(user)
         }
         other => {
             super::throttle::record_failure(db, email, ip).await?;
-            audit::record(db, Action::SignInRefused, other.map(|u| u.id), None).await?;
+            audit::record(db, Action::SignInRefused, other.map(|u| u.id), None, ip).await?;
             Err(AppError::Forbidden(SIGN_IN_REFUSED.into()))
         }
     }
@@ -201,7 +205,7 @@ pub async fn issue_setup_link(
     })
     .exec_without_returning(&txn)
     .await?;
-    audit::record(&txn, Action::SetupLinkIssued, None, None).await?;
+    audit::record(&txn, Action::SetupLinkIssued, None, None, None).await?;
     txn.commit().await?;
     Ok(Some(format!("{public_url}/setup?token={token}")))
 }
@@ -261,6 +265,7 @@ pub async fn create_first_admin(
         Action::AdminCreated,
         Some(admin.id),
         Some(admin.email.clone()),
+        None,
     )
     .await?;
     txn.commit().await?;
@@ -268,7 +273,7 @@ pub async fn create_first_admin(
 }
 
 async fn refuse_setup_link(db: &DatabaseConnection) -> AppError {
-    if let Err(e) = audit::record(db, Action::SetupLinkRefused, None, None).await {
+    if let Err(e) = audit::record(db, Action::SetupLinkRefused, None, None, None).await {
         return e;
     }
     AppError::bad_request(
@@ -292,6 +297,7 @@ pub async fn create_admin(
                     Action::AdminCreated,
                     Some(admin.id),
                     Some(admin.email.clone()),
+                    None,
                 )
                 .await?;
                 Ok(admin)
@@ -359,7 +365,7 @@ pub async fn change_password(
         .exec(&txn)
         .await?;
     revoke_sessions(&txn, user.id).await?;
-    audit::record(&txn, Action::PasswordChanged, Some(user.id), None).await?;
+    audit::record(&txn, Action::PasswordChanged, Some(user.id), None, ip).await?;
     txn.commit().await?;
     Ok(())
 }

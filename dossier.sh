@@ -131,7 +131,12 @@ case "$cmd" in
       cargo fmt --all -- --check
     fi
     say "Rust tests (SQLite and PostgreSQL)"
-    cargo test --release -p dossier -p app -p migrations --features app/ssr "$@"
+    if cargo nextest --version >/dev/null 2>&1; then
+      # One process per test, a hard timeout and one retry (.config/nextest.toml).
+      cargo nextest run --release -p dossier -p app -p migrations --features app/ssr "$@"
+    else
+      cargo test --release -p dossier -p app -p migrations --features app/ssr "$@"
+    fi
     say "Browser tests (Chromium)"
     DOSSIER_BIN="$BIN" npm --prefix end2end test
     ;;

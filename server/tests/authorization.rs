@@ -1,0 +1,253 @@
+//! The authorization matrix: every server function, page and plain route, for every kind of
+//! actor, is either allowed or denied as written here. The lists are read from the server-function
+//! registry and the router, so a new endpoint without a row here fails this test.
+//!
+//! Actors still to come with their issues: a client of this matter and of another matter, and a
+//! client without MFA on an MFA conversation.
+
+mod common;
+
+use app::{
+    accounts::server::{NewAccount, create_admin, hash_password},
+    entities::user::{self, Role},
+};
+use common::{BACKENDS, Backend, TestPortal};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Actor {
+    Anonymous,
+    Admin,
+    Staff,
+    Client,
+    /// Signed in before the account was disabled (a revoked contact).
+    Disabled,
+}
+
+const ACTORS: [Actor; 5] = [
+    Actor::Anonymous,
+    Actor::Admin,
+    Actor::Staff,
+    Actor::Client,
+    Actor::Disabled,
+];
+
+#[derive(Debug, Clone, Copy)]
+enum Rule {
+    Public,
+    SignedIn,
+}
+
+impl Rule {
+    fn allows(self, actor: Actor) -> bool {
+        match self {
+            Rule::Public => true,
+            Rule::SignedIn => matches!(actor, Actor::Admin | Actor::Staff | Actor::Client),
+        }
+    }
+}
+
+type Args = &'static [(&'static str, &'static str)];
+
+/// Server functions: path, rule, and arguments that get past validation for an allowed actor
+/// (or fail validation with a 400, which still proves authorization let it through).
+const SERVER_FNS: &[(&str, Rule, Args)] = &[
+    ("/api/system/status", Rule::Public, &[]),
+    (
+        "/api/accounts/setup",
+        Rule::Public,
+        &[
+            ("token", "not-a-token"),
+            ("display_name", "X"),
+            ("email", "x@firm.example"),
+            ("password", PASSWORD),
+        ],
+    ),
+    (
+        "/api/accounts/sign-in",
+        Rule::Public,
+        &[("email", "matrix@firm.example"), ("password", PASSWORD)],
+    ),
+    ("/api/accounts/sign-out", Rule::Public, &[]),
+    ("/api/accounts/me", Rule::Public, &[]),
+    ("/api/accounts/sign-out-everywhere", Rule::SignedIn, &[]),
+    (
+        "/api/accounts/password",
+        Rule::SignedIn,
+        &[("current", PASSWORD), ("new", "short")],
+    ),
+];
+
+/// Pages and plain routes (GET).
+const PAGES: &[(&str, Rule)] = &[
+    ("/", Rule::Public),
+    ("/setup", Rule::Public),
+    ("/sign-in", Rule::Public),
+];
+const PLAIN: &[(&str, Rule)] = &[("/healthz", Rule::Public)];
+
+async fn add_user(portal: &TestPortal, email: &str, role: Role) -> user::Model {
+    let now = chrono::Utc::now();
+    let model = user::Model {
+        id: uuid::Uuid::now_v7(),
+        email: email.into(),
+        display_name: email.into(),
+        role,
+        password_hash: Some(hash_password(PASSWORD.into()).await.expect("hash")),
+        created_at: now,
+        updated_at: now,
+        disabled_at: None,
+        sessions_revoked_at: None,
+    };
+    user::Entity::insert(user::ActiveModel::from(model.clone()))
+        .exec_without_returning(&portal.state.db)
+        .await
+        .expect("insert user");
+    model
+}
+
+async fn session_for(portal: &TestPortal, actor: Actor) -> Option<String> {
+    let email = match actor {
+        Actor::Anonymous => return None,
+        Actor::Admin => "admin@firm.example",
+        Actor::Staff => "staff@firm.example",
+        Actor::Client => "client@firm.example",
+        Actor::Disabled => "disabled@firm.example",
+    };
+    let reply = portal
+        .call(
+            "/api/accounts/sign-in",
+            &[("email", email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{actor:?} signs in");
+    reply.session_cookie()
+}
+
+#[tokio::test]
+async fn every_endpoint_allows_or_denies_every_actor_as_the_matrix_says() {
+    // The matrix covers exactly what the registry and the router hold.
+    let mut registered: Vec<(String, String)> = server_fn::axum::server_fn_paths()
+        .map(|(path, method)| (path.to_string(), method.to_string()))
+        .collect();
+    registered.sort();
+    for (path, method) in &registered {
+        assert_eq!(
+            method, "POST",
+            "{path}: server functions never use GET (pitfalls.md)"
+        );
+        assert!(
+            SERVER_FNS.iter().any(|(p, ..)| p == path),
+            "{path} has no row in the authorization matrix"
+        );
+    }
+    assert_eq!(
+        registered.len(),
+        SERVER_FNS.len(),
+        "matrix rows for server functions that no longer exist"
+    );
+    let pages = leptos_axum::generate_route_list(app::App);
+    for page in &pages {
+        assert!(
+            PAGES.iter().any(|(p, _)| *p == page.path()),
+            "page {} has no matrix row",
+            page.path()
+        );
+    }
+    assert_eq!(pages.len(), PAGES.len());
+    for route in dossier::routes::PLAIN_ROUTES {
+        assert!(
+            PLAIN.iter().any(|(p, _)| p == route),
+            "route {route} has no matrix row"
+        );
+    }
+
+    for backend in BACKENDS {
+        let portal = TestPortal::start(backend).await;
+        let admin =
+            NewAccount::parse("Admin", "admin@firm.example", PASSWORD.into()).expect("valid");
+        create_admin(&portal.state.db, admin).await.expect("admin");
+        add_user(&portal, "staff@firm.example", Role::Staff).await;
+        add_user(&portal, "client@firm.example", Role::Client).await;
+        add_user(&portal, "matrix@firm.example", Role::Staff).await;
+        let disabled = add_user(&portal, "disabled@firm.example", Role::Client).await;
+
+        for actor in ACTORS {
+            for (path, rule, args) in SERVER_FNS {
+                // A fresh session per call: some calls end their own session.
+                let cookie = session_for(&portal, actor).await;
+                if actor == Actor::Disabled {
+                    let mut row = user::Entity::find_by_id(disabled.id)
+                        .one(&portal.state.db)
+                        .await
+                        .expect("query")
+                        .expect("row")
+                        .into_active_model();
+                    row.disabled_at = Set(Some(chrono::Utc::now()));
+                    row.update(&portal.state.db).await.expect("disable");
+                }
+                let reply = portal.call_with_cookie(path, args, cookie.as_deref()).await;
+                let status = reply.status.as_u16();
+                assert_ne!(
+                    status,
+                    500,
+                    "{backend:?} {actor:?} {path}: {}",
+                    reply.text()
+                );
+                if rule.allows(actor) {
+                    assert!(
+                        ![401, 403].contains(&status),
+                        "{backend:?} {actor:?} may call {path}: {status} {}",
+                        reply.text()
+                    );
+                } else {
+                    assert!(
+                        [401, 403, 404].contains(&status),
+                        "{backend:?} {actor:?} may not call {path}: {status}"
+                    );
+                }
+                if actor == Actor::Disabled {
+                    let mut row = user::Entity::find_by_id(disabled.id)
+                        .one(&portal.state.db)
+                        .await
+                        .expect("query")
+                        .expect("row")
+                        .into_active_model();
+                    row.disabled_at = Set(None);
+                    row.update(&portal.state.db).await.expect("enable again");
+                }
+            }
+            for (path, rule) in PAGES.iter().chain(PLAIN) {
+                let mut request = axum::http::Request::get(*path);
+                if let Some(cookie) = session_for(&portal, actor).await {
+                    request = request.header("cookie", cookie);
+                }
+                let reply = portal
+                    .send(request.body(axum::body::Body::empty()).expect("request"))
+                    .await;
+                let status = reply.status.as_u16();
+                assert_eq!(
+                    rule.allows(actor),
+                    status == 200,
+                    "{backend:?} {actor:?} GET {path}: {status}"
+                );
+            }
+        }
+        portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_matrix_would_catch_a_missing_check() {
+    // Guard against a matrix that allows everything by accident: a signed-in-only function
+    // really refuses an anonymous caller.
+    let portal = TestPortal::start(Backend::Sqlite).await;
+    let reply = portal.call("/api/accounts/sign-out-everywhere", &[]).await;
+    assert_eq!(reply.status, 401);
+    // The browser decodes the error and shows its sentence.
+    let error: app::AppError = serde_json::from_slice(&reply.body).expect("typed error");
+    assert_eq!(error.to_string(), "Please sign in to continue.");
+    portal.finish().await;
+}

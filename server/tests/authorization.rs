@@ -14,7 +14,7 @@ use app::{
 use common::{BACKENDS, Backend, TestPortal};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 
-const PASSWORD: &str = "correct horse battery staple";
+use common::PASSWORD;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Actor {
@@ -108,6 +108,17 @@ async fn add_user(portal: &TestPortal, email: &str, role: Role) -> user::Model {
     model
 }
 
+async fn set_disabled(portal: &TestPortal, id: uuid::Uuid, disabled: bool) {
+    let mut row = user::Entity::find_by_id(id)
+        .one(&portal.state.db)
+        .await
+        .expect("query")
+        .expect("row")
+        .into_active_model();
+    row.disabled_at = Set(disabled.then(chrono::Utc::now));
+    row.update(&portal.state.db).await.expect("update");
+}
+
 async fn session_for(portal: &TestPortal, actor: Actor) -> Option<String> {
     let email = match actor {
         Actor::Anonymous => return None,
@@ -179,14 +190,7 @@ async fn every_endpoint_allows_or_denies_every_actor_as_the_matrix_says() {
                 // A fresh session per call: some calls end their own session.
                 let cookie = session_for(&portal, actor).await;
                 if actor == Actor::Disabled {
-                    let mut row = user::Entity::find_by_id(disabled.id)
-                        .one(&portal.state.db)
-                        .await
-                        .expect("query")
-                        .expect("row")
-                        .into_active_model();
-                    row.disabled_at = Set(Some(chrono::Utc::now()));
-                    row.update(&portal.state.db).await.expect("disable");
+                    set_disabled(&portal, disabled.id, true).await;
                 }
                 let reply = portal.call_with_cookie(path, args, cookie.as_deref()).await;
                 let status = reply.status.as_u16();
@@ -209,14 +213,7 @@ async fn every_endpoint_allows_or_denies_every_actor_as_the_matrix_says() {
                     );
                 }
                 if actor == Actor::Disabled {
-                    let mut row = user::Entity::find_by_id(disabled.id)
-                        .one(&portal.state.db)
-                        .await
-                        .expect("query")
-                        .expect("row")
-                        .into_active_model();
-                    row.disabled_at = Set(None);
-                    row.update(&portal.state.db).await.expect("enable again");
+                    set_disabled(&portal, disabled.id, false).await;
                 }
             }
             for (path, rule) in PAGES.iter().chain(PLAIN) {

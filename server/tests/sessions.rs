@@ -3,7 +3,6 @@
 
 mod common;
 
-use app::accounts::server::{NewAccount, create_admin};
 use common::{BACKENDS, Backend, TestPortal};
 use dossier::sessions::DbSessionStore;
 use sea_orm::{ConnectionTrait, Statement};
@@ -12,17 +11,7 @@ use tower_sessions::{
     session_store::{ExpiredDeletion, SessionStore},
 };
 
-const PASSWORD: &str = "correct horse battery staple";
-
-async fn with_admin(backend: Backend, public_url: &str) -> TestPortal {
-    let portal = TestPortal::start_with(backend, public_url).await;
-    let account =
-        NewAccount::parse("Ada Lovelace", "ada@firm.example", PASSWORD.into()).expect("valid");
-    create_admin(&portal.state.db, account)
-        .await
-        .expect("admin");
-    portal
-}
+use common::PASSWORD;
 
 async fn session_rows(portal: &TestPortal) -> i64 {
     let db = &portal.state.db;
@@ -55,7 +44,7 @@ async fn sign_in(
 #[tokio::test]
 async fn signing_in_sets_a_hardened_cookie_and_a_new_session_id() {
     for backend in BACKENDS {
-        let portal = with_admin(backend, "https://portal.firm.example").await;
+        let portal = TestPortal::with_admin(backend, "https://portal.firm.example").await;
         let first = sign_in(&portal, "ada@firm.example", PASSWORD, None).await;
         assert_eq!(first.status, 200, "{backend:?}: {}", first.text());
         assert!(first.text().contains("Ada Lovelace"));
@@ -84,7 +73,7 @@ async fn signing_in_sets_a_hardened_cookie_and_a_new_session_id() {
 
 #[tokio::test]
 async fn plain_http_portals_send_the_cookie_without_secure() {
-    let portal = with_admin(Backend::Sqlite, "http://127.0.0.1:3000").await;
+    let portal = TestPortal::with_admin(Backend::Sqlite, "http://127.0.0.1:3000").await;
     let reply = sign_in(&portal, "ada@firm.example", PASSWORD, None).await;
     assert_eq!(reply.status, 200);
     assert!(!reply.header("set-cookie").contains("Secure"));
@@ -93,7 +82,7 @@ async fn plain_http_portals_send_the_cookie_without_secure() {
 
 #[tokio::test]
 async fn failed_sign_ins_do_not_tell_which_part_was_wrong() {
-    let portal = with_admin(Backend::Sqlite, "http://127.0.0.1:3000").await;
+    let portal = TestPortal::with_admin(Backend::Sqlite, "http://127.0.0.1:3000").await;
     let wrong_password =
         sign_in(&portal, "ada@firm.example", "not the password at all", None).await;
     let unknown_email = sign_in(&portal, "nobody@firm.example", PASSWORD, None).await;
@@ -121,7 +110,7 @@ async fn failed_sign_ins_do_not_tell_which_part_was_wrong() {
 #[tokio::test]
 async fn signing_out_ends_the_session_on_the_server() {
     for backend in BACKENDS {
-        let portal = with_admin(backend, "http://127.0.0.1:3000").await;
+        let portal = TestPortal::with_admin(backend, "http://127.0.0.1:3000").await;
         let cookie = sign_in(&portal, "ada@firm.example", PASSWORD, None)
             .await
             .session_cookie()
@@ -178,7 +167,7 @@ async fn the_session_says_who_is_signed_in_until_the_account_is_disabled() {
     use app::entities::user;
     use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
     for backend in BACKENDS {
-        let portal = with_admin(backend, "http://127.0.0.1:3000").await;
+        let portal = TestPortal::with_admin(backend, "http://127.0.0.1:3000").await;
         let anonymous = portal.call("/api/accounts/me", &[]).await;
         assert_eq!(anonymous.status, 200);
         assert_eq!(anonymous.text(), "null");
@@ -231,7 +220,7 @@ async fn me(portal: &TestPortal, cookie: &str) -> String {
 #[tokio::test]
 async fn signing_out_everywhere_ends_every_device() {
     for backend in BACKENDS {
-        let portal = with_admin(backend, "http://127.0.0.1:3000").await;
+        let portal = TestPortal::with_admin(backend, "http://127.0.0.1:3000").await;
         let phone = sign_in(&portal, "ada@firm.example", PASSWORD, None)
             .await
             .session_cookie()
@@ -270,7 +259,7 @@ async fn signing_out_everywhere_ends_every_device() {
 #[tokio::test]
 async fn changing_the_password_ends_the_other_sessions_and_keeps_this_one() {
     for backend in BACKENDS {
-        let portal = with_admin(backend, "http://127.0.0.1:3000").await;
+        let portal = TestPortal::with_admin(backend, "http://127.0.0.1:3000").await;
         let other = sign_in(&portal, "ada@firm.example", PASSWORD, None)
             .await
             .session_cookie()
@@ -340,7 +329,7 @@ async fn a_session_ends_after_its_absolute_lifetime_however_active() {
     use app::accounts::server::{ABSOLUTE_SESSION_LIFETIME, SESSION_SIGNED_IN_AT, SESSION_USER};
     use app::entities::user;
     use sea_orm::EntityTrait;
-    let portal = with_admin(Backend::Sqlite, "http://127.0.0.1:3000").await;
+    let portal = TestPortal::with_admin(Backend::Sqlite, "http://127.0.0.1:3000").await;
     let ada = user::Entity::find()
         .one(&portal.state.db)
         .await

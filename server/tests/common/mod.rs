@@ -24,6 +24,9 @@ pub enum Backend {
 
 pub const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
 
+/// The password of the accounts tests create.
+pub const PASSWORD: &str = "correct horse battery staple";
+
 /// The PostgreSQL that tests may create databases on (trust auth on loopback).
 pub fn postgres_admin_url() -> String {
     std::env::var("DOSSIER_TEST_POSTGRES_URL")
@@ -84,6 +87,21 @@ impl TestPortal {
             dir,
             postgres_db,
         }
+    }
+
+    /// A portal whose administrator is ada@firm.example with `PASSWORD`.
+    pub async fn with_admin(backend: Backend, public_url: &str) -> Self {
+        let portal = Self::start_with(backend, public_url).await;
+        let account = app::accounts::server::NewAccount::parse(
+            "Ada Lovelace",
+            "ada@firm.example",
+            PASSWORD.into(),
+        )
+        .expect("valid account");
+        app::accounts::server::create_admin(&portal.state.db, account)
+            .await
+            .expect("admin");
+        portal
     }
 
     pub fn router(&self) -> Router {

@@ -30,6 +30,21 @@ async fn attempt(
         .await
 }
 
+/// `MAX_PER_IP` failed sign-ins, each for a different address, from `peer` (through `via`).
+async fn spray(portal: &TestPortal, peer: &str, via: Option<&str>) {
+    for i in 0..MAX_PER_IP {
+        let reply = attempt(
+            portal,
+            &format!("guess{i}@firm.example"),
+            "wrong guess",
+            peer,
+            via,
+        )
+        .await;
+        assert_eq!(reply.status, 403, "attempt {i}");
+    }
+}
+
 #[tokio::test]
 async fn an_address_is_locked_after_repeated_failures_whether_or_not_it_has_an_account() {
     for backend in BACKENDS {
@@ -109,17 +124,7 @@ async fn a_successful_sign_in_clears_the_address_count() {
 #[tokio::test]
 async fn one_ip_spraying_many_addresses_is_locked_but_others_are_not() {
     let portal = TestPortal::with_admin(Backend::Sqlite, "http://127.0.0.1:3000").await;
-    for i in 0..MAX_PER_IP {
-        let reply = attempt(
-            &portal,
-            &format!("guess{i}@firm.example"),
-            "wrong guess",
-            "198.51.100.9",
-            None,
-        )
-        .await;
-        assert_eq!(reply.status, 403, "attempt {i}");
-    }
+    spray(&portal, "198.51.100.9", None).await;
     let sprayer = attempt(&portal, "ada@firm.example", PASSWORD, "198.51.100.9", None).await;
     assert_eq!(sprayer.status, 429);
     assert!(
@@ -133,6 +138,30 @@ async fn one_ip_spraying_many_addresses_is_locked_but_others_are_not() {
             .status,
         200
     );
+
+    // The audit trail has the lockout and every attempt, each with its address.
+    use app::entities::audit_event;
+    let events = audit_event::Entity::find()
+        .all(&portal.state.db)
+        .await
+        .expect("audit");
+    let locked: Vec<_> = events
+        .iter()
+        .filter(|e| e.action == "auth.sign_in_locked")
+        .collect();
+    assert_eq!(locked.len(), 1);
+    assert_eq!(locked[0].ip.as_deref(), Some("198.51.100.9"));
+    assert_eq!(locked[0].detail.as_deref(), Some("ada@firm.example"));
+    let refused = events
+        .iter()
+        .filter(|e| e.action == "auth.sign_in_refused")
+        .count();
+    assert_eq!(refused as u64, MAX_PER_IP);
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "auth.sign_in" && e.ip.as_deref() == Some("203.0.113.5"))
+    );
     portal.finish().await;
 }
 
@@ -140,17 +169,7 @@ async fn one_ip_spraying_many_addresses_is_locked_but_others_are_not() {
 async fn the_client_ip_comes_from_x_forwarded_for_only_behind_a_trusted_proxy() {
     let portal = TestPortal::with_admin(Backend::Sqlite, "http://127.0.0.1:3000").await;
     // Through the trusted proxy (10.0.0.1 in the test config), each client is counted apart…
-    for i in 0..MAX_PER_IP {
-        let reply = attempt(
-            &portal,
-            &format!("guess{i}@firm.example"),
-            "wrong",
-            "10.0.0.1",
-            Some("198.51.100.9"),
-        )
-        .await;
-        assert_eq!(reply.status, 403);
-    }
+    spray(&portal, "10.0.0.1", Some("198.51.100.9")).await;
     assert_eq!(
         attempt(
             &portal,

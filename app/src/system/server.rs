@@ -18,7 +18,20 @@ pub async fn check(state: &AppState) -> SystemStatus {
 }
 
 /// Writes, reads back and deletes a small object: storage that lists but cannot store is down.
+/// Bounded in time: the operator retries failures, and a health check must answer quickly.
 async fn probe_storage(storage: &opendal::Operator) -> opendal::Result<()> {
+    const LIMIT: std::time::Duration = std::time::Duration::from_secs(3);
+    tokio::time::timeout(LIMIT, write_read_delete(storage))
+        .await
+        .unwrap_or_else(|_| {
+            Err(opendal::Error::new(
+                opendal::ErrorKind::Unexpected,
+                "storage probe timed out",
+            ))
+        })
+}
+
+async fn write_read_delete(storage: &opendal::Operator) -> opendal::Result<()> {
     const KEY: &str = "health/probe";
     storage.write(KEY, b"ok".to_vec()).await?;
     let back = storage.read(KEY).await?;

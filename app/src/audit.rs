@@ -16,6 +16,11 @@ pub enum Action {
     SignInLocked,
     SignedOutEverywhere,
     PasswordChanged,
+    SecondFactorEnrolled,
+    SecondFactorRemoved,
+    SecondFactorPassed,
+    SecondFactorRefused,
+    RecoveryCodeUsed,
 }
 
 impl Action {
@@ -29,6 +34,11 @@ impl Action {
             Self::SignInLocked => "auth.sign_in_locked",
             Self::SignedOutEverywhere => "auth.signed_out_everywhere",
             Self::PasswordChanged => "auth.password_changed",
+            Self::SecondFactorEnrolled => "mfa.enrolled",
+            Self::SecondFactorRemoved => "mfa.removed",
+            Self::SecondFactorPassed => "mfa.passed",
+            Self::SecondFactorRefused => "mfa.refused",
+            Self::RecoveryCodeUsed => "mfa.recovery_code_used",
         }
     }
 }

@@ -8,7 +8,10 @@ use uuid::Uuid;
 
 use crate::{
     AppError,
-    accounts::server::{ABSOLUTE_SESSION_LIFETIME, SESSION_SIGNED_IN_AT, SESSION_USER},
+    accounts::{
+        second_factor::SESSION_SECOND_FACTOR_AT,
+        server::{ABSOLUTE_SESSION_LIFETIME, SESSION_SIGNED_IN_AT, SESSION_USER},
+    },
     entities::user::{self, Role},
 };
 
@@ -40,6 +43,17 @@ pub struct SignedInUser {
     pub role: Role,
     pub display_name: String,
     pub email: String,
+    /// When this session last passed the second factor, if it has.
+    pub second_factor_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl SignedInUser {
+    /// Whether this session passed the second factor within `window` (the step-up rule of MFA
+    /// conversations).
+    pub fn passed_second_factor_within(&self, window: chrono::Duration) -> bool {
+        self.second_factor_at
+            .is_some_and(|at| chrono::Utc::now() - at < window)
+    }
 }
 
 /// Proof that the request comes from an administrator.
@@ -65,6 +79,10 @@ impl Actor {
             .get(SESSION_SIGNED_IN_AT)
             .await
             .map_err(AppError::internal)?;
+        let second_factor_at: Option<chrono::DateTime<chrono::Utc>> = session
+            .get(SESSION_SECOND_FACTOR_AT)
+            .await
+            .map_err(AppError::internal)?;
         let user = user::Entity::find_by_id(id).one(db).await?;
         let valid = |u: &user::Model, at: chrono::DateTime<chrono::Utc>| {
             u.disabled_at.is_none()
@@ -77,6 +95,7 @@ impl Actor {
                 role: u.role,
                 display_name: u.display_name,
                 email: u.email,
+                second_factor_at,
             })),
             _ => {
                 session.flush().await.map_err(AppError::internal)?;
@@ -121,6 +140,7 @@ mod tests {
             role,
             display_name: "Someone".into(),
             email: "someone@firm.example".into(),
+            second_factor_at: None,
         })
     }
 
@@ -141,5 +161,18 @@ mod tests {
             Actor::Anonymous.signed_in(),
             Err(AppError::Unauthenticated)
         ));
+    }
+
+    #[test]
+    fn the_step_up_window_counts_from_the_last_second_factor() {
+        let Actor::User(mut user) = user(Role::Client) else {
+            unreachable!()
+        };
+        let window = chrono::Duration::hours(12);
+        assert!(!user.passed_second_factor_within(window));
+        user.second_factor_at = Some(chrono::Utc::now() - chrono::Duration::hours(11));
+        assert!(user.passed_second_factor_within(window));
+        user.second_factor_at = Some(chrono::Utc::now() - chrono::Duration::hours(13));
+        assert!(!user.passed_second_factor_within(window));
     }
 }

@@ -1,5 +1,6 @@
 // Starts the release binary on a free port with an empty data folder, and Chromium beside it.
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -74,4 +75,32 @@ export function watchForErrors(page) {
   page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
   page.on('pageerror', (err) => errors.push(String(err)));
   return errors;
+}
+
+// Creates the first administrator through the setup link, as a same-origin form post.
+export async function createAdmin(portal, { name = 'Ada Lovelace', email = 'ada@firm.example', password = 'correct horse battery staple' } = {}) {
+  const token = new URL(portal.setupLink).searchParams.get('token');
+  const body = new URLSearchParams({ token, display_name: name, email, password });
+  const res = await fetch(`${portal.url}/api/accounts/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: portal.url },
+    body,
+  });
+  if (res.status !== 200) throw new Error(`setup: ${res.status} ${await res.text()}`);
+  return { email, password };
+}
+
+// The code an authenticator app shows (RFC 6238: HMAC-SHA-1, six digits, 30-second steps) for
+// the base32 secret the portal displayed, `offset` steps from now.
+export function totpCode(base32, offset = 0) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bits = [...base32.replace(/[\s=]/g, '').toUpperCase()]
+    .map((c) => alphabet.indexOf(c).toString(2).padStart(5, '0'))
+    .join('');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000) + offset));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const at = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }

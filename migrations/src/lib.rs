@@ -6,6 +6,7 @@ mod m20261125_000001_foundation;
 mod m20261125_000002_sessions;
 mod m20261125_000003_sign_in_failures;
 mod m20261125_000004_sessions_revoked_at;
+mod m20261125_000005_second_factor;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_sessions::Migration),
             Box::new(m20261125_000003_sign_in_failures::Migration),
             Box::new(m20261125_000004_sessions_revoked_at::Migration),
+            Box::new(m20261125_000005_second_factor::Migration),
         ]
     }
 }

@@ -74,6 +74,23 @@ const SERVER_FNS: &[(&str, Rule, Args)] = &[
     ("/api/accounts/me", Rule::Public, &[]),
     ("/api/accounts/sign-out-everywhere", Rule::SignedIn, &[]),
     (
+        "/api/accounts/sign-in/code",
+        Rule::Public,
+        &[("code", "123456")],
+    ),
+    ("/api/accounts/totp/start", Rule::SignedIn, &[]),
+    (
+        "/api/accounts/totp/confirm",
+        Rule::SignedIn,
+        &[("code", "123456")],
+    ),
+    (
+        "/api/accounts/totp/remove",
+        Rule::SignedIn,
+        &[("password", PASSWORD)],
+    ),
+    ("/api/accounts/step-up", Rule::SignedIn, &[("code", "x")]),
+    (
         "/api/accounts/password",
         Rule::SignedIn,
         &[("current", PASSWORD), ("new", "short")],

@@ -1,6 +1,10 @@
-//! People who sign in. For now: the first administrator, created from a one-time setup link.
+//! People who sign in: the first administrator from a one-time setup link, sign-in with a
+//! password and an optional authenticator app, and the account's security settings.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod second_factor;
+mod second_factor_ui;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
@@ -63,11 +67,12 @@ pub fn SetupPage() -> impl IntoView {
     }
 }
 
-/// Who is signed in, shared by every part of the page: the sign-in and sign-out actions, and
-/// the answer to "who am I", asked again whenever either action completes.
+/// Who is signed in, shared by every part of the page: the sign-in steps and sign-out, and the
+/// answer to "who am I", asked again whenever one of them completes.
 #[derive(Clone, Copy)]
 pub struct Auth {
     pub sign_in: ServerAction<api::SignIn>,
+    pub verify_code: ServerAction<api::VerifySignInCode>,
     pub sign_out: ServerAction<api::SignOut>,
     pub me: Resource<Result<Option<api::SignedIn>, crate::AppError>>,
 }
@@ -75,13 +80,28 @@ pub struct Auth {
 impl Auth {
     pub fn provide() {
         let sign_in = ServerAction::<api::SignIn>::new();
+        let verify_code = ServerAction::<api::VerifySignInCode>::new();
         let sign_out = ServerAction::<api::SignOut>::new();
         let me = Resource::new(
-            move || (sign_in.version().get(), sign_out.version().get()),
+            move || {
+                (
+                    sign_in.version().get(),
+                    verify_code.version().get(),
+                    sign_out.version().get(),
+                )
+            },
             |_| api::current_user(),
         );
+        // After signing out, the sign-in page starts again from the password.
+        Effect::new(move |_| {
+            if sign_out.version().get() > 0 {
+                sign_in.value().set(None);
+                verify_code.value().set(None);
+            }
+        });
         provide_context(Self {
             sign_in,
+            verify_code,
             sign_out,
             me,
         });
@@ -89,6 +109,14 @@ impl Auth {
 
     pub fn get() -> Self {
         expect_context()
+    }
+
+    /// The password was right and the account's second factor is awaited.
+    pub fn awaiting_code(self) -> bool {
+        matches!(
+            self.sign_in.value().get(),
+            Some(Ok(api::SignInOutcome::CodeNeeded))
+        )
     }
 }
 
@@ -129,7 +157,9 @@ pub fn SignInPage() -> impl IntoView {
             <Transition fallback=|| ()>
                 <Show
                     when=move || signed_in().is_some()
-                    fallback=move || view! {
+                    fallback=move || if auth.awaiting_code() {
+                        view! { <second_factor_ui::SignInCodeForm/> }.into_any()
+                    } else { view! {
                         <h1>"Sign in"</h1>
                         <ActionForm action=auth.sign_in attr:class="form" attr:data-testid="sign-in-form">
                             <label>"Email"
@@ -144,7 +174,7 @@ pub fn SignInPage() -> impl IntoView {
                                 {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                             </button>
                         </ActionForm>
-                    }
+                    }.into_any() }
                 >
                     <h1 data-testid="signed-in">{move || format!("Welcome, {}", signed_in().map(|w| w.display_name).unwrap_or_default())}</h1>
                     <p>"You are signed in. Your matters will appear here."</p>
@@ -206,5 +236,6 @@ fn AccountSecurity() -> impl IntoView {
             </button>
         </p>
         </div>
+        <second_factor_ui::SecondFactorSettings/>
     }
 }

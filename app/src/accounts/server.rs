@@ -66,12 +66,38 @@ impl NewAccount {
                 "Choose a password of at most {MAX_PASSWORD_CHARS} characters."
             )));
         }
+        check_guessability(&password, display_name, &email)?;
         Ok(Self {
             display_name: display_name.to_string(),
             email,
             password,
         })
     }
+}
+
+/// Refuses passwords on the common-password lists, keyboard walks, repeats and ones built from the
+/// person's own name or email (zxcvbn, whose dictionaries include the most common passwords).
+/// Length alone does not make `password1234` safe.
+fn check_guessability(password: &str, name: &str, email: &str) -> Result<(), AppError> {
+    // zxcvbn's work grows with length; beyond this a password is not guessable by list anyway.
+    let sample: String = password.chars().take(64).collect();
+    let name = name.to_lowercase();
+    let local = email.split('@').next().unwrap_or_default();
+    let joined = name.split_whitespace().collect::<String>();
+    let mut personal: Vec<&str> = name.split_whitespace().collect();
+    personal.extend([joined.as_str(), local, email]);
+    let estimate = zxcvbn::zxcvbn(&sample, &personal);
+    if estimate.score() >= zxcvbn::Score::Three {
+        return Ok(());
+    }
+    let why = estimate
+        .feedback()
+        .and_then(|f| f.warning())
+        .map(|w| format!(" ({w})"))
+        .unwrap_or_default();
+    Err(AppError::bad_request(format!(
+        "That password is too easy to guess{why}. A few unrelated words make a strong one."
+    )))
 }
 
 /// Lower-cases and checks an email address; the same address always maps to the same row.
@@ -307,8 +333,17 @@ pub async fn create_admin(
     Ok(admin)
 }
 
-/// Marks `session` as signed in to `user`, under a fresh id so a planted id is worthless.
+/// Marks `session` as signed in to `user`, under a fresh id so a planted id is worthless. What the
+/// session knew about anyone else (a passed second factor, say) is forgotten.
 pub async fn start_session(session: &tower_sessions::Session, user: Uuid) -> Result<(), AppError> {
+    let before: Option<Uuid> = session
+        .get(SESSION_USER)
+        .await
+        .map_err(AppError::internal)?;
+    if before != Some(user) {
+        session.clear().await;
+    }
+    super::second_factor::clear_pending(session).await?;
     session.cycle_id().await.map_err(AppError::internal)?;
     session
         .insert(SESSION_USER, user)
@@ -333,6 +368,24 @@ pub async fn revoke_sessions(db: &impl ConnectionTrait, user: Uuid) -> Result<()
     Ok(())
 }
 
+/// Asks a signed-in person for their password again before a sensitive change.
+pub async fn confirm_password(
+    db: &DatabaseConnection,
+    user: &crate::policy::SignedInUser,
+    password: String,
+    ip: Option<std::net::IpAddr>,
+) -> Result<(), AppError> {
+    authenticate(db, &user.email, password, ip)
+        .await
+        .map(drop)
+        .map_err(|e| match e {
+            AppError::Forbidden(_) => {
+                AppError::Forbidden("Your current password is not right.".into())
+            }
+            other => other,
+        })
+}
+
 /// Checks the current password, sets a new one and ends every other session.
 pub async fn change_password(
     db: &DatabaseConnection,
@@ -342,14 +395,7 @@ pub async fn change_password(
     ip: Option<std::net::IpAddr>,
 ) -> Result<(), AppError> {
     let checked = NewAccount::parse(&user.display_name, &user.email, new)?;
-    authenticate(db, &user.email, current, ip)
-        .await
-        .map_err(|e| match e {
-            AppError::Forbidden(_) => {
-                AppError::Forbidden("Your current password is not right.".into())
-            }
-            other => other,
-        })?;
+    confirm_password(db, user, current, ip).await?;
     let hash = hash_password(checked.password).await?;
     let txn = begin_write(db).await?;
     user::Entity::update_many()
@@ -436,6 +482,35 @@ mod tests {
         assert!(
             NewAccount::parse("Ada", "ada@example.com", "correct horse battery".into()).is_ok()
         );
+    }
+
+    #[test]
+    fn common_and_personal_passwords_are_refused_whatever_their_length() {
+        for weak in [
+            "password1234",
+            "qwertyuiop123",
+            "123456789012",
+            "aaaaaaaaaaaa",
+            "adalovelace1",
+            "iloveyou1234",
+        ] {
+            let refused = NewAccount::parse("Ada Lovelace", "ada@example.com", weak.into());
+            assert!(
+                matches!(&refused, Err(AppError::BadRequest(m)) if m.contains("too easy to guess")),
+                "{weak}: {refused:?}"
+            );
+        }
+        for strong in [
+            "correct horse battery staple",
+            "tulip-granite-ferry-47",
+            "an even longer passphrase",
+            "a different long passphrase",
+        ] {
+            assert!(
+                NewAccount::parse("Ada Lovelace", "ada@example.com", strong.into()).is_ok(),
+                "{strong}"
+            );
+        }
     }
 
     #[tokio::test]

@@ -31,15 +31,51 @@ pub async fn check(
     email: &str,
     ip: Option<IpAddr>,
 ) -> Result<(), AppError> {
+    check_key(db, &key(email), ip, |whose, wait| {
+        format!("Too many failed sign-ins for {whose}. Wait {wait} and try again, or reset your password.")
+    })
+    .await
+}
+
+/// The failure key of second-factor codes (authenticator and recovery codes) for one account.
+pub fn code_key(user: Uuid) -> String {
+    format!("code:{user}")
+}
+
+/// Like `check`, for second-factor codes: a password alone must not buy unlimited guesses.
+pub async fn check_codes(
+    db: &DatabaseConnection,
+    user: Uuid,
+    ip: Option<IpAddr>,
+) -> Result<(), AppError> {
+    check_key(db, &code_key(user), ip, |whose, wait| {
+        let whose = if whose == EMAIL {
+            "this account"
+        } else {
+            whose
+        };
+        format!("Too many wrong codes for {whose}. Wait {wait} and try again.")
+    })
+    .await
+}
+
+const EMAIL: &str = "this email address";
+
+async fn check_key(
+    db: &DatabaseConnection,
+    key: &str,
+    ip: Option<IpAddr>,
+    sentence: impl Fn(&str, &str) -> String,
+) -> Result<(), AppError> {
     let since = Utc::now() - WINDOW;
     let recent = || failure::Entity::find().filter(failure::Column::OccurredAt.gt(since));
-    let by_email = recent().filter(failure::Column::Email.eq(key(email)));
-    if by_email.clone().count(db).await? >= MAX_PER_EMAIL {
-        let oldest = by_email
+    let by_key = recent().filter(failure::Column::Email.eq(key));
+    if by_key.clone().count(db).await? >= MAX_PER_EMAIL {
+        let oldest = by_key
             .order_by_asc(failure::Column::OccurredAt)
             .one(db)
             .await?;
-        return Err(locked("this email address", oldest.map(|f| f.occurred_at)));
+        return Err(locked(&sentence, EMAIL, oldest.map(|f| f.occurred_at)));
     }
     if let Some(ip) = ip {
         let by_ip = recent().filter(failure::Column::Ip.eq(ip.to_string()));
@@ -48,21 +84,27 @@ pub async fn check(
                 .order_by_asc(failure::Column::OccurredAt)
                 .one(db)
                 .await?;
-            return Err(locked("your network", oldest.map(|f| f.occurred_at)));
+            return Err(locked(
+                &sentence,
+                "your network",
+                oldest.map(|f| f.occurred_at),
+            ));
         }
     }
     Ok(())
 }
 
-fn locked(whose: &str, oldest: Option<chrono::DateTime<Utc>>) -> AppError {
+fn locked(
+    sentence: &impl Fn(&str, &str) -> String,
+    whose: &str,
+    oldest: Option<chrono::DateTime<Utc>>,
+) -> AppError {
     let wait = oldest
         .map(|t| (t + WINDOW - Utc::now()).num_minutes() + 1)
         .unwrap_or(WINDOW.num_minutes())
         .clamp(1, WINDOW.num_minutes());
     let unit = if wait == 1 { "minute" } else { "minutes" };
-    AppError::TooManyRequests(format!(
-        "Too many failed sign-ins for {whose}. Wait {wait} {unit} and try again, or reset your password."
-    ))
+    AppError::TooManyRequests(sentence(whose, &format!("{wait} {unit}")))
 }
 
 pub async fn record_failure(
@@ -87,7 +129,7 @@ pub async fn record_failure(
     Ok(())
 }
 
-/// A successful sign-in clears the address's count (not the IP's).
+/// A success clears the count of its key (an email address or `code_key`), not the IP's.
 pub async fn clear(db: &DatabaseConnection, email: &str) -> Result<(), AppError> {
     failure::Entity::delete_many()
         .filter(failure::Column::Email.eq(key(email)))

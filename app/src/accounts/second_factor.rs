@@ -1,0 +1,461 @@
+//! The second factor on the server: authenticator-app codes (TOTP, RFC 6238: SHA-1, six digits,
+//! 30-second steps, one step of drift either way), each accepted once, and ten one-time recovery
+//! codes stored hashed.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, sea_query::Expr,
+};
+use sha2::{Digest, Sha256};
+use totp_rs::{Algorithm, Secret, TOTP};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::api::TotpEnrolment;
+use crate::{
+    AppError,
+    audit::{self, Action},
+    db::begin_write,
+    entities::{recovery_code, totp_credential},
+};
+
+const STEP_SECONDS: u64 = 30;
+const ISSUER: &str = "Dossier";
+pub const RECOVERY_CODE_COUNT: usize = 10;
+/// Recovery-code alphabet: no 0/o, 1/l/i, so a code read off paper is typed right.
+const RECOVERY_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+
+/// Session key: the account whose password was right and whose code is still awaited.
+const SESSION_PENDING_USER: &str = "pending_user_id";
+const SESSION_PENDING_AT: &str = "pending_at";
+/// Session key: when this session last passed the second factor (the step-up window's start).
+pub const SESSION_SECOND_FACTOR_AT: &str = "second_factor_at";
+/// Session key: a secret being enrolled, kept out of the database until a code proves the app has it.
+const SESSION_ENROLMENT: &str = "totp_enrolment";
+/// How long a sign-in waits for its code after the password.
+pub const PENDING_SIGN_IN_LIFETIME: Duration = Duration::minutes(5);
+
+pub const WRONG_CODE: &str = "That code is not right. Check that your phone's clock is set automatically, then try the newest code.";
+const REPLAYED_CODE: &str =
+    "That code has already been used. Wait for your app to show the next one and enter that.";
+
+fn totp(secret: Vec<u8>, account: &str) -> Result<TOTP, AppError> {
+    // Skew 0 here: `matching_step` walks the three acceptable steps itself, to learn which matched.
+    TOTP::new(
+        Algorithm::SHA1,
+        6,
+        0,
+        STEP_SECONDS,
+        secret,
+        Some(ISSUER.into()),
+        account.into(),
+    )
+    .map_err(|e| AppError::internal(format!("totp: {e:?}")))
+}
+
+fn decode(secret: &str) -> Result<Vec<u8>, AppError> {
+    Secret::Encoded(secret.to_string())
+        .to_bytes()
+        .map_err(|e| AppError::internal(format!("stored totp secret: {e:?}")))
+}
+
+/// The time step `code` belongs to, if it is the code of the current step or of one step either
+/// side of it (a phone clock a little off, or a code typed as it rolled over).
+pub fn matching_step(secret: &[u8], code: &str, unix_seconds: u64) -> Option<u64> {
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let totp = totp(secret.to_vec(), "").ok()?;
+    let now = unix_seconds / STEP_SECONDS;
+    (now.saturating_sub(1)..=now + 1).find(|step| totp.check(&code, step * STEP_SECONDS))
+}
+
+fn unix_now() -> u64 {
+    u64::try_from(Utc::now().timestamp()).unwrap_or_default()
+}
+
+/// Starts enrolment: a fresh 160-bit secret, kept in the session until confirmed.
+pub async fn start_enrolment(
+    db: &DatabaseConnection,
+    session: &Session,
+    user: Uuid,
+    email: &str,
+) -> Result<TotpEnrolment, AppError> {
+    if is_enrolled(db, user).await? {
+        return Err(AppError::Conflict(
+            "An authenticator app is already set up. Turn it off first to set up a new one.".into(),
+        ));
+    }
+    let secret = {
+        use rand::RngCore;
+        let mut bytes = vec![0u8; 20];
+        rand::rng().fill_bytes(&mut bytes);
+        bytes
+    };
+    let totp = totp(secret, email)?;
+    let encoded = totp.get_secret_base32();
+    session
+        .insert(SESSION_ENROLMENT, &encoded)
+        .await
+        .map_err(AppError::internal)?;
+    let url = totp.get_url();
+    Ok(TotpEnrolment {
+        qr_svg: qr_svg(&url)?,
+        secret: grouped(&encoded),
+        otpauth_url: url,
+    })
+}
+
+/// The QR code of `text` as an SVG element, drawn on the server so the page needs no script for it.
+fn qr_svg(text: &str) -> Result<String, AppError> {
+    let code =
+        qrcode::QrCode::new(text.as_bytes()).map_err(|e| AppError::internal(format!("qr: {e}")))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(200, 200)
+        .build();
+    // Inline in the page: the XML declaration is not wanted there.
+    Ok(svg
+        .find("<svg")
+        .map(|at| svg[at..].to_string())
+        .unwrap_or(svg))
+}
+
+/// `ABCDEFGH…` as `ABCD EFGH …`, for typing into an app by hand.
+fn grouped(secret: &str) -> String {
+    secret
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Finishes enrolment when `code` comes from the app holding the session's secret. Returns the
+/// recovery codes, shown this once and stored only as hashes.
+pub async fn confirm_enrolment(
+    db: &DatabaseConnection,
+    session: &Session,
+    user: Uuid,
+    code: &str,
+    ip: Option<std::net::IpAddr>,
+) -> Result<Vec<String>, AppError> {
+    check_shape(code)?;
+    super::throttle::check_codes(db, user, ip).await?;
+    let secret: Option<String> = session
+        .get(SESSION_ENROLMENT)
+        .await
+        .map_err(AppError::internal)?;
+    let Some(secret) = secret else {
+        return Err(AppError::bad_request(
+            "Start the set-up again: choose \u{201c}Set up an authenticator app\u{201d}.",
+        ));
+    };
+    let Some(step) = matching_step(&decode(&secret)?, code, unix_now()) else {
+        super::throttle::record_failure(db, &super::throttle::code_key(user), ip).await?;
+        return Err(AppError::Forbidden(WRONG_CODE.into()));
+    };
+    let codes: Vec<String> = (0..RECOVERY_CODE_COUNT)
+        .map(|_| new_recovery_code())
+        .collect();
+    let txn = begin_write(db).await?;
+    if is_enrolled(&txn, user).await? {
+        return Err(AppError::Conflict(
+            "An authenticator app is already set up.".into(),
+        ));
+    }
+    let now = Utc::now();
+    totp_credential::Entity::insert(totp_credential::ActiveModel {
+        user_id: Set(user),
+        secret: Set(secret),
+        enabled_at: Set(now),
+        last_used_step: Set(i64::try_from(step).ok()),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    replace_recovery_codes(&txn, user, &codes).await?;
+    audit::record(&txn, Action::SecondFactorEnrolled, Some(user), None, ip).await?;
+    txn.commit().await?;
+    session
+        .remove_value(SESSION_ENROLMENT)
+        .await
+        .map_err(AppError::internal)?;
+    mark_passed(session).await?;
+    super::throttle::clear(db, &super::throttle::code_key(user)).await?;
+    Ok(codes)
+}
+
+async fn replace_recovery_codes(
+    db: &impl ConnectionTrait,
+    user: Uuid,
+    codes: &[String],
+) -> Result<(), AppError> {
+    recovery_code::Entity::delete_many()
+        .filter(recovery_code::Column::UserId.eq(user))
+        .exec(db)
+        .await?;
+    let now = Utc::now();
+    recovery_code::Entity::insert_many(codes.iter().map(|code| recovery_code::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user),
+        code_hash: Set(recovery_hash(code)),
+        created_at: Set(now),
+        used_at: Set(None),
+    }))
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Ten characters (about 50 bits) as `xxxxx-xxxxx`.
+fn new_recovery_code() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    let chars: String = (0..10)
+        .map(|_| char::from(RECOVERY_ALPHABET[rng.random_range(0..RECOVERY_ALPHABET.len())]))
+        .collect();
+    format!("{}-{}", &chars[..5], &chars[5..])
+}
+
+/// A recovery code as typed, reduced to its ten characters, or `None` if it cannot be one.
+fn normalize_recovery_code(code: &str) -> Option<String> {
+    let code: String = code
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect();
+    (code.len() == 10 && code.bytes().all(|b| RECOVERY_ALPHABET.contains(&b))).then_some(code)
+}
+
+fn recovery_hash(code: &str) -> String {
+    let normalized = normalize_recovery_code(code).unwrap_or_default();
+    hex::encode(Sha256::digest(normalized.as_bytes()))
+}
+
+pub async fn is_enrolled(db: &impl ConnectionTrait, user: Uuid) -> Result<bool, AppError> {
+    Ok(totp_credential::Entity::find_by_id(user).count(db).await? > 0)
+}
+
+/// Removes the authenticator and every recovery code (the caller has checked the password).
+pub async fn remove(
+    db: &DatabaseConnection,
+    user: Uuid,
+    ip: Option<std::net::IpAddr>,
+) -> Result<(), AppError> {
+    let txn = begin_write(db).await?;
+    totp_credential::Entity::delete_by_id(user)
+        .exec(&txn)
+        .await?;
+    recovery_code::Entity::delete_many()
+        .filter(recovery_code::Column::UserId.eq(user))
+        .exec(&txn)
+        .await?;
+    audit::record(&txn, Action::SecondFactorRemoved, Some(user), None, ip).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Refuses, without counting a failure, what cannot be a code at all.
+fn check_shape(code: &str) -> Result<(), AppError> {
+    let digits: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let totp = digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit());
+    if totp || normalize_recovery_code(code).is_some() {
+        Ok(())
+    } else {
+        Err(AppError::bad_request(
+            "Enter the six-digit code from your authenticator app, or one of your recovery codes.",
+        ))
+    }
+}
+
+/// Checks a code typed by `user`: an authenticator code newer than the last one accepted, or an
+/// unused recovery code, which is spent. Throttled per account and per IP; every outcome audited.
+pub async fn verify(
+    db: &DatabaseConnection,
+    user: Uuid,
+    code: &str,
+    ip: Option<std::net::IpAddr>,
+) -> Result<(), AppError> {
+    check_shape(code)?;
+    super::throttle::check_codes(db, user, ip).await?;
+    let refused = |sentence: &str| AppError::Forbidden(sentence.to_string());
+    let outcome = match totp_credential::Entity::find_by_id(user).one(db).await? {
+        None => Err(refused(WRONG_CODE)),
+        Some(credential) => {
+            if let Some(step) = matching_step(&decode(&credential.secret)?, code, unix_now()) {
+                spend_step(db, user, step)
+                    .await
+                    .map(|()| Action::SecondFactorPassed)
+            } else if spend_recovery_code(db, user, code).await? {
+                Ok(Action::RecoveryCodeUsed)
+            } else {
+                Err(refused(WRONG_CODE))
+            }
+        }
+    };
+    match outcome {
+        Ok(action) => {
+            audit::record(db, action, Some(user), None, ip).await?;
+            super::throttle::clear(db, &super::throttle::code_key(user)).await?;
+            Ok(())
+        }
+        Err(e) => {
+            super::throttle::record_failure(db, &super::throttle::code_key(user), ip).await?;
+            audit::record(db, Action::SecondFactorRefused, Some(user), None, ip).await?;
+            Err(e)
+        }
+    }
+}
+
+/// Records `step` as used, if no code of this or a later step was accepted before. One statement,
+/// so two requests racing with the same code cannot both pass.
+async fn spend_step(db: &DatabaseConnection, user: Uuid, step: u64) -> Result<(), AppError> {
+    let step = i64::try_from(step).map_err(AppError::internal)?;
+    let spent = totp_credential::Entity::update_many()
+        .col_expr(totp_credential::Column::LastUsedStep, Expr::value(step))
+        .filter(totp_credential::Column::UserId.eq(user))
+        .filter(
+            sea_orm::Condition::any()
+                .add(totp_credential::Column::LastUsedStep.is_null())
+                .add(totp_credential::Column::LastUsedStep.lt(step)),
+        )
+        .exec(db)
+        .await?;
+    if spent.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(REPLAYED_CODE.into()))
+    }
+}
+
+async fn spend_recovery_code(
+    db: &DatabaseConnection,
+    user: Uuid,
+    code: &str,
+) -> Result<bool, AppError> {
+    if normalize_recovery_code(code).is_none() {
+        return Ok(false);
+    }
+    let spent = recovery_code::Entity::update_many()
+        .col_expr(recovery_code::Column::UsedAt, Expr::value(Utc::now()))
+        .filter(recovery_code::Column::UserId.eq(user))
+        .filter(recovery_code::Column::CodeHash.eq(recovery_hash(code)))
+        .filter(recovery_code::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(spent.rows_affected == 1)
+}
+
+/// How many unused recovery codes `user` has left.
+pub async fn recovery_codes_left(db: &DatabaseConnection, user: Uuid) -> Result<u64, AppError> {
+    Ok(recovery_code::Entity::find()
+        .filter(recovery_code::Column::UserId.eq(user))
+        .filter(recovery_code::Column::UsedAt.is_null())
+        .count(db)
+        .await?)
+}
+
+/// The password was right; the code is still awaited. The session is not signed in yet, and its
+/// id changes now and again when the code is accepted.
+pub async fn await_code(session: &Session, user: Uuid) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(AppError::internal)?;
+    session
+        .insert(SESSION_PENDING_USER, user)
+        .await
+        .map_err(AppError::internal)?;
+    session
+        .insert(SESSION_PENDING_AT, Utc::now())
+        .await
+        .map_err(AppError::internal)
+}
+
+/// The account awaiting its code in this session, if the password was given recently enough.
+pub async fn pending_user(session: &Session) -> Result<Option<Uuid>, AppError> {
+    let user: Option<Uuid> = session
+        .get(SESSION_PENDING_USER)
+        .await
+        .map_err(AppError::internal)?;
+    let at: Option<DateTime<Utc>> = session
+        .get(SESSION_PENDING_AT)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(match (user, at) {
+        (Some(user), Some(at)) if Utc::now() - at < PENDING_SIGN_IN_LIFETIME => Some(user),
+        _ => None,
+    })
+}
+
+pub async fn clear_pending(session: &Session) -> Result<(), AppError> {
+    for key in [SESSION_PENDING_USER, SESSION_PENDING_AT] {
+        session
+            .remove_value(key)
+            .await
+            .map_err(AppError::internal)?;
+    }
+    Ok(())
+}
+
+/// This session passed the second factor now: a new id (a step-up is a privilege change) and the
+/// start of the step-up window.
+pub async fn mark_passed(session: &Session) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(AppError::internal)?;
+    session
+        .insert(SESSION_SECOND_FACTOR_AT, Utc::now())
+        .await
+        .map_err(AppError::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 6238 appendix B, SHA-1 rows (eight digits there; the last six are the six-digit code).
+    #[test]
+    fn codes_match_the_rfc_6238_test_vectors() {
+        let secret = b"12345678901234567890";
+        for (time, code) in [
+            (59u64, "287082"),
+            (1_111_111_109, "081804"),
+            (1_234_567_890, "005924"),
+            (2_000_000_000, "279037"),
+        ] {
+            assert_eq!(
+                matching_step(secret, code, time),
+                Some(time / STEP_SECONDS),
+                "{time}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_step_of_drift_either_way_and_no_more() {
+        let secret = b"12345678901234567890";
+        let t = 1_111_111_109u64; // code 081804 belongs to step t / 30
+        let step = t / STEP_SECONDS;
+        assert_eq!(matching_step(secret, "081804", t + 30), Some(step));
+        assert_eq!(matching_step(secret, "081804", t - 30), Some(step));
+        assert_eq!(matching_step(secret, "081 804", t), Some(step));
+        assert_eq!(matching_step(secret, "081804", t + 60), None);
+        assert_eq!(matching_step(secret, "081804", t - 60), None);
+        for junk in ["", "81804", "0818045", "08180a", "０８１８０４"] {
+            assert_eq!(matching_step(secret, junk, t), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn recovery_codes_are_distinct_readable_and_normalised() {
+        let codes: std::collections::HashSet<String> = (0..RECOVERY_CODE_COUNT)
+            .map(|_| new_recovery_code())
+            .collect();
+        assert_eq!(codes.len(), RECOVERY_CODE_COUNT);
+        for code in &codes {
+            assert_eq!(code.len(), 11, "{code}");
+            let typed = format!(" {} ", code.to_uppercase().replace('-', " "));
+            assert_eq!(recovery_hash(&typed), recovery_hash(code));
+        }
+        assert_eq!(normalize_recovery_code("abc"), None);
+        assert_eq!(normalize_recovery_code("aaaaa-aaaa0"), None);
+    }
+}

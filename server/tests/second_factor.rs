@@ -1,0 +1,368 @@
+//! The second factor: enrolling an authenticator app, the code step of signing in, replayed
+//! codes, recovery codes, lockout, step-up and turning it off, on SQLite and PostgreSQL.
+
+mod common;
+
+use app::accounts::api::TotpEnrolment;
+use common::{BACKENDS, PASSWORD, Reply, TestPortal};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use totp_rs::{Algorithm, Secret, TOTP};
+
+const ADA: &str = "ada@firm.example";
+
+/// A browser: it keeps the session cookie the server last set.
+struct Browser<'a> {
+    portal: &'a TestPortal,
+    cookie: Option<String>,
+}
+
+impl<'a> Browser<'a> {
+    fn new(portal: &'a TestPortal) -> Self {
+        Self {
+            portal,
+            cookie: None,
+        }
+    }
+
+    async fn call(&mut self, path: &str, form: &[(&str, &str)]) -> Reply {
+        let reply = self
+            .portal
+            .call_with_cookie(path, form, self.cookie.as_deref())
+            .await;
+        assert_ne!(reply.status, 500, "{path}: {}", reply.text());
+        if let Some(cookie) = reply.session_cookie() {
+            self.cookie = Some(cookie);
+        }
+        reply
+    }
+
+    async fn sign_in(&mut self) -> Reply {
+        self.call(
+            "/api/accounts/sign-in",
+            &[("email", ADA), ("password", PASSWORD)],
+        )
+        .await
+    }
+
+    async fn me(&mut self) -> String {
+        self.call("/api/accounts/me", &[]).await.text()
+    }
+
+    async fn sign_out(&mut self) {
+        let reply = self.call("/api/accounts/sign-out", &[]).await;
+        assert_eq!(reply.status, 200);
+        self.cookie = None;
+    }
+}
+
+/// The app on the phone: the secret it was given, and the codes it shows.
+struct Phone {
+    totp: TOTP,
+}
+
+impl Phone {
+    fn scan(enrolment: &TotpEnrolment) -> Self {
+        let secret = Secret::Encoded(enrolment.secret.replace(' ', ""))
+            .to_bytes()
+            .expect("base32 secret");
+        let totp = TOTP::new(
+            Algorithm::SHA1,
+            6,
+            1,
+            30,
+            secret,
+            Some("Dossier".into()),
+            ADA.into(),
+        )
+        .expect("totp");
+        Self { totp }
+    }
+
+    /// The code of the step `offset` steps from now.
+    fn code(&self, offset: i64) -> String {
+        let now = chrono::Utc::now().timestamp() / 30;
+        self.totp
+            .generate(u64::try_from((now + offset) * 30).expect("time"))
+    }
+}
+
+/// Signs in (no second factor yet), enrols an app, and returns it with the recovery codes.
+async fn enrol(browser: &mut Browser<'_>) -> (Phone, Vec<String>) {
+    assert_eq!(browser.sign_in().await.status, 200);
+    let started = browser.call("/api/accounts/totp/start", &[]).await;
+    assert_eq!(started.status, 200, "{}", started.text());
+    let enrolment: TotpEnrolment = serde_json::from_slice(&started.body).expect("enrolment");
+    let phone = Phone::scan(&enrolment);
+    let confirmed = browser
+        .call("/api/accounts/totp/confirm", &[("code", &phone.code(0))])
+        .await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.text());
+    let codes: Vec<String> = serde_json::from_slice(&confirmed.body).expect("codes");
+    (phone, codes)
+}
+
+async fn audit_count(portal: &TestPortal, action: &str) -> u64 {
+    app::entities::audit_event::Entity::find()
+        .filter(app::entities::audit_event::Column::Action.eq(action))
+        .count(&portal.state.db)
+        .await
+        .expect("count")
+}
+
+#[tokio::test]
+async fn an_app_is_enrolled_from_a_qr_code_with_ten_recovery_codes() {
+    for backend in BACKENDS {
+        let portal = TestPortal::with_admin(backend, "http://127.0.0.1:3000").await;
+        let mut browser = Browser::new(&portal);
+        assert_eq!(browser.sign_in().await.status, 200);
+        let started = browser.call("/api/accounts/totp/start", &[]).await;
+        assert_eq!(started.status, 200, "{backend:?}: {}", started.text());
+        let enrolment: TotpEnrolment = serde_json::from_slice(&started.body).expect("enrolment");
+        assert!(enrolment.qr_svg.starts_with("<svg"), "{}", enrolment.qr_svg);
+        assert!(enrolment.qr_svg.ends_with("</svg>"));
+        assert!(!enrolment.qr_svg.contains("<script"));
+        assert!(
+            enrolment
+                .otpauth_url
+                .starts_with("otpauth://totp/Dossier:ada%40firm.example?secret="),
+            "{}",
+            enrolment.otpauth_url
+        );
+        assert!(enrolment.otpauth_url.contains("issuer=Dossier"));
+        assert!(
+            enrolment.secret.replace(' ', "").len() >= 32,
+            "160 bits: {}",
+            enrolment.secret
+        );
+        let phone = Phone::scan(&enrolment);
+
+        // A wrong code enrols nothing.
+        let wrong = browser
+            .call("/api/accounts/totp/confirm", &[("code", &phone.code(5))])
+            .await;
+        assert_eq!(wrong.status, 403, "{backend:?}");
+        assert!(wrong.text().contains("That code is not right"));
+        assert!(browser.me().await.contains("\"second_factor\":false"));
+        let not_a_code = browser
+            .call("/api/accounts/totp/confirm", &[("code", "12")])
+            .await;
+        assert_eq!(not_a_code.status, 400);
+        assert!(not_a_code.text().contains("six-digit code"));
+
+        let before = browser.cookie.clone();
+        let confirmed = browser
+            .call("/api/accounts/totp/confirm", &[("code", &phone.code(0))])
+            .await;
+        assert_eq!(confirmed.status, 200, "{backend:?}: {}", confirmed.text());
+        assert_ne!(browser.cookie, before, "a step-up changes the session id");
+        let codes: Vec<String> = serde_json::from_slice(&confirmed.body).expect("codes");
+        assert_eq!(codes.len(), 10);
+        let distinct: std::collections::HashSet<_> = codes.iter().collect();
+        assert_eq!(distinct.len(), 10);
+        // Only hashes are stored.
+        let stored = app::entities::recovery_code::Entity::find()
+            .all(&portal.state.db)
+            .await
+            .expect("rows");
+        assert_eq!(stored.len(), 10);
+        assert!(stored.iter().all(|row| !codes.contains(&row.code_hash)));
+        assert!(browser.me().await.contains("\"second_factor\":true"));
+        assert_eq!(audit_count(&portal, "mfa.enrolled").await, 1);
+
+        let again = browser.call("/api/accounts/totp/start", &[]).await;
+        assert_eq!(again.status, 409, "{backend:?}");
+        portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn signing_in_asks_for_the_code_and_refuses_a_used_one() {
+    for backend in BACKENDS {
+        let portal = TestPortal::with_admin(backend, "http://127.0.0.1:3000").await;
+        let mut browser = Browser::new(&portal);
+        let (phone, _) = enrol(&mut browser).await;
+        browser.sign_out().await;
+
+        // The password alone signs nobody in.
+        let password = browser.sign_in().await;
+        assert_eq!(password.status, 200);
+        assert!(
+            password.text().contains("CodeNeeded"),
+            "{}",
+            password.text()
+        );
+        assert_eq!(browser.me().await, "null");
+        let guarded = browser.call("/api/accounts/sign-out-everywhere", &[]).await;
+        assert_eq!(guarded.status, 401, "{backend:?}");
+
+        // The code used at enrolment is spent.
+        let replay = browser
+            .call("/api/accounts/sign-in/code", &[("code", &phone.code(0))])
+            .await;
+        assert_eq!(replay.status, 403, "{backend:?}: {}", replay.text());
+        assert!(replay.text().contains("already been used"));
+
+        // The next step's code (one step of drift is allowed) signs in, under a new id.
+        let before = browser.cookie.clone();
+        let next = phone.code(1);
+        let accepted = browser
+            .call("/api/accounts/sign-in/code", &[("code", &next)])
+            .await;
+        assert_eq!(accepted.status, 200, "{backend:?}: {}", accepted.text());
+        assert!(accepted.text().contains("Ada Lovelace"));
+        assert_ne!(browser.cookie, before);
+        assert!(browser.me().await.contains("Ada Lovelace"));
+        assert_eq!(audit_count(&portal, "mfa.passed").await, 1);
+
+        // Two steps away is too far; and that code cannot be used a second time.
+        browser.sign_out().await;
+        assert_eq!(browser.sign_in().await.status, 200);
+        let far = browser
+            .call("/api/accounts/sign-in/code", &[("code", &phone.code(3))])
+            .await;
+        assert_eq!(far.status, 403);
+        let again = browser
+            .call("/api/accounts/sign-in/code", &[("code", &next)])
+            .await;
+        assert_eq!(again.status, 403, "{backend:?}");
+        assert!(again.text().contains("already been used"));
+        assert_eq!(browser.me().await, "null");
+
+        // Without a password first, a code is nothing.
+        let mut stranger = Browser::new(&portal);
+        let no_password = stranger
+            .call("/api/accounts/sign-in/code", &[("code", &phone.code(1))])
+            .await;
+        assert_eq!(no_password.status, 400);
+        assert!(no_password.text().contains("email and password again"));
+        portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_recovery_code_works_once() {
+    for backend in BACKENDS {
+        let portal = TestPortal::with_admin(backend, "http://127.0.0.1:3000").await;
+        let mut browser = Browser::new(&portal);
+        let (_, codes) = enrol(&mut browser).await;
+        browser.sign_out().await;
+
+        // Typed as read off paper: capitals and a space instead of the dash.
+        let typed = codes[3].to_uppercase().replace('-', " ");
+        assert_eq!(browser.sign_in().await.status, 200);
+        let used = browser
+            .call("/api/accounts/sign-in/code", &[("code", &typed)])
+            .await;
+        assert_eq!(used.status, 200, "{backend:?}: {}", used.text());
+        assert_eq!(audit_count(&portal, "mfa.recovery_code_used").await, 1);
+        browser.sign_out().await;
+
+        assert_eq!(browser.sign_in().await.status, 200);
+        let again = browser
+            .call("/api/accounts/sign-in/code", &[("code", &codes[3])])
+            .await;
+        assert_eq!(again.status, 403, "{backend:?}");
+        let admin = app::entities::user::Entity::find()
+            .one(&portal.state.db)
+            .await
+            .expect("query")
+            .expect("admin");
+        let left = app::accounts::second_factor::recovery_codes_left(&portal.state.db, admin.id)
+            .await
+            .expect("count");
+        assert_eq!(left, 9);
+        portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn five_wrong_codes_lock_the_account_for_a_while() {
+    for backend in BACKENDS {
+        let portal = TestPortal::with_admin(backend, "http://127.0.0.1:3000").await;
+        let mut browser = Browser::new(&portal);
+        let (phone, _) = enrol(&mut browser).await;
+        browser.sign_out().await;
+        assert_eq!(browser.sign_in().await.status, 200);
+        let wrong = phone.code(-10);
+        for attempt in 1..=5 {
+            let reply = browser
+                .call("/api/accounts/sign-in/code", &[("code", &wrong)])
+                .await;
+            assert_eq!(reply.status, 403, "{backend:?} attempt {attempt}");
+        }
+        // Now even the right code waits.
+        let locked = browser
+            .call("/api/accounts/sign-in/code", &[("code", &phone.code(1))])
+            .await;
+        assert_eq!(locked.status, 429, "{backend:?}: {}", locked.text());
+        assert!(
+            locked
+                .text()
+                .contains("Too many wrong codes for this account"),
+            "{}",
+            locked.text()
+        );
+        assert_eq!(browser.me().await, "null");
+        assert_eq!(audit_count(&portal, "mfa.refused").await, 5);
+        portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn stepping_up_changes_the_session_id() {
+    for backend in BACKENDS {
+        let portal = TestPortal::with_admin(backend, "http://127.0.0.1:3000").await;
+        let mut browser = Browser::new(&portal);
+        let (phone, _) = enrol(&mut browser).await;
+        let before = browser.cookie.clone().expect("cookie");
+        let stepped = browser
+            .call("/api/accounts/step-up", &[("code", &phone.code(1))])
+            .await;
+        assert_eq!(stepped.status, 200, "{backend:?}: {}", stepped.text());
+        assert_ne!(browser.cookie.as_deref(), Some(before.as_str()));
+        // The old id is worth nothing now.
+        let old = portal
+            .call_with_cookie("/api/accounts/me", &[], Some(&before))
+            .await;
+        assert_eq!(old.text(), "null");
+        assert!(browser.me().await.contains("Ada Lovelace"));
+        portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn turning_the_app_off_needs_the_password() {
+    for backend in BACKENDS {
+        let portal = TestPortal::with_admin(backend, "http://127.0.0.1:3000").await;
+        let mut browser = Browser::new(&portal);
+        enrol(&mut browser).await;
+        let refused = browser
+            .call(
+                "/api/accounts/totp/remove",
+                &[("password", "not my password at all")],
+            )
+            .await;
+        assert_eq!(refused.status, 403, "{backend:?}");
+        assert!(browser.me().await.contains("\"second_factor\":true"));
+        let removed = browser
+            .call("/api/accounts/totp/remove", &[("password", PASSWORD)])
+            .await;
+        assert_eq!(removed.status, 200, "{backend:?}: {}", removed.text());
+        assert_eq!(audit_count(&portal, "mfa.removed").await, 1);
+        assert_eq!(
+            app::entities::recovery_code::Entity::find()
+                .count(&portal.state.db)
+                .await
+                .expect("count"),
+            0
+        );
+        browser.sign_out().await;
+        let signed_in = browser.sign_in().await;
+        assert!(
+            signed_in.text().contains("SignedIn"),
+            "{}",
+            signed_in.text()
+        );
+        portal.finish().await;
+    }
+}

@@ -21,6 +21,17 @@ pub enum Action {
     SecondFactorPassed,
     SecondFactorRefused,
     RecoveryCodeUsed,
+    PersonAdded,
+    InvitationSent,
+    InvitationAccepted,
+    InvitationRefused,
+    AccessRevoked,
+    AccessRestored,
+    PasswordResetRequested,
+    PasswordReset,
+    SettingsChanged,
+    SignInLinkRequested,
+    CodeSent,
 }
 
 impl Action {
@@ -39,6 +50,17 @@ impl Action {
             Self::SecondFactorPassed => "mfa.passed",
             Self::SecondFactorRefused => "mfa.refused",
             Self::RecoveryCodeUsed => "mfa.recovery_code_used",
+            Self::PersonAdded => "people.added",
+            Self::InvitationSent => "invitation.sent",
+            Self::InvitationAccepted => "invitation.accepted",
+            Self::InvitationRefused => "invitation.refused",
+            Self::AccessRevoked => "people.access_revoked",
+            Self::AccessRestored => "people.access_restored",
+            Self::PasswordResetRequested => "auth.password_reset_requested",
+            Self::PasswordReset => "auth.password_reset",
+            Self::SettingsChanged => "settings.changed",
+            Self::SignInLinkRequested => "auth.sign_in_link_requested",
+            Self::CodeSent => "mfa.code_sent",
         }
     }
 }
@@ -61,4 +83,21 @@ pub async fn record(
     .exec_without_returning(db)
     .await?;
     Ok(())
+}
+
+/// How many times `action` was recorded for `actor` in the last `within`: the rate limit of
+/// emails and codes a person can have sent to them.
+pub async fn recent_count(
+    db: &impl ConnectionTrait,
+    actor: Uuid,
+    action: Action,
+    within: chrono::Duration,
+) -> Result<u64, AppError> {
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    Ok(audit_event::Entity::find()
+        .filter(audit_event::Column::ActorId.eq(actor))
+        .filter(audit_event::Column::Action.eq(action.as_str()))
+        .filter(audit_event::Column::OccurredAt.gt(chrono::Utc::now() - within))
+        .count(db)
+        .await?)
 }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod error;
+pub mod settings;
 pub mod system;
 pub mod ui;
 
@@ -13,6 +14,8 @@ pub mod audit;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod entities;
+#[cfg(feature = "ssr")]
+pub mod outbox;
 #[cfg(feature = "ssr")]
 pub mod policy;
 #[cfg(feature = "ssr")]
@@ -45,6 +48,13 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=system::HomePage/>
                     <Route path=StaticSegment("setup") view=accounts::SetupPage/>
                     <Route path=StaticSegment("sign-in") view=accounts::SignInPage/>
+                    <Route path=StaticSegment("people") view=accounts::PeoplePage/>
+                    <Route path=StaticSegment("invitation") view=accounts::InvitationPage/>
+                    <Route path=StaticSegment("forgot-password") view=accounts::ForgotPasswordPage/>
+                    <Route path=StaticSegment("reset-password") view=accounts::ResetPasswordPage/>
+                    <Route path=StaticSegment("settings") view=settings::SettingsPage/>
+                    <Route path=StaticSegment("verify") view=accounts::VerifyPage/>
+                    <Route path=(StaticSegment("sign-in"), StaticSegment("link")) view=accounts::SignInLinkPage/>
                 </Routes>
             </main>
         </Router>

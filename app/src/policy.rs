@@ -10,7 +10,7 @@ use crate::{
     AppError,
     accounts::{
         second_factor::SESSION_SECOND_FACTOR_AT,
-        server::{ABSOLUTE_SESSION_LIFETIME, SESSION_SIGNED_IN_AT, SESSION_USER},
+        server::{SESSION_LAST_ACTIVE_AT, SESSION_SIGNED_IN_AT, SESSION_USER},
     },
     entities::user::{self, Role},
 };
@@ -29,6 +29,9 @@ impl ClientIp {
     }
 }
 
+const SET_UP_SECOND_FACTOR: &str = "Your firm requires two-step verification. Set up an \
+     authenticator app on your account page first.";
+
 /// Who is making this request.
 #[derive(Debug, Clone)]
 pub enum Actor {
@@ -45,6 +48,11 @@ pub struct SignedInUser {
     pub email: String,
     /// When this session last passed the second factor, if it has.
     pub second_factor_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The firm's step-up window for MFA conversations.
+    pub step_up_window: chrono::Duration,
+    /// The firm requires an authenticator app of its staff and this firm member has none yet:
+    /// until they set one up, they may only manage their own account.
+    pub must_set_up_second_factor: bool,
 }
 
 impl SignedInUser {
@@ -54,20 +62,50 @@ impl SignedInUser {
         self.second_factor_at
             .is_some_and(|at| chrono::Utc::now() - at < window)
     }
+
+    /// Whether this session may see what an MFA conversation holds now.
+    pub fn passed_step_up(&self) -> bool {
+        self.passed_second_factor_within(self.step_up_window)
+    }
 }
 
 /// Proof that the request comes from an administrator.
 #[derive(Debug, Clone)]
 pub struct Admin(pub SignedInUser);
 
+/// Proof that the request comes from someone at the firm (an administrator or staff), not a
+/// contact.
+#[derive(Debug, Clone)]
+pub struct FirmMember(pub SignedInUser);
+
+impl FirmMember {
+    /// Whether this firm member may add, invite, revoke or restore a person of `role`: staff
+    /// manage contacts; only administrators manage the firm's own accounts.
+    pub fn may_manage(&self, role: Role) -> Result<(), AppError> {
+        match (self.0.role, role) {
+            (Role::Admin, _) | (Role::Staff, Role::Client) => Ok(()),
+            _ => Err(AppError::Forbidden(
+                "Only an administrator can manage staff accounts.".into(),
+            )),
+        }
+    }
+}
+
 impl Actor {
     /// Reads the session once. A session is ended here, so no stale cookie outlives it, when its
     /// account was disabled or deleted, when all the account's sessions were revoked after it
-    /// signed in, or when it is older than the absolute session lifetime.
+    /// signed in, when it is older than the firm's session lifetime, or when it was idle for
+    /// longer than the firm's idle timeout.
     pub async fn from_session(
         db: &DatabaseConnection,
         session: &Session,
     ) -> Result<Self, AppError> {
+        let get = |key: &'static str| async move {
+            session
+                .get::<chrono::DateTime<chrono::Utc>>(key)
+                .await
+                .map_err(AppError::internal)
+        };
         let id: Option<Uuid> = session
             .get(SESSION_USER)
             .await
@@ -75,28 +113,40 @@ impl Actor {
         let Some(id) = id else {
             return Ok(Self::Anonymous);
         };
-        let signed_in_at: Option<chrono::DateTime<chrono::Utc>> = session
-            .get(SESSION_SIGNED_IN_AT)
-            .await
-            .map_err(AppError::internal)?;
-        let second_factor_at: Option<chrono::DateTime<chrono::Utc>> = session
-            .get(SESSION_SECOND_FACTOR_AT)
-            .await
-            .map_err(AppError::internal)?;
+        let signed_in_at = get(SESSION_SIGNED_IN_AT).await?;
+        let last_active_at = get(SESSION_LAST_ACTIVE_AT).await?;
+        let second_factor_at = get(SESSION_SECOND_FACTOR_AT).await?;
+        let settings = crate::settings::server::load(db).await?;
         let user = user::Entity::find_by_id(id).one(db).await?;
+        let now = chrono::Utc::now();
         let valid = |u: &user::Model, at: chrono::DateTime<chrono::Utc>| {
             u.disabled_at.is_none()
                 && u.sessions_revoked_at.is_none_or(|revoked| at >= revoked)
-                && chrono::Utc::now() - at < ABSOLUTE_SESSION_LIFETIME
+                && now - at < settings.session_lifetime()
+                && now - last_active_at.unwrap_or(at) < settings.idle_timeout()
         };
         match (user, signed_in_at) {
-            (Some(u), Some(at)) if valid(&u, at) => Ok(Self::User(SignedInUser {
-                id: u.id,
-                role: u.role,
-                display_name: u.display_name,
-                email: u.email,
-                second_factor_at,
-            })),
+            (Some(u), Some(at)) if valid(&u, at) => {
+                // Written at most once a minute: a busy page does not write on every request.
+                if last_active_at.is_none_or(|last| now - last > chrono::Duration::minutes(1)) {
+                    session
+                        .insert(SESSION_LAST_ACTIVE_AT, now)
+                        .await
+                        .map_err(AppError::internal)?;
+                }
+                let must_set_up_second_factor = settings.staff_two_step_required
+                    && u.role != Role::Client
+                    && !crate::accounts::second_factor::is_enrolled(db, u.id).await?;
+                Ok(Self::User(SignedInUser {
+                    id: u.id,
+                    role: u.role,
+                    display_name: u.display_name,
+                    email: u.email,
+                    second_factor_at,
+                    step_up_window: settings.step_up_window(),
+                    must_set_up_second_factor,
+                }))
+            }
             _ => {
                 session.flush().await.map_err(AppError::internal)?;
                 Ok(Self::Anonymous)
@@ -118,8 +168,26 @@ impl Actor {
         }
     }
 
+    /// Someone at the firm, who has set up an authenticator app if the firm requires it.
+    pub fn firm_member(&self) -> Result<FirmMember, AppError> {
+        let user = self.signed_in()?;
+        if user.must_set_up_second_factor {
+            return Err(AppError::Forbidden(SET_UP_SECOND_FACTOR.into()));
+        }
+        if matches!(user.role, Role::Admin | Role::Staff) {
+            Ok(FirmMember(user.clone()))
+        } else {
+            Err(AppError::Forbidden(
+                "Only the firm's staff can do this.".into(),
+            ))
+        }
+    }
+
     pub fn admin(&self) -> Result<Admin, AppError> {
         let user = self.signed_in()?;
+        if user.must_set_up_second_factor {
+            return Err(AppError::Forbidden(SET_UP_SECOND_FACTOR.into()));
+        }
         if user.role == Role::Admin {
             Ok(Admin(user.clone()))
         } else {
@@ -141,6 +209,8 @@ mod tests {
             display_name: "Someone".into(),
             email: "someone@firm.example".into(),
             second_factor_at: None,
+            step_up_window: chrono::Duration::hours(12),
+            must_set_up_second_factor: false,
         })
     }
 
@@ -157,10 +227,34 @@ mod tests {
             Actor::Anonymous.admin(),
             Err(AppError::Unauthenticated)
         ));
+        assert!(user(Role::Admin).firm_member().is_ok());
+        assert!(user(Role::Staff).firm_member().is_ok());
+        assert!(matches!(
+            user(Role::Client).firm_member(),
+            Err(AppError::Forbidden(_))
+        ));
+        let staff = user(Role::Staff).firm_member().expect("staff");
+        assert!(staff.may_manage(Role::Client).is_ok());
+        assert!(staff.may_manage(Role::Staff).is_err());
+        assert!(staff.may_manage(Role::Admin).is_err());
+        let admin = user(Role::Admin).firm_member().expect("admin");
+        for role in [Role::Admin, Role::Staff, Role::Client] {
+            assert!(admin.may_manage(role).is_ok());
+        }
         assert!(matches!(
             Actor::Anonymous.signed_in(),
             Err(AppError::Unauthenticated)
         ));
+        for role in [Role::Admin, Role::Staff] {
+            let Actor::User(mut u) = user(role) else {
+                unreachable!()
+            };
+            u.must_set_up_second_factor = true;
+            let actor = Actor::User(u);
+            assert!(matches!(actor.firm_member(), Err(AppError::Forbidden(_))));
+            assert!(matches!(actor.admin(), Err(AppError::Forbidden(_))));
+            assert!(actor.signed_in().is_ok());
+        }
     }
 
     #[test]

@@ -27,6 +27,14 @@ pub struct Portal {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// URLs of the hashed front-end files, resolved from the embedded site at start.
     pub assets: SiteAssets,
+    /// Whether email and text messages can be sent from this server.
+    pub channels: Channels,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Channels {
+    pub email: bool,
+    pub sms: bool,
 }
 
 #[derive(Debug, Clone, Default)]

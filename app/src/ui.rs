@@ -46,3 +46,14 @@ pub fn hydrated() -> ReadSignal<bool> {
 pub fn ErrorNote(message: String) -> impl IntoView {
     view! { <p class="error" role="alert">{message}</p> }
 }
+
+/// The error sentence of an action's last result, if it failed.
+pub fn error_of<T, S>(value: S) -> impl Fn() -> Option<AnyView> + Copy
+where
+    S: Get<Value = Option<Result<T, crate::AppError>>> + Copy + 'static,
+{
+    move || match value.get() {
+        Some(Err(e)) => Some(view! { <ErrorNote message=e.to_string()/> }.into_any()),
+        _ => None,
+    }
+}

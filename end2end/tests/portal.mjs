@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -21,7 +22,7 @@ function freePort() {
   });
 }
 
-export async function startPortal() {
+export async function startPortal({ env = {} } = {}) {
   const bin = process.env.DOSSIER_BIN;
   if (!bin) throw new Error('DOSSIER_BIN must name the release binary (./dossier.sh test sets it)');
   const dir = mkdtempSync(join(tmpdir(), 'dossier-e2e-'));
@@ -29,7 +30,7 @@ export async function startPortal() {
   const child = spawn(bin, ['--listen', `127.0.0.1:${port}`, '--data-dir', join(dir, 'data')], {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { PATH: process.env.PATH },
+    env: { PATH: process.env.PATH, ...env },
   });
   let stderr = '';
   const ready = new Promise((resolve, reject) => {
@@ -103,4 +104,60 @@ export function totpCode(base32, offset = 0) {
   const mac = createHmac('sha1', key).update(counter).digest();
   const at = mac[mac.length - 1] & 0xf;
   return String((mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+// A mail server on loopback speaking SMTP, keeping every message it is given: the portal sends
+// real email to it, and a test reads the links out of it.
+export async function startSmtpSink() {
+  const mails = [];
+  const server = createServer((socket) => {
+    const lines = createInterface({ input: socket, crlfDelay: Infinity });
+    let mail = { to: [], data: '' };
+    let inData = false;
+    socket.write('220 sink.test ESMTP\r\n');
+    lines.on('line', (line) => {
+      if (inData) {
+        if (line === '.') {
+          inData = false;
+          mails.push(mail);
+          mail = { to: [], data: '' };
+          socket.write('250 OK queued\r\n');
+        } else {
+          mail.data += (line.startsWith('.') ? line.slice(1) : line) + '\n';
+        }
+        return;
+      }
+      const upper = line.toUpperCase();
+      if (upper.startsWith('EHLO')) socket.write('250-sink.test\r\n250 8BITMIME\r\n');
+      else if (upper.startsWith('RCPT TO:')) {
+        mail.to.push(line.slice(8).trim().replace(/[<>]/g, ''));
+        socket.write('250 OK\r\n');
+      } else if (upper === 'DATA') {
+        inData = true;
+        socket.write('354 End data with <CR><LF>.<CR><LF>\r\n');
+      } else if (upper === 'QUIT') {
+        socket.end('221 Bye\r\n');
+      } else socket.write('250 OK\r\n');
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `smtp://127.0.0.1:${server.address().port}`,
+    mails,
+    // Waits for a message to `to` and returns the first link in it starting with `prefix`.
+    async link(to, prefix) {
+      for (let i = 0; i < 200; i++) {
+        const mail = mails.find((m) => m.to.includes(to));
+        if (mail) {
+          const text = mail.data.replace(/=\n/g, '').replace(/=3D/g, '=');
+          const at = text.indexOf(prefix);
+          if (at >= 0) return text.slice(at).split(/\s/)[0];
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`no mail to ${to} with ${prefix}`);
+    },
+    close: () => server.close(),
+  };
 }

@@ -1,20 +1,25 @@
-// Two-step verification in a real browser: the administrator sets up an authenticator app from
-// the QR code's key, keeps the recovery codes, and from then on signs in with password and code.
+// Accounts in a real browser: the administrator sets up an authenticator app from the QR code's
+// key and signs in with password and code; staff invite a client by email, and the client accepts
+// in a second browser, enrols an authenticator app, signs out and in again.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createAdmin, launchBrowser, resultsDir, startPortal, totpCode, watchForErrors } from './portal.mjs';
+import { createAdmin, launchBrowser, resultsDir, startPortal, startSmtpSink, totpCode, watchForErrors } from './portal.mjs';
 
 let portal;
 let browser;
+let smtp;
+let adminCodes;
 
 before(async () => {
-  portal = await startPortal();
+  smtp = await startSmtpSink();
+  portal = await startPortal({ env: { DOSSIER_SMTP_URL: smtp.url } });
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
   portal?.stop();
+  smtp?.close();
 });
 
 async function signInWithPassword(page, { email, password }) {
@@ -49,6 +54,7 @@ test('an administrator enrols an authenticator app, then signs in with password 
   await page.getByTestId('recovery-codes').waitFor();
   const codes = await page.locator('[data-testid=recovery-codes] li').allTextContents();
   assert.equal(codes.length, 10);
+  adminCodes = codes;
   assert.equal(new Set(codes).size, 10);
   await page.screenshot({ path: `${resultsDir}/recovery-codes.png`, fullPage: true });
   await page.getByTestId('recovery-codes-done').click();
@@ -79,4 +85,74 @@ test('an administrator enrols an authenticator app, then signs in with password 
 
   assert.deepEqual(errors.filter((e) => !/status of 403/.test(e)), [], 'no unexpected console errors');
   await context.close();
+});
+
+test('staff invite a client by email; the client accepts, enrols an app, and signs in with it', async () => {
+  const staffContext = await browser.newContext();
+  const staff = await staffContext.newPage();
+  const staffErrors = watchForErrors(staff);
+  // The administrator has two-step verification from the test above: a recovery code signs in.
+  // (codes[0] was spent there.)
+  await signInWithPassword(staff, { email: 'ada@firm.example', password: 'correct horse battery staple' });
+  await staff.getByTestId('sign-in-code-form').waitFor();
+  await staff.getByTestId('sign-in-code').fill(adminCodes[1]);
+  await staff.getByTestId('sign-in-code-submit').click();
+  await staff.getByTestId('topbar-people').click();
+  await staff.getByTestId('add-person-form').waitFor();
+  await staff.waitForFunction(() => !document.querySelector('[data-testid=add-person]').disabled);
+  await staff.getByLabel('Name', { exact: true }).fill('Grace Hopper');
+  await staff.getByLabel('Email', { exact: true }).fill('grace@client.example');
+  await staff.getByLabel(/Mobile number/).fill('+44 7700 900123');
+  await staff.getByTestId('add-person').click();
+  await staff.getByTestId('person-added').waitFor();
+  await staff.locator('[data-testid=person][data-email="grace@client.example"]').waitFor();
+  await staff.screenshot({ path: `${resultsDir}/people.png`, fullPage: true });
+
+  const invited = staff.locator('[data-testid=person][data-email="grace@client.example"] [data-testid=person-status]');
+  assert.equal(await invited.textContent(), 'Invited');
+  assert.equal(await staff.getByLabel('Name', { exact: true }).inputValue(), '', 'the form is ready for the next person');
+  const link = await smtp.link('grace@client.example', `${portal.url}/invitation?token=`);
+
+  // The client, in a browser of their own.
+  const clientContext = await browser.newContext();
+  const client = await clientContext.newPage();
+  const clientErrors = watchForErrors(client);
+  await client.goto(link);
+  await client.getByTestId('invitation-form').waitFor();
+  await client.waitForFunction(() => !document.querySelector('[data-testid=invitation-submit]').disabled);
+  await client.getByLabel(/Password/).fill('harbour lantern orchard violet');
+  await client.getByTestId('invitation-submit').click();
+  await client.getByTestId('invitation-accepted').waitFor();
+  await client.screenshot({ path: `${resultsDir}/invitation-accepted.png`, fullPage: true });
+
+  // The status in the directory follows.
+  await staff.reload();
+  const status = staff.locator('[data-testid=person][data-email="grace@client.example"] [data-testid=person-status]');
+  await status.waitFor();
+  assert.equal(await status.textContent(), 'Active');
+
+  await client.goto(`${portal.url}/sign-in`);
+  await client.getByTestId('totp-start').waitFor();
+  await client.waitForFunction(() => document.querySelector('[data-testid=totp-start]') && !document.querySelector('[data-testid=totp-start]').disabled);
+  await client.getByTestId('totp-start').click();
+  const secret = (await client.getByTestId('totp-secret').textContent()).trim();
+  await client.getByTestId('totp-code').fill(totpCode(secret));
+  await client.getByTestId('totp-confirm').click();
+  await client.getByTestId('recovery-codes').waitFor();
+  await client.getByTestId('recovery-codes-done').click();
+  await client.getByTestId('topbar-sign-out').click();
+  await client.getByTestId('sign-in-form').waitFor();
+
+  await signInWithPassword(client, { email: 'grace@client.example', password: 'harbour lantern orchard violet' });
+  await client.getByTestId('sign-in-code-form').waitFor();
+  await client.getByTestId('sign-in-code').fill(totpCode(secret, 1));
+  await client.getByTestId('sign-in-code-submit').click();
+  await client.getByTestId('signed-in').waitFor();
+  assert.equal(await client.getByTestId('topbar-user').textContent(), 'Grace Hopper');
+  assert.equal(await client.getByTestId('topbar-people').count(), 0, 'a client has no directory');
+
+  assert.deepEqual(staffErrors.filter((e) => !/status of 403/.test(e)), [], 'no unexpected console errors (staff)');
+  assert.deepEqual(clientErrors, [], 'no console errors (client)');
+  await staffContext.close();
+  await clientContext.close();
 });

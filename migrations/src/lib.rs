@@ -7,6 +7,8 @@ mod m20261125_000002_sessions;
 mod m20261125_000003_sign_in_failures;
 mod m20261125_000004_sessions_revoked_at;
 mod m20261125_000005_second_factor;
+mod m20261125_000006_links_and_outbox;
+mod m20261125_000007_settings_and_codes;
 
 pub struct Migrator;
 
@@ -19,6 +21,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_sign_in_failures::Migration),
             Box::new(m20261125_000004_sessions_revoked_at::Migration),
             Box::new(m20261125_000005_second_factor::Migration),
+            Box::new(m20261125_000006_links_and_outbox::Migration),
+            Box::new(m20261125_000007_settings_and_codes::Migration),
         ]
     }
 }

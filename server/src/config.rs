@@ -86,6 +86,32 @@ pub struct Settings {
     )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
 
+    /// Outgoing mail server: smtp://host:587?tls=required (STARTTLS), smtps://host:465, or
+    /// smtp://127.0.0.1:25 for a relay on this machine (no TLS); user:password@ before the host.
+    #[arg(long, env = "DOSSIER_SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of the portal's email [default: Dossier <dossier@<public host>>]
+    #[arg(long, env = "DOSSIER_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
+
+    /// SMS gateway: a Twilio-compatible Messages endpoint
+    /// (https://api.twilio.com/2010-04-01/Accounts/<sid>/Messages.json or another provider's).
+    #[arg(long, env = "DOSSIER_SMS_URL", global = true)]
+    pub sms_url: Option<String>,
+
+    /// SMS gateway account (the user name of HTTP basic authentication).
+    #[arg(long, env = "DOSSIER_SMS_ACCOUNT", global = true)]
+    pub sms_account: Option<String>,
+
+    /// SMS gateway token (the password of HTTP basic authentication).
+    #[arg(long, env = "DOSSIER_SMS_TOKEN", hide_env_values = true, global = true)]
+    pub sms_token: Option<String>,
+
+    /// Sender number or name of the portal's text messages.
+    #[arg(long, env = "DOSSIER_SMS_FROM", global = true)]
+    pub sms_from: Option<String>,
+
     /// Log format: human-readable text or one JSON object per line.
     #[arg(long, env = "DOSSIER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -115,6 +141,33 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database: DatabaseConfig,
     pub storage: StorageConfig,
+    pub delivery: DeliveryConfig,
+}
+
+/// How email and text messages leave the portal; either may be missing.
+#[derive(Clone, Default)]
+pub struct DeliveryConfig {
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub sms: Option<SmsConfig>,
+}
+
+#[derive(Clone)]
+pub struct SmsConfig {
+    pub url: String,
+    pub account: String,
+    pub token: String,
+    pub from: String,
+}
+
+impl std::fmt::Debug for DeliveryConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeliveryConfig")
+            .field("email", &self.smtp_url.is_some())
+            .field("mail_from", &self.mail_from)
+            .field("sms", &self.sms.is_some())
+            .finish()
+    }
 }
 
 #[derive(Clone)]
@@ -215,7 +268,9 @@ impl Settings {
             },
             StorageKind::S3 => self.s3()?,
         };
+        let delivery = self.delivery(&public_url)?;
         Ok(Config {
+            delivery,
             listen: self.listen,
             public_url,
             https,
@@ -226,6 +281,81 @@ impl Settings {
                 max_connections: self.database_max_connections,
             },
             storage,
+        })
+    }
+
+    fn delivery(&self, public_url: &str) -> Result<DeliveryConfig, String> {
+        let smtp_url = match self.smtp_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => match url::Url::parse(raw) {
+                Ok(u) if matches!(u.scheme(), "smtp" | "smtps") && u.host().is_some() => {
+                    let tls = u
+                        .query_pairs()
+                        .find(|(k, _)| k == "tls")
+                        .map(|(_, v)| v.into_owned());
+                    let loopback = matches!(u.host(), Some(url::Host::Domain("localhost")))
+                        || u.host_str()
+                            .and_then(|h| {
+                                h.trim_matches(['[', ']']).parse::<std::net::IpAddr>().ok()
+                            })
+                            .is_some_and(|ip| ip.is_loopback());
+                    match (u.scheme(), tls.as_deref()) {
+                        ("smtps", None) | ("smtp", Some("required" | "opportunistic")) => {}
+                        ("smtp", None) if loopback => {}
+                        ("smtp", None) => return Err("DOSSIER_SMTP_URL would send mail and passwords unencrypted to another machine: add ?tls=required (STARTTLS) or use smtps://.".into()),
+                        _ => return Err("DOSSIER_SMTP_URL's tls= must be required or opportunistic.".into()),
+                    }
+                    Some(raw.to_string())
+                }
+                _ => {
+                    return Err("DOSSIER_SMTP_URL must look like smtp://user:password@mail.firm.example:587?tls=required or smtps://mail.firm.example:465.".into());
+                }
+            },
+        };
+        let host = url::Url::parse(public_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| "localhost".into());
+        let mail_from = match self.mail_from.as_deref().map(str::trim) {
+            None | Some("") => format!("Dossier <dossier@{host}>"),
+            Some(from) => {
+                if from.parse::<lettre::message::Mailbox>().is_err() {
+                    return Err(format!(
+                        "DOSSIER_MAIL_FROM must be an address such as Dossier <portal@firm.example>, not '{from}'."
+                    ));
+                }
+                from.to_string()
+            }
+        };
+        let sms = match self.sms_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => {
+                match url::Url::parse(raw) {
+                    Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+                    _ => {
+                        return Err(format!(
+                            "DOSSIER_SMS_URL must be the gateway's http or https address, not '{raw}'."
+                        ));
+                    }
+                }
+                let need = |value: &Option<String>, name: &str| {
+                    value
+                        .clone()
+                        .filter(|v| !v.trim().is_empty())
+                        .ok_or_else(|| format!("{name} is required when DOSSIER_SMS_URL is set."))
+                };
+                Some(SmsConfig {
+                    url: raw.to_string(),
+                    account: need(&self.sms_account, "DOSSIER_SMS_ACCOUNT")?,
+                    token: need(&self.sms_token, "DOSSIER_SMS_TOKEN")?,
+                    from: need(&self.sms_from, "DOSSIER_SMS_FROM")?,
+                })
+            }
+        };
+        Ok(DeliveryConfig {
+            smtp_url,
+            mail_from,
+            sms,
         })
     }
 
@@ -310,6 +440,8 @@ mod tests {
             matches!(config.storage, StorageConfig::Fs { ref root } if root.ends_with("files"))
         );
         assert!(!config.https);
+        assert!(config.delivery.smtp_url.is_none() && config.delivery.sms.is_none());
+        assert_eq!(config.delivery.mail_from, "Dossier <dossier@127.0.0.1>");
     }
 
     #[test]
@@ -347,6 +479,16 @@ mod tests {
                 ],
                 "DOSSIER_S3_ACCESS_KEY_ID is required",
             ),
+            (vec!["--smtp-url", "mail.firm.example"], "DOSSIER_SMTP_URL"),
+            (
+                vec!["--smtp-url", "smtp://mail.firm.example:587"],
+                "unencrypted",
+            ),
+            (vec!["--mail-from", "not an address"], "DOSSIER_MAIL_FROM"),
+            (
+                vec!["--sms-url", "https://sms.example/Messages.json"],
+                "DOSSIER_SMS_ACCOUNT is required",
+            ),
         ] {
             let err = validate(&args).expect_err("must be refused");
             assert!(err.contains(needle), "{args:?}: {err}");
@@ -369,12 +511,22 @@ mod tests {
             "AKIA",
             "--s3-secret-access-key",
             "topsecret",
+            "--smtp-url",
+            "smtp://portal:mailpass@mail.firm.example:587?tls=required",
+            "--sms-url",
+            "https://sms.example/Messages.json",
+            "--sms-account",
+            "AC1",
+            "--sms-token",
+            "smstoken",
+            "--sms-from",
+            "+15005550006",
         ])
         .expect("valid");
         let printed = format!("{config:?}");
-        assert!(
-            !printed.contains("hunter2") && !printed.contains("topsecret"),
-            "{printed}"
-        );
+        for secret in ["hunter2", "topsecret", "mailpass", "smstoken"] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+        assert!(printed.contains("email: true"), "{printed}");
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod db;
+pub mod delivery;
 pub mod routes;
 pub mod security;
 pub mod sessions;
@@ -47,6 +48,10 @@ pub async fn open(config: &Config) -> Result<AppState, String> {
             https: config.https,
             trusted_proxies: config.trusted_proxies.clone(),
             assets,
+            channels: app::state::Channels {
+                email: config.delivery.smtp_url.is_some(),
+                sms: config.delivery.sms.is_some(),
+            },
         }),
     })
 }
@@ -77,6 +82,7 @@ pub async fn serve(config: &Config, state: AppState) -> Result<(), String> {
             )
         })?;
     sessions::DbSessionStore::new(state.db.clone()).spawn_cleanup();
+    delivery::Transports::new(&config.delivery)?.spawn(state.db.clone());
     tracing::info!(listen = %config.listen, public_url = %config.public_url, "Dossier is ready");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
     let app = routes::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -3,7 +3,7 @@
 //! registry and the router, so a new endpoint without a row here fails this test.
 //!
 //! Actors still to come with their issues: a client of this matter and of another matter, and a
-//! client without MFA on an MFA conversation.
+//! client without MFA on an MFA conversation. A revoked contact is the `Disabled` actor.
 
 mod common;
 
@@ -38,6 +38,9 @@ const ACTORS: [Actor; 5] = [
 enum Rule {
     Public,
     SignedIn,
+    /// Administrators and staff, not contacts.
+    FirmMember,
+    Admin,
 }
 
 impl Rule {
@@ -45,6 +48,8 @@ impl Rule {
         match self {
             Rule::Public => true,
             Rule::SignedIn => matches!(actor, Actor::Admin | Actor::Staff | Actor::Client),
+            Rule::FirmMember => matches!(actor, Actor::Admin | Actor::Staff),
+            Rule::Admin => actor == Actor::Admin,
         }
     }
 }
@@ -90,10 +95,79 @@ const SERVER_FNS: &[(&str, Rule, Args)] = &[
         &[("password", PASSWORD)],
     ),
     ("/api/accounts/step-up", Rule::SignedIn, &[("code", "x")]),
+    ("/api/people/list", Rule::FirmMember, &[]),
+    (
+        "/api/people/add",
+        Rule::FirmMember,
+        &[
+            ("display_name", "New Contact"),
+            ("email", "new.contact@client.example"),
+            ("role", "client"),
+        ],
+    ),
+    (
+        "/api/people/invite",
+        Rule::FirmMember,
+        &[("id", "0193b7a0-0000-7000-8000-000000000000")],
+    ),
+    (
+        "/api/people/access",
+        Rule::FirmMember,
+        &[
+            ("id", "0193b7a0-0000-7000-8000-000000000000"),
+            ("active", "true"),
+        ],
+    ),
+    (
+        "/api/invitations/details",
+        Rule::Public,
+        &[("token", "not-a-token")],
+    ),
+    (
+        "/api/invitations/accept",
+        Rule::Public,
+        &[("token", "not-a-token"), ("password", PASSWORD)],
+    ),
+    (
+        "/api/accounts/forgot-password",
+        Rule::Public,
+        &[("email", "nobody@firm.example")],
+    ),
+    (
+        "/api/accounts/reset-password",
+        Rule::Public,
+        &[("token", "not-a-token"), ("password", PASSWORD)],
+    ),
     (
         "/api/accounts/password",
         Rule::SignedIn,
         &[("current", PASSWORD), ("new", "short")],
+    ),
+    ("/api/accounts/sign-in/options", Rule::Public, &[]),
+    (
+        "/api/accounts/sign-in/link",
+        Rule::Public,
+        &[("email", "nobody@firm.example")],
+    ),
+    (
+        "/api/accounts/sign-in/link/use",
+        Rule::Public,
+        &[("token", "not-a-token")],
+    ),
+    (
+        "/api/accounts/code/send",
+        Rule::SignedIn,
+        &[("channel", "email")],
+    ),
+    ("/api/settings/get", Rule::Admin, &[]),
+    (
+        "/api/settings/save",
+        Rule::Admin,
+        &[
+            ("idle_timeout_minutes", "480"),
+            ("session_lifetime_hours", "168"),
+            ("step_up_window_hours", "12"),
+        ],
     ),
 ];
 
@@ -102,6 +176,14 @@ const PAGES: &[(&str, Rule)] = &[
     ("/", Rule::Public),
     ("/setup", Rule::Public),
     ("/sign-in", Rule::Public),
+    // Pages render for anyone; what they show comes from server functions, checked above.
+    ("/people", Rule::Public),
+    ("/invitation", Rule::Public),
+    ("/forgot-password", Rule::Public),
+    ("/reset-password", Rule::Public),
+    ("/settings", Rule::Public),
+    ("/verify", Rule::Public),
+    ("/sign-in/link", Rule::Public),
 ];
 const PLAIN: &[(&str, Rule)] = &[("/healthz", Rule::Public)];
 
@@ -117,6 +199,8 @@ async fn add_user(portal: &TestPortal, email: &str, role: Role) -> user::Model {
         updated_at: now,
         disabled_at: None,
         sessions_revoked_at: None,
+        mobile: None,
+        joined_at: Some(now),
     };
     user::Entity::insert(user::ActiveModel::from(model.clone()))
         .exec_without_returning(&portal.state.db)

@@ -4,56 +4,11 @@
 mod common;
 
 use app::accounts::api::TotpEnrolment;
-use common::{BACKENDS, PASSWORD, Reply, TestPortal};
+use common::{BACKENDS, Browser, PASSWORD, TestPortal};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use totp_rs::{Algorithm, Secret, TOTP};
 
 const ADA: &str = "ada@firm.example";
-
-/// A browser: it keeps the session cookie the server last set.
-struct Browser<'a> {
-    portal: &'a TestPortal,
-    cookie: Option<String>,
-}
-
-impl<'a> Browser<'a> {
-    fn new(portal: &'a TestPortal) -> Self {
-        Self {
-            portal,
-            cookie: None,
-        }
-    }
-
-    async fn call(&mut self, path: &str, form: &[(&str, &str)]) -> Reply {
-        let reply = self
-            .portal
-            .call_with_cookie(path, form, self.cookie.as_deref())
-            .await;
-        assert_ne!(reply.status, 500, "{path}: {}", reply.text());
-        if let Some(cookie) = reply.session_cookie() {
-            self.cookie = Some(cookie);
-        }
-        reply
-    }
-
-    async fn sign_in(&mut self) -> Reply {
-        self.call(
-            "/api/accounts/sign-in",
-            &[("email", ADA), ("password", PASSWORD)],
-        )
-        .await
-    }
-
-    async fn me(&mut self) -> String {
-        self.call("/api/accounts/me", &[]).await.text()
-    }
-
-    async fn sign_out(&mut self) {
-        let reply = self.call("/api/accounts/sign-out", &[]).await;
-        assert_eq!(reply.status, 200);
-        self.cookie = None;
-    }
-}
 
 /// The app on the phone: the secret it was given, and the codes it shows.
 struct Phone {
@@ -363,6 +318,86 @@ async fn turning_the_app_off_needs_the_password() {
             "{}",
             signed_in.text()
         );
+        portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_firm_can_require_staff_to_set_up_an_app_before_they_work() {
+    use app::entities::user::Role;
+    for backend in BACKENDS {
+        let portal = TestPortal::with_admin(backend, "http://127.0.0.1:3000").await;
+        let settings = |required: &'static str| {
+            vec![
+                ("idle_timeout_minutes", "480"),
+                ("session_lifetime_hours", "168"),
+                ("step_up_window_hours", "12"),
+                ("staff_two_step_required", required),
+            ]
+        };
+        let mut ada = Browser::new(&portal);
+        assert_eq!(ada.sign_in().await.status, 200);
+        let refused = ada.call("/api/settings/save", &settings("true")).await;
+        assert_eq!(
+            refused.status, 400,
+            "{backend:?}: not before the administrator has an app"
+        );
+        assert!(
+            refused.text().contains("your own account first"),
+            "{}",
+            refused.text()
+        );
+        let _phone = enrol(&mut ada).await;
+        let saved = ada.call("/api/settings/save", &settings("true")).await;
+        assert_eq!(saved.status, 200, "{backend:?}: {}", saved.text());
+
+        let account = app::accounts::server::NewAccount::parse(
+            "Bob Staff",
+            "bob@firm.example",
+            PASSWORD.into(),
+        )
+        .expect("valid");
+        let hash = app::accounts::server::hash_password(account.password_owned())
+            .await
+            .expect("hash");
+        app::accounts::server::insert_person(
+            &portal.state.db,
+            "Bob Staff".into(),
+            "bob@firm.example".into(),
+            None,
+            Role::Staff,
+            Some(hash),
+        )
+        .await
+        .expect("staff");
+        let mut bob = Browser::new(&portal);
+        assert_eq!(
+            bob.sign_in_as("bob@firm.example", PASSWORD).await.status,
+            200
+        );
+        assert!(
+            bob.me()
+                .await
+                .contains("\"must_set_up_second_factor\":true")
+        );
+        let blocked = bob.call("/api/people/list", &[]).await;
+        assert_eq!(blocked.status, 403);
+        assert!(blocked.text().contains("requires two-step verification"));
+        // Setting up the app is what stays open.
+        let started = bob.call("/api/accounts/totp/start", &[]).await;
+        assert_eq!(started.status, 200);
+        let enrolment: TotpEnrolment = serde_json::from_slice(&started.body).expect("enrolment");
+        let phone = Phone::scan(&enrolment);
+        let confirmed = bob
+            .call("/api/accounts/totp/confirm", &[("code", &phone.code(0))])
+            .await;
+        assert_eq!(confirmed.status, 200, "{}", confirmed.text());
+        assert!(
+            bob.me()
+                .await
+                .contains("\"must_set_up_second_factor\":false")
+        );
+        assert_eq!(bob.call("/api/people/list", &[]).await.status, 200);
         portal.finish().await;
     }
 }

@@ -324,45 +324,135 @@ async fn changing_the_password_ends_the_other_sessions_and_keeps_this_one() {
     }
 }
 
-#[tokio::test]
-async fn a_session_ends_after_its_absolute_lifetime_however_active() {
-    use app::accounts::server::{ABSOLUTE_SESSION_LIFETIME, SESSION_SIGNED_IN_AT, SESSION_USER};
+/// Plants a session for `user` that signed in `age` ago and was last used `idle` ago.
+async fn planted_session(
+    portal: &TestPortal,
+    user: uuid::Uuid,
+    age: chrono::Duration,
+    idle: Option<chrono::Duration>,
+) -> String {
+    use app::accounts::server::{SESSION_LAST_ACTIVE_AT, SESSION_SIGNED_IN_AT, SESSION_USER};
+    let store = DbSessionStore::new(portal.state.db.clone());
+    let now = chrono::Utc::now();
+    let mut data = std::collections::HashMap::new();
+    data.insert(SESSION_USER.to_string(), serde_json::json!(user));
+    data.insert(
+        SESSION_SIGNED_IN_AT.to_string(),
+        serde_json::json!(now - age),
+    );
+    if let Some(idle) = idle {
+        data.insert(
+            SESSION_LAST_ACTIVE_AT.to_string(),
+            serde_json::json!(now - idle),
+        );
+    }
+    let mut record = Record {
+        id: Id::default(),
+        data,
+        expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+    };
+    store.create(&mut record).await.expect("create");
+    format!("dossier_session={}", record.id)
+}
+
+async fn ada(portal: &TestPortal) -> uuid::Uuid {
     use app::entities::user;
     use sea_orm::EntityTrait;
-    let portal = TestPortal::with_admin(Backend::Sqlite, "http://127.0.0.1:3000").await;
-    let ada = user::Entity::find()
+    user::Entity::find()
         .one(&portal.state.db)
         .await
         .expect("query")
-        .expect("ada");
-    let store = DbSessionStore::new(portal.state.db.clone());
-    let mut cookies = Vec::new();
-    for age in [
-        ABSOLUTE_SESSION_LIFETIME - chrono::Duration::hours(1),
-        ABSOLUTE_SESSION_LIFETIME + chrono::Duration::hours(1),
-    ] {
-        let mut data = std::collections::HashMap::new();
-        data.insert(SESSION_USER.to_string(), serde_json::json!(ada.id));
-        data.insert(
-            SESSION_SIGNED_IN_AT.to_string(),
-            serde_json::json!(chrono::Utc::now() - age),
-        );
-        let mut record = Record {
-            id: Id::default(),
-            data,
-            expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
-        };
-        store.create(&mut record).await.expect("create");
-        cookies.push(format!("dossier_session={}", record.id));
-    }
+        .expect("ada")
+        .id
+}
+
+#[tokio::test]
+async fn a_session_ends_after_the_firms_lifetime_however_active() {
+    let portal = TestPortal::with_admin(Backend::Sqlite, "http://127.0.0.1:3000").await;
+    let id = ada(&portal).await;
+    let lifetime = app::settings::FirmSettings::default().session_lifetime();
+    let hour = chrono::Duration::hours(1);
+    let young = planted_session(&portal, id, lifetime - hour, Some(chrono::Duration::zero())).await;
+    let old = planted_session(&portal, id, lifetime + hour, Some(chrono::Duration::zero())).await;
     assert!(
-        me(&portal, &cookies[0]).await.contains("Ada"),
+        me(&portal, &young).await.contains("Ada"),
         "younger than the lifetime"
     );
-    assert_eq!(
-        me(&portal, &cookies[1]).await,
-        "null",
-        "older than the lifetime"
+    assert_eq!(me(&portal, &old).await, "null", "older than the lifetime");
+
+    // The administrator shortens the lifetime to two hours: a three-hour-old session ends.
+    let three_hours = planted_session(&portal, id, hour * 3, None).await;
+    let one_hour = planted_session(&portal, id, hour, None).await;
+    let admin = sign_in(&portal, "ada@firm.example", PASSWORD, None)
+        .await
+        .session_cookie()
+        .expect("cookie");
+    let saved = portal
+        .call_with_cookie(
+            "/api/settings/save",
+            &[
+                ("idle_timeout_minutes", "120"),
+                ("session_lifetime_hours", "2"),
+                ("step_up_window_hours", "12"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text());
+    assert_eq!(me(&portal, &three_hours).await, "null");
+    assert!(me(&portal, &one_hour).await.contains("Ada"));
+    portal.finish().await;
+}
+
+#[tokio::test]
+async fn a_session_idle_for_longer_than_the_firms_timeout_ends() {
+    let portal = TestPortal::with_admin(Backend::Sqlite, "http://127.0.0.1:3000").await;
+    let id = ada(&portal).await;
+    let minutes = chrono::Duration::minutes;
+    let idle = app::settings::FirmSettings::default().idle_timeout();
+    let busy = planted_session(&portal, id, minutes(600), Some(idle - minutes(5))).await;
+    let asleep = planted_session(&portal, id, minutes(600), Some(idle + minutes(5))).await;
+    assert!(me(&portal, &busy).await.contains("Ada"));
+    assert_eq!(me(&portal, &asleep).await, "null");
+    // Being used keeps a session alive: the idle clock restarts at each use.
+    let again = planted_session(&portal, id, minutes(600), Some(idle - minutes(1))).await;
+    assert!(me(&portal, &again).await.contains("Ada"));
+
+    // A shorter idle timeout applies to sessions already open.
+    let admin = sign_in(&portal, "ada@firm.example", PASSWORD, None)
+        .await
+        .session_cookie()
+        .expect("cookie");
+    let ten_idle = planted_session(&portal, id, minutes(30), Some(minutes(10))).await;
+    let saved = portal
+        .call_with_cookie(
+            "/api/settings/save",
+            &[
+                ("idle_timeout_minutes", "5"),
+                ("session_lifetime_hours", "168"),
+                ("step_up_window_hours", "12"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text());
+    assert_eq!(me(&portal, &ten_idle).await, "null");
+    let refused = portal
+        .call_with_cookie(
+            "/api/settings/save",
+            &[
+                ("idle_timeout_minutes", "1"),
+                ("session_lifetime_hours", "168"),
+                ("step_up_window_hours", "12"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(refused.status, 400);
+    assert!(
+        refused.text().contains("between 5 and 1440 minutes"),
+        "{}",
+        refused.text()
     );
     portal.finish().await;
 }

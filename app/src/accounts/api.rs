@@ -21,8 +21,16 @@ pub async fn create_first_admin(
 pub struct SignedIn {
     pub display_name: String,
     pub is_admin: bool,
+    /// An administrator or staff: sees the firm's directory and matters.
+    pub is_firm_member: bool,
     /// An authenticator app is set up for this account.
     pub second_factor: bool,
+    /// The firm requires an authenticator app of its staff and this account has none yet.
+    pub must_set_up_second_factor: bool,
+    /// This session passed the second factor within the firm's window (MFA conversations open).
+    pub step_up_passed: bool,
+    /// Codes can be sent to this person by text message.
+    pub can_text: bool,
 }
 
 /// The person behind this browser's session, if any. Anyone may ask; the answer is about them.
@@ -36,15 +44,48 @@ pub async fn current_user() -> Result<Option<SignedIn>, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn signed_in(
+pub(crate) async fn signed_in(
     db: &sea_orm::DatabaseConnection,
     user: &crate::policy::SignedInUser,
 ) -> Result<SignedIn, AppError> {
+    use sea_orm::EntityTrait;
+    let state = crate::state::AppState::current()?;
+    let mobile = crate::entities::user::Entity::find_by_id(user.id)
+        .one(db)
+        .await?
+        .and_then(|u| u.mobile);
+    let can_text = mobile.is_some()
+        && state.portal.channels.sms
+        && crate::settings::server::load(db).await?.sms_enabled;
     Ok(SignedIn {
         display_name: user.display_name.clone(),
         is_admin: user.role == crate::entities::user::Role::Admin,
+        is_firm_member: user.role != crate::entities::user::Role::Client,
         second_factor: super::second_factor::is_enrolled(db, user.id).await?,
+        must_set_up_second_factor: user.must_set_up_second_factor,
+        step_up_passed: user.passed_step_up(),
+        can_text,
     })
+}
+
+/// After the first step of signing in (a password or an emailed link): signed in, or waiting for
+/// the account's authenticator code.
+#[cfg(feature = "ssr")]
+pub(crate) async fn complete_sign_in(
+    db: &sea_orm::DatabaseConnection,
+    session: &tower_sessions::Session,
+    user: uuid::Uuid,
+) -> Result<SignInOutcome, AppError> {
+    if super::second_factor::is_enrolled(db, user).await? {
+        session.clear().await;
+        super::second_factor::await_code(session, user).await?;
+        return Ok(SignInOutcome::CodeNeeded);
+    }
+    super::server::start_session(session, user).await?;
+    let actor = crate::policy::Actor::from_session(db, session).await?;
+    Ok(SignInOutcome::SignedIn(
+        signed_in(db, actor.signed_in()?).await?,
+    ))
 }
 
 /// What a right password leads to.
@@ -64,17 +105,76 @@ pub async fn sign_in(email: String, password: String) -> Result<SignInOutcome, A
         leptos_axum::extract().await.map_err(AppError::internal)?;
     let ip = crate::policy::ClientIp::current().await.0;
     let user = super::server::authenticate(&state.db, &email, password, ip).await?;
-    if super::second_factor::is_enrolled(&state.db, user.id).await? {
-        session.clear().await;
-        super::second_factor::await_code(&session, user.id).await?;
-        return Ok(SignInOutcome::CodeNeeded);
-    }
-    super::server::start_session(&session, user.id).await?;
-    Ok(SignInOutcome::SignedIn(SignedIn {
-        is_admin: user.role == crate::entities::user::Role::Admin,
-        display_name: user.display_name,
-        second_factor: false,
-    }))
+    complete_sign_in(&state.db, &session, user.id).await
+}
+
+/// How this firm lets people sign in, for the sign-in page. Anyone may ask.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SignInOptions {
+    /// Clients may ask for a one-time sign-in link by email.
+    pub by_link: bool,
+}
+
+#[server(name = GetSignInOptions, prefix = "/api", endpoint = "accounts/sign-in/options")]
+pub async fn get_sign_in_options() -> Result<SignInOptions, AppError> {
+    let state = crate::state::AppState::current()?;
+    let settings = crate::settings::server::load(&state.db).await?;
+    Ok(SignInOptions {
+        by_link: settings.client_sign_in_by_link && state.portal.channels.email,
+    })
+}
+
+/// Asks for a sign-in link by email. The answer is the same whoever asks, and does not wait for
+/// the work, so it never tells who has an account.
+#[server(name = RequestSignInLink, prefix = "/api", endpoint = "accounts/sign-in/link")]
+pub async fn request_sign_in_link(email: String) -> Result<(), AppError> {
+    let state = crate::state::AppState::current()?;
+    let ip = crate::policy::ClientIp::current().await.0;
+    let db = state.db.clone();
+    let public_url = state.portal.public_url.clone();
+    tokio::spawn(async move {
+        if let Err(e) = super::sign_in_links::request(&db, &public_url, &email, ip).await {
+            tracing::warn!(error = %e, "a sign-in link request failed");
+        }
+    });
+    Ok(())
+}
+
+/// Signs in with an emailed link (spent by this call).
+#[server(name = UseSignInLink, prefix = "/api", endpoint = "accounts/sign-in/link/use")]
+pub async fn use_sign_in_link(token: String) -> Result<SignInOutcome, AppError> {
+    let state = crate::state::AppState::current()?;
+    let session: tower_sessions::Session =
+        leptos_axum::extract().await.map_err(AppError::internal)?;
+    let ip = crate::policy::ClientIp::current().await.0;
+    let user = super::sign_in_links::spend(&state.db, &token, ip).await?;
+    complete_sign_in(&state.db, &session, user.id).await
+}
+
+/// Sends the signed-in person a six-digit code by `channel` (`email` or `sms`), for people
+/// without an authenticator app; returns where it went, partly hidden.
+#[server(name = SendCode, prefix = "/api", endpoint = "accounts/code/send")]
+pub async fn send_code(channel: String) -> Result<String, AppError> {
+    use crate::entities::one_time_code::Channel;
+    use sea_orm::EntityTrait;
+    let state = crate::state::AppState::current()?;
+    let actor = crate::policy::Actor::current().await?;
+    let user = actor.signed_in()?;
+    let ip = crate::policy::ClientIp::current().await.0;
+    let channel = match channel.as_str() {
+        "email" => Channel::Email,
+        "sms" => Channel::Sms,
+        _ => {
+            return Err(AppError::bad_request(
+                "Choose whether the code goes by email or by text message.",
+            ));
+        }
+    };
+    let model = crate::entities::user::Entity::find_by_id(user.id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    super::codes::send(&state.db, &state.portal, &model, channel, ip).await
 }
 
 /// The second step of signing in: the code from the authenticator app, or a recovery code.

@@ -1,14 +1,29 @@
-//! People who sign in: the first administrator from a one-time setup link, sign-in with a
-//! password and an optional authenticator app, and the account's security settings.
+//! People and how they sign in: the first administrator from a one-time setup link, the firm's
+//! directory and invitations, sign-in with a password and an optional authenticator app, password
+//! resets, and the account's security settings.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod codes;
+#[cfg(feature = "ssr")]
+pub mod links;
+#[cfg(feature = "ssr")]
+pub mod people;
+pub mod people_api;
+mod people_ui;
 #[cfg(feature = "ssr")]
 pub mod second_factor;
 mod second_factor_ui;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
+pub mod sign_in_links;
+#[cfg(feature = "ssr")]
 pub mod throttle;
+mod verify_ui;
+
+pub use people_ui::{ForgotPasswordPage, InvitationPage, PeoplePage, ResetPasswordPage};
+pub use verify_ui::{SignInLinkPage, VerifyPage};
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -128,6 +143,8 @@ pub fn AccountMenu() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || auth.me.get().map(|me| match me {
                 Ok(Some(who)) => view! {
+                    {who.is_firm_member.then(|| view! { <a class="topbar-link" href="/people" data-testid="topbar-people">"People"</a> })}
+                    {who.is_admin.then(|| view! { <a class="topbar-link" href="/settings" data-testid="topbar-settings">"Settings"</a> })}
                     <span class="topbar-user" data-testid="topbar-user">{who.display_name}</span>
                     <button class="topbar-link" type="button" data-testid="topbar-sign-out"
                         on:click=move |_| { auth.sign_out.dispatch(api::SignOut {}); }>
@@ -174,10 +191,17 @@ pub fn SignInPage() -> impl IntoView {
                                 {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                             </button>
                         </ActionForm>
+                        <p class="hint"><a href="/forgot-password" data-testid="forgot-link">"Forgot your password?"</a></p>
+                        <verify_ui::SignInLinkRequest/>
                     }.into_any() }
                 >
                     <h1 data-testid="signed-in">{move || format!("Welcome, {}", signed_in().map(|w| w.display_name).unwrap_or_default())}</h1>
                     <p>"You are signed in. Your matters will appear here."</p>
+                    {move || signed_in().filter(|w| w.must_set_up_second_factor).map(|_| view! {
+                        <p class="error" role="alert" data-testid="must-set-up-second-factor">
+                            "Your firm requires two-step verification. Set up an authenticator app below before you continue."
+                        </p>
+                    })}
                     <button class="button" type="button" data-testid="sign-out"
                         on:click=move |_| { auth.sign_out.dispatch(api::SignOut {}); }>
                         "Sign out"

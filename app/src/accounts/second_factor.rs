@@ -271,7 +271,7 @@ fn check_shape(code: &str) -> Result<(), AppError> {
 }
 
 /// Checks a code typed by `user`: an authenticator code newer than the last one accepted, or an
-/// unused recovery code, which is spent. Throttled per account and per IP; every outcome audited.
+/// unused recovery code, which is spent; for people without an app, the code last sent to them. Throttled per account and per IP; every outcome audited.
 pub async fn verify(
     db: &DatabaseConnection,
     user: Uuid,
@@ -282,7 +282,10 @@ pub async fn verify(
     super::throttle::check_codes(db, user, ip).await?;
     let refused = |sentence: &str| AppError::Forbidden(sentence.to_string());
     let outcome = match totp_credential::Entity::find_by_id(user).one(db).await? {
-        None => Err(refused(WRONG_CODE)),
+        // No authenticator app: the code sent by email or text message.
+        None => super::codes::verify(db, user, code)
+            .await
+            .map(|()| Action::SecondFactorPassed),
         Some(credential) => {
             if let Some(step) = matching_step(&decode(&credential.secret)?, code, unix_now()) {
                 spend_step(db, user, step)

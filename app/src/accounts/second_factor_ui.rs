@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::{Auth, api};
-use crate::ui::ErrorNote;
+use crate::ui::{ErrorNote, hydrated};
 
 /// The code step of signing in, shown after a right password for an account with an app.
 #[component]
@@ -34,6 +34,7 @@ pub fn SignInCodeForm() -> impl IntoView {
 /// "Two-step verification" on the account page.
 #[component]
 pub fn SecondFactorSettings() -> impl IntoView {
+    let ready = hydrated();
     let auth = Auth::get();
     let start = ServerAction::<api::StartTotpEnrolment>::new();
     let confirm = ServerAction::<api::ConfirmTotpEnrolment>::new();
@@ -70,7 +71,7 @@ pub fn SecondFactorSettings() -> impl IntoView {
                 <p>"Protect your account with a code from an authenticator app on your phone (such as Google Authenticator, Microsoft Authenticator or 1Password) as well as your password."</p>
                 {other.and_then(Result::err).map(|e| view! { <ErrorNote message=e.to_string()/> })}
                 <button class="button secondary" type="button" data-testid="totp-start"
-                    disabled=move || start.pending().get()
+                    disabled=move || !ready.get() || start.pending().get()
                     on:click=move |_| { start.dispatch(api::StartTotpEnrolment {}); }>
                     "Set up an authenticator app"
                 </button>

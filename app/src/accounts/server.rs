@@ -24,8 +24,8 @@ pub const SESSION_USER: &str = "user_id";
 /// Session key holding when this session signed in (full precision: it is compared with
 /// `users.sessions_revoked_at`, which may fall in the same second).
 pub const SESSION_SIGNED_IN_AT: &str = "signed_in_at";
-/// A session ends this long after sign-in, however active (a firm setting in a later change).
-pub const ABSOLUTE_SESSION_LIFETIME: Duration = Duration::days(7);
+/// Session key: when this session was last used (the firm's idle timeout counts from it).
+pub const SESSION_LAST_ACTIVE_AT: &str = "last_active_at";
 /// The one answer to every failed sign-in: it never tells which part was wrong.
 const SIGN_IN_REFUSED: &str = "That email and password do not match an active account.";
 
@@ -43,17 +43,8 @@ pub struct NewAccount {
 
 impl NewAccount {
     pub fn parse(display_name: &str, email: &str, password: String) -> Result<Self, AppError> {
-        let display_name = display_name.trim();
-        if display_name.is_empty() || display_name.chars().count() > 200 {
-            return Err(AppError::bad_request(
-                "Enter a name of 1 to 200 characters.",
-            ));
-        }
-        if display_name.chars().any(char::is_control) {
-            return Err(AppError::bad_request(
-                "The name cannot contain control characters.",
-            ));
-        }
+        let display_name = normalize_name(display_name)?;
+        let display_name = display_name.as_str();
         let email = normalize_email(email)?;
         let chars = password.chars().count();
         if chars < MIN_PASSWORD_CHARS {
@@ -72,6 +63,12 @@ impl NewAccount {
             email,
             password,
         })
+    }
+}
+
+impl NewAccount {
+    pub fn password_owned(&self) -> String {
+        self.password.clone()
     }
 }
 
@@ -98,6 +95,42 @@ fn check_guessability(password: &str, name: &str, email: &str) -> Result<(), App
     Err(AppError::bad_request(format!(
         "That password is too easy to guess{why}. A few unrelated words make a strong one."
     )))
+}
+
+/// A person's name as shown: trimmed, 1 to 200 characters, no control characters.
+pub fn normalize_name(name: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::bad_request(
+            "Enter a name of 1 to 200 characters.",
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(AppError::bad_request(
+            "The name cannot contain control characters.",
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// A mobile number in international form: `+` and 8 to 15 digits, with the spaces, dashes,
+/// dots and brackets people type removed.
+pub fn normalize_mobile(mobile: &str) -> Result<Option<String>, AppError> {
+    let compact: String = mobile
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '(' | ')'))
+        .collect();
+    if compact.is_empty() {
+        return Ok(None);
+    }
+    let digits = compact.strip_prefix('+').unwrap_or_default();
+    if (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(Some(compact))
+    } else {
+        Err(AppError::bad_request(
+            "Enter the mobile number in international form, starting with + and the country code, like +44 7700 900123.",
+        ))
+    }
 }
 
 /// Lower-cases and checks an email address; the same address always maps to the same row.
@@ -422,8 +455,28 @@ async fn insert_user(
     role: Role,
     password_hash: String,
 ) -> Result<user::Model, AppError> {
+    insert_person(
+        db,
+        account.display_name,
+        account.email,
+        None,
+        role,
+        Some(password_hash),
+    )
+    .await
+}
+
+/// A new row in `users`: an account, or a contact who has no password until invited.
+pub async fn insert_person(
+    db: &impl ConnectionTrait,
+    display_name: String,
+    email: String,
+    mobile: Option<String>,
+    role: Role,
+    password_hash: Option<String>,
+) -> Result<user::Model, AppError> {
     let taken = user::Entity::find()
-        .filter(user::Column::Email.eq(&account.email))
+        .filter(user::Column::Email.eq(&email))
         .count(db)
         .await?;
     if taken > 0 {
@@ -434,14 +487,17 @@ async fn insert_user(
     let now = Utc::now();
     let model = user::Model {
         id: Uuid::now_v7(),
-        email: account.email,
-        display_name: account.display_name,
+        email,
+        display_name,
         role,
-        password_hash: Some(password_hash),
         created_at: now,
         updated_at: now,
         disabled_at: None,
         sessions_revoked_at: None,
+        // An account created with its password has joined; a contact joins when invited.
+        joined_at: password_hash.is_some().then_some(now),
+        mobile,
+        password_hash,
     };
     user::Entity::insert(user::ActiveModel::from(model.clone()))
         .exec_without_returning(db)

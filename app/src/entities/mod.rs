@@ -1,6 +1,10 @@
 //! The database rows, as sea-orm sees them. Server-only: the browser gets its own small types.
 
+pub mod account_link;
 pub mod audit_event;
+pub mod firm_setting;
+pub mod one_time_code;
+pub mod outbox_message;
 pub mod recovery_code;
 pub mod setup_token;
 pub mod sign_in_failure;

@@ -15,6 +15,10 @@ pub struct Model {
     pub disabled_at: Option<DateTimeUtc>,
     /// Sessions signed in before this moment are no longer valid.
     pub sessions_revoked_at: Option<DateTimeUtc>,
+    /// A contact's mobile number in international form (`+441632960961`), for SMS.
+    pub mobile: Option<String>,
+    /// When they accepted their invitation (or set up the portal).
+    pub joined_at: Option<DateTimeUtc>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod outside;
+
 use std::path::PathBuf;
 
 use app::state::AppState;
@@ -46,6 +48,15 @@ impl TestPortal {
     }
 
     pub async fn start_with(backend: Backend, public_url: &str) -> Self {
+        Self::start_full(backend, public_url, None).await
+    }
+
+    /// A portal that sends email and text messages to the given (local, real-protocol) servers.
+    pub async fn start_full(
+        backend: Backend,
+        public_url: &str,
+        delivery: Option<dossier::config::DeliveryConfig>,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
         let data_dir: PathBuf = dir.path().join("data");
         let (url, postgres_db) = match backend {
@@ -79,6 +90,7 @@ impl TestPortal {
             storage: StorageConfig::Fs {
                 root: data_dir.join("files"),
             },
+            delivery: delivery.unwrap_or_default(),
         };
         let state = dossier::open(&config).await.expect("portal opens");
         Self {
@@ -232,4 +244,54 @@ fn replace_database(url: &str, name: &str) -> String {
 
 pub fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// A browser: it keeps the session cookie the server last set.
+pub struct Browser<'a> {
+    pub portal: &'a TestPortal,
+    pub cookie: Option<String>,
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(portal: &'a TestPortal) -> Self {
+        Self {
+            portal,
+            cookie: None,
+        }
+    }
+
+    pub async fn call(&mut self, path: &str, form: &[(&str, &str)]) -> Reply {
+        let reply = self
+            .portal
+            .call_with_cookie(path, form, self.cookie.as_deref())
+            .await;
+        assert_ne!(reply.status, 500, "{path}: {}", reply.text());
+        if let Some(cookie) = reply.session_cookie() {
+            self.cookie = Some(cookie);
+        }
+        reply
+    }
+
+    /// Signs in as the administrator of `TestPortal::with_admin`.
+    pub async fn sign_in(&mut self) -> Reply {
+        self.sign_in_as("ada@firm.example", PASSWORD).await
+    }
+
+    pub async fn sign_in_as(&mut self, email: &str, password: &str) -> Reply {
+        self.call(
+            "/api/accounts/sign-in",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    pub async fn me(&mut self) -> String {
+        self.call("/api/accounts/me", &[]).await.text()
+    }
+
+    pub async fn sign_out(&mut self) {
+        let reply = self.call("/api/accounts/sign-out", &[]).await;
+        assert_eq!(reply.status, 200);
+        self.cookie = None;
+    }
 }

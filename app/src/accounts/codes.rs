@@ -1,0 +1,211 @@
+//! Six-digit codes sent by email or text message: the second factor of people without an
+//! authenticator app. A code works once, for ten minutes, and dies after five wrong tries; a new
+//! code replaces the last one.
+
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    sea_query::{Expr, ExprTrait},
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::{
+    AppError,
+    audit::{self, Action},
+    db::begin_write,
+    entities::{
+        one_time_code::{self, Channel},
+        user,
+    },
+    outbox::{self, Outgoing},
+    state::Portal,
+};
+
+pub const CODE_LIFETIME: Duration = Duration::minutes(10);
+pub const ATTEMPTS_PER_CODE: i32 = 5;
+const CODES_PER_HOUR: u64 = 5;
+
+pub const WRONG_CODE: &str =
+    "That code is not right. Check the newest message we sent you, or ask for a new code.";
+const USED_UP: &str =
+    "That code is not right, and too many wrong codes were tried: ask for a new code.";
+const NO_CODE: &str = "That code has expired or was already used. Ask for a new code.";
+
+fn hash(user: Uuid, code: &str) -> String {
+    hex::encode(Sha256::digest(format!("{user}:{code}").as_bytes()))
+}
+
+/// Sends `user` a fresh code by `channel`; returns where it went, masked, for the page to say.
+pub async fn send(
+    db: &DatabaseConnection,
+    portal: &Portal,
+    user: &user::Model,
+    channel: Channel,
+    ip: Option<std::net::IpAddr>,
+) -> Result<String, AppError> {
+    if super::second_factor::is_enrolled(db, user.id).await? {
+        return Err(AppError::bad_request(
+            "Your account uses an authenticator app: enter the code it shows.",
+        ));
+    }
+    let to = match channel {
+        Channel::Email if portal.channels.email => user.email.clone(),
+        Channel::Email => {
+            return Err(AppError::Unavailable(
+                "This portal cannot send email yet. Ask your firm to set it up.".into(),
+            ));
+        }
+        Channel::Sms => {
+            let Some(mobile) = user.mobile.clone() else {
+                return Err(AppError::bad_request(
+                    "There is no mobile number on your account. Ask for the code by email.",
+                ));
+            };
+            if !portal.channels.sms || !crate::settings::server::load(db).await?.sms_enabled {
+                return Err(AppError::bad_request(
+                    "Codes cannot be sent by text message here. Ask for the code by email.",
+                ));
+            }
+            mobile
+        }
+    };
+    if audit::recent_count(db, user.id, Action::CodeSent, Duration::hours(1)).await?
+        >= CODES_PER_HOUR
+    {
+        return Err(AppError::TooManyRequests(
+            "Several codes were sent in the last hour. Use the newest one, or try again later."
+                .into(),
+        ));
+    }
+    let code = {
+        use rand::Rng;
+        format!("{:06}", rand::rng().random_range(0..1_000_000u32))
+    };
+    let now = Utc::now();
+    let txn = begin_write(db).await?;
+    one_time_code::Entity::delete_many()
+        .filter(one_time_code::Column::UserId.eq(user.id))
+        .exec(&txn)
+        .await?;
+    one_time_code::Entity::insert(one_time_code::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user.id),
+        channel: Set(channel),
+        code_hash: Set(hash(user.id, &code)),
+        attempts: Set(0),
+        created_at: Set(now),
+        expires_at: Set(now + CODE_LIFETIME),
+        used_at: Set(None),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    let minutes = CODE_LIFETIME.num_minutes();
+    let message = match channel {
+        Channel::Email => Outgoing::Email {
+            to: to.clone(),
+            subject: format!("Your verification code: {code}"),
+            body: format!(
+                "Hello {name},\n\nYour verification code is {code}. It works once and expires \
+                 in {minutes} minutes.\n\nIf you did not ask for it, someone may know your \
+                 password: change it, and tell your firm.\n",
+                name = user.display_name
+            ),
+        },
+        Channel::Sms => Outgoing::Sms {
+            to: to.clone(),
+            body: format!("Your verification code is {code}. It expires in {minutes} minutes."),
+        },
+    };
+    outbox::enqueue(&txn, message).await?;
+    let detail = match channel {
+        Channel::Email => "email",
+        Channel::Sms => "sms",
+    };
+    audit::record(
+        &txn,
+        Action::CodeSent,
+        Some(user.id),
+        Some(detail.into()),
+        ip,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(mask(&to))
+}
+
+/// `ada@example.com` → `a…@example.com`; `+447700900123` → `…0123`.
+fn mask(to: &str) -> String {
+    match to.split_once('@') {
+        Some((local, domain)) => {
+            format!("{}…@{domain}", local.chars().next().unwrap_or('?'))
+        }
+        None => {
+            let tail: String = to
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            format!("…{tail}")
+        }
+    }
+}
+
+/// Spends `user`'s live code if `code` is it; a wrong code uses up one of its attempts.
+pub async fn verify(db: &impl ConnectionTrait, user: Uuid, code: &str) -> Result<(), AppError> {
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let now = Utc::now();
+    let live = one_time_code::Entity::find()
+        .filter(one_time_code::Column::UserId.eq(user))
+        .filter(one_time_code::Column::UsedAt.is_null())
+        .filter(one_time_code::Column::ExpiresAt.gt(now))
+        .filter(one_time_code::Column::Attempts.lt(ATTEMPTS_PER_CODE))
+        .order_by_desc(one_time_code::Column::CreatedAt)
+        .one(db)
+        .await?;
+    let Some(live) = live else {
+        return Err(AppError::Forbidden(NO_CODE.into()));
+    };
+    if live.code_hash == hash(user, &code) {
+        // Conditional, so two requests racing with the same code cannot both pass.
+        let spent = one_time_code::Entity::update_many()
+            .col_expr(one_time_code::Column::UsedAt, Expr::value(now))
+            .filter(one_time_code::Column::Id.eq(live.id))
+            .filter(one_time_code::Column::UsedAt.is_null())
+            .exec(db)
+            .await?;
+        if spent.rows_affected == 1 {
+            return Ok(());
+        }
+        return Err(AppError::Forbidden(NO_CODE.into()));
+    }
+    one_time_code::Entity::update_many()
+        .col_expr(
+            one_time_code::Column::Attempts,
+            Expr::col(one_time_code::Column::Attempts).add(1),
+        )
+        .filter(one_time_code::Column::Id.eq(live.id))
+        .exec(db)
+        .await?;
+    Err(AppError::Forbidden(
+        if live.attempts + 1 >= ATTEMPTS_PER_CODE {
+            USED_UP
+        } else {
+            WRONG_CODE
+        }
+        .into(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn destinations_are_masked() {
+        assert_eq!(super::mask("ada@example.com"), "a…@example.com");
+        assert_eq!(super::mask("+447700900123"), "…0123");
+    }
+}

@@ -1,0 +1,174 @@
+//! Proving it is you again: `/verify` (the step-up of MFA conversations, by authenticator app or
+//! by a code sent by email or text message) and `/sign-in/link` (an emailed sign-in link).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use super::{Auth, api, second_factor_ui::SignInCodeForm};
+use crate::ui::{ErrorNote, error_of, hydrated};
+
+/// Where to go after verifying: a path on this site, never another site.
+fn safe_next(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".into())
+}
+
+/// `/verify?next=/…`: passes the second factor in this session, then goes on to `next`.
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    let ready = hydrated();
+    let auth = Auth::get();
+    let send = ServerAction::<api::SendCode>::new();
+    let confirm = ServerAction::<api::ConfirmSecondFactor>::new();
+    let next = move || safe_next(use_query_map().read().get("next"));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = confirm.value().get() {
+            auth.me.refetch();
+            use_navigate()(&next(), Default::default());
+        }
+    });
+    let me = move || auth.me.get().and_then(Result::ok).flatten();
+    let sent = move || {
+        match send.value().get() {
+        Some(Ok(to)) => Some(
+            view! { <p class="status ok" data-testid="code-sent">{format!("We sent a code to {to}. It expires in 10 minutes.")}</p> }
+                .into_any(),
+        ),
+        _ => error_of(send.value())(),
+    }
+    };
+    view! {
+        <Title text="Verify it's you"/>
+        <section class="card narrow">
+            <h1>"Verify it's you"</h1>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || match me() {
+                    None => view! {
+                        <p>"Please "<a href="/sign-in">"sign in"</a>" first."</p>
+                    }.into_any(),
+                    Some(who) => view! {
+                        {if who.second_factor {
+                            view! { <p>"Enter the six-digit code your authenticator app shows for Dossier, or one of your recovery codes."</p> }.into_any()
+                        } else {
+                            view! {
+                                <p>"This needs a one-time code. Where shall we send it?"</p>
+                                <div class="button-row">
+                                    <button class="button secondary" type="button" data-testid="send-code-email"
+                                        disabled=move || !ready.get() || send.pending().get()
+                                        on:click=move |_| { send.dispatch(api::SendCode { channel: "email".into() }); }>
+                                        "Email me a code"
+                                    </button>
+                                    {who.can_text.then(|| view! {
+                                        <button class="button secondary" type="button" data-testid="send-code-sms"
+                                            disabled=move || !ready.get() || send.pending().get()
+                                            on:click=move |_| { send.dispatch(api::SendCode { channel: "sms".into() }); }>
+                                            "Text me a code"
+                                        </button>
+                                    })}
+                                </div>
+                                {sent}
+                            }.into_any()
+                        }}
+                        <ActionForm action=confirm attr:class="form" attr:data-testid="verify-form">
+                            <label>"Code"
+                                <input name="code" required autocomplete="one-time-code" inputmode="numeric"
+                                    maxlength="16" data-testid="verify-code"/>
+                            </label>
+                            {error_of(confirm.value())}
+                            <button class="button" type="submit" data-testid="verify-submit"
+                                disabled=move || !ready.get() || confirm.pending().get()>
+                                "Verify"
+                            </button>
+                        </ActionForm>
+                    }.into_any(),
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+/// `/sign-in/link?token=…`: signs in with an emailed link. A button, not the page load, spends the
+/// link, so a mail scanner that opens links does not use it up.
+#[component]
+pub fn SignInLinkPage() -> impl IntoView {
+    let ready = hydrated();
+    let auth = Auth::get();
+    let token = move || use_query_map().read().get("token").unwrap_or_default();
+    let use_link = ServerAction::<api::UseSignInLink>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(api::SignInOutcome::SignedIn(_))) = use_link.value().get() {
+            auth.me.refetch();
+        }
+    });
+    view! {
+        <Title text="Sign in"/>
+        <section class="card narrow">
+            {move || match use_link.value().get() {
+                Some(Ok(api::SignInOutcome::SignedIn(who))) => view! {
+                    <h1 data-testid="signed-in">{format!("Welcome, {}", who.display_name)}</h1>
+                    <p><a class="button" href="/">"Continue"</a></p>
+                }.into_any(),
+                Some(Ok(api::SignInOutcome::CodeNeeded)) => view! { <SignInCodeForm/> }.into_any(),
+                other => view! {
+                    <h1>"Sign in"</h1>
+                    <p>"Press the button to sign in with the link from your email."</p>
+                    {match other { Some(Err(e)) => Some(view! { <ErrorNote message=e.to_string()/> }), _ => None }}
+                    <ActionForm action=use_link attr:class="form" attr:data-testid="sign-in-link-form">
+                        <input type="hidden" name="token" prop:value=token/>
+                        <button class="button" type="submit" data-testid="sign-in-link-submit"
+                            disabled=move || !ready.get() || use_link.pending().get()>
+                            "Sign in"
+                        </button>
+                    </ActionForm>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// On the sign-in page of a firm that allows it: "email me a sign-in link".
+#[component]
+pub fn SignInLinkRequest() -> impl IntoView {
+    let options = Resource::new(|| (), |_| api::get_sign_in_options());
+    let request = ServerAction::<api::RequestSignInLink>::new();
+    view! {
+        <Transition fallback=|| ()>
+            {move || options.get().and_then(Result::ok).filter(|o| o.by_link).map(|_| view! {
+                <details class="section" data-testid="sign-in-link-request">
+                    <summary>"Clients: email me a sign-in link instead"</summary>
+                    <Show when=move || matches!(request.value().get(), Some(Ok(())))
+                        fallback=move || view! {
+                            <ActionForm action=request attr:class="form">
+                                <label>"Email"
+                                    <input name="email" type="email" required autocomplete="username"/>
+                                </label>
+                                {error_of(request.value())}
+                                <button class="button secondary" type="submit" data-testid="sign-in-link-send">"Email me a link"</button>
+                            </ActionForm>
+                        }>
+                        <p class="status ok" data-testid="sign-in-link-sent">"If that address belongs to a client account, a sign-in link is on its way. It works once, for 15 minutes."</p>
+                    </Show>
+                </details>
+            })}
+        </Transition>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_stays_on_this_site() {
+        use super::safe_next;
+        assert_eq!(safe_next(Some("/matters/1".into())), "/matters/1");
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "evil",
+        ] {
+            assert_eq!(safe_next(Some(bad.into())), "/", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+}

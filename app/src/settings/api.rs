@@ -1,0 +1,36 @@
+use leptos::prelude::*;
+
+use super::FirmSettings;
+use crate::AppError;
+
+/// The firm's settings, for the administrator's settings page.
+#[server(name = GetFirmSettings, prefix = "/api", endpoint = "settings/get")]
+pub async fn get_firm_settings() -> Result<FirmSettings, AppError> {
+    let state = crate::state::AppState::current()?;
+    crate::policy::Actor::current().await?.admin()?;
+    super::server::load(&state.db).await
+}
+
+/// Changes the firm's settings; only administrators may.
+#[server(name = SaveFirmSettings, prefix = "/api", endpoint = "settings/save")]
+pub async fn save_firm_settings(
+    idle_timeout_minutes: i32,
+    session_lifetime_hours: i32,
+    step_up_window_hours: i32,
+    #[server(default)] staff_two_step_required: bool,
+    #[server(default)] sms_enabled: bool,
+    #[server(default)] client_sign_in_by_link: bool,
+) -> Result<FirmSettings, AppError> {
+    let state = crate::state::AppState::current()?;
+    let admin = crate::policy::Actor::current().await?.admin()?;
+    let ip = crate::policy::ClientIp::current().await.0;
+    let new = FirmSettings {
+        idle_timeout_minutes,
+        session_lifetime_hours,
+        step_up_window_hours,
+        staff_two_step_required,
+        sms_enabled,
+        client_sign_in_by_link,
+    };
+    super::server::save(&state.db, &admin, new, ip).await
+}

@@ -1,0 +1,188 @@
+//! The firm's settings: session timeouts, the step-up window of MFA conversations, whether staff
+//! must use two-step verification, text messages, and how clients sign in. Administrators change
+//! them at `/settings`.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::{
+    AppError,
+    ui::{ErrorNote, error_of, hydrated},
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FirmSettings {
+    /// A session not used for this long ends.
+    pub idle_timeout_minutes: i32,
+    /// A session ends this long after sign-in, however busy.
+    pub session_lifetime_hours: i32,
+    /// How long a passed second factor opens MFA conversations.
+    pub step_up_window_hours: i32,
+    /// Administrators and staff must set up an authenticator app before they work.
+    pub staff_two_step_required: bool,
+    /// Invitations and codes may go out by text message (when the server has an SMS gateway).
+    pub sms_enabled: bool,
+    /// Clients sign in with a one-time link sent by email instead of a password.
+    pub client_sign_in_by_link: bool,
+}
+
+impl Default for FirmSettings {
+    fn default() -> Self {
+        Self {
+            idle_timeout_minutes: 8 * 60,
+            session_lifetime_hours: 7 * 24,
+            step_up_window_hours: 12,
+            staff_two_step_required: false,
+            sms_enabled: true,
+            client_sign_in_by_link: false,
+        }
+    }
+}
+
+pub const IDLE_MINUTES: std::ops::RangeInclusive<i32> = 5..=24 * 60;
+pub const LIFETIME_HOURS: std::ops::RangeInclusive<i32> = 1..=30 * 24;
+pub const STEP_UP_HOURS: std::ops::RangeInclusive<i32> = 1..=24;
+
+impl FirmSettings {
+    pub fn validate(&self) -> Result<(), AppError> {
+        let out_of = |what: &str, range: &std::ops::RangeInclusive<i32>, unit: &str| {
+            AppError::bad_request(format!(
+                "{what} must be between {} and {} {unit}.",
+                range.start(),
+                range.end()
+            ))
+        };
+        if !IDLE_MINUTES.contains(&self.idle_timeout_minutes) {
+            return Err(out_of("The idle timeout", &IDLE_MINUTES, "minutes"));
+        }
+        if !LIFETIME_HOURS.contains(&self.session_lifetime_hours) {
+            return Err(out_of("The session lifetime", &LIFETIME_HOURS, "hours"));
+        }
+        if !STEP_UP_HOURS.contains(&self.step_up_window_hours) {
+            return Err(out_of("The multi-factor window", &STEP_UP_HOURS, "hours"));
+        }
+        if i64::from(self.idle_timeout_minutes) > i64::from(self.session_lifetime_hours) * 60 {
+            return Err(AppError::bad_request(
+                "The idle timeout cannot be longer than the session lifetime.",
+            ));
+        }
+        Ok(())
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn idle_timeout(&self) -> chrono::Duration {
+        chrono::Duration::minutes(self.idle_timeout_minutes.into())
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn session_lifetime(&self) -> chrono::Duration {
+        chrono::Duration::hours(self.session_lifetime_hours.into())
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn step_up_window(&self) -> chrono::Duration {
+        chrono::Duration::hours(self.step_up_window_hours.into())
+    }
+}
+
+/// `/settings`: the administrator's page for the firm's security policy.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let ready = hydrated();
+    let save = ServerAction::<api::SaveFirmSettings>::new();
+    let current = Resource::new(move || save.version().get(), |_| api::get_firm_settings());
+    let saved = move || match save.value().get() {
+        Some(Ok(_)) => Some(
+            view! { <p class="status ok" data-testid="settings-saved">"Settings saved."</p> }
+                .into_any(),
+        ),
+        _ => error_of(save.value())(),
+    };
+    view! {
+        <Title text="Firm settings"/>
+        <section class="card">
+            <h1>"Firm settings"</h1>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || current.get().map(|r| match r {
+                    Ok(s) => view! {
+                        <ActionForm action=save attr:class="form" attr:data-testid="settings-form">
+                            <h2>"Sessions"</h2>
+                            <label>{format!("Sign out after this many minutes without activity ({}–{})", IDLE_MINUTES.start(), IDLE_MINUTES.end())}
+                                <input name="idle_timeout_minutes" type="number" required
+                                    min=IDLE_MINUTES.start().to_string() max=IDLE_MINUTES.end().to_string()
+                                    value=s.idle_timeout_minutes.to_string()/>
+                            </label>
+                            <label>{format!("Sign out this many hours after signing in ({}–{})", LIFETIME_HOURS.start(), LIFETIME_HOURS.end())}
+                                <input name="session_lifetime_hours" type="number" required
+                                    min=LIFETIME_HOURS.start().to_string() max=LIFETIME_HOURS.end().to_string()
+                                    value=s.session_lifetime_hours.to_string()/>
+                            </label>
+                            <h2>"Multi-factor authentication"</h2>
+                            <label>{format!("A verified person may open MFA conversations for this many hours ({}–{})", STEP_UP_HOURS.start(), STEP_UP_HOURS.end())}
+                                <input name="step_up_window_hours" type="number" required
+                                    min=STEP_UP_HOURS.start().to_string() max=STEP_UP_HOURS.end().to_string()
+                                    value=s.step_up_window_hours.to_string()/>
+                            </label>
+                            <label class="check">
+                                <input type="checkbox" name="staff_two_step_required" value="true" checked=s.staff_two_step_required/>
+                                "Require staff and administrators to use an authenticator app"
+                            </label>
+                            <h2>"Clients"</h2>
+                            <label class="check">
+                                <input type="checkbox" name="client_sign_in_by_link" value="true" checked=s.client_sign_in_by_link/>
+                                "Clients sign in with a one-time link sent by email, without a password"
+                            </label>
+                            <label class="check">
+                                <input type="checkbox" name="sms_enabled" value="true" checked=s.sms_enabled/>
+                                "Send invitations and codes by text message when asked"
+                            </label>
+                            {saved}
+                            <button class="button" type="submit" data-testid="save-settings"
+                                disabled=move || !ready.get() || save.pending().get()>
+                                "Save settings"
+                            </button>
+                        </ActionForm>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_outside_their_ranges_are_refused_with_a_sentence() {
+        assert!(FirmSettings::default().validate().is_ok());
+        for bad in [
+            FirmSettings {
+                idle_timeout_minutes: 4,
+                ..Default::default()
+            },
+            FirmSettings {
+                session_lifetime_hours: 0,
+                ..Default::default()
+            },
+            FirmSettings {
+                step_up_window_hours: 25,
+                ..Default::default()
+            },
+            FirmSettings {
+                idle_timeout_minutes: 120,
+                session_lifetime_hours: 1,
+                ..Default::default()
+            },
+        ] {
+            let e = bad.validate().expect_err("refused");
+            assert!(matches!(e, AppError::BadRequest(_)), "{e:?}");
+            assert!(e.to_string().ends_with('.'));
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! Sends the outbox: email over SMTP (lettre), text messages through a Twilio-compatible HTTP
+//! gateway. Each message is claimed before it is sent, so several nodes never send it twice;
+//! failures are retried with exponential back-off, and given up after `MAX_ATTEMPTS`.
+
+use std::time::Duration;
+
+use app::{
+    AppError,
+    entities::outbox_message::{self as outbox, Channel},
+};
+use chrono::Utc;
+use lettre::{
+    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    message::{Mailbox, header::ContentType},
+};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::Expr,
+};
+
+use crate::config::{DeliveryConfig, SmsConfig};
+
+pub const MAX_ATTEMPTS: i32 = 10;
+/// How often the outbox is swept even when nobody woke the task (retries, other nodes' messages).
+const SWEEP: Duration = Duration::from_secs(15);
+/// A claimed message is left alone by other nodes this long, then tried again.
+const CLAIM: chrono::Duration = chrono::Duration::minutes(5);
+
+pub struct Transports {
+    smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    from: Mailbox,
+    sms: Option<(reqwest::Client, SmsConfig)>,
+}
+
+/// Why a message did not go: worth another try, or never going to work.
+enum Failure {
+    Retry(String),
+    Permanent(String),
+}
+
+impl Transports {
+    pub fn new(config: &DeliveryConfig) -> Result<Self, String> {
+        let smtp = match &config.smtp_url {
+            Some(url) => Some(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| format!("DOSSIER_SMTP_URL cannot be used: {e}."))?
+                    .timeout(Some(Duration::from_secs(30)))
+                    .build(),
+            ),
+            None => None,
+        };
+        let from = config
+            .mail_from
+            .parse()
+            .map_err(|e| format!("DOSSIER_MAIL_FROM cannot be used: {e}."))?;
+        let sms = match &config.sms {
+            Some(sms) => Some((
+                reqwest::Client::builder()
+                    .timeout(Duration::from_secs(30))
+                    .build()
+                    .map_err(|e| format!("Cannot set up the SMS client: {e}."))?,
+                sms.clone(),
+            )),
+            None => None,
+        };
+        Ok(Self { smtp, from, sms })
+    }
+
+    /// Delivers in the background for as long as the server runs.
+    pub fn spawn(self, db: DatabaseConnection) {
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = self.run_once(&db).await {
+                    tracing::warn!(error = %e, "delivering the outbox failed; trying again soon");
+                }
+                tokio::select! {
+                    () = app::outbox::WAKE.notified() => {}
+                    () = tokio::time::sleep(SWEEP) => {}
+                }
+            }
+        });
+    }
+
+    /// Sends what is due now; returns how many messages went out.
+    pub async fn run_once(&self, db: &DatabaseConnection) -> Result<usize, AppError> {
+        let now = Utc::now();
+        let due = outbox::Entity::find()
+            .filter(outbox::Column::SentAt.is_null())
+            .filter(outbox::Column::GaveUpAt.is_null())
+            .filter(outbox::Column::NextAttemptAt.lte(now))
+            .order_by_asc(outbox::Column::CreatedAt)
+            .limit(50)
+            .all(db)
+            .await?;
+        let mut sent = 0;
+        for message in due {
+            // The attempt count is the claim's version: only one node's update matches.
+            let claimed = outbox::Entity::update_many()
+                .col_expr(outbox::Column::Attempts, Expr::value(message.attempts + 1))
+                .col_expr(outbox::Column::NextAttemptAt, Expr::value(now + CLAIM))
+                .filter(outbox::Column::Id.eq(message.id))
+                .filter(outbox::Column::Attempts.eq(message.attempts))
+                .filter(outbox::Column::SentAt.is_null())
+                .exec(db)
+                .await?;
+            if claimed.rows_affected != 1 {
+                continue;
+            }
+            let attempts = message.attempts + 1;
+            let update = outbox::Entity::update_many().filter(outbox::Column::Id.eq(message.id));
+            let update = match self.send(&message).await {
+                Ok(()) => {
+                    sent += 1;
+                    tracing::info!(id = %message.id, channel = ?message.channel, "message sent");
+                    update
+                        .col_expr(outbox::Column::SentAt, Expr::value(Utc::now()))
+                        .col_expr(outbox::Column::LastError, Expr::value(None::<String>))
+                }
+                Err(Failure::Permanent(error)) => {
+                    tracing::warn!(id = %message.id, %error, "message cannot be delivered; giving up");
+                    update
+                        .col_expr(outbox::Column::GaveUpAt, Expr::value(Utc::now()))
+                        .col_expr(outbox::Column::LastError, Expr::value(error))
+                }
+                Err(Failure::Retry(error)) if attempts >= MAX_ATTEMPTS => {
+                    tracing::warn!(id = %message.id, %error, attempts, "message still failing; giving up");
+                    update
+                        .col_expr(outbox::Column::GaveUpAt, Expr::value(Utc::now()))
+                        .col_expr(outbox::Column::LastError, Expr::value(error))
+                }
+                Err(Failure::Retry(error)) => {
+                    tracing::info!(id = %message.id, %error, attempts, "message not sent yet; will retry");
+                    update
+                        .col_expr(
+                            outbox::Column::NextAttemptAt,
+                            Expr::value(Utc::now() + backoff(attempts)),
+                        )
+                        .col_expr(outbox::Column::LastError, Expr::value(error))
+                }
+            };
+            update.exec(db).await?;
+        }
+        Ok(sent)
+    }
+
+    async fn send(&self, message: &outbox::Model) -> Result<(), Failure> {
+        match message.channel {
+            Channel::Email => self.send_email(message).await,
+            Channel::Sms => self.send_sms(message).await,
+        }
+    }
+
+    async fn send_email(&self, message: &outbox::Model) -> Result<(), Failure> {
+        let Some(smtp) = &self.smtp else {
+            return Err(Failure::Retry(
+                "email is not set up (DOSSIER_SMTP_URL)".into(),
+            ));
+        };
+        let to: Mailbox = message
+            .recipient
+            .parse()
+            .map_err(|e| Failure::Permanent(format!("recipient: {e}")))?;
+        let email = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(message.subject.clone().unwrap_or_default())
+            .header(ContentType::TEXT_PLAIN)
+            .body(message.body.clone())
+            .map_err(|e| Failure::Permanent(format!("message: {e}")))?;
+        match smtp.send(email).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_permanent() => Err(Failure::Permanent(format!("smtp: {e}"))),
+            Err(e) => Err(Failure::Retry(format!("smtp: {e}"))),
+        }
+    }
+
+    async fn send_sms(&self, message: &outbox::Model) -> Result<(), Failure> {
+        let Some((client, sms)) = &self.sms else {
+            return Err(Failure::Retry(
+                "text messages are not set up (DOSSIER_SMS_URL)".into(),
+            ));
+        };
+        let response = client
+            .post(&sms.url)
+            .basic_auth(&sms.account, Some(&sms.token))
+            .form(&[
+                ("To", message.recipient.as_str()),
+                ("From", sms.from.as_str()),
+                ("Body", message.body.as_str()),
+            ])
+            .send()
+            .await
+            .map_err(|e| Failure::Retry(format!("sms gateway: {e}")))?;
+        let status = response.status();
+        if status.is_success() {
+            Ok(())
+        } else if status.is_client_error() && status != 408 && status != 429 {
+            Err(Failure::Permanent(format!("sms gateway answered {status}")))
+        } else {
+            Err(Failure::Retry(format!("sms gateway answered {status}")))
+        }
+    }
+}
+
+/// 30 s, 1 min, 2 min … capped at an hour.
+fn backoff(attempts: i32) -> chrono::Duration {
+    let exponent = u32::try_from(attempts.saturating_sub(1))
+        .unwrap_or(0)
+        .min(7);
+    chrono::Duration::seconds(30 * 2_i64.pow(exponent)).min(chrono::Duration::hours(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_up_to_an_hour() {
+        assert_eq!(backoff(1), chrono::Duration::seconds(30));
+        assert_eq!(backoff(2), chrono::Duration::seconds(60));
+        assert_eq!(backoff(5), chrono::Duration::seconds(480));
+        assert_eq!(backoff(9), chrono::Duration::hours(1));
+    }
+}

@@ -1,0 +1,804 @@
+//! People and invitations: staff add a contact and invite them by email (to a real SMTP server on
+//! loopback) and text message (to a Twilio-compatible gateway on loopback); the link works once and
+//! expires; revoked contacts are shut out; password resets say nothing about who has an account;
+//! delivery retries when the mail server is down. On SQLite and PostgreSQL.
+
+mod common;
+
+use app::entities::{account_link, outbox_message, user};
+use common::{
+    BACKENDS, Backend, Browser, PASSWORD, TestPortal,
+    outside::{SmsGateway, SmtpSink},
+};
+use dossier::{
+    config::{DeliveryConfig, SmsConfig},
+    delivery::Transports,
+};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
+
+const CLIENT: &str = "grace@client.example";
+const CLIENT_PASSWORD: &str = "harbour lantern orchard violet";
+
+struct World {
+    portal: TestPortal,
+    smtp: SmtpSink,
+    sms: SmsGateway,
+    transports: Transports,
+}
+
+impl World {
+    async fn start(backend: Backend) -> Self {
+        let smtp = SmtpSink::start().await;
+        let sms = SmsGateway::start().await;
+        let delivery = DeliveryConfig {
+            smtp_url: Some(smtp.url()),
+            mail_from: "Hartley & Co <portal@hartley.example>".into(),
+            sms: Some(SmsConfig {
+                url: sms.url(),
+                account: "AC123".into(),
+                token: "sms-secret".into(),
+                from: "+15005550006".into(),
+            }),
+        };
+        let transports = Transports::new(&delivery).expect("transports");
+        let portal =
+            TestPortal::start_full(backend, "https://portal.hartley.example", Some(delivery)).await;
+        let account = app::accounts::server::NewAccount::parse(
+            "Ada Lovelace",
+            "ada@firm.example",
+            PASSWORD.into(),
+        )
+        .expect("valid");
+        app::accounts::server::create_admin(&portal.state.db, account)
+            .await
+            .expect("admin");
+        Self {
+            portal,
+            smtp,
+            sms,
+            transports,
+        }
+    }
+
+    async fn deliver(&self) -> usize {
+        self.transports
+            .run_once(&self.portal.state.db)
+            .await
+            .expect("delivery runs")
+    }
+}
+
+/// The `token` query parameter of a link.
+fn token_of(link: &str) -> String {
+    url::Url::parse(link)
+        .expect("link")
+        .query_pairs()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned())
+        .expect("token")
+}
+
+async fn add_client(
+    staff: &mut Browser<'_>,
+    invite: bool,
+    sms: bool,
+) -> app::accounts::people_api::Person {
+    let mut form = vec![
+        ("display_name", "Grace Hopper"),
+        ("email", CLIENT),
+        ("mobile", "+44 7700 900123"),
+        ("role", "client"),
+    ];
+    if invite {
+        form.push(("invite", "true"));
+    }
+    if sms {
+        form.push(("sms", "true"));
+    }
+    let reply = staff.call("/api/people/add", &form).await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    serde_json::from_slice(&reply.body).expect("person")
+}
+
+#[tokio::test]
+async fn an_invited_contact_gets_email_and_text_and_the_link_works_once() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut staff = Browser::new(&world.portal);
+        assert_eq!(staff.sign_in().await.status, 200);
+        let person = add_client(&mut staff, true, true).await;
+        assert_eq!(person.mobile.as_deref(), Some("+447700900123"));
+
+        assert_eq!(world.deliver().await, 2, "{backend:?}: one email, one text");
+        let mails = world.smtp.received();
+        assert_eq!(mails.len(), 1);
+        assert_eq!(mails[0].to, vec![CLIENT.to_string()]);
+        assert!(mails[0].from.contains("portal@hartley.example"));
+        assert!(
+            mails[0].text().contains("Ada Lovelace invited you"),
+            "{}",
+            mails[0].text()
+        );
+        let link = mails[0]
+            .link("https://portal.hartley.example/invitation?token=")
+            .expect("invitation link in the email");
+        let texts = world.sms.received();
+        assert_eq!(texts.len(), 1);
+        assert_eq!(texts[0].to, "+447700900123");
+        assert_eq!(texts[0].from, "+15005550006");
+        assert!(texts[0].authorization.starts_with("Basic "));
+        assert!(
+            texts[0].body.contains(&link),
+            "the text carries the same link"
+        );
+        // Sent once: another run finds nothing to do.
+        assert_eq!(world.deliver().await, 0);
+
+        let status = |list: &common::Reply| {
+            let people: Vec<app::accounts::people_api::Person> =
+                serde_json::from_slice(&list.body).expect("people");
+            people
+                .into_iter()
+                .find(|p| p.email == CLIENT)
+                .map(|p| p.status)
+        };
+        use app::accounts::people_api::PersonStatus;
+        let listed = staff.call("/api/people/list", &[]).await;
+        assert_eq!(status(&listed), Some(PersonStatus::Invited));
+
+        let token = token_of(&link);
+        let mut grace = Browser::new(&world.portal);
+        let details = grace
+            .call("/api/invitations/details", &[("token", &token)])
+            .await;
+        assert_eq!(details.status, 200);
+        assert!(details.text().contains("Grace Hopper"));
+        // A weak password is refused without spending the link.
+        let weak = grace
+            .call(
+                "/api/invitations/accept",
+                &[("token", &token), ("password", "gracehopper1")],
+            )
+            .await;
+        assert_eq!(weak.status, 400, "{backend:?}: {}", weak.text());
+        let accepted = grace
+            .call(
+                "/api/invitations/accept",
+                &[("token", &token), ("password", CLIENT_PASSWORD)],
+            )
+            .await;
+        assert_eq!(accepted.status, 200, "{backend:?}: {}", accepted.text());
+        assert!(grace.me().await.contains("Grace Hopper"), "signed in");
+        assert!(grace.me().await.contains("\"is_firm_member\":false"));
+
+        let listed = staff.call("/api/people/list", &[]).await;
+        assert_eq!(status(&listed), Some(PersonStatus::Active));
+        let again = Browser::new(&world.portal)
+            .call(
+                "/api/invitations/accept",
+                &[("token", &token), ("password", CLIENT_PASSWORD)],
+            )
+            .await;
+        assert_eq!(again.status, 400);
+        assert!(again.text().contains("not valid any more"));
+        let mut fresh = Browser::new(&world.portal);
+        assert_eq!(
+            fresh.sign_in_as(CLIENT, CLIENT_PASSWORD).await.status,
+            200,
+            "the chosen password signs in"
+        );
+        let audit = app::entities::audit_event::Entity::find()
+            .filter(app::entities::audit_event::Column::Action.eq("invitation.accepted"))
+            .count(&world.portal.state.db)
+            .await
+            .expect("count");
+        assert_eq!(audit, 1);
+        world.portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn invitations_expire_and_a_new_one_replaces_the_old() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut staff = Browser::new(&world.portal);
+        assert_eq!(staff.sign_in().await.status, 200);
+        let person = add_client(&mut staff, true, false).await;
+        world.deliver().await;
+        let first = token_of(
+            &world.smtp.received()[0]
+                .link("https://portal.hartley.example/invitation?token=")
+                .expect("link"),
+        );
+        let id = person.id.to_string();
+        let resent = staff.call("/api/people/invite", &[("id", &id)]).await;
+        assert_eq!(resent.status, 200, "{}", resent.text());
+        world.deliver().await;
+        let second = token_of(
+            &world.smtp.received()[1]
+                .link("https://portal.hartley.example/invitation?token=")
+                .expect("link"),
+        );
+        let mut grace = Browser::new(&world.portal);
+        let replaced = grace
+            .call("/api/invitations/details", &[("token", &first)])
+            .await;
+        assert_eq!(
+            replaced.status, 400,
+            "{backend:?}: the older link was replaced"
+        );
+
+        // Seven days on, the newer one has expired too.
+        account_link::Entity::update_many()
+            .col_expr(
+                account_link::Column::ExpiresAt,
+                Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)),
+            )
+            .exec(&world.portal.state.db)
+            .await
+            .expect("age the link");
+        let expired = grace
+            .call(
+                "/api/invitations/accept",
+                &[("token", &second), ("password", CLIENT_PASSWORD)],
+            )
+            .await;
+        assert_eq!(expired.status, 400, "{backend:?}");
+        assert!(expired.text().contains("expired"));
+        let nobody = grace.me().await;
+        assert_eq!(nobody, "null");
+        world.portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn revoking_a_contact_ends_their_sessions_and_their_invitation() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut staff = Browser::new(&world.portal);
+        assert_eq!(staff.sign_in().await.status, 200);
+        let person = add_client(&mut staff, true, false).await;
+        world.deliver().await;
+        let token = token_of(
+            &world.smtp.received()[0]
+                .link("https://portal.hartley.example/invitation?token=")
+                .expect("link"),
+        );
+        let mut grace = Browser::new(&world.portal);
+        let accepted = grace
+            .call(
+                "/api/invitations/accept",
+                &[("token", &token), ("password", CLIENT_PASSWORD)],
+            )
+            .await;
+        assert_eq!(accepted.status, 200);
+
+        let id = person.id.to_string();
+        let revoked = staff
+            .call("/api/people/access", &[("id", &id), ("active", "false")])
+            .await;
+        assert_eq!(revoked.status, 200, "{backend:?}: {}", revoked.text());
+        assert_eq!(grace.me().await, "null", "{backend:?}: signed out at once");
+        let refused = Browser::new(&world.portal)
+            .sign_in_as(CLIENT, CLIENT_PASSWORD)
+            .await;
+        assert_eq!(refused.status, 403);
+        // A revoked contact cannot be invited back without restoring access first.
+        let invite = staff.call("/api/people/invite", &[("id", &id)]).await;
+        assert_eq!(invite.status, 409);
+
+        let restored = staff
+            .call("/api/people/access", &[("id", &id), ("active", "true")])
+            .await;
+        assert_eq!(restored.status, 200);
+        let back = Browser::new(&world.portal)
+            .sign_in_as(CLIENT, CLIENT_PASSWORD)
+            .await;
+        assert_eq!(back.status, 200, "{backend:?}");
+        world.portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn staff_manage_contacts_and_only_administrators_manage_staff() {
+    let world = World::start(Backend::Sqlite).await;
+    let mut admin = Browser::new(&world.portal);
+    assert_eq!(admin.sign_in().await.status, 200);
+    let added = admin
+        .call(
+            "/api/people/add",
+            &[
+                ("display_name", "Sam Staff"),
+                ("email", "sam@firm.example"),
+                ("role", "staff"),
+                ("invite", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 200, "{}", added.text());
+    world.deliver().await;
+    let token = token_of(
+        &world.smtp.received()[0]
+            .link("https://portal.hartley.example/invitation?token=")
+            .expect("link"),
+    );
+    let mut sam = Browser::new(&world.portal);
+    let accepted = sam
+        .call(
+            "/api/invitations/accept",
+            &[
+                ("token", &token),
+                ("password", "staff member secure phrase"),
+            ],
+        )
+        .await;
+    assert_eq!(accepted.status, 200, "{}", accepted.text());
+    assert!(sam.me().await.contains("\"is_firm_member\":true"));
+
+    // Staff add contacts, but not staff or administrators.
+    let contact = sam
+        .call(
+            "/api/people/add",
+            &[
+                ("display_name", "Grace Hopper"),
+                ("email", CLIENT),
+                ("role", "client"),
+            ],
+        )
+        .await;
+    assert_eq!(contact.status, 200, "{}", contact.text());
+    let colleague = sam
+        .call(
+            "/api/people/add",
+            &[
+                ("display_name", "Eve"),
+                ("email", "eve@firm.example"),
+                ("role", "admin"),
+            ],
+        )
+        .await;
+    assert_eq!(colleague.status, 403);
+    let ada = user::Entity::find()
+        .filter(user::Column::Email.eq("ada@firm.example"))
+        .one(&world.portal.state.db)
+        .await
+        .expect("query")
+        .expect("ada");
+    let revoke_admin = sam
+        .call(
+            "/api/people/access",
+            &[("id", &ada.id.to_string()), ("active", "false")],
+        )
+        .await;
+    assert_eq!(revoke_admin.status, 403);
+    // Bad input gets a sentence.
+    for (field, value, needle) in [
+        ("mobile", "07700 900123", "international form"),
+        ("email", "not-an-email", "valid email"),
+        ("role", "overlord", "Choose client"),
+    ] {
+        let mut form = vec![
+            ("display_name", "Someone"),
+            ("email", "someone@client.example"),
+            ("role", "client"),
+        ];
+        form.retain(|(k, _)| *k != field);
+        form.push((field, value));
+        let reply = sam.call("/api/people/add", &form).await;
+        assert_eq!(reply.status, 400, "{field}");
+        assert!(reply.text().contains(needle), "{field}: {}", reply.text());
+    }
+    let duplicate = sam
+        .call(
+            "/api/people/add",
+            &[
+                ("display_name", "Grace again"),
+                ("email", "GRACE@client.example"),
+                ("role", "client"),
+            ],
+        )
+        .await;
+    assert_eq!(duplicate.status, 409);
+    // The directory lists everyone for firm members, and nobody else.
+    let list = sam.call("/api/people/list", &[]).await;
+    assert_eq!(list.status, 200);
+    let people: Vec<app::accounts::people_api::Person> =
+        serde_json::from_slice(&list.body).expect("people");
+    assert_eq!(people.len(), 3);
+    world.portal.finish().await;
+}
+
+#[tokio::test]
+async fn a_password_reset_says_nothing_about_who_has_an_account() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut someone = Browser::new(&world.portal);
+        // Signed in elsewhere: the reset ends that session.
+        let mut other_device = Browser::new(&world.portal);
+        assert_eq!(other_device.sign_in().await.status, 200);
+
+        let known = someone
+            .call(
+                "/api/accounts/forgot-password",
+                &[("email", "ada@firm.example")],
+            )
+            .await;
+        let unknown = someone
+            .call(
+                "/api/accounts/forgot-password",
+                &[("email", "nobody@firm.example")],
+            )
+            .await;
+        assert_eq!(known.status, 200);
+        assert_eq!(unknown.status, known.status);
+        assert_eq!(unknown.body, known.body, "{backend:?}: the same answer");
+
+        // The work happens after the answer; wait for the email to be queued.
+        let mut queued = 0;
+        for _ in 0..100 {
+            queued = outbox_message::Entity::find()
+                .count(&world.portal.state.db)
+                .await
+                .expect("count");
+            if queued > 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(
+            queued, 1,
+            "{backend:?}: one email, for the known address only"
+        );
+        world.deliver().await;
+        let mails = world.smtp.received();
+        assert_eq!(mails[0].to, vec!["ada@firm.example".to_string()]);
+        let token = token_of(
+            &mails[0]
+                .link("https://portal.hartley.example/reset-password?token=")
+                .expect("reset link"),
+        );
+        let reset = someone
+            .call(
+                "/api/accounts/reset-password",
+                &[("token", &token), ("password", "a brand new passphrase")],
+            )
+            .await;
+        assert_eq!(reset.status, 200, "{backend:?}: {}", reset.text());
+        assert_eq!(other_device.me().await, "null", "other sessions end");
+        let again = someone
+            .call(
+                "/api/accounts/reset-password",
+                &[("token", &token), ("password", "yet another passphrase")],
+            )
+            .await;
+        assert_eq!(again.status, 400, "the link works once");
+        assert_eq!(
+            Browser::new(&world.portal)
+                .sign_in_as("ada@firm.example", "a brand new passphrase")
+                .await
+                .status,
+            200
+        );
+        world.portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn mail_waits_and_retries_while_the_mail_server_is_down() {
+    let world = World::start(Backend::Sqlite).await;
+    world.smtp.stop();
+    let mut staff = Browser::new(&world.portal);
+    assert_eq!(staff.sign_in().await.status, 200);
+    add_client(&mut staff, true, false).await;
+    assert_eq!(world.deliver().await, 0);
+    let row = outbox_message::Entity::find()
+        .one(&world.portal.state.db)
+        .await
+        .expect("query")
+        .expect("queued");
+    assert_eq!(row.attempts, 1);
+    assert!(row.sent_at.is_none() && row.gave_up_at.is_none());
+    assert!(
+        row.next_attempt_at > chrono::Utc::now(),
+        "retried later, not lost"
+    );
+    assert!(row.last_error.is_some());
+
+    // The server is back; once the retry is due, it goes.
+    let smtp = SmtpSink::start().await;
+    let delivery = DeliveryConfig {
+        smtp_url: Some(smtp.url()),
+        mail_from: "portal@hartley.example".into(),
+        sms: None,
+    };
+    outbox_message::Entity::update_many()
+        .col_expr(
+            outbox_message::Column::NextAttemptAt,
+            Expr::value(chrono::Utc::now()),
+        )
+        .exec(&world.portal.state.db)
+        .await
+        .expect("make it due");
+    let sent = Transports::new(&delivery)
+        .expect("transports")
+        .run_once(&world.portal.state.db)
+        .await
+        .expect("run");
+    assert_eq!(sent, 1);
+    assert_eq!(smtp.received().len(), 1);
+    world.portal.finish().await;
+}
+
+/// The administrator saves the firm's settings (everything else at its default).
+async fn save_settings(admin: &mut Browser<'_>, extra: &[(&str, &str)]) -> common::Reply {
+    let mut form = vec![
+        ("idle_timeout_minutes", "480"),
+        ("session_lifetime_hours", "168"),
+        ("step_up_window_hours", "12"),
+    ];
+    form.extend_from_slice(extra);
+    admin.call("/api/settings/save", &form).await
+}
+
+/// Delivers until `count` mails have arrived (requests answered before their work is done).
+async fn mails_after(world: &World, count: usize) -> Vec<common::outside::Mail> {
+    for _ in 0..100 {
+        world.deliver().await;
+        let mails = world.smtp.received();
+        if mails.len() >= count {
+            return mails;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{count} mails never arrived: {:?}", world.smtp.received());
+}
+
+#[tokio::test]
+async fn clients_sign_in_by_emailed_link_when_the_firm_allows_it() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut admin = Browser::new(&world.portal);
+        assert_eq!(admin.sign_in().await.status, 200);
+        // Off by default: asking for a link sends nothing.
+        let mut grace = Browser::new(&world.portal);
+        add_client(&mut admin, true, false).await;
+        let invitation = mails_after(&world, 1).await;
+        let saved = save_settings(&mut admin, &[("client_sign_in_by_link", "true")]).await;
+        assert_eq!(saved.status, 200, "{backend:?}: {}", saved.text());
+
+        let token = token_of(
+            &invitation[0]
+                .link("https://portal.hartley.example/invitation?token=")
+                .expect("invitation link"),
+        );
+        let details = grace
+            .call("/api/invitations/details", &[("token", &token)])
+            .await;
+        assert!(
+            details.text().contains("\"needs_password\":false"),
+            "{}",
+            details.text()
+        );
+        let accepted = grace
+            .call("/api/invitations/accept", &[("token", &token)])
+            .await;
+        assert_eq!(accepted.status, 200, "{backend:?}: {}", accepted.text());
+        assert!(grace.me().await.contains("Grace Hopper"));
+        grace.sign_out().await;
+
+        // A client without a password cannot sign in with an empty or guessed one.
+        assert_eq!(grace.sign_in_as(CLIENT, "").await.status, 403);
+        let options = grace.call("/api/accounts/sign-in/options", &[]).await;
+        assert!(options.text().contains("\"by_link\":true"));
+        for email in [
+            CLIENT,
+            "nobody@client.example",
+            "ada@firm.example",
+            "not an email",
+        ] {
+            let asked = grace
+                .call("/api/accounts/sign-in/link", &[("email", email)])
+                .await;
+            assert_eq!(asked.status, 200, "same answer for {email}");
+        }
+        let mails = mails_after(&world, 2).await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        world.deliver().await;
+        assert_eq!(
+            world.smtp.received().len(),
+            2,
+            "only the client got a link: not staff, not unknown addresses"
+        );
+        assert_eq!(mails[1].to, vec![CLIENT.to_string()]);
+        let link = mails[1]
+            .link("https://portal.hartley.example/sign-in/link?token=")
+            .expect("sign-in link");
+        let used = grace
+            .call(
+                "/api/accounts/sign-in/link/use",
+                &[("token", &token_of(&link))],
+            )
+            .await;
+        assert_eq!(used.status, 200, "{backend:?}: {}", used.text());
+        assert!(grace.me().await.contains("Grace Hopper"));
+        let again = Browser::new(&world.portal)
+            .call(
+                "/api/accounts/sign-in/link/use",
+                &[("token", &token_of(&link))],
+            )
+            .await;
+        assert_eq!(again.status, 400, "a link works once");
+        assert!(again.text().contains("not valid any more"));
+
+        // Turned off again: no more links.
+        let saved = save_settings(&mut admin, &[]).await;
+        assert_eq!(saved.status, 200);
+        grace
+            .call("/api/accounts/sign-in/link", &[("email", CLIENT)])
+            .await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        world.deliver().await;
+        assert_eq!(world.smtp.received().len(), 2);
+        world.portal.finish().await;
+    }
+}
+
+/// The six digits of the newest code sent by email.
+fn code_in(text: &str) -> String {
+    let at = text.find("code is ").expect("a code in the message") + "code is ".len();
+    text[at..at + 6].to_string()
+}
+
+#[tokio::test]
+async fn a_client_without_an_app_verifies_with_a_code_by_email_or_text() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut admin = Browser::new(&world.portal);
+        assert_eq!(admin.sign_in().await.status, 200);
+        add_client(&mut admin, true, false).await;
+        let invitation = mails_after(&world, 1).await;
+        let token = token_of(
+            &invitation[0]
+                .link("https://portal.hartley.example/invitation?token=")
+                .expect("link"),
+        );
+        let mut grace = Browser::new(&world.portal);
+        let accepted = grace
+            .call(
+                "/api/invitations/accept",
+                &[("token", &token), ("password", CLIENT_PASSWORD)],
+            )
+            .await;
+        assert_eq!(accepted.status, 200);
+        assert!(grace.me().await.contains("\"step_up_passed\":false"));
+        assert!(grace.me().await.contains("\"can_text\":true"));
+
+        // By email: a wrong code is refused, the right one passes once.
+        let sent = grace
+            .call("/api/accounts/code/send", &[("channel", "email")])
+            .await;
+        assert_eq!(sent.status, 200, "{backend:?}: {}", sent.text());
+        assert!(sent.text().contains("g…@client.example"), "{}", sent.text());
+        let mails = mails_after(&world, 2).await;
+        let code = code_in(&mails[1].text());
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        let refused = grace
+            .call("/api/accounts/step-up", &[("code", wrong)])
+            .await;
+        assert_eq!(refused.status, 403);
+        let passed = grace
+            .call("/api/accounts/step-up", &[("code", &code)])
+            .await;
+        assert_eq!(passed.status, 200, "{backend:?}: {}", passed.text());
+        assert!(grace.me().await.contains("\"step_up_passed\":true"));
+        let replayed = grace
+            .call("/api/accounts/step-up", &[("code", &code)])
+            .await;
+        assert_eq!(replayed.status, 403, "a code works once");
+
+        // By text message: five wrong tries use the code up.
+        let sent = grace
+            .call("/api/accounts/code/send", &[("channel", "sms")])
+            .await;
+        assert_eq!(sent.status, 200, "{}", sent.text());
+        assert!(sent.text().contains("…0123"));
+        world.deliver().await;
+        let texts = world.sms.received();
+        let code = code_in(&texts.last().expect("a text").body);
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        // The per-account code throttle (which counts every wrong code) starts afresh, so what
+        // is seen here is the code's own limit.
+        let throttle_key = app::accounts::throttle::code_key(accepted_id(&world).await);
+        let db = &world.portal.state.db;
+        app::accounts::throttle::clear(db, &throttle_key)
+            .await
+            .expect("clear");
+        for attempt in 1..=app::accounts::codes::ATTEMPTS_PER_CODE {
+            let refused = grace
+                .call("/api/accounts/step-up", &[("code", wrong)])
+                .await;
+            assert_eq!(refused.status, 403, "{}", refused.text());
+            if attempt == app::accounts::codes::ATTEMPTS_PER_CODE {
+                assert!(
+                    refused.text().contains("too many wrong codes"),
+                    "{}",
+                    refused.text()
+                );
+            }
+        }
+        app::accounts::throttle::clear(db, &throttle_key)
+            .await
+            .expect("clear");
+        let late = grace
+            .call("/api/accounts/step-up", &[("code", &code)])
+            .await;
+        assert_eq!(late.status, 403, "used up after five wrong tries");
+        app::accounts::throttle::clear(db, &throttle_key)
+            .await
+            .expect("clear");
+
+        // An expired code is refused.
+        let sent = grace
+            .call("/api/accounts/code/send", &[("channel", "email")])
+            .await;
+        assert_eq!(sent.status, 200, "{}", sent.text());
+        let mails = mails_after(&world, 3).await;
+        let code = code_in(&mails[2].text());
+        app::entities::one_time_code::Entity::update_many()
+            .col_expr(
+                app::entities::one_time_code::Column::ExpiresAt,
+                Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)),
+            )
+            .exec(&world.portal.state.db)
+            .await
+            .expect("expire");
+        let expired = grace
+            .call("/api/accounts/step-up", &[("code", &code)])
+            .await;
+        assert_eq!(expired.status, 403);
+        assert!(expired.text().contains("expired"), "{}", expired.text());
+
+        // The firm turns text messages off; an unknown channel is a sentence, not a 500.
+        assert_eq!(
+            save_settings(&mut admin, &[("sms_enabled", "false")])
+                .await
+                .status,
+            200
+        );
+        let off = grace
+            .call("/api/accounts/code/send", &[("channel", "sms")])
+            .await;
+        assert_eq!(off.status, 400);
+        assert!(off.text().contains("by email"));
+        let odd = grace
+            .call("/api/accounts/code/send", &[("channel", "pigeon")])
+            .await;
+        assert_eq!(odd.status, 400);
+        let invite_by_text = admin
+            .call(
+                "/api/people/add",
+                &[
+                    ("display_name", "Alan Turing"),
+                    ("email", "alan@client.example"),
+                    ("mobile", "+44 7700 900456"),
+                    ("role", "client"),
+                    ("invite", "true"),
+                    ("sms", "true"),
+                ],
+            )
+            .await;
+        assert_eq!(invite_by_text.status, 400, "{}", invite_by_text.text());
+        assert!(invite_by_text.text().contains("turned text messages off"));
+        world.portal.finish().await;
+    }
+}
+
+async fn accepted_id(world: &World) -> uuid::Uuid {
+    user::Entity::find()
+        .filter(user::Column::Email.eq(CLIENT))
+        .one(&world.portal.state.db)
+        .await
+        .expect("query")
+        .expect("grace")
+        .id
+}

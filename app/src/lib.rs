@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod error;
+pub mod matters;
 pub mod settings;
 pub mod system;
 pub mod ui;
@@ -30,7 +31,7 @@ pub use error::AppError;
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    ParamSegment, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -53,6 +54,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("forgot-password") view=accounts::ForgotPasswordPage/>
                     <Route path=StaticSegment("reset-password") view=accounts::ResetPasswordPage/>
                     <Route path=StaticSegment("settings") view=settings::SettingsPage/>
+                    <Route path=StaticSegment("matters") view=matters::MattersPage/>
+                    <Route path=(StaticSegment("matters"), ParamSegment("id")) view=matters::MatterPage/>
                     <Route path=StaticSegment("verify") view=accounts::VerifyPage/>
                     <Route path=(StaticSegment("sign-in"), StaticSegment("link")) view=accounts::SignInLinkPage/>
                 </Routes>

@@ -12,8 +12,16 @@ use crate::{
         second_factor::SESSION_SECOND_FACTOR_AT,
         server::{SESSION_LAST_ACTIVE_AT, SESSION_SIGNED_IN_AT, SESSION_USER},
     },
-    entities::user::{self, Role},
+    entities::{
+        matter, matter_person,
+        user::{self, Role},
+    },
+    matters::MatterRole,
 };
+
+/// The one answer to a matter that does not exist or is not this person's: the same, so a
+/// contact cannot learn which matter numbers exist.
+pub const NO_SUCH_MATTER: &str = "There is no such matter, or it is not shared with you.";
 
 /// The address a request came from: the peer, or, when the peer is a trusted reverse proxy, the
 /// client it names in `X-Forwarded-For`. Resolved once per request by the server.
@@ -66,6 +74,38 @@ impl SignedInUser {
     /// Whether this session may see what an MFA conversation holds now.
     pub fn passed_step_up(&self) -> bool {
         self.passed_second_factor_within(self.step_up_window)
+    }
+}
+
+/// Proof that this person may see this matter: someone at the firm, or a contact on it.
+#[derive(Debug, Clone)]
+pub struct MatterAccess {
+    pub matter: matter::Model,
+    pub user: SignedInUser,
+    /// Seen as the firm (all of it), not as a contact (their part of it).
+    pub firm: bool,
+}
+
+impl MatterAccess {
+    /// Changing the matter (details, status, people) is for the firm.
+    pub fn manage(self) -> Result<ManageMatter, AppError> {
+        if self.firm {
+            Ok(ManageMatter(self))
+        } else {
+            Err(AppError::Forbidden(
+                "Only the firm's staff can change a matter.".into(),
+            ))
+        }
+    }
+}
+
+/// Proof that this person may change this matter.
+#[derive(Debug, Clone)]
+pub struct ManageMatter(pub MatterAccess);
+
+impl ManageMatter {
+    pub fn matter_id(&self) -> Uuid {
+        self.0.matter.id
     }
 }
 
@@ -166,6 +206,49 @@ impl Actor {
             Self::User(user) => Ok(user),
             Self::Anonymous => Err(AppError::Unauthenticated),
         }
+    }
+
+    /// A signed-in person who may look at what is theirs: everyone but firm members who still
+    /// have to set up the second factor the firm requires.
+    pub fn viewer(&self) -> Result<&SignedInUser, AppError> {
+        let user = self.signed_in()?;
+        if user.must_set_up_second_factor {
+            return Err(AppError::Forbidden(SET_UP_SECOND_FACTOR.into()));
+        }
+        Ok(user)
+    }
+
+    /// Whether this person may see matter `id`: everyone at the firm may; a contact only a
+    /// matter they are on, in a contact's role. Anything else is "no such matter".
+    pub async fn matter(
+        &self,
+        db: &DatabaseConnection,
+        id: Uuid,
+    ) -> Result<MatterAccess, AppError> {
+        use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+        let user = self.viewer()?;
+        let not_found = || AppError::NotFound(NO_SUCH_MATTER.into());
+        let matter = matter::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or_else(not_found)?;
+        let firm = user.role != Role::Client;
+        if !firm {
+            let on_it = matter_person::Entity::find()
+                .filter(matter_person::Column::MatterId.eq(id))
+                .filter(matter_person::Column::UserId.eq(user.id))
+                .filter(matter_person::Column::Role.is_in(MatterRole::CONTACTS))
+                .count(db)
+                .await?;
+            if on_it == 0 {
+                return Err(not_found());
+            }
+        }
+        Ok(MatterAccess {
+            matter,
+            user: user.clone(),
+            firm,
+        })
     }
 
     /// Someone at the firm, who has set up an authenticator app if the firm requires it.

@@ -9,6 +9,7 @@ mod m20261125_000004_sessions_revoked_at;
 mod m20261125_000005_second_factor;
 mod m20261125_000006_links_and_outbox;
 mod m20261125_000007_settings_and_codes;
+mod m20261125_000008_matters;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_second_factor::Migration),
             Box::new(m20261125_000006_links_and_outbox::Migration),
             Box::new(m20261125_000007_settings_and_codes::Migration),
+            Box::new(m20261125_000008_matters::Migration),
         ]
     }
 }

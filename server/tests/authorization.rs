@@ -2,8 +2,9 @@
 //! actor, is either allowed or denied as written here. The lists are read from the server-function
 //! registry and the router, so a new endpoint without a row here fails this test.
 //!
-//! Actors still to come with their issues: a client of this matter and of another matter, and a
-//! client without MFA on an MFA conversation. A revoked contact is the `Disabled` actor.
+//! `Client` is a client on the matter the calls name; `OtherClient` is a client on another
+//! matter. A revoked contact is the `Disabled` actor. Still to come with conversations: a client
+//! without MFA on an MFA conversation.
 
 mod common;
 
@@ -21,18 +22,26 @@ enum Actor {
     Anonymous,
     Admin,
     Staff,
+    /// A client on `MATTER`.
     Client,
+    /// A client on another matter only.
+    OtherClient,
     /// Signed in before the account was disabled (a revoked contact).
     Disabled,
 }
 
-const ACTORS: [Actor; 5] = [
+const ACTORS: [Actor; 6] = [
     Actor::Anonymous,
     Actor::Admin,
     Actor::Staff,
     Actor::Client,
+    Actor::OtherClient,
     Actor::Disabled,
 ];
+
+/// The matter the calls name, and another one.
+const MATTER: &str = "0193b7a0-0000-7000-8000-00000000aaaa";
+const OTHER_MATTER: &str = "0193b7a0-0000-7000-8000-00000000bbbb";
 
 #[derive(Debug, Clone, Copy)]
 enum Rule {
@@ -41,13 +50,19 @@ enum Rule {
     /// Administrators and staff, not contacts.
     FirmMember,
     Admin,
+    /// The firm, and contacts on `MATTER`.
+    MatterMember,
 }
 
 impl Rule {
     fn allows(self, actor: Actor) -> bool {
         match self {
             Rule::Public => true,
-            Rule::SignedIn => matches!(actor, Actor::Admin | Actor::Staff | Actor::Client),
+            Rule::SignedIn => matches!(
+                actor,
+                Actor::Admin | Actor::Staff | Actor::Client | Actor::OtherClient
+            ),
+            Rule::MatterMember => matches!(actor, Actor::Admin | Actor::Staff | Actor::Client),
             Rule::FirmMember => matches!(actor, Actor::Admin | Actor::Staff),
             Rule::Admin => actor == Actor::Admin,
         }
@@ -160,6 +175,44 @@ const SERVER_FNS: &[(&str, Rule, Args)] = &[
         &[("channel", "email")],
     ),
     ("/api/settings/get", Rule::Admin, &[]),
+    ("/api/matters/list", Rule::SignedIn, &[("query", "matrix")]),
+    (
+        "/api/matters/create",
+        Rule::FirmMember,
+        &[("number", "M-1"), ("name", "Created by the matrix")],
+    ),
+    ("/api/matters/get", Rule::MatterMember, &[("id", MATTER)]),
+    (
+        "/api/matters/update",
+        Rule::FirmMember,
+        &[
+            ("id", MATTER),
+            ("number", "2026-0001"),
+            ("name", "Matrix v Example"),
+        ],
+    ),
+    (
+        "/api/matters/status",
+        Rule::FirmMember,
+        &[("id", MATTER), ("open", "true")],
+    ),
+    (
+        "/api/matters/people/add",
+        Rule::FirmMember,
+        &[
+            ("id", MATTER),
+            ("email", "client@firm.example"),
+            ("role", "client"),
+        ],
+    ),
+    (
+        "/api/matters/people/remove",
+        Rule::FirmMember,
+        &[
+            ("id", MATTER),
+            ("user_id", "0193b7a0-0000-7000-8000-000000000000"),
+        ],
+    ),
     (
         "/api/settings/save",
         Rule::Admin,
@@ -184,6 +237,8 @@ const PAGES: &[(&str, Rule)] = &[
     ("/settings", Rule::Public),
     ("/verify", Rule::Public),
     ("/sign-in/link", Rule::Public),
+    ("/matters", Rule::Public),
+    ("/matters/{id}", Rule::Public),
 ];
 const PLAIN: &[(&str, Rule)] = &[("/healthz", Rule::Public)];
 
@@ -209,6 +264,42 @@ async fn add_user(portal: &TestPortal, email: &str, role: Role) -> user::Model {
     model
 }
 
+/// A matter with `client` on it as a client.
+async fn add_matter(portal: &TestPortal, id: &str, number: &str, client: uuid::Uuid) {
+    use app::{
+        entities::{matter, matter_person},
+        matters::MatterRole,
+    };
+    let id = uuid::Uuid::parse_str(id).expect("uuid");
+    let now = chrono::Utc::now();
+    matter::Entity::insert(matter::ActiveModel {
+        id: Set(id),
+        number: Set(number.into()),
+        number_key: Set(number.to_lowercase()),
+        name: Set(format!("Matter {number}")),
+        description: Set(String::new()),
+        status: Set(matter::Status::Open),
+        responsible_id: Set(None),
+        search_text: Set(number.into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        closed_at: Set(None),
+    })
+    .exec_without_returning(&portal.state.db)
+    .await
+    .expect("matter");
+    matter_person::Entity::insert(matter_person::ActiveModel {
+        matter_id: Set(id),
+        user_id: Set(client),
+        role: Set(MatterRole::Client),
+        added_at: Set(now),
+        added_by: Set(None),
+    })
+    .exec_without_returning(&portal.state.db)
+    .await
+    .expect("matter person");
+}
+
 async fn set_disabled(portal: &TestPortal, id: uuid::Uuid, disabled: bool) {
     let mut row = user::Entity::find_by_id(id)
         .one(&portal.state.db)
@@ -226,6 +317,7 @@ async fn session_for(portal: &TestPortal, actor: Actor) -> Option<String> {
         Actor::Admin => "admin@firm.example",
         Actor::Staff => "staff@firm.example",
         Actor::Client => "client@firm.example",
+        Actor::OtherClient => "other@firm.example",
         Actor::Disabled => "disabled@firm.example",
     };
     let reply = portal
@@ -282,7 +374,10 @@ async fn every_endpoint_allows_or_denies_every_actor_as_the_matrix_says() {
             NewAccount::parse("Admin", "admin@firm.example", PASSWORD.into()).expect("valid");
         create_admin(&portal.state.db, admin).await.expect("admin");
         add_user(&portal, "staff@firm.example", Role::Staff).await;
-        add_user(&portal, "client@firm.example", Role::Client).await;
+        let client = add_user(&portal, "client@firm.example", Role::Client).await;
+        let other = add_user(&portal, "other@firm.example", Role::Client).await;
+        add_matter(&portal, MATTER, "2026-0001", client.id).await;
+        add_matter(&portal, OTHER_MATTER, "2026-0002", other.id).await;
         add_user(&portal, "matrix@firm.example", Role::Staff).await;
         let disabled = add_user(&portal, "disabled@firm.example", Role::Client).await;
 
@@ -318,7 +413,7 @@ async fn every_endpoint_allows_or_denies_every_actor_as_the_matrix_says() {
                 }
             }
             for (path, rule) in PAGES.iter().chain(PLAIN) {
-                let mut request = axum::http::Request::get(*path);
+                let mut request = axum::http::Request::get(path.replace("{id}", MATTER));
                 if let Some(cookie) = session_for(&portal, actor).await {
                     request = request.header("cookie", cookie);
                 }

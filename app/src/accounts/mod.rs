@@ -143,6 +143,7 @@ pub fn AccountMenu() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || auth.me.get().map(|me| match me {
                 Ok(Some(who)) => view! {
+                    <a class="topbar-link" href="/matters" data-testid="topbar-matters">"Matters"</a>
                     {who.is_firm_member.then(|| view! { <a class="topbar-link" href="/people" data-testid="topbar-people">"People"</a> })}
                     {who.is_admin.then(|| view! { <a class="topbar-link" href="/settings" data-testid="topbar-settings">"Settings"</a> })}
                     <span class="topbar-user" data-testid="topbar-user">{who.display_name}</span>
@@ -196,7 +197,7 @@ pub fn SignInPage() -> impl IntoView {
                     }.into_any() }
                 >
                     <h1 data-testid="signed-in">{move || format!("Welcome, {}", signed_in().map(|w| w.display_name).unwrap_or_default())}</h1>
-                    <p>"You are signed in. Your matters will appear here."</p>
+                    <p>"You are signed in. "<a href="/matters">"Go to your matters"</a>"."</p>
                     {move || signed_in().filter(|w| w.must_set_up_second_factor).map(|_| view! {
                         <p class="error" role="alert" data-testid="must-set-up-second-factor">
                             "Your firm requires two-step verification. Set up an authenticator app below before you continue."

@@ -3,6 +3,8 @@
 pub mod account_link;
 pub mod audit_event;
 pub mod firm_setting;
+pub mod matter;
+pub mod matter_person;
 pub mod one_time_code;
 pub mod outbox_message;
 pub mod recovery_code;

@@ -1,0 +1,341 @@
+//! Matters: a client's legal case, its people and (in later parts) its messages and files.
+//! `/matters` lists and finds them; `/matters/:id` is one matter's page.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+use sea_orm::entity::prelude::StringLen;
+
+use crate::{
+    AppError,
+    ui::{ErrorNote, error_of, hydrated},
+};
+
+/// A person's part in a matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")
+)]
+pub enum MatterRole {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "client"))]
+    Client,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "other_party"))]
+    OtherParty,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "counsel"))]
+    Counsel,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "other"))]
+    Other,
+    /// One of the firm's people working on the matter.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "staff"))]
+    Staff,
+}
+
+impl MatterRole {
+    /// The roles of people outside the firm: they see the matter in the portal.
+    pub const CONTACTS: [Self; 4] = [Self::Client, Self::OtherParty, Self::Counsel, Self::Other];
+    pub const ALL: [Self; 5] = [
+        Self::Client,
+        Self::OtherParty,
+        Self::Counsel,
+        Self::Other,
+        Self::Staff,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Client => "client",
+            Self::OtherParty => "other_party",
+            Self::Counsel => "counsel",
+            Self::Other => "other",
+            Self::Staff => "staff",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Client => "Client",
+            Self::OtherParty => "Other party",
+            Self::Counsel => "Counsel",
+            Self::Other => "Other contact",
+            Self::Staff => "Staff",
+        }
+    }
+
+    pub fn parse(key: &str) -> Result<Self, AppError> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.key() == key)
+            .ok_or_else(|| {
+                AppError::bad_request(
+                    "Choose the person's role on the matter: client, other party, counsel, other contact or staff.",
+                )
+            })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MatterInput {
+    pub number: String,
+    pub name: String,
+    pub description: String,
+    pub responsible_id: Option<Uuid>,
+}
+
+/// A line in the list of matters.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MatterSummary {
+    pub id: Uuid,
+    pub number: String,
+    pub name: String,
+    pub open: bool,
+    /// The names of the matter's clients.
+    pub clients: Vec<String>,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MatterPerson {
+    pub user_id: Uuid,
+    pub name: String,
+    /// Empty when the viewer may not see it (another contact's address, seen by a contact).
+    pub email: String,
+    pub role: MatterRole,
+    /// Their portal access was revoked.
+    pub revoked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MatterDetails {
+    pub id: Uuid,
+    pub number: String,
+    pub name: String,
+    pub description: String,
+    pub open: bool,
+    pub responsible_id: Option<Uuid>,
+    pub responsible: Option<String>,
+    pub people: Vec<MatterPerson>,
+    /// The viewer is at the firm and may change the matter.
+    pub can_manage: bool,
+}
+
+/// `/matters`: the matters this person may see, a search box, and (for staff) a new matter.
+#[component]
+pub fn MattersPage() -> impl IntoView {
+    let ready = hydrated();
+    let (query, set_query) = signal(String::new());
+    let (closed, set_closed) = signal(false);
+    let create = ServerAction::<api::CreateMatter>::new();
+    let matters = Resource::new(
+        move || (query.get(), closed.get(), create.version().get()),
+        |(query, include_closed, _)| api::list_matters(query, include_closed),
+    );
+    let is_firm = move || {
+        crate::accounts::Auth::get()
+            .me
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .is_some_and(|m| m.is_firm_member)
+    };
+    let created = move || match create.value().get() {
+        Some(Ok(m)) => Some(
+            view! {
+                <p class="status ok" data-testid="matter-created">
+                    {format!("Matter {} opened. ", m.number)}
+                    <a href=format!("/matters/{}", m.id)>"Go to it"</a>
+                </p>
+            }
+            .into_any(),
+        ),
+        _ => error_of(create.value())(),
+    };
+    view! {
+        <Title text="Matters"/>
+        <section class="card">
+            <h1>"Matters"</h1>
+            <div class="toolbar">
+                <input type="search" placeholder="Find by number, name or contact" aria-label="Find a matter"
+                    data-testid="matter-search"
+                    on:input=move |ev| set_query.set(event_target_value(&ev))/>
+                <label class="check">
+                    <input type="checkbox" on:change=move |ev| set_closed.set(event_target_checked(&ev))/>
+                    "Include closed"
+                </label>
+            </div>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || matters.get().map(|r| match r {
+                    Ok(list) if list.is_empty() => view! { <p class="hint">"No matters to show."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="matters" data-testid="matters">
+                            {list.into_iter().map(|m| view! {
+                                <li>
+                                    <a href=format!("/matters/{}", m.id)>
+                                        <span class="matter-number">{m.number}</span>
+                                        <span class="matter-name">{m.name}</span>
+                                    </a>
+                                    <span class="hint">{m.clients.join(", ")}</span>
+                                    {(!m.open).then(|| view! { <span class="badge">"Closed"</span> })}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
+                })}
+            </Transition>
+        </section>
+        <Transition fallback=|| ()>
+        <Show when=is_firm>
+            <section class="card">
+                <h2>"Open a new matter"</h2>
+                <ActionForm action=create attr:class="form" attr:data-testid="create-matter-form">
+                    <label>"Matter number"<input name="number" required maxlength="40" autocomplete="off"/></label>
+                    <label>"Name"<input name="name" required maxlength="200" autocomplete="off"/></label>
+                    <label>"Description (optional)"<textarea name="description" rows="3" maxlength="10000"></textarea></label>
+                    {created}
+                    <button class="button" type="submit" data-testid="create-matter"
+                        disabled=move || !ready.get() || create.pending().get()>
+                        "Open matter"
+                    </button>
+                </ActionForm>
+            </section>
+        </Show>
+        </Transition>
+    }
+}
+
+/// `/matters/:id`: details, people, Messages and All Files.
+#[component]
+pub fn MatterPage() -> impl IntoView {
+    let ready = hydrated();
+    let id = move || {
+        use_params_map()
+            .read()
+            .get("id")
+            .and_then(|s| Uuid::parse_str(&s).ok())
+    };
+    let update = ServerAction::<api::UpdateMatter>::new();
+    let status = ServerAction::<api::SetMatterOpen>::new();
+    let add = ServerAction::<api::AddMatterPerson>::new();
+    let remove = ServerAction::<api::RemoveMatterPerson>::new();
+    let matter = Resource::new(
+        move || {
+            (
+                id(),
+                update.version().get(),
+                status.version().get(),
+                add.version().get(),
+                remove.version().get(),
+            )
+        },
+        |(id, ..)| async move {
+            match id {
+                Some(id) => api::get_matter(id).await,
+                None => Err(AppError::NotFound(
+                    "There is no such matter, or it is not shared with you.".into(),
+                )),
+            }
+        },
+    );
+    let note = move || {
+        error_of(update.value())()
+            .or_else(error_of(status.value()))
+            .or_else(error_of(add.value()))
+            .or_else(error_of(remove.value()))
+    };
+    view! {
+        <Title text="Matter"/>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || matter.get().map(|r| match r {
+                Err(e) => view! { <section class="card"><ErrorNote message=e.to_string()/></section> }.into_any(),
+                Ok(m) => {
+                    let id = m.id;
+                    let open = m.open;
+                    let manage = m.can_manage;
+                    let people = m.people.clone().into_iter().map(|p| {
+                        let user_id = p.user_id;
+                        view! {
+                            <li data-testid="matter-person">
+                                <span class="person-name">{p.name}</span>
+                                <span class="hint">{p.email}</span>
+                                <span class="badge">{p.role.label()}</span>
+                                {p.revoked.then(|| view! { <span class="badge bad">"Access revoked"</span> })}
+                                {manage.then(|| view! {
+                                    <button class="button small secondary" type="button"
+                                        on:click=move |_| { remove.dispatch(api::RemoveMatterPerson { id, user_id }); }>
+                                        "Remove"
+                                    </button>
+                                })}
+                            </li>
+                        }
+                    }).collect_view();
+                    view! {
+                        <Title text=format!("{} {}", m.number, m.name)/>
+                        <section class="card">
+                            <p class="matter-number" data-testid="matter-number">{m.number.clone()}</p>
+                            <h1 data-testid="matter-name">{m.name.clone()}</h1>
+                            {(!open).then(|| view! { <p class="badge" data-testid="matter-closed">"Closed"</p> })}
+                            <p class="pre">{m.description.clone()}</p>
+                            <p class="hint">{m.responsible.clone().map(|r| format!("Responsible: {r}"))}</p>
+                            {note}
+                            {manage.then(|| view! {
+                                <details class="section">
+                                    <summary>"Edit details"</summary>
+                                    <ActionForm action=update attr:class="form" attr:data-testid="edit-matter-form">
+                                        <input type="hidden" name="id" value=id.to_string()/>
+                                        <input type="hidden" name="responsible_id" value=m.responsible_id.map(|r| r.to_string()).unwrap_or_default()/>
+                                        <label>"Matter number"<input name="number" required maxlength="40" value=m.number.clone()/></label>
+                                        <label>"Name"<input name="name" required maxlength="200" value=m.name.clone()/></label>
+                                        <label>"Description"<textarea name="description" rows="3" maxlength="10000" prop:value=m.description.clone()></textarea></label>
+                                        <button class="button" type="submit" disabled=move || !ready.get()>"Save"</button>
+                                    </ActionForm>
+                                </details>
+                                <button class="button secondary" type="button" data-testid="toggle-matter-status"
+                                    disabled=move || !ready.get()
+                                    on:click=move |_| { status.dispatch(api::SetMatterOpen { id, open: !open }); }>
+                                    {if open { "Close matter" } else { "Reopen matter" }}
+                                </button>
+                            })}
+                        </section>
+                        <section class="card">
+                            <h2>"Contacts and staff"</h2>
+                            <ul class="people" data-testid="matter-people">{people}</ul>
+                            {manage.then(|| view! {
+                                <ActionForm action=add attr:class="form inline" attr:data-testid="add-matter-person-form">
+                                    <input type="hidden" name="id" value=id.to_string()/>
+                                    <label>"Email of a person in the directory"<input name="email" type="email" required/></label>
+                                    <label>"Role"
+                                        <select name="role">
+                                            <option value="client" selected>"Client"</option>
+                                            <option value="other_party">"Other party"</option>
+                                            <option value="counsel">"Counsel"</option>
+                                            <option value="other">"Other contact"</option>
+                                            <option value="staff">"Staff"</option>
+                                        </select>
+                                    </label>
+                                    <button class="button" type="submit" data-testid="add-matter-person" disabled=move || !ready.get()>"Add to matter"</button>
+                                </ActionForm>
+                            })}
+                        </section>
+                        <section class="card">
+                            <h2>"Messages"</h2>
+                            <p class="hint">"Conversations on this matter will appear here."</p>
+                        </section>
+                        <section class="card">
+                            <h2>"All Files"</h2>
+                            <p class="hint">"The matter's documents and folders will appear here."</p>
+                        </section>
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}

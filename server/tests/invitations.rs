@@ -60,6 +60,16 @@ impl World {
         }
     }
 
+    /// The token of the `nth` invitation email (counting from 0), delivering until it arrives.
+    async fn invitation_token(&self, nth: usize) -> String {
+        let mails = mails_after(self, nth + 1).await;
+        token_of(
+            &mails[nth]
+                .link("https://portal.hartley.example/invitation?token=")
+                .expect("an invitation link in the email"),
+        )
+    }
+
     async fn deliver(&self) -> usize {
         self.transports
             .run_once(&self.portal.state.db)
@@ -204,21 +214,11 @@ async fn invitations_expire_and_a_new_one_replaces_the_old() {
         let mut staff = Browser::new(&world.portal);
         assert_eq!(staff.sign_in().await.status, 200);
         let person = add_client(&mut staff, true, false).await;
-        world.deliver().await;
-        let first = token_of(
-            &world.smtp.received()[0]
-                .link("https://portal.hartley.example/invitation?token=")
-                .expect("link"),
-        );
+        let first = world.invitation_token(0).await;
         let id = person.id.to_string();
         let resent = staff.call("/api/people/invite", &[("id", &id)]).await;
         assert_eq!(resent.status, 200, "{}", resent.text());
-        world.deliver().await;
-        let second = token_of(
-            &world.smtp.received()[1]
-                .link("https://portal.hartley.example/invitation?token=")
-                .expect("link"),
-        );
+        let second = world.invitation_token(1).await;
         let mut grace = Browser::new(&world.portal);
         let replaced = grace
             .call("/api/invitations/details", &[("token", &first)])
@@ -258,12 +258,7 @@ async fn revoking_a_contact_ends_their_sessions_and_their_invitation() {
         let mut staff = Browser::new(&world.portal);
         assert_eq!(staff.sign_in().await.status, 200);
         let person = add_client(&mut staff, true, false).await;
-        world.deliver().await;
-        let token = token_of(
-            &world.smtp.received()[0]
-                .link("https://portal.hartley.example/invitation?token=")
-                .expect("link"),
-        );
+        let token = world.invitation_token(0).await;
         let mut grace = Browser::new(&world.portal);
         let accepted = grace
             .call(
@@ -316,12 +311,7 @@ async fn staff_manage_contacts_and_only_administrators_manage_staff() {
         )
         .await;
     assert_eq!(added.status, 200, "{}", added.text());
-    world.deliver().await;
-    let token = token_of(
-        &world.smtp.received()[0]
-            .link("https://portal.hartley.example/invitation?token=")
-            .expect("link"),
-    );
+    let token = world.invitation_token(0).await;
     let mut sam = Browser::new(&world.portal);
     let accepted = sam
         .call(
@@ -562,15 +552,10 @@ async fn clients_sign_in_by_emailed_link_when_the_firm_allows_it() {
         // Off by default: asking for a link sends nothing.
         let mut grace = Browser::new(&world.portal);
         add_client(&mut admin, true, false).await;
-        let invitation = mails_after(&world, 1).await;
         let saved = save_settings(&mut admin, &[("client_sign_in_by_link", "true")]).await;
         assert_eq!(saved.status, 200, "{backend:?}: {}", saved.text());
 
-        let token = token_of(
-            &invitation[0]
-                .link("https://portal.hartley.example/invitation?token=")
-                .expect("invitation link"),
-        );
+        let token = world.invitation_token(0).await;
         let details = grace
             .call("/api/invitations/details", &[("token", &token)])
             .await;
@@ -656,12 +641,7 @@ async fn a_client_without_an_app_verifies_with_a_code_by_email_or_text() {
         let mut admin = Browser::new(&world.portal);
         assert_eq!(admin.sign_in().await.status, 200);
         add_client(&mut admin, true, false).await;
-        let invitation = mails_after(&world, 1).await;
-        let token = token_of(
-            &invitation[0]
-                .link("https://portal.hartley.example/invitation?token=")
-                .expect("link"),
-        );
+        let token = world.invitation_token(0).await;
         let mut grace = Browser::new(&world.portal);
         let accepted = grace
             .call(

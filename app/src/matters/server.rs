@@ -1,6 +1,8 @@
 //! Matters on the server: creating, editing, closing and reopening them, the people on them,
 //! and finding them. Who may do what is decided by `policy` (`Actor::matter`, `FirmMember`).
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set,
@@ -327,23 +329,41 @@ async fn people_of(
     db: &impl ConnectionTrait,
     matter: Uuid,
 ) -> Result<Vec<(matter_person::Model, user::Model)>, AppError> {
+    Ok(people_of_many(db, vec![matter])
+        .await?
+        .remove(&matter)
+        .unwrap_or_default())
+}
+
+/// The people on each of `matters`, in the order they were added: two queries however many
+/// matters a list shows.
+async fn people_of_many(
+    db: &impl ConnectionTrait,
+    matters: Vec<Uuid>,
+) -> Result<HashMap<Uuid, Vec<(matter_person::Model, user::Model)>>, AppError> {
     let links = matter_person::Entity::find()
-        .filter(matter_person::Column::MatterId.eq(matter))
+        .filter(matter_person::Column::MatterId.is_in(matters))
         .order_by_asc(matter_person::Column::AddedAt)
         .all(db)
         .await?;
     let ids: Vec<Uuid> = links.iter().map(|l| l.user_id).collect();
-    let users = user::Entity::find()
+    let users: HashMap<Uuid, user::Model> = user::Entity::find()
         .filter(user::Column::Id.is_in(ids))
         .all(db)
-        .await?;
-    Ok(links
+        .await?
         .into_iter()
-        .filter_map(|l| {
-            let u = users.iter().find(|u| u.id == l.user_id)?.clone();
-            Some((l, u))
-        })
-        .collect())
+        .map(|u| (u.id, u))
+        .collect();
+    let mut by_matter: HashMap<Uuid, Vec<_>> = HashMap::new();
+    for link in links {
+        if let Some(u) = users.get(&link.user_id) {
+            by_matter
+                .entry(link.matter_id)
+                .or_default()
+                .push((link, u.clone()));
+        }
+    }
+    Ok(by_matter)
 }
 
 /// `%` and `_` typed by a person are searched for, not wildcards.
@@ -393,28 +413,30 @@ pub async fn list(
         .limit(LIST_LIMIT)
         .all(db)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for m in rows {
-        out.push(summary(db, m).await?);
-    }
-    Ok(out)
+    let mut people = people_of_many(db, rows.iter().map(|m| m.id).collect()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|m| {
+            let on_it = people.remove(&m.id).unwrap_or_default();
+            summary(m, on_it)
+        })
+        .collect())
 }
 
-async fn summary(db: &impl ConnectionTrait, m: matter::Model) -> Result<MatterSummary, AppError> {
-    let clients = people_of(db, m.id)
-        .await?
+fn summary(m: matter::Model, people: Vec<(matter_person::Model, user::Model)>) -> MatterSummary {
+    let clients = people
         .into_iter()
         .filter(|(l, _)| l.role == MatterRole::Client)
         .map(|(_, u)| u.display_name)
         .collect();
-    Ok(MatterSummary {
+    MatterSummary {
         id: m.id,
         number: m.number,
         name: m.name,
         open: m.status == Status::Open,
         clients,
         updated_at: m.updated_at.to_rfc3339(),
-    })
+    }
 }
 
 async fn summary_of(db: &DatabaseConnection, id: Uuid) -> Result<MatterSummary, AppError> {
@@ -422,7 +444,8 @@ async fn summary_of(db: &DatabaseConnection, id: Uuid) -> Result<MatterSummary, 
         .one(db)
         .await?
         .ok_or_else(|| AppError::internal("matter vanished"))?;
-    summary(db, m).await
+    let people = people_of(db, id).await?;
+    Ok(summary(m, people))
 }
 
 /// The matter page. Contacts see the firm's people on it and themselves, not the other contacts'

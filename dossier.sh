@@ -96,6 +96,19 @@ ensure_postgres() {
   pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || die "PostgreSQL is not answering on 127.0.0.1:5432; the tests need it."
 }
 
+# The S3 tests' real S3-compatible server: moto's, from PyPI, in a virtualenv of its own.
+MOTO_VERSION=5.2.5
+ensure_s3_server() {
+  local venv="$CACHE/moto-$MOTO_VERSION"
+  if [ ! -x "$venv/bin/moto_server" ]; then
+    say "Installing moto[server] $MOTO_VERSION from PyPI (the S3 tests' server; once per machine)"
+    command -v python3 >/dev/null || apt_install python3 python3-venv
+    python3 -m venv "$venv" || { apt_install python3-venv && python3 -m venv "$venv"; }
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  fi
+  export DOSSIER_TEST_MOTO="$venv/bin/moto_server"
+}
+
 # The variables cargo-leptos sets for the server build: `cargo test` sets the same so that it
 # reuses the release build's artifacts instead of compiling the server a second time.
 leptos_env() {
@@ -124,6 +137,7 @@ case "$cmd" in
   test)
     ensure_postgres
     ensure_chromium
+    ensure_s3_server
     build
     leptos_env
     if cargo fmt --version >/dev/null 2>&1; then

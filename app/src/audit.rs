@@ -32,6 +32,10 @@ pub enum Action {
     SettingsChanged,
     SignInLinkRequested,
     CodeSent,
+    FileUploaded,
+    FileTrashed,
+    FileRestored,
+    FileDownloaded,
 }
 
 impl Action {
@@ -61,6 +65,10 @@ impl Action {
             Self::SettingsChanged => "settings.changed",
             Self::SignInLinkRequested => "auth.sign_in_link_requested",
             Self::CodeSent => "mfa.code_sent",
+            Self::FileUploaded => "files.uploaded",
+            Self::FileTrashed => "files.trashed",
+            Self::FileRestored => "files.restored",
+            Self::FileDownloaded => "files.downloaded",
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod error;
+pub mod files;
 pub mod matters;
 pub mod settings;
 pub mod system;

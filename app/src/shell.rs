@@ -39,6 +39,9 @@ pub fn shell(state: AppState) -> impl IntoView {
                 <link rel="modulepreload" href=assets.js.clone()/>
                 <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin=""/>
                 <script type="module" nonce=nonce>{loader}</script>
+                // tus-js-client (vendored, MIT) and the glue the file tree calls for uploads.
+                <script src="/vendor/tus-4.3.1.min.js" defer></script>
+                <script src="/uploads.js" defer></script>
                 <MetaTags/>
             </head>
             <body>

@@ -10,6 +10,7 @@ mod m20261125_000005_second_factor;
 mod m20261125_000006_links_and_outbox;
 mod m20261125_000007_settings_and_codes;
 mod m20261125_000008_matters;
+mod m20261125_000009_files;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_links_and_outbox::Migration),
             Box::new(m20261125_000007_settings_and_codes::Migration),
             Box::new(m20261125_000008_matters::Migration),
+            Box::new(m20261125_000009_files::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ pub mod sessions;
 pub mod site;
 pub mod storage;
 pub mod telemetry;
+pub mod transfer;
 
 use std::sync::Arc;
 
@@ -83,6 +84,7 @@ pub async fn serve(config: &Config, state: AppState) -> Result<(), String> {
         })?;
     sessions::DbSessionStore::new(state.db.clone()).spawn_cleanup();
     delivery::Transports::new(&config.delivery)?.spawn(state.db.clone());
+    app::files::uploads::spawn_clean_up(state.clone());
     tracing::info!(listen = %config.listen, public_url = %config.public_url, "Dossier is ready");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
     let app = routes::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route(PLAIN_ROUTES[0], get(health))
         .route("/api/{*rest}", any(unknown_api))
+        .merge(crate::transfer::routes())
         .leptos_routes_with_context(&state, generate_route_list(app::App), context, pages)
         .fallback(fallback)
         .layer(crate::sessions::DbSessionStore::new(state.db.clone()).layer(state.portal.https))

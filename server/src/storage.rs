@@ -10,6 +10,8 @@ use opendal::{
 use crate::config::StorageConfig;
 
 pub async fn open(config: &StorageConfig) -> Result<Operator, String> {
+    // OpenDAL's HTTP services (S3) need a transport installed once per process.
+    opendal::install_default();
     let op = match config {
         StorageConfig::Fs { root } => {
             std::fs::create_dir_all(root).map_err(|e| {

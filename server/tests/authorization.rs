@@ -213,6 +213,57 @@ const SERVER_FNS: &[(&str, Rule, Args)] = &[
             ("user_id", "0193b7a0-0000-7000-8000-000000000000"),
         ],
     ),
+    // The file tree is the firm's: a client on the matter gets a 403, anyone else a 404.
+    (
+        "/api/files/list",
+        Rule::FirmMember,
+        &[("matter_id", MATTER)],
+    ),
+    (
+        "/api/files/folders/all",
+        Rule::FirmMember,
+        &[("matter_id", MATTER)],
+    ),
+    (
+        "/api/files/trash/list",
+        Rule::FirmMember,
+        &[("matter_id", MATTER)],
+    ),
+    (
+        "/api/files/folders/create",
+        Rule::FirmMember,
+        &[("matter_id", MATTER), ("name", "Matrix")],
+    ),
+    (
+        "/api/files/rename",
+        Rule::FirmMember,
+        &[
+            ("matter_id", MATTER),
+            ("kind", "folder"),
+            ("id", MATTER),
+            ("name", "x"),
+        ],
+    ),
+    (
+        "/api/files/move",
+        Rule::FirmMember,
+        &[("matter_id", MATTER), ("kind", "folder"), ("id", MATTER)],
+    ),
+    (
+        "/api/files/trash",
+        Rule::FirmMember,
+        &[("matter_id", MATTER), ("kind", "folder"), ("id", MATTER)],
+    ),
+    (
+        "/api/files/restore",
+        Rule::FirmMember,
+        &[("matter_id", MATTER), ("kind", "folder"), ("id", MATTER)],
+    ),
+    (
+        "/api/files/versions",
+        Rule::FirmMember,
+        &[("matter_id", MATTER), ("document_id", MATTER)],
+    ),
     (
         "/api/settings/save",
         Rule::Admin,
@@ -361,6 +412,12 @@ async fn every_endpoint_allows_or_denies_every_actor_as_the_matrix_says() {
         );
     }
     assert_eq!(pages.len(), PAGES.len());
+    for route in dossier::transfer::ROUTES {
+        assert!(
+            TRANSFER_ROUTES.contains(route),
+            "route {route} has no matrix row (see `transfers`)"
+        );
+    }
     for route in dossier::routes::PLAIN_ROUTES {
         assert!(
             PLAIN.iter().any(|(p, _)| p == route),
@@ -381,6 +438,8 @@ async fn every_endpoint_allows_or_denies_every_actor_as_the_matrix_says() {
         add_user(&portal, "matrix@firm.example", Role::Staff).await;
         let disabled = add_user(&portal, "disabled@firm.example", Role::Client).await;
 
+        // A document on MATTER and an upload the administrator started, for the byte routes.
+        let (document, upload) = admin_transfer(&portal).await;
         for actor in ACTORS {
             for (path, rule, args) in SERVER_FNS {
                 // A fresh session per call: some calls end their own session.
@@ -427,6 +486,7 @@ async fn every_endpoint_allows_or_denies_every_actor_as_the_matrix_says() {
                     "{backend:?} {actor:?} GET {path}: {status}"
                 );
             }
+            transfers(&portal, actor, &document, &upload).await;
         }
         portal.finish().await;
     }
@@ -443,4 +503,147 @@ async fn the_matrix_would_catch_a_missing_check() {
     let error: app::AppError = serde_json::from_slice(&reply.body).expect("typed error");
     assert_eq!(error.to_string(), "Please sign in to continue.");
     portal.finish().await;
+}
+
+/// The byte routes, checked in `transfers`.
+const TRANSFER_ROUTES: &[&str] = &[
+    "/uploads",
+    "/uploads/{id}",
+    "/files/{id}/download",
+    "/files/{id}/preview",
+];
+
+fn tus(method: &str, path: &str, cookie: Option<&str>) -> axum::http::request::Builder {
+    let mut request = axum::http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("tus-resumable", "1.0.0")
+        .header("sec-fetch-site", "same-origin");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request
+}
+
+fn metadata(name: &str) -> String {
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    format!("filename {},matter {}", b64(name), b64(MATTER))
+}
+
+/// The administrator uploads a text file to MATTER and starts a second upload.
+async fn admin_transfer(portal: &TestPortal) -> (String, String) {
+    let cookie = session_for(portal, Actor::Admin).await;
+    let mut ids = Vec::new();
+    for name in ["matrix.txt", "unfinished.txt"] {
+        let reply = portal
+            .send(
+                tus("POST", "/uploads", cookie.as_deref())
+                    .header("upload-length", "5")
+                    .header("upload-metadata", metadata(name))
+                    .body(axum::body::Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.text());
+        ids.push(reply.header("location").to_string());
+    }
+    let reply = portal
+        .send(
+            tus("PATCH", &ids[0], cookie.as_deref())
+                .header("content-type", "application/offset+octet-stream")
+                .header("upload-offset", "0")
+                .body(axum::body::Body::from("hello"))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(reply.status, 204, "{}", reply.text());
+    (reply.header("dossier-document").to_string(), ids[1].clone())
+}
+
+/// Uploading is for the firm; reading an upload's state is for whoever started it; the bytes of
+/// a document are for the firm (shares arrive later).
+async fn transfers(portal: &TestPortal, actor: Actor, document: &str, upload: &str) {
+    let cookie = session_for(portal, actor).await;
+    let cookie = cookie.as_deref();
+    let firm = Rule::FirmMember.allows(actor);
+    let create = portal
+        .send(
+            tus("POST", "/uploads", cookie)
+                .header("upload-length", "1")
+                .header("upload-metadata", metadata(&format!("{actor:?}.txt")))
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(
+        create.status == 201,
+        firm,
+        "{actor:?} POST /uploads: {}",
+        create.status
+    );
+    assert_ne!(create.status, 500);
+    for path in [
+        format!("/files/{document}/download"),
+        format!("/files/{document}/preview"),
+    ] {
+        let reply = portal
+            .send(
+                tus("GET", &path, cookie)
+                    .body(axum::body::Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(
+            reply.status == 200,
+            firm,
+            "{actor:?} GET {path}: {}",
+            reply.status
+        );
+        if !firm {
+            assert!([401, 403, 404].contains(&reply.status.as_u16()));
+        }
+    }
+    // Only the administrator started `upload`.
+    let head = portal
+        .send(
+            tus("HEAD", upload, cookie)
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(
+        head.status == 200,
+        actor == Actor::Admin,
+        "{actor:?} HEAD {upload}: {}",
+        head.status
+    );
+    if actor != Actor::Admin {
+        let patch = portal
+            .send(
+                tus("PATCH", upload, cookie)
+                    .header("content-type", "application/offset+octet-stream")
+                    .header("upload-offset", "0")
+                    .body(axum::body::Body::from("x"))
+                    .expect("request"),
+            )
+            .await;
+        assert!(
+            [401, 403, 404].contains(&patch.status.as_u16()),
+            "{actor:?} PATCH: {}",
+            patch.status
+        );
+        let delete = portal
+            .send(
+                tus("DELETE", upload, cookie)
+                    .body(axum::body::Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert!(
+            [401, 403, 404].contains(&delete.status.as_u16()),
+            "{actor:?} DELETE: {}",
+            delete.status
+        );
+    }
 }

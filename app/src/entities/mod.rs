@@ -2,7 +2,10 @@
 
 pub mod account_link;
 pub mod audit_event;
+pub mod document;
+pub mod document_version;
 pub mod firm_setting;
+pub mod folder;
 pub mod matter;
 pub mod matter_person;
 pub mod one_time_code;
@@ -11,4 +14,5 @@ pub mod recovery_code;
 pub mod setup_token;
 pub mod sign_in_failure;
 pub mod totp_credential;
+pub mod upload;
 pub mod user;

@@ -329,10 +329,7 @@ pub fn MatterPage() -> impl IntoView {
                             <h2>"Messages"</h2>
                             <p class="hint">"Conversations on this matter will appear here."</p>
                         </section>
-                        <section class="card">
-                            <h2>"All Files"</h2>
-                            <p class="hint">"The matter's documents and folders will appear here."</p>
-                        </section>
+                        {manage.then(|| view! { <crate::files::AllFiles matter_id=id/> })}
                     }.into_any()
                 }
             })}

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod outside;
+pub mod s3;
 
 use std::path::PathBuf;
 
@@ -57,6 +58,16 @@ impl TestPortal {
         public_url: &str,
         delivery: Option<dossier::config::DeliveryConfig>,
     ) -> Self {
+        Self::start_storage(backend, public_url, delivery, None).await
+    }
+
+    /// A portal whose documents go to `storage` (default: local disk in its data folder).
+    pub async fn start_storage(
+        backend: Backend,
+        public_url: &str,
+        delivery: Option<dossier::config::DeliveryConfig>,
+        storage: Option<StorageConfig>,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
         let data_dir: PathBuf = dir.path().join("data");
         let (url, postgres_db) = match backend {
@@ -87,9 +98,9 @@ impl TestPortal {
                 url,
                 max_connections: 4,
             },
-            storage: StorageConfig::Fs {
+            storage: storage.unwrap_or(StorageConfig::Fs {
                 root: data_dir.join("files"),
-            },
+            }),
             delivery: delivery.unwrap_or_default(),
         };
         let state = dossier::open(&config).await.expect("portal opens");

@@ -1,0 +1,156 @@
+//! The bytes of documents, in object storage (OpenDAL: local disk or S3). A blob is a prefix
+//! `blobs/<upload id>/`; each part under it is one object, written once and never changed, and
+//! a version is its parts in order. Parts let an upload resume on any node and on S3 (which
+//! cannot append) without ever copying bytes already stored.
+
+use std::ops::Range;
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt, TryStreamExt, stream};
+use opendal::Operator;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::AppError;
+
+/// How much of a part is gathered before it is written: on S3 this is the multipart part size
+/// (at least 5 MiB), and it bounds an upload's memory.
+const WRITE_CHUNK: usize = 8 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    pub key: String,
+    pub size: u64,
+}
+
+pub fn prefix(blob: &str) -> String {
+    format!("blobs/{blob}/")
+}
+
+pub fn parts_from_json(json: &str) -> Result<Vec<Part>, AppError> {
+    serde_json::from_str(json).map_err(|e| AppError::internal(format!("bad parts list: {e}")))
+}
+
+pub fn parts_to_json(parts: &[Part]) -> String {
+    serde_json::to_string(parts).unwrap_or_else(|_| "[]".into())
+}
+
+/// How writing a part ended.
+pub enum Written {
+    /// The whole body arrived (and, if asked, matched its checksum).
+    Complete(Part),
+    /// The body broke off; the bytes before the break are stored in this part.
+    Cut(Part),
+    /// The body was longer than `limit`; nothing was kept.
+    TooLong,
+    /// The body did not match its `Upload-Checksum`; nothing was kept.
+    ChecksumMismatch,
+}
+
+/// Streams `body` into a new part of `blob`, feeding `hasher` (the whole file's running
+/// SHA-256) as it goes. Memory stays at one write chunk whatever the size.
+pub async fn write_part<S, E>(
+    op: &Operator,
+    blob: &str,
+    mut body: S,
+    limit: u64,
+    hasher: &mut Sha256,
+    expected_sha256: Option<[u8; 32]>,
+) -> Result<Written, AppError>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let key = format!("{}{}", prefix(blob), uuid::Uuid::now_v7().simple());
+    let mut writer = op.writer_with(&key).chunk(WRITE_CHUNK).await?;
+    let mut part_hasher = expected_sha256.map(|_| Sha256::new());
+    let mut size: u64 = 0;
+    let mut cut = false;
+    while let Some(frame) = body.next().await {
+        let bytes = match frame {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                tracing::info!(error = %e, "an upload's body broke off");
+                cut = true;
+                break;
+            }
+        };
+        size += bytes.len() as u64;
+        if size > limit {
+            let _ = writer.abort().await;
+            return Ok(Written::TooLong);
+        }
+        hasher.update(&bytes);
+        if let Some(h) = part_hasher.as_mut() {
+            h.update(&bytes);
+        }
+        writer.write(bytes).await?;
+    }
+    if let (Some(h), Some(expected)) = (part_hasher, expected_sha256) {
+        // A part that broke off cannot be checked against the checksum of the whole chunk.
+        if cut || h.finalize().as_slice() != expected.as_slice() {
+            let _ = writer.abort().await;
+            return Ok(Written::ChecksumMismatch);
+        }
+    }
+    writer.close().await?;
+    let part = Part { key, size };
+    Ok(if cut {
+        Written::Cut(part)
+    } else {
+        Written::Complete(part)
+    })
+}
+
+/// The bytes `range` of the blob made of `parts`, streamed part by part.
+pub fn read(
+    op: &Operator,
+    parts: &[Part],
+    range: Range<u64>,
+) -> impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
+    let mut pieces = Vec::new();
+    let mut start = 0u64;
+    for part in parts {
+        let end = start + part.size;
+        let from = range.start.max(start);
+        let to = range.end.min(end);
+        if from < to {
+            pieces.push((part.key.clone(), from - start..to - start));
+        }
+        start = end;
+    }
+    let op = op.clone();
+    stream::iter(pieces)
+        .then(move |(key, within)| {
+            let op = op.clone();
+            async move {
+                let reader = op.reader_with(&key).chunk(WRITE_CHUNK).await?;
+                reader.into_bytes_stream(within).await
+            }
+        })
+        .map_err(std::io::Error::other)
+        .try_flatten()
+}
+
+/// Deletes a blob's objects (an abandoned upload's, or a part nobody will use).
+pub async fn remove(op: &Operator, key_or_prefix: &str) -> Result<(), AppError> {
+    if key_or_prefix.ends_with('/') {
+        op.delete_with(key_or_prefix).recursive(true).await?;
+    } else {
+        op.delete(key_or_prefix).await?;
+    }
+    Ok(())
+}
+
+/// Deletes objects under the blob that its final parts list does not name (parts written just
+/// before a crash, before their row was committed).
+pub async fn remove_strays(op: &Operator, blob: &str, parts: &[Part]) -> Result<(), AppError> {
+    let entries = op.list(&prefix(blob)).await?;
+    for entry in entries {
+        let path = entry.path();
+        if !path.ends_with('/') && !parts.iter().any(|p| p.key == path) {
+            op.delete(path).await?;
+        }
+    }
+    Ok(())
+}

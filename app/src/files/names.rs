@@ -1,0 +1,100 @@
+//! File and folder names typed or uploaded by people. They are data, never paths: one rule,
+//! used by the browser (to say so before uploading) and by the server (to decide).
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::AppError;
+
+/// The longest name, in UTF-8 bytes: what every common file system accepts.
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// The name as it will be stored: Unicode NFC (so "é" typed two ways is one name), without
+/// surrounding spaces. Refuses what would be a path, an invisible trick, or too long.
+pub fn clean_name(raw: &str) -> Result<String, AppError> {
+    let name: String = raw.nfc().collect::<String>().trim().to_string();
+    if name.is_empty() {
+        return Err(AppError::bad_request("Give it a name."));
+    }
+    if name == "." || name == ".." {
+        return Err(AppError::bad_request(
+            "\".\" and \"..\" cannot be used as names.",
+        ));
+    }
+    if name.contains(['/', '\\']) {
+        return Err(AppError::bad_request(
+            "A name cannot contain / or \\. To put something in a folder, move it there.",
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(AppError::bad_request(
+            "A name cannot contain control characters such as line breaks or tabs.",
+        ));
+    }
+    // Direction overrides make a name such as "invoice[RLO]fdp.exe" display as "invoiceexe.pdf".
+    if name.chars().any(|c| {
+        matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }) {
+        return Err(AppError::bad_request(
+            "A name cannot contain invisible text-direction characters.",
+        ));
+    }
+    if name.len() > MAX_NAME_BYTES {
+        return Err(AppError::bad_request(format!(
+            "That name is too long: at most {MAX_NAME_BYTES} bytes (about {} characters like \
+             these) are allowed.",
+            MAX_NAME_BYTES * name.chars().count() / name.len()
+        )));
+    }
+    Ok(name)
+}
+
+/// What two names are compared by: names that differ only in case or Unicode form are one.
+pub fn name_key(clean: &str) -> String {
+    clean.to_lowercase().nfc().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_normalised_and_trimmed() {
+        let decomposed = "Re\u{301}sume\u{301}.pdf";
+        assert_eq!(
+            clean_name(&format!("  {decomposed} ")).ok(),
+            Some("Résumé.pdf".into())
+        );
+        assert_eq!(
+            name_key(&clean_name(decomposed).unwrap_or_default()),
+            name_key("RÉSUMÉ.PDF")
+        );
+    }
+
+    #[test]
+    fn paths_and_tricks_are_refused() {
+        for bad in [
+            "",
+            "  ",
+            ".",
+            "..",
+            "../etc/passwd",
+            "a/b",
+            "a\\b",
+            "nul\0byte",
+            "line\nbreak",
+            "tab\there",
+            "del\u{7f}",
+            "c1\u{85}",
+            "invoice\u{202e}fdp.exe",
+            "x\u{2066}y",
+        ] {
+            assert!(clean_name(bad).is_err(), "{bad:?} was accepted");
+        }
+        assert!(clean_name(&"a".repeat(255)).is_ok());
+        assert!(clean_name(&"a".repeat(256)).is_err());
+        // 128 two-byte letters are 256 bytes.
+        assert!(clean_name(&"é".repeat(128)).is_err());
+        assert!(clean_name("..hidden").is_ok());
+        assert!(clean_name("Brief (final) – v2 ✓.docx").is_ok());
+    }
+}

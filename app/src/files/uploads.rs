@@ -1,0 +1,481 @@
+//! Resumable uploads into the file tree (the state behind the tus 1.0 routes). An upload is a
+//! row holding how many bytes arrived, the parts they are in and the running SHA-256; each
+//! request's bytes become visible only when the row that names them is committed, and the
+//! document version only when the last byte is in. A server killed mid-request therefore
+//! loses at most the request in flight, and the client resumes from the committed offset.
+
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    prelude::Expr,
+};
+use sha2::{
+    Digest, Sha256,
+    digest::common::hazmat::{SerializableState, SerializedState},
+};
+use uuid::Uuid;
+
+use super::{
+    MAX_FILE_SIZE, MAX_FILES_PER_FOLDER,
+    blobs::{self, Part, Written},
+    human_size,
+    names::{clean_name, name_key},
+    server::{self as tree, Place},
+};
+use crate::{
+    AppError,
+    audit::{self, Action},
+    db::begin_write,
+    entities::{document, document_version, upload},
+    policy::{ManageMatter, SignedInUser},
+    state::AppState,
+};
+
+/// An upload nobody touched for this long is abandoned: its row and bytes are deleted.
+pub const ABANDONED_AFTER: Duration = Duration::hours(24);
+
+const NO_SUCH_UPLOAD: &str =
+    "There is no such upload: it may have finished or expired. Start the upload again.";
+
+/// What a new upload is for.
+pub struct NewUpload {
+    /// The folder to put a new file in (`None`: the matter's top level).
+    pub folder_id: Option<Uuid>,
+    /// Set for "upload a new version" of this document.
+    pub document_id: Option<Uuid>,
+    pub name: String,
+    pub length: u64,
+}
+
+fn hasher_state(hasher: &Sha256) -> Vec<u8> {
+    hasher.serialize().to_vec()
+}
+
+fn hasher_from(state: &[u8]) -> Result<Sha256, AppError> {
+    let state = SerializedState::<Sha256>::try_from(state)
+        .map_err(|_| AppError::internal("bad upload hash state"))?;
+    Sha256::deserialize(&state).map_err(|_| AppError::internal("bad upload hash state"))
+}
+
+/// Starts an upload, refusing at once (before any byte is sent) what could never be stored.
+pub async fn create(
+    db: &DatabaseConnection,
+    manage: &ManageMatter,
+    input: NewUpload,
+) -> Result<upload::Model, AppError> {
+    tree::writable(manage)?;
+    if input.length > MAX_FILE_SIZE {
+        return Err(AppError::TooLarge(format!(
+            "This file is {}; a file can be at most 5 GB.",
+            human_size(input.length)
+        )));
+    }
+    let matter_id = manage.matter_id();
+    let (folder_id, name) = match input.document_id {
+        Some(document_id) => {
+            let doc = tree::live_document(db, matter_id, document_id).await?;
+            (doc.folder_id, doc.name)
+        }
+        None => {
+            let name = clean_name(&input.name)?;
+            let folder = tree::live_folder(db, matter_id, input.folder_id).await?;
+            match tree::occupant(db, folder.id, &name_key(&name)).await? {
+                Some(Place::Folder(_)) => {
+                    return Err(AppError::Conflict(format!(
+                        "There is a folder named \"{name}\" here. Rename the file or the folder first."
+                    )));
+                }
+                Some(Place::Document(_)) => {}
+                None => full_check(db, folder.id).await?,
+            }
+            (folder.id, name)
+        }
+    };
+    let now = Utc::now();
+    let row = upload::Model {
+        id: random_id(),
+        matter_id,
+        folder_id,
+        document_id: input.document_id,
+        name,
+        length: input.length as i64,
+        received: 0,
+        parts: "[]".into(),
+        hash_state: hasher_state(&Sha256::new()),
+        created_by: manage.0.user.id,
+        created_at: now,
+        updated_at: now,
+        version_id: None,
+    };
+    upload::Entity::insert(upload::ActiveModel::from(row.clone()))
+        .exec_without_returning(db)
+        .await?;
+    Ok(row)
+}
+
+async fn full_check(db: &impl ConnectionTrait, folder_id: Uuid) -> Result<(), AppError> {
+    if tree::live_file_count(db, folder_id).await? >= MAX_FILES_PER_FOLDER as u64 {
+        return Err(AppError::Conflict(format!(
+            "This folder already holds {MAX_FILES_PER_FOLDER} files, the most a folder can hold. \
+             Put the file in a subfolder."
+        )));
+    }
+    Ok(())
+}
+
+fn random_id() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 20];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The upload `id`, if `user` started it and it is not abandoned.
+pub async fn find(
+    db: &DatabaseConnection,
+    user: &SignedInUser,
+    id: &str,
+) -> Result<upload::Model, AppError> {
+    upload::Entity::find_by_id(id.to_string())
+        .filter(upload::Column::CreatedBy.eq(user.id))
+        .filter(upload::Column::UpdatedAt.gt(Utc::now() - ABANDONED_AFTER))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(NO_SUCH_UPLOAD.into()))
+}
+
+/// When the upload will be deleted if nothing more arrives (tus `Upload-Expires`).
+pub fn expires_at(upload: &upload::Model) -> chrono::DateTime<Utc> {
+    upload.updated_at + ABANDONED_AFTER
+}
+
+/// What became of a request's bytes.
+pub enum Appended {
+    /// Stored; the upload is now at this offset (and complete if it equals the length).
+    At {
+        offset: u64,
+        document_id: Option<Uuid>,
+    },
+    ChecksumMismatch,
+}
+
+/// Appends a request body at `offset` (which must be where the upload is). The last byte makes
+/// the document version visible, in the same transaction that records it.
+pub async fn append<S, E>(
+    state: &AppState,
+    user: &SignedInUser,
+    upload: upload::Model,
+    offset: u64,
+    body: S,
+    expected_sha256: Option<[u8; 32]>,
+) -> Result<Appended, AppError>
+where
+    S: futures_util::Stream<Item = Result<bytes::Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let received = upload.received as u64;
+    let length = upload.length as u64;
+    if offset != received {
+        return Err(AppError::Conflict(format!(
+            "The upload is at byte {received}, not {offset}. Ask where it is (HEAD) and resume from there."
+        )));
+    }
+    if upload.version_id.is_some() {
+        return Ok(Appended::At {
+            offset: received,
+            document_id: None,
+        });
+    }
+    let mut hasher = hasher_from(&upload.hash_state)?;
+    let part = match blobs::write_part(
+        &state.storage,
+        &upload.id,
+        body,
+        length - received,
+        &mut hasher,
+        expected_sha256,
+    )
+    .await?
+    {
+        Written::Complete(part) | Written::Cut(part) => part,
+        Written::ChecksumMismatch => return Ok(Appended::ChecksumMismatch),
+        Written::TooLong => {
+            return Err(AppError::TooLarge(format!(
+                "More bytes arrived than the file's declared size ({}). Start the upload again.",
+                human_size(length)
+            )));
+        }
+    };
+    if part.size == 0 {
+        let _ = blobs::remove(&state.storage, &part.key).await;
+        return Ok(Appended::At {
+            offset: received,
+            document_id: None,
+        });
+    }
+    let mut parts = blobs::parts_from_json(&upload.parts)?;
+    parts.push(part.clone());
+    let now_at = received + part.size;
+    // Two nodes finishing uploads of the same new name at once: the loser of the unique index
+    // tries again and files its bytes as the next version.
+    let mut outcome: Result<Option<Uuid>, Retry> = Err(Retry::Unique);
+    for _ in 0..3 {
+        outcome = commit(state, user, &upload, &parts, &hasher, received, now_at).await;
+        match &outcome {
+            Err(Retry::Unique) => continue,
+            _ => break,
+        }
+    }
+    match outcome {
+        Ok(document_id) => {
+            if document_id.is_some() {
+                let _ = blobs::remove_strays(&state.storage, &upload.id, &parts).await;
+            }
+            Ok(Appended::At {
+                offset: now_at,
+                document_id,
+            })
+        }
+        Err(e) => {
+            let _ = blobs::remove(&state.storage, &part.key).await;
+            Err(match e {
+                Retry::Unique => AppError::Conflict(
+                    "Someone else saved a file with this name at the same moment. Try again."
+                        .into(),
+                ),
+                Retry::Fail(e) => e,
+            })
+        }
+    }
+}
+
+enum Retry {
+    Unique,
+    Fail(AppError),
+}
+
+impl From<AppError> for Retry {
+    fn from(e: AppError) -> Self {
+        Self::Fail(e)
+    }
+}
+
+impl From<sea_orm::DbErr> for Retry {
+    fn from(e: sea_orm::DbErr) -> Self {
+        match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Self::Unique,
+            _ => Self::Fail(e.into()),
+        }
+    }
+}
+
+/// Records the new part (and, when it was the last, the document version) in one transaction.
+async fn commit(
+    state: &AppState,
+    user: &SignedInUser,
+    upload: &upload::Model,
+    parts: &[Part],
+    hasher: &Sha256,
+    from: u64,
+    to: u64,
+) -> Result<Option<Uuid>, Retry> {
+    let txn = begin_write(&state.db).await?;
+    let now = Utc::now();
+    let moved = upload::Entity::update_many()
+        .col_expr(upload::Column::Received, Expr::value(to as i64))
+        .col_expr(
+            upload::Column::Parts,
+            Expr::value(blobs::parts_to_json(parts)),
+        )
+        .col_expr(upload::Column::HashState, Expr::value(hasher_state(hasher)))
+        .col_expr(upload::Column::UpdatedAt, Expr::value(now))
+        .filter(upload::Column::Id.eq(upload.id.clone()))
+        .filter(upload::Column::Received.eq(from as i64))
+        .filter(upload::Column::VersionId.is_null())
+        .exec(&txn)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "Another request moved this upload on meanwhile. Ask where it is (HEAD) and resume from there."
+                .into(),
+        )
+        .into());
+    }
+    if to < upload.length as u64 {
+        txn.commit().await?;
+        return Ok(None);
+    }
+    let sha256 = hex::encode(hasher.clone().finalize());
+    let document_id = finish(&txn, user, upload, parts, sha256, now).await?;
+    txn.commit().await?;
+    Ok(Some(document_id))
+}
+
+/// Files the completed upload as a new document, or as the next version of the document of the
+/// same name in its folder.
+async fn finish(
+    txn: &impl ConnectionTrait,
+    user: &SignedInUser,
+    upload: &upload::Model,
+    parts: &[Part],
+    sha256: String,
+    now: chrono::DateTime<Utc>,
+) -> Result<Uuid, Retry> {
+    let gone = || {
+        AppError::Conflict(
+            "The folder or file this upload was for was moved to the trash meanwhile. Restore it, or upload again elsewhere."
+                .into(),
+        )
+    };
+    let content_type = mime_guess::from_path(&upload.name)
+        .first_or_octet_stream()
+        .essence_str()
+        .to_string();
+    let existing = match upload.document_id {
+        Some(id) => Some(
+            tree::live_document(txn, upload.matter_id, id)
+                .await
+                .map_err(|_| gone())?,
+        ),
+        None => {
+            tree::live_folder(txn, upload.matter_id, Some(upload.folder_id))
+                .await
+                .map_err(|_| gone())?;
+            match tree::occupant(txn, upload.folder_id, &name_key(&upload.name)).await? {
+                Some(Place::Document(doc)) => Some(doc),
+                Some(Place::Folder(_)) => {
+                    return Err(AppError::Conflict(format!(
+                        "A folder named \"{}\" was created here meanwhile. Rename it, then upload again.",
+                        upload.name
+                    ))
+                    .into());
+                }
+                None => None,
+            }
+        }
+    };
+    let doc = match existing {
+        Some(doc) => doc,
+        None => {
+            full_check(txn, upload.folder_id).await?;
+            let doc = document::Model {
+                id: Uuid::now_v7(),
+                matter_id: upload.matter_id,
+                folder_id: upload.folder_id,
+                name: upload.name.clone(),
+                name_key: name_key(&upload.name),
+                version_count: 0,
+                size: 0,
+                content_type: content_type.clone(),
+                created_by: Some(user.id),
+                created_at: now,
+                updated_by: Some(user.id),
+                updated_at: now,
+                trashed_at: None,
+                trashed_by: None,
+            };
+            document::Entity::insert(document::ActiveModel::from(doc.clone()))
+                .exec_without_returning(txn)
+                .await?;
+            doc
+        }
+    };
+    let version_id = Uuid::now_v7();
+    let number = doc.version_count + 1;
+    document_version::Entity::insert(document_version::ActiveModel {
+        id: Set(version_id),
+        document_id: Set(doc.id),
+        number: Set(number),
+        blob: Set(upload.id.clone()),
+        parts: Set(blobs::parts_to_json(parts)),
+        size: Set(upload.length),
+        sha256: Set(sha256.clone()),
+        content_type: Set(content_type.clone()),
+        uploaded_by: Set(Some(user.id)),
+        uploaded_at: Set(now),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    document::Entity::update_many()
+        .col_expr(document::Column::VersionCount, Expr::value(number))
+        .col_expr(document::Column::Size, Expr::value(upload.length))
+        .col_expr(document::Column::ContentType, Expr::value(content_type))
+        .col_expr(document::Column::UpdatedBy, Expr::value(Some(user.id)))
+        .col_expr(document::Column::UpdatedAt, Expr::value(now))
+        .filter(document::Column::Id.eq(doc.id))
+        .exec(txn)
+        .await?;
+    upload::Entity::update_many()
+        .col_expr(upload::Column::VersionId, Expr::value(Some(version_id)))
+        .filter(upload::Column::Id.eq(upload.id.clone()))
+        .exec(txn)
+        .await?;
+    audit::record(
+        txn,
+        Action::FileUploaded,
+        Some(user.id),
+        Some(format!(
+            "document {} version {number} ({} bytes, sha256 {sha256})",
+            doc.id, upload.length
+        )),
+        None,
+    )
+    .await?;
+    Ok(doc.id)
+}
+
+/// Cancels an upload (tus termination): its bytes are deleted; a finished upload's file stays.
+pub async fn cancel(state: &AppState, upload: upload::Model) -> Result<(), AppError> {
+    let gone = upload::Entity::delete_many()
+        .filter(upload::Column::Id.eq(upload.id.clone()))
+        .filter(upload::Column::VersionId.is_null())
+        .exec(&state.db)
+        .await?;
+    if gone.rows_affected == 1 {
+        blobs::remove(&state.storage, &blobs::prefix(&upload.id)).await?;
+    } else {
+        upload::Entity::delete_by_id(upload.id)
+            .exec(&state.db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Deletes uploads untouched for `ABANDONED_AFTER`: unfinished ones with their bytes, finished
+/// ones' rows only (their bytes are a version's now). Returns how many were abandoned.
+pub async fn clean_up(state: &AppState) -> Result<usize, AppError> {
+    let cutoff = Utc::now() - ABANDONED_AFTER;
+    let stale = upload::Entity::find()
+        .filter(upload::Column::UpdatedAt.lt(cutoff))
+        .all(&state.db)
+        .await?;
+    let mut abandoned = 0;
+    for row in stale {
+        // Conditional on the row still being stale: a request may have just moved it on.
+        let gone = upload::Entity::delete_many()
+            .filter(upload::Column::Id.eq(row.id.clone()))
+            .filter(upload::Column::UpdatedAt.lt(cutoff))
+            .exec(&state.db)
+            .await?;
+        if gone.rows_affected == 1 && row.version_id.is_none() {
+            blobs::remove(&state.storage, &blobs::prefix(&row.id)).await?;
+            abandoned += 1;
+        }
+    }
+    Ok(abandoned)
+}
+
+/// Runs `clean_up` every few minutes for as long as the server runs.
+pub fn spawn_clean_up(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match clean_up(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(count = n, "deleted abandoned uploads"),
+                Err(e) => tracing::warn!(error = %e, "cleaning up abandoned uploads failed"),
+            }
+        }
+    });
+}

@@ -1,0 +1,55 @@
+// Dossier's upload glue: the Wasm app hands a File to `dossierUploads.start`, which sends it
+// with tus-js-client (resumable tus 1.0: it retries after a dropped connection and, after a page
+// reload, resumes an unfinished upload of the same file from where the server has it).
+"use strict";
+(function () {
+  // Retry while the network or the server is away; not when the server refused the upload.
+  function shouldRetry(err) {
+    var res = err.originalResponse;
+    var status = res ? res.getStatus() : 0;
+    if (status === 0 || status >= 500 || status === 423) return true;
+    // An offset conflict carries the server's offset: ask again (HEAD) and resume.
+    return status === 409 && !!res.getHeader("Upload-Offset");
+  }
+
+  function message(err) {
+    var res = err.originalResponse;
+    var body = res ? (res.getBody() || "").trim() : "";
+    if (body && body.length < 500) return body;
+    if (res && res.getStatus() === 401) return "Please sign in again, then choose the file again to resume.";
+    return "The upload stopped: the portal could not be reached. Choose the file again to resume it.";
+  }
+
+  /// meta: { matter, folder, document }; on(kind, sent, total, text) is told "progress",
+  /// "done" (text: the document id) and "error" (text: a sentence).
+  function start(file, meta, on) {
+    var metadata = { filename: file.name, matter: meta.matter };
+    if (meta.folder) metadata.folder = meta.folder;
+    if (meta.document) metadata.document = meta.document;
+    var upload = new tus.Upload(file, {
+      endpoint: "/uploads",
+      metadata: metadata,
+      chunkSize: 64 * 1024 * 1024,
+      retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000],
+      removeFingerprintOnSuccess: true,
+      onShouldRetry: shouldRetry,
+      fingerprint: function (f) {
+        return Promise.resolve(["dossier", meta.matter, meta.folder || "", meta.document || "",
+          f.name, f.size, f.type, f.lastModified].join("/"));
+      },
+      onProgress: function (sent, total) { on("progress", sent, total, ""); },
+      onSuccess: function (payload) {
+        var res = payload && payload.lastResponse;
+        on("done", file.size, file.size, (res && res.getHeader("Dossier-Document")) || "");
+      },
+      onError: function (err) { on("error", 0, file.size, message(err)); },
+    });
+    upload.findPreviousUploads().then(function (previous) {
+      if (previous.length) upload.resumeFromPreviousUpload(previous[0]);
+      upload.start();
+    });
+    return { cancel: function () { return upload.abort(true); } };
+  }
+
+  window.dossierUploads = { start: start };
+})();

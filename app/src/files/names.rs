@@ -84,7 +84,7 @@ mod tests {
             "line\nbreak",
             "tab\there",
             "del\u{7f}",
-            "c1\u{85}",
+            "c1\u{85}control",
             "invoice\u{202e}fdp.exe",
             "x\u{2066}y",
         ] {

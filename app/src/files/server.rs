@@ -506,25 +506,7 @@ pub async fn trash(
     let by = manage.0.user.id;
     let txn = begin_write(db).await?;
     let (name, _) = live_item(&txn, matter_id, kind, id).await?;
-    let now = Utc::now();
-    match kind {
-        ItemKind::Folder => {
-            folder::Entity::update_many()
-                .col_expr(folder::Column::TrashedAt, Expr::value(Some(now)))
-                .col_expr(folder::Column::TrashedBy, Expr::value(Some(by)))
-                .filter(folder::Column::Id.eq(id))
-                .exec(&txn)
-                .await?;
-        }
-        ItemKind::Document => {
-            document::Entity::update_many()
-                .col_expr(document::Column::TrashedAt, Expr::value(Some(now)))
-                .col_expr(document::Column::TrashedBy, Expr::value(Some(by)))
-                .filter(document::Column::Id.eq(id))
-                .exec(&txn)
-                .await?;
-        }
-    }
+    set_trashed(&txn, kind, id, Some((Utc::now(), by))).await?;
     audit::record(
         &txn,
         Action::FileTrashed,
@@ -537,6 +519,35 @@ pub async fn trash(
     )
     .await?;
     txn.commit().await?;
+    Ok(())
+}
+
+/// Puts an item in the trash (when, by whom) or takes it out (`None`).
+async fn set_trashed(
+    db: &impl ConnectionTrait,
+    kind: ItemKind,
+    id: Uuid,
+    trashed: Option<(DateTime<Utc>, Uuid)>,
+) -> Result<(), AppError> {
+    let (at, by) = (trashed.map(|t| t.0), trashed.map(|t| t.1));
+    match kind {
+        ItemKind::Folder => {
+            folder::Entity::update_many()
+                .col_expr(folder::Column::TrashedAt, Expr::value(at))
+                .col_expr(folder::Column::TrashedBy, Expr::value(by))
+                .filter(folder::Column::Id.eq(id))
+                .exec(db)
+                .await?;
+        }
+        ItemKind::Document => {
+            document::Entity::update_many()
+                .col_expr(document::Column::TrashedAt, Expr::value(at))
+                .col_expr(document::Column::TrashedBy, Expr::value(by))
+                .filter(document::Column::Id.eq(id))
+                .exec(db)
+                .await?;
+        }
+    }
     Ok(())
 }
 
@@ -580,30 +591,7 @@ pub async fn restore(
             )
         })?;
     check_room(&txn, kind, id, &folder, &name, true).await?;
-    match kind {
-        ItemKind::Folder => {
-            folder::Entity::update_many()
-                .col_expr(
-                    folder::Column::TrashedAt,
-                    Expr::value(None::<DateTime<Utc>>),
-                )
-                .col_expr(folder::Column::TrashedBy, Expr::value(None::<Uuid>))
-                .filter(folder::Column::Id.eq(id))
-                .exec(&txn)
-                .await?;
-        }
-        ItemKind::Document => {
-            document::Entity::update_many()
-                .col_expr(
-                    document::Column::TrashedAt,
-                    Expr::value(None::<DateTime<Utc>>),
-                )
-                .col_expr(document::Column::TrashedBy, Expr::value(None::<Uuid>))
-                .filter(document::Column::Id.eq(id))
-                .exec(&txn)
-                .await?;
-        }
-    }
+    set_trashed(&txn, kind, id, None).await?;
     audit::record(
         &txn,
         Action::FileRestored,

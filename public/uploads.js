@@ -20,10 +20,11 @@
     return "The upload stopped: the portal could not be reached. Choose the file again to resume it.";
   }
 
-  /// meta: { matter, folder, document }; on(kind, sent, total, text) is told "progress",
-  /// "done" (text: the document id) and "error" (text: a sentence).
+  /// meta: { matter, purpose ("files" or "attachment"), folder, document }; on(kind, sent,
+  /// total, text) is told "progress", "done" (text: the document's or the attachment's id) and
+  /// "error" (text: a sentence).
   function start(file, meta, on) {
-    var metadata = { filename: file.name, matter: meta.matter };
+    var metadata = { filename: file.name, matter: meta.matter, purpose: meta.purpose || "files" };
     if (meta.folder) metadata.folder = meta.folder;
     if (meta.document) metadata.document = meta.document;
     var upload = new tus.Upload(file, {
@@ -34,13 +35,14 @@
       removeFingerprintOnSuccess: true,
       onShouldRetry: shouldRetry,
       fingerprint: function (f) {
-        return Promise.resolve(["dossier", meta.matter, meta.folder || "", meta.document || "",
+        return Promise.resolve(["dossier", meta.matter, metadata.purpose, meta.folder || "", meta.document || "",
           f.name, f.size, f.type, f.lastModified].join("/"));
       },
       onProgress: function (sent, total) { on("progress", sent, total, ""); },
       onSuccess: function (payload) {
         var res = payload && payload.lastResponse;
-        on("done", file.size, file.size, (res && res.getHeader("Dossier-Document")) || "");
+        var id = res && (res.getHeader("Dossier-Document") || res.getHeader("Dossier-Attachment"));
+        on("done", file.size, file.size, id || "");
       },
       onError: function (err) { on("error", 0, file.size, message(err)); },
     });

@@ -36,6 +36,9 @@ pub enum Action {
     FileTrashed,
     FileRestored,
     FileDownloaded,
+    ConversationCreated,
+    Shared,
+    ShareRevoked,
 }
 
 impl Action {
@@ -69,6 +72,9 @@ impl Action {
             Self::FileTrashed => "files.trashed",
             Self::FileRestored => "files.restored",
             Self::FileDownloaded => "files.downloaded",
+            Self::ConversationCreated => "conversations.created",
+            Self::Shared => "shares.created",
+            Self::ShareRevoked => "shares.revoked",
         }
     }
 }

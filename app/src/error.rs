@@ -11,6 +11,11 @@ pub enum AppError {
     Unauthenticated,
     #[error("{0}")]
     Forbidden(String),
+    /// A protected conversation: the person must pass the second factor again (step-up) first.
+    #[error(
+        "This conversation is protected. Confirm it is you with a verification code to read it."
+    )]
+    StepUpRequired,
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -38,7 +43,7 @@ impl AppError {
         match self {
             Self::BadRequest(_) => 400,
             Self::Unauthenticated => 401,
-            Self::Forbidden(_) => 403,
+            Self::Forbidden(_) | Self::StepUpRequired => 403,
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
             Self::TooLarge(_) => 413,

@@ -3,10 +3,12 @@
 //! server-only logic (`server.rs`, compiled only with the `ssr` feature).
 
 pub mod accounts;
+pub mod conversations;
 pub mod error;
 pub mod files;
 pub mod matters;
 pub mod settings;
+pub mod shares;
 pub mod system;
 pub mod ui;
 

@@ -12,8 +12,9 @@ use crate::{
         second_factor::SESSION_SECOND_FACTOR_AT,
         server::{SESSION_LAST_ACTIVE_AT, SESSION_SIGNED_IN_AT, SESSION_USER},
     },
+    conversations::ConversationKind,
     entities::{
-        matter, matter_person,
+        attachment, conversation, conversation_participant, matter, matter_person, share,
         user::{self, Role},
     },
     matters::MatterRole,
@@ -98,6 +99,45 @@ impl MatterAccess {
         }
     }
 }
+
+/// The one answer to a conversation that does not exist or is not this person's.
+pub const NO_SUCH_CONVERSATION: &str =
+    "There is no such conversation, or it is not shared with you.";
+
+/// Proof that this person may read this conversation: someone at the firm, or a contact who
+/// takes part in an external conversation on a matter they are on and, where the conversation
+/// asks for it, has passed the second factor within the firm's window.
+#[derive(Debug, Clone)]
+pub struct ConversationAccess {
+    pub conversation: conversation::Model,
+    pub matter: MatterAccess,
+}
+
+impl ConversationAccess {
+    pub fn user(&self) -> &SignedInUser {
+        &self.matter.user
+    }
+}
+
+/// Proof that this person may download this file sent with a message: it was sent (not only
+/// staged) in a conversation they may read.
+#[derive(Debug, Clone)]
+pub struct AttachmentAccess {
+    pub attachment: attachment::Model,
+    pub conversation: ConversationAccess,
+}
+
+/// Proof that this person may open this share: it is not revoked, and they may read the
+/// conversation it was shared in (step-up included). What inside a shared folder it reaches is
+/// `shares::server::reach`'s to say.
+#[derive(Debug, Clone)]
+pub struct ShareAccess {
+    pub share: share::Model,
+    pub conversation: ConversationAccess,
+}
+
+/// The one answer to a share that does not exist, is not this person's, or was revoked.
+pub const NO_SUCH_SHARE: &str = "This file or folder is not shared with you, or no longer is.";
 
 /// Proof that this person may change this matter.
 #[derive(Debug, Clone)]
@@ -248,6 +288,106 @@ impl Actor {
             matter,
             user: user.clone(),
             firm,
+        })
+    }
+
+    /// Whether this person may read conversation `id`. Checked in this order so that nothing
+    /// leaks: the matter (a contact not on it gets "no such conversation"), then a contact's
+    /// part in it (internal conversations and ones they are not in do not exist for them), and
+    /// only then the step-up, so its refusal tells only a participant that the conversation is
+    /// there.
+    pub async fn conversation(
+        &self,
+        db: &DatabaseConnection,
+        id: Uuid,
+    ) -> Result<ConversationAccess, AppError> {
+        use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+        let not_found = || AppError::NotFound(NO_SUCH_CONVERSATION.into());
+        self.viewer()?;
+        let conversation = conversation::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or_else(not_found)?;
+        let matter = self
+            .matter(db, conversation.matter_id)
+            .await
+            .map_err(|e| match e {
+                AppError::NotFound(_) => not_found(),
+                other => other,
+            })?;
+        if !matter.firm {
+            let taking_part = conversation.kind == ConversationKind::External
+                && conversation_participant::Entity::find()
+                    .filter(conversation_participant::Column::ConversationId.eq(id))
+                    .filter(conversation_participant::Column::UserId.eq(matter.user.id))
+                    .count(db)
+                    .await?
+                    > 0;
+            if !taking_part {
+                return Err(not_found());
+            }
+            if conversation.requires_second_factor && !matter.user.passed_step_up() {
+                return Err(AppError::StepUpRequired);
+            }
+        }
+        Ok(ConversationAccess {
+            conversation,
+            matter,
+        })
+    }
+
+    /// Whether this person may download attachment `id`: exactly when they may read the
+    /// conversation it was sent in (step-up included). Anything else is "no such file".
+    pub async fn attachment(
+        &self,
+        db: &DatabaseConnection,
+        id: Uuid,
+    ) -> Result<AttachmentAccess, AppError> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let not_found =
+            || AppError::NotFound("There is no such file, or it is not shared with you.".into());
+        self.viewer()?;
+        let attachment = attachment::Entity::find_by_id(id)
+            .filter(attachment::Column::MessageId.is_not_null())
+            .one(db)
+            .await?
+            .ok_or_else(not_found)?;
+        let conversation_id = attachment.conversation_id.ok_or_else(not_found)?;
+        let conversation = self
+            .conversation(db, conversation_id)
+            .await
+            .map_err(|e| match e {
+                AppError::NotFound(_) => not_found(),
+                other => other,
+            })?;
+        Ok(AttachmentAccess {
+            attachment,
+            conversation,
+        })
+    }
+
+    /// Whether this person may open share `id`: exactly when they may read the conversation
+    /// it was shared in, until the firm revokes it; a revoked share opens nothing at once.
+    pub async fn share(&self, db: &DatabaseConnection, id: Uuid) -> Result<ShareAccess, AppError> {
+        let not_found = || AppError::NotFound(NO_SUCH_SHARE.into());
+        self.viewer()?;
+        let share = share::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or_else(not_found)?;
+        let conversation =
+            self.conversation(db, share.conversation_id)
+                .await
+                .map_err(|e| match e {
+                    AppError::NotFound(_) => not_found(),
+                    other => other,
+                })?;
+        if share.revoked_at.is_some() {
+            return Err(not_found());
+        }
+        Ok(ShareAccess {
+            share,
+            conversation,
         })
     }
 

@@ -57,3 +57,13 @@ where
         _ => None,
     }
 }
+
+/// Brings the element with this id into view (in the browser; nothing on the server).
+pub fn scroll_to(id: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(element) = document().get_element_by_id(id) {
+        element.scroll_into_view();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}

@@ -20,7 +20,7 @@ after(async () => {
 
 async function signIn(page, { email, password }) {
   await page.goto(`${portal.url}/sign-in`);
-  await page.waitForFunction(() => !document.querySelector('[data-testid=sign-in-submit]').disabled);
+  await page.waitForFunction(() => document.querySelector('[data-testid=sign-in-submit]')?.disabled === false);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByTestId('sign-in-submit').click();
@@ -42,14 +42,14 @@ test('staff build a folder tree, upload with progress, move, preview and trash f
   await signIn(page, admin);
 
   await page.goto(`${portal.url}/matters`);
-  await page.waitForFunction(() => !document.querySelector('[data-testid=create-matter]').disabled);
+  await page.waitForFunction(() => document.querySelector('[data-testid=create-matter]')?.disabled === false);
   const create = page.getByTestId('create-matter-form');
   await create.getByLabel('Matter number').fill('2026-0200');
   await create.getByLabel('Name', { exact: true }).fill('Lovelace v. Babbage');
   await page.getByTestId('create-matter').click();
   await page.getByTestId('matter-created').getByRole('link').click();
   await page.getByTestId('all-files').waitFor();
-  await page.waitForFunction(() => !document.querySelector('[data-testid=upload-input]').disabled);
+  await page.waitForFunction(() => document.querySelector('[data-testid=upload-input]')?.disabled === false);
 
   // A small tree: Court / Orders.
   await newFolder(page, 'Court');

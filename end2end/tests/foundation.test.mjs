@@ -24,7 +24,7 @@ test('the home page hydrates and its status check runs through the Wasm', async 
   const button = page.getByTestId('status-check');
   // Server-rendered disabled; only the hydrated Wasm enables it.
   await button.waitFor();
-  await page.waitForFunction(() => !document.querySelector('[data-testid=status-check]').disabled);
+  await page.waitForFunction(() => document.querySelector('[data-testid=status-check]')?.disabled === false);
   await button.click();
   const result = page.getByTestId('status-result');
   await result.waitFor();
@@ -39,7 +39,7 @@ test('the first administrator is created from the setup link, which then stops w
   const page = await browser.newPage();
   const errors = watchForErrors(page);
   await page.goto(portal.setupLink);
-  await page.waitForFunction(() => !document.querySelector('[data-testid=setup-submit]').disabled);
+  await page.waitForFunction(() => document.querySelector('[data-testid=setup-submit]')?.disabled === false);
   await page.getByLabel('Your name').fill('Ada Lovelace');
   await page.getByLabel('Email').fill('ada@firm.example');
   await page.getByLabel(/Password/).fill('correct horse battery staple');
@@ -49,7 +49,7 @@ test('the first administrator is created from the setup link, which then stops w
 
   // The same link again: a sentence, not an account.
   await page.goto(portal.setupLink);
-  await page.waitForFunction(() => !document.querySelector('[data-testid=setup-submit]').disabled);
+  await page.waitForFunction(() => document.querySelector('[data-testid=setup-submit]')?.disabled === false);
   await page.getByLabel('Your name').fill('Eve');
   await page.getByLabel('Email').fill('eve@firm.example');
   await page.getByLabel(/Password/).fill('correct horse battery staple');
@@ -66,7 +66,7 @@ test('the administrator signs in and out; the session cookie is HttpOnly and Sam
   const page = await context.newPage();
   const errors = watchForErrors(page);
   await page.goto(`${portal.url}/sign-in`);
-  await page.waitForFunction(() => !document.querySelector('[data-testid=sign-in-submit]').disabled);
+  await page.waitForFunction(() => document.querySelector('[data-testid=sign-in-submit]')?.disabled === false);
 
   // A wrong password: one sentence, no session.
   await page.getByLabel('Email').fill('ada@firm.example');

@@ -19,7 +19,7 @@ after(async () => {
 
 async function signIn(page, { email, password }) {
   await page.goto(`${portal.url}/sign-in`);
-  await page.waitForFunction(() => !document.querySelector('[data-testid=sign-in-submit]').disabled);
+  await page.waitForFunction(() => document.querySelector('[data-testid=sign-in-submit]')?.disabled === false);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByTestId('sign-in-submit').click();
@@ -35,7 +35,7 @@ test('staff open a matter, find it and put a client on it', async () => {
 
   // A contact in the directory (no invitation: email is not set up in this portal).
   await page.goto(`${portal.url}/people`);
-  await page.waitForFunction(() => !document.querySelector('[data-testid=add-person]').disabled);
+  await page.waitForFunction(() => document.querySelector('[data-testid=add-person]')?.disabled === false);
   const form = page.getByTestId('add-person-form');
   await form.getByLabel('Name', { exact: true }).fill('Grace Hopper');
   await form.getByLabel('Email', { exact: true }).fill('grace@client.example');
@@ -45,7 +45,7 @@ test('staff open a matter, find it and put a client on it', async () => {
 
   await page.getByTestId('topbar-matters').click();
   await page.waitForURL(/\/matters$/);
-  await page.waitForFunction(() => !document.querySelector('[data-testid=create-matter]').disabled);
+  await page.waitForFunction(() => document.querySelector('[data-testid=create-matter]')?.disabled === false);
   const create = page.getByTestId('create-matter-form');
   await create.getByLabel('Matter number').fill('2026-0142');
   await create.getByLabel('Name', { exact: true }).fill('Estate of H. Hopper');
@@ -61,7 +61,7 @@ test('staff open a matter, find it and put a client on it', async () => {
 
   await page.getByTestId('matter-name').waitFor();
   assert.equal(await page.getByTestId('matter-name').textContent(), 'Estate of H. Hopper');
-  await page.waitForFunction(() => !document.querySelector('[data-testid=add-matter-person]').disabled);
+  await page.waitForFunction(() => document.querySelector('[data-testid=add-matter-person]')?.disabled === false);
   await page.getByTestId('add-matter-person-form').getByLabel('Email of a person in the directory').fill('grace@client.example');
   await page.getByTestId('add-matter-person').click();
   await page.getByTestId('matter-people').getByText('Grace Hopper').waitFor();

@@ -147,16 +147,19 @@ export async function startSmtpSink() {
     mails,
     // Waits for a message to `to` and returns the first link in it starting with `prefix`.
     async link(to, prefix) {
+      const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      return (await this.find(to, new RegExp(`${escaped}\\S*`)))[0];
+    },
+    // Waits for a message to `to` whose text matches `pattern`, and returns the match.
+    async find(to, pattern) {
       for (let i = 0; i < 200; i++) {
-        const mail = mails.find((m) => m.to.includes(to));
-        if (mail) {
-          const text = mail.data.replace(/=\n/g, '').replace(/=3D/g, '=');
-          const at = text.indexOf(prefix);
-          if (at >= 0) return text.slice(at).split(/\s/)[0];
+        for (const mail of mails.filter((m) => m.to.includes(to))) {
+          const match = mail.data.replace(/=\n/g, '').replace(/=3D/g, '=').match(pattern);
+          if (match) return match;
         }
         await new Promise((r) => setTimeout(r, 100));
       }
-      throw new Error(`no mail to ${to} with ${prefix}`);
+      throw new Error(`no mail to ${to} matching ${pattern}`);
     },
     close: () => server.close(),
   };

@@ -24,7 +24,7 @@ after(async () => {
 
 async function signInWithPassword(page, { email, password }) {
   await page.goto(`${portal.url}/sign-in`);
-  await page.waitForFunction(() => !document.querySelector('[data-testid=sign-in-submit]').disabled);
+  await page.waitForFunction(() => document.querySelector('[data-testid=sign-in-submit]')?.disabled === false);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByTestId('sign-in-submit').click();
@@ -99,7 +99,7 @@ test('staff invite a client by email; the client accepts, enrols an app, and sig
   await staff.getByTestId('sign-in-code-submit').click();
   await staff.getByTestId('topbar-people').click();
   await staff.getByTestId('add-person-form').waitFor();
-  await staff.waitForFunction(() => !document.querySelector('[data-testid=add-person]').disabled);
+  await staff.waitForFunction(() => document.querySelector('[data-testid=add-person]')?.disabled === false);
   await staff.getByLabel('Name', { exact: true }).fill('Grace Hopper');
   await staff.getByLabel('Email', { exact: true }).fill('grace@client.example');
   await staff.getByLabel(/Mobile number/).fill('+44 7700 900123');
@@ -119,7 +119,7 @@ test('staff invite a client by email; the client accepts, enrols an app, and sig
   const clientErrors = watchForErrors(client);
   await client.goto(link);
   await client.getByTestId('invitation-form').waitFor();
-  await client.waitForFunction(() => !document.querySelector('[data-testid=invitation-submit]').disabled);
+  await client.waitForFunction(() => document.querySelector('[data-testid=invitation-submit]')?.disabled === false);
   await client.getByLabel(/Password/).fill('harbour lantern orchard violet');
   await client.getByTestId('invitation-submit').click();
   await client.getByTestId('invitation-accepted').waitFor();
@@ -133,7 +133,7 @@ test('staff invite a client by email; the client accepts, enrols an app, and sig
 
   await client.goto(`${portal.url}/sign-in`);
   await client.getByTestId('totp-start').waitFor();
-  await client.waitForFunction(() => document.querySelector('[data-testid=totp-start]') && !document.querySelector('[data-testid=totp-start]').disabled);
+  await client.waitForFunction(() => document.querySelector('[data-testid=totp-start]') && document.querySelector('[data-testid=totp-start]')?.disabled === false);
   await client.getByTestId('totp-start').click();
   const secret = (await client.getByTestId('totp-secret').textContent()).trim();
   await client.getByTestId('totp-code').fill(totpCode(secret));

@@ -11,6 +11,7 @@ mod m20261125_000006_links_and_outbox;
 mod m20261125_000007_settings_and_codes;
 mod m20261125_000008_matters;
 mod m20261125_000009_files;
+mod m20261125_000010_conversations;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_settings_and_codes::Migration),
             Box::new(m20261125_000008_matters::Migration),
             Box::new(m20261125_000009_files::Migration),
+            Box::new(m20261125_000010_conversations::Migration),
         ]
     }
 }

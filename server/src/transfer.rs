@@ -1,6 +1,8 @@
 //! The routes that move file bytes, streaming both ways so memory does not grow with file size:
 //! tus 1.0 resumable uploads (core, creation, creation-with-upload, termination, expiration and
-//! checksum with sha256) and downloads with HTTP Range, plus the sandboxed inline viewer.
+//! checksum with sha256) into the file tree or for a message, and downloads with HTTP Range of
+//! documents, of files sent with messages and of shared files (always their latest version),
+//! plus the sandboxed inline viewer.
 
 // Handlers answer `Result<Response, Response>`: both arms are HTTP responses, built once.
 #![allow(clippy::result_large_err)]
@@ -25,8 +27,9 @@ use app::{
     audit::{self, Action},
     entities::upload,
     files::{
-        self, MAX_FILE_SIZE, blobs,
-        uploads::{self, Appended, NewUpload},
+        self, MAX_FILE_SIZE,
+        blobs::{self, Part},
+        uploads::{self, Appended, Filed, NewUpload},
     },
     policy::{Actor, ClientIp, ManageMatter, SignedInUser},
     state::AppState,
@@ -42,6 +45,10 @@ pub const ROUTES: &[&str] = &[
     "/uploads/{id}",
     "/files/{id}/download",
     "/files/{id}/preview",
+    "/attachments/{id}/download",
+    "/attachments/{id}/preview",
+    "/shares/{id}/files/{document}/download",
+    "/shares/{id}/files/{document}/preview",
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -64,8 +71,12 @@ pub fn routes() -> Router<AppState> {
         ));
     Router::new()
         .merge(tus)
-        .route(ROUTES[2], get(download))
-        .route(ROUTES[3], get(preview))
+        .route(ROUTES[2], get(document_bytes::<false>))
+        .route(ROUTES[3], get(document_bytes::<true>))
+        .route(ROUTES[4], get(attachment_bytes::<false>))
+        .route(ROUTES[5], get(attachment_bytes::<true>))
+        .route(ROUTES[6], get(shared_bytes::<false>))
+        .route(ROUTES[7], get(shared_bytes::<true>))
 }
 
 async fn signed_in(state: &AppState, session: &Session) -> Result<SignedInUser, AppError> {
@@ -156,8 +167,10 @@ fn upload_url(row: &upload::Model) -> String {
     format!("/uploads/{}", row.id)
 }
 
-/// POST /uploads: starts an upload. Refused before any byte when the file is too large, the
-/// folder full, the name unusable, or the caller not the firm's staff on the matter.
+/// POST /uploads: starts an upload, into the tree or (metadata `purpose attachment`) for a
+/// message. Refused before any byte when the file is too large, the folder full, the name
+/// unusable, or the caller may not put it there (the tree is the firm's; anyone on the matter
+/// may send a file).
 async fn create(
     State(state): State<AppState>,
     session: Session,
@@ -180,7 +193,19 @@ async fn create(
         let matter_id = uuid_field(&meta, "matter")?.ok_or_else(|| {
             AppError::bad_request("Say which matter the upload is for (the matter metadata).")
         })?;
-        let manage = manage(&state, &session, matter_id).await?;
+        let access = Actor::from_session(&state.db, &session)
+            .await?
+            .matter(&state.db, matter_id)
+            .await?;
+        let attachment = match meta.get("purpose").map(String::as_str) {
+            None | Some("") | Some("files") => false,
+            Some("attachment") => true,
+            Some(_) => {
+                return Err(AppError::bad_request(
+                    "An upload's purpose is \"files\" or \"attachment\".",
+                ));
+            }
+        };
         let input = NewUpload {
             folder_id: uuid_field(&meta, "folder")?,
             document_id: uuid_field(&meta, "document")?,
@@ -190,13 +215,16 @@ async fn create(
                 .cloned()
                 .unwrap_or_default(),
             length,
+            attachment,
         };
-        let row = uploads::create(&state.db, &manage, input).await?;
-        let with_data = header_str(&parts.headers, "content-type") == Some(OFFSET_STREAM);
-        let (offset, document) = if with_data {
+        let row = uploads::create(&state.db, &access, input).await?;
+        // An empty file is complete as soon as it is created (tus-js-client sends no PATCH).
+        let with_data =
+            header_str(&parts.headers, "content-type") == Some(OFFSET_STREAM) || length == 0;
+        let (offset, filed) = if with_data {
             let appended = uploads::append(
                 &state,
-                &manage.0.user,
+                &access.user,
                 row.clone(),
                 0,
                 body.into_data_stream(),
@@ -204,19 +232,16 @@ async fn create(
             )
             .await?;
             match appended {
-                Appended::At {
-                    offset,
-                    document_id,
-                } => (offset, document_id),
+                Appended::At { offset, filed } => (offset, filed),
                 Appended::ChecksumMismatch => (0, None),
             }
         } else {
             (0, None)
         };
-        Ok((row, offset, document))
+        Ok((row, offset, filed))
     }
     .await;
-    let (row, offset, document) = result.map_err(IntoResponse::into_response)?;
+    let (row, offset, filed) = result.map_err(IntoResponse::into_response)?;
     let mut response = (
         StatusCode::CREATED,
         [
@@ -232,15 +257,20 @@ async fn create(
         ],
     )
         .into_response();
-    if let Some(id) = document {
-        insert_document(&mut response, id);
+    if let Some(filed) = filed {
+        insert_filed(&mut response, filed);
     }
     Ok(response)
 }
 
-fn insert_document(response: &mut Response, id: Uuid) {
+/// Tells the client what its finished upload became.
+fn insert_filed(response: &mut Response, filed: Filed) {
+    let (name, id) = match filed {
+        Filed::Document(id) => ("dossier-document", id),
+        Filed::Attachment(id) => ("dossier-attachment", id),
+    };
     if let Ok(v) = HeaderValue::from_str(&id.to_string()) {
-        response.headers_mut().insert("dossier-document", v);
+        response.headers_mut().insert(name, v);
     }
 }
 
@@ -340,17 +370,14 @@ async fn append(
             .into_response()
     })?;
     match result {
-        Appended::At {
-            offset,
-            document_id,
-        } => {
+        Appended::At { offset, filed } => {
             let mut response = (
                 StatusCode::NO_CONTENT,
                 [("upload-offset", offset.to_string())],
             )
                 .into_response();
-            if let Some(id) = document_id {
-                insert_document(&mut response, id);
+            if let Some(filed) = filed {
+                insert_filed(&mut response, filed);
             }
             Ok(response)
         }
@@ -385,7 +412,8 @@ struct VersionQuery {
     version: Option<i32>,
 }
 
-async fn download(
+/// GET a document's bytes: `INLINE` for the viewer, else as a download.
+async fn document_bytes<const INLINE: bool>(
     State(state): State<AppState>,
     session: Session,
     Extension(ip): Extension<ClientIp>,
@@ -393,18 +421,123 @@ async fn download(
     Query(query): Query<VersionQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    serve(&state, &session, ip, id, query.version, &headers, false).await
+    let file = document(&state, &session, id, query.version).await?;
+    serve(&state, ip, file, &headers, INLINE).await
 }
 
-async fn preview(
+/// GET the bytes of a file sent with a message.
+async fn attachment_bytes<const INLINE: bool>(
     State(state): State<AppState>,
     session: Session,
     Extension(ip): Extension<ClientIp>,
     Path(id): Path<Uuid>,
-    Query(query): Query<VersionQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    serve(&state, &session, ip, id, query.version, &headers, true).await
+    let file = attachment(&state, &session, id).await?;
+    serve(&state, ip, file, &headers, INLINE).await
+}
+
+/// GET the bytes of a shared file, or of one inside a shared folder.
+async fn shared_bytes<const INLINE: bool>(
+    State(state): State<AppState>,
+    session: Session,
+    Extension(ip): Extension<ClientIp>,
+    Path((share, document)): Path<(Uuid, Uuid)>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let file = shared(&state, &session, share, document).await?;
+    serve(&state, ip, file, &headers, INLINE).await
+}
+
+/// What a download sends, once the policy has allowed it.
+struct Servable {
+    reader: Uuid,
+    name: String,
+    parts: Vec<Part>,
+    size: u64,
+    sha256: String,
+    content_type: String,
+    at: chrono::DateTime<chrono::Utc>,
+    /// What the audit record says was downloaded.
+    what: String,
+}
+
+/// A version of a document in the tree: the firm's (shares arrive later).
+async fn document(
+    state: &AppState,
+    session: &Session,
+    document_id: Uuid,
+    version: Option<i32>,
+) -> Result<Servable, AppError> {
+    let not_found =
+        || AppError::NotFound("There is no such file, or it is not shared with you.".into());
+    let matter_id = files::server::matter_of_document(&state.db, document_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let manage = match manage(state, session, matter_id).await {
+        Err(AppError::NotFound(_)) => return Err(not_found()),
+        other => other?,
+    };
+    let (doc, version) = files::server::version(&state.db, &manage, document_id, version).await?;
+    Ok(Servable {
+        reader: manage.0.user.id,
+        name: doc.name,
+        parts: blobs::parts_from_json(&version.parts)?,
+        size: version.size.max(0) as u64,
+        what: format!("document {} version {}", doc.id, version.number),
+        sha256: version.sha256,
+        content_type: version.content_type,
+        at: version.uploaded_at,
+    })
+}
+
+/// A file sent with a message: whoever may read its conversation (step-up included).
+async fn attachment(state: &AppState, session: &Session, id: Uuid) -> Result<Servable, AppError> {
+    let access = Actor::from_session(&state.db, session)
+        .await?
+        .attachment(&state.db, id)
+        .await?;
+    let a = access.attachment;
+    Ok(Servable {
+        reader: access.conversation.user().id,
+        name: a.name,
+        parts: blobs::parts_from_json(&a.parts)?,
+        size: a.size.max(0) as u64,
+        what: format!(
+            "attachment {} in conversation {}",
+            a.id, access.conversation.conversation.id
+        ),
+        sha256: a.sha256,
+        content_type: a.content_type,
+        at: a.created_at,
+    })
+}
+
+/// A file a share reaches (the shared file, or one inside the shared folder), as it is now.
+async fn shared(
+    state: &AppState,
+    session: &Session,
+    share: Uuid,
+    document: Uuid,
+) -> Result<Servable, AppError> {
+    let access = Actor::from_session(&state.db, session)
+        .await?
+        .share(&state.db, share)
+        .await?;
+    let (doc, version) = app::shares::server::reach(&state.db, &access, document).await?;
+    Ok(Servable {
+        reader: access.conversation.user().id,
+        name: doc.name,
+        parts: blobs::parts_from_json(&version.parts)?,
+        size: version.size.max(0) as u64,
+        what: format!(
+            "document {} version {} through share {share}",
+            doc.id, version.number
+        ),
+        sha256: version.sha256,
+        content_type: version.content_type,
+        at: version.uploaded_at,
+    })
 }
 
 /// What the viewer runs under: nothing of the document's own can run, load from elsewhere, or
@@ -417,31 +550,18 @@ const PDF_PREVIEW_CSP: &str = "default-src 'none'; img-src 'self' data:; \
 
 async fn serve(
     state: &AppState,
-    session: &Session,
     ip: ClientIp,
-    document_id: Uuid,
-    version: Option<i32>,
+    file: Servable,
     headers: &HeaderMap,
     inline: bool,
 ) -> Result<Response, AppError> {
-    let not_found =
-        || AppError::NotFound("There is no such file, or it is not shared with you.".into());
-    let matter_id = files::server::matter_of_document(&state.db, document_id)
-        .await?
-        .ok_or_else(not_found)?;
-    let manage = match manage(state, session, matter_id).await {
-        Err(AppError::NotFound(_)) => return Err(not_found()),
-        other => other?,
-    };
-    let (doc, version) = files::server::version(&state.db, &manage, document_id, version).await?;
-    if inline && !files::previewable(&version.content_type) {
+    if inline && !files::previewable(&file.content_type) {
         return Err(AppError::bad_request(
             "This kind of file cannot be shown in the browser. Download it instead.",
         ));
     }
-    let parts = blobs::parts_from_json(&version.parts)?;
-    let size = version.size.max(0) as u64;
-    let etag = format!("\"{}\"", version.sha256);
+    let size = file.size;
+    let etag = format!("\"{}\"", file.sha256);
     if header_str(headers, "if-none-match").is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
     {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
@@ -477,19 +597,19 @@ async fn serve(
         audit::record(
             &state.db,
             Action::FileDownloaded,
-            Some(manage.0.user.id),
-            Some(format!("document {} version {}", doc.id, version.number)),
+            Some(file.reader),
+            Some(file.what.clone()),
             ip.0,
         )
         .await?;
     }
-    let content_type = match version.content_type.as_str() {
+    let content_type = match file.content_type.as_str() {
         t if t.starts_with("text/") => format!("{t}; charset=utf-8"),
         t => t.to_string(),
     };
     let mut response = Response::new(Body::from_stream(blobs::read(
         &state.storage,
-        &parts,
+        &file.parts,
         start..end,
     )));
     *response.status_mut() = status;
@@ -505,16 +625,13 @@ async fn serve(
     set(header::ETAG, etag);
     set(
         header::LAST_MODIFIED,
-        version
-            .uploaded_at
-            .format("%a, %d %b %Y %H:%M:%S GMT")
-            .to_string(),
+        file.at.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
     );
     // Confidential: kept by no cache, shared or private.
     set(header::CACHE_CONTROL, "private, no-store".into());
     set(
         header::CONTENT_DISPOSITION,
-        content_disposition(if inline { "inline" } else { "attachment" }, &doc.name),
+        content_disposition(if inline { "inline" } else { "attachment" }, &file.name),
     );
     if range.is_some() {
         set(
@@ -523,7 +640,7 @@ async fn serve(
         );
     }
     if inline {
-        let csp = if version.content_type == "application/pdf" {
+        let csp = if file.content_type == "application/pdf" {
             PDF_PREVIEW_CSP
         } else {
             PREVIEW_CSP

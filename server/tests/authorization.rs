@@ -2,18 +2,22 @@
 //! actor, is either allowed or denied as written here. The lists are read from the server-function
 //! registry and the router, so a new endpoint without a row here fails this test.
 //!
-//! `Client` is a client on the matter the calls name; `OtherClient` is a client on another
-//! matter. A revoked contact is the `Disabled` actor. Still to come with conversations: a client
-//! without MFA on an MFA conversation.
+//! `Client` is a client on the matter the calls name who signed in with a password only: on the
+//! protected (MFA) conversation the calls name, it is the client without MFA. `VerifiedClient` is
+//! a client on that matter and conversation who has also passed the second factor. `OtherClient`
+//! is a client on another matter. A revoked contact is the `Disabled` actor.
 
 mod common;
 
+use app::entities::one_time_code;
 use app::{
-    accounts::server::{NewAccount, create_admin, hash_password},
+    accounts::server::{NewAccount, create_admin},
     entities::user::{self, Role},
 };
 use common::{BACKENDS, Backend, TestPortal};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
 
 use common::PASSWORD;
 
@@ -22,19 +26,22 @@ enum Actor {
     Anonymous,
     Admin,
     Staff,
-    /// A client on `MATTER`.
+    /// A client on `MATTER` and in `CONVERSATION`, signed in with a password only.
     Client,
+    /// A client on `MATTER` and in `CONVERSATION` who passed the second factor (step-up).
+    VerifiedClient,
     /// A client on another matter only.
     OtherClient,
     /// Signed in before the account was disabled (a revoked contact).
     Disabled,
 }
 
-const ACTORS: [Actor; 6] = [
+const ACTORS: [Actor; 7] = [
     Actor::Anonymous,
     Actor::Admin,
     Actor::Staff,
     Actor::Client,
+    Actor::VerifiedClient,
     Actor::OtherClient,
     Actor::Disabled,
 ];
@@ -42,6 +49,11 @@ const ACTORS: [Actor; 6] = [
 /// The matter the calls name, and another one.
 const MATTER: &str = "0193b7a0-0000-7000-8000-00000000aaaa";
 const OTHER_MATTER: &str = "0193b7a0-0000-7000-8000-00000000bbbb";
+/// An external conversation on `MATTER` that requires the second factor, with both clients in it.
+const CONVERSATION: &str = "0193b7a0-0000-7000-8000-00000000cccc";
+/// Shares of the matrix's document in `CONVERSATION`: one to open, one to revoke.
+const SHARE: &str = "0193b7a0-0000-7000-8000-00000000dddd";
+const REVOCABLE: &str = "0193b7a0-0000-7000-8000-00000000eeee";
 
 #[derive(Debug, Clone, Copy)]
 enum Rule {
@@ -52,6 +64,8 @@ enum Rule {
     Admin,
     /// The firm, and contacts on `MATTER`.
     MatterMember,
+    /// The firm, and contacts in `CONVERSATION` who passed the second factor.
+    SteppedUp,
 }
 
 impl Rule {
@@ -60,9 +74,17 @@ impl Rule {
             Rule::Public => true,
             Rule::SignedIn => matches!(
                 actor,
-                Actor::Admin | Actor::Staff | Actor::Client | Actor::OtherClient
+                Actor::Admin
+                    | Actor::Staff
+                    | Actor::Client
+                    | Actor::VerifiedClient
+                    | Actor::OtherClient
             ),
-            Rule::MatterMember => matches!(actor, Actor::Admin | Actor::Staff | Actor::Client),
+            Rule::MatterMember => matches!(
+                actor,
+                Actor::Admin | Actor::Staff | Actor::Client | Actor::VerifiedClient
+            ),
+            Rule::SteppedUp => matches!(actor, Actor::Admin | Actor::Staff | Actor::VerifiedClient),
             Rule::FirmMember => matches!(actor, Actor::Admin | Actor::Staff),
             Rule::Admin => actor == Actor::Admin,
         }
@@ -264,6 +286,40 @@ const SERVER_FNS: &[(&str, Rule, Args)] = &[
         Rule::FirmMember,
         &[("matter_id", MATTER), ("document_id", MATTER)],
     ),
+    // Conversations: the protected one is closed to a client until they pass the second factor.
+    (
+        "/api/conversations/list",
+        Rule::MatterMember,
+        &[("matter_id", MATTER)],
+    ),
+    (
+        "/api/conversations/create",
+        Rule::FirmMember,
+        &[
+            ("matter_id", MATTER),
+            ("subject", "From the matrix"),
+            ("body", "Hello"),
+        ],
+    ),
+    (
+        "/api/conversations/get",
+        Rule::SteppedUp,
+        &[("id", CONVERSATION)],
+    ),
+    (
+        "/api/conversations/post",
+        Rule::SteppedUp,
+        &[("id", CONVERSATION), ("body", "From the matrix")],
+    ),
+    // Shares: opened like their conversation; revoked by the firm (after the administrator
+    // revokes it, staff get "no longer shared", which proves they got past the policy).
+    (
+        "/api/shares/list",
+        Rule::MatterMember,
+        &[("matter_id", MATTER)],
+    ),
+    ("/api/shares/open", Rule::SteppedUp, &[("id", SHARE)]),
+    ("/api/shares/revoke", Rule::FirmMember, &[("id", REVOCABLE)]),
     (
         "/api/settings/save",
         Rule::Admin,
@@ -294,33 +350,12 @@ const PAGES: &[(&str, Rule)] = &[
 const PLAIN: &[(&str, Rule)] = &[("/healthz", Rule::Public)];
 
 async fn add_user(portal: &TestPortal, email: &str, role: Role) -> user::Model {
-    let now = chrono::Utc::now();
-    let model = user::Model {
-        id: uuid::Uuid::now_v7(),
-        email: email.into(),
-        display_name: email.into(),
-        role,
-        password_hash: Some(hash_password(PASSWORD.into()).await.expect("hash")),
-        created_at: now,
-        updated_at: now,
-        disabled_at: None,
-        sessions_revoked_at: None,
-        mobile: None,
-        joined_at: Some(now),
-    };
-    user::Entity::insert(user::ActiveModel::from(model.clone()))
-        .exec_without_returning(&portal.state.db)
-        .await
-        .expect("insert user");
-    model
+    common::add_person(portal, email, email, role, None).await
 }
 
 /// A matter with `client` on it as a client.
 async fn add_matter(portal: &TestPortal, id: &str, number: &str, client: uuid::Uuid) {
-    use app::{
-        entities::{matter, matter_person},
-        matters::MatterRole,
-    };
+    use app::entities::matter;
     let id = uuid::Uuid::parse_str(id).expect("uuid");
     let now = chrono::Utc::now();
     matter::Entity::insert(matter::ActiveModel {
@@ -339,6 +374,14 @@ async fn add_matter(portal: &TestPortal, id: &str, number: &str, client: uuid::U
     .exec_without_returning(&portal.state.db)
     .await
     .expect("matter");
+    add_to_matter(portal, &id.to_string(), client).await;
+}
+
+/// Puts `client` on matter `id` as a client.
+async fn add_to_matter(portal: &TestPortal, id: &str, client: uuid::Uuid) {
+    use app::{entities::matter_person, matters::MatterRole};
+    let id = uuid::Uuid::parse_str(id).expect("uuid");
+    let now = chrono::Utc::now();
     matter_person::Entity::insert(matter_person::ActiveModel {
         matter_id: Set(id),
         user_id: Set(client),
@@ -368,6 +411,7 @@ async fn session_for(portal: &TestPortal, actor: Actor) -> Option<String> {
         Actor::Admin => "admin@firm.example",
         Actor::Staff => "staff@firm.example",
         Actor::Client => "client@firm.example",
+        Actor::VerifiedClient => "verified@firm.example",
         Actor::OtherClient => "other@firm.example",
         Actor::Disabled => "disabled@firm.example",
     };
@@ -378,7 +422,87 @@ async fn session_for(portal: &TestPortal, actor: Actor) -> Option<String> {
         )
         .await;
     assert_eq!(reply.status, 200, "{actor:?} signs in");
-    reply.session_cookie()
+    let cookie = reply.session_cookie();
+    if actor != Actor::VerifiedClient {
+        return cookie;
+    }
+    // The code an email would have carried, so that every call can have a fresh session.
+    let code = "246810";
+    let user = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&portal.state.db)
+        .await
+        .expect("query")
+        .expect("verified client");
+    let now = chrono::Utc::now();
+    one_time_code::Entity::insert(one_time_code::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        user_id: Set(user.id),
+        channel: Set(one_time_code::Channel::Email),
+        code_hash: Set(app::accounts::codes::hash(user.id, code)),
+        attempts: Set(0),
+        created_at: Set(now),
+        expires_at: Set(now + chrono::Duration::minutes(10)),
+        used_at: Set(None),
+    })
+    .exec_without_returning(&portal.state.db)
+    .await
+    .expect("code");
+    let stepped = portal
+        .call_with_cookie(
+            "/api/accounts/step-up",
+            &[("code", code)],
+            cookie.as_deref(),
+        )
+        .await;
+    assert_eq!(stepped.status, 200, "step-up: {}", stepped.text());
+    stepped.session_cookie().or(cookie)
+}
+
+/// The protected conversation on `MATTER`, with the two clients on it in it.
+async fn add_conversation(portal: &TestPortal, clients: [uuid::Uuid; 2]) {
+    use app::{
+        conversations::ConversationKind,
+        entities::{conversation, conversation_participant, message},
+    };
+    let id = uuid::Uuid::parse_str(CONVERSATION).expect("uuid");
+    let now = chrono::Utc::now();
+    let db = &portal.state.db;
+    conversation::Entity::insert(conversation::ActiveModel {
+        id: Set(id),
+        matter_id: Set(uuid::Uuid::parse_str(MATTER).expect("uuid")),
+        kind: Set(ConversationKind::External),
+        subject: Set("Protected".into()),
+        requires_second_factor: Set(true),
+        created_by: Set(None),
+        created_at: Set(now),
+        last_message_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await
+    .expect("conversation");
+    for user_id in clients {
+        conversation_participant::Entity::insert(conversation_participant::ActiveModel {
+            conversation_id: Set(id),
+            user_id: Set(user_id),
+            added_at: Set(now),
+            last_read_at: Set(None),
+        })
+        .exec_without_returning(db)
+        .await
+        .expect("participant");
+    }
+    message::Entity::insert(message::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        conversation_id: Set(id),
+        author_id: Set(None),
+        body: Set("Only for the verified".into()),
+        sent_as_sms: Set(false),
+        created_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await
+    .expect("message");
 }
 
 #[tokio::test]
@@ -435,11 +559,16 @@ async fn every_endpoint_allows_or_denies_every_actor_as_the_matrix_says() {
         let other = add_user(&portal, "other@firm.example", Role::Client).await;
         add_matter(&portal, MATTER, "2026-0001", client.id).await;
         add_matter(&portal, OTHER_MATTER, "2026-0002", other.id).await;
+        let verified = add_user(&portal, "verified@firm.example", Role::Client).await;
+        add_to_matter(&portal, MATTER, verified.id).await;
+        add_conversation(&portal, [client.id, verified.id]).await;
         add_user(&portal, "matrix@firm.example", Role::Staff).await;
         let disabled = add_user(&portal, "disabled@firm.example", Role::Client).await;
 
-        // A document on MATTER and an upload the administrator started, for the byte routes.
+        // A document on MATTER and an upload the administrator started, for the byte routes,
+        // and the document sent in CONVERSATION.
         let (document, upload) = admin_transfer(&portal).await;
+        let attachment = admin_send(&portal, &document).await;
         for actor in ACTORS {
             for (path, rule, args) in SERVER_FNS {
                 // A fresh session per call: some calls end their own session.
@@ -487,6 +616,7 @@ async fn every_endpoint_allows_or_denies_every_actor_as_the_matrix_says() {
                 );
             }
             transfers(&portal, actor, &document, &upload).await;
+            sent_files(&portal, actor, &attachment).await;
         }
         portal.finish().await;
     }
@@ -511,6 +641,10 @@ const TRANSFER_ROUTES: &[&str] = &[
     "/uploads/{id}",
     "/files/{id}/download",
     "/files/{id}/preview",
+    "/attachments/{id}/download",
+    "/attachments/{id}/preview",
+    "/shares/{id}/files/{document}/download",
+    "/shares/{id}/files/{document}/preview",
 ];
 
 fn tus(method: &str, path: &str, cookie: Option<&str>) -> axum::http::request::Builder {
@@ -529,6 +663,114 @@ fn metadata(name: &str) -> String {
     use base64::Engine;
     let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     format!("filename {},matter {}", b64(name), b64(MATTER))
+}
+
+/// The administrator sends `document` in CONVERSATION, and shares it there as `SHARE` and
+/// `REVOCABLE`; returns the attachment's id.
+async fn admin_send(portal: &TestPortal, document: &str) -> String {
+    use app::entities::{attachment, share};
+    let cookie = session_for(portal, Actor::Admin).await;
+    let reply = portal
+        .call_with_cookie(
+            "/api/conversations/post",
+            &[("id", CONVERSATION), ("documents[0]", document)],
+            cookie.as_deref(),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let message: app::conversations::MessageView =
+        serde_json::from_slice(&reply.body).expect("message");
+    for id in [SHARE, REVOCABLE] {
+        share::Entity::insert(share::ActiveModel {
+            id: Set(uuid::Uuid::parse_str(id).expect("uuid")),
+            matter_id: Set(uuid::Uuid::parse_str(MATTER).expect("uuid")),
+            conversation_id: Set(uuid::Uuid::parse_str(CONVERSATION).expect("uuid")),
+            message_id: Set(message.id),
+            kind: Set(app::files::ItemKind::Document),
+            item_id: Set(uuid::Uuid::parse_str(document).expect("uuid")),
+            created_by: Set(None),
+            created_at: Set(chrono::Utc::now()),
+            revoked_at: Set(None),
+            revoked_by: Set(None),
+        })
+        .exec_without_returning(&portal.state.db)
+        .await
+        .expect("share");
+    }
+    attachment::Entity::find()
+        .one(&portal.state.db)
+        .await
+        .expect("query")
+        .expect("the attachment")
+        .id
+        .to_string()
+}
+
+async fn shared_document(portal: &TestPortal) -> uuid::Uuid {
+    app::entities::share::Entity::find_by_id(uuid::Uuid::parse_str(SHARE).expect("uuid"))
+        .one(&portal.state.db)
+        .await
+        .expect("query")
+        .expect("share")
+        .item_id
+}
+
+/// Sending a file is for anyone on the matter; a sent or shared file is for whoever may read
+/// its conversation (the protected one: the firm, and clients in it who passed the step-up).
+async fn sent_files(portal: &TestPortal, actor: Actor, attachment: &str) {
+    use base64::Engine;
+    let cookie = session_for(portal, actor).await;
+    let cookie = cookie.as_deref();
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let staged = portal
+        .send(
+            tus("POST", "/uploads", cookie)
+                .header("upload-length", "1")
+                .header(
+                    "upload-metadata",
+                    format!(
+                        "filename {},matter {},purpose {}",
+                        b64("note.txt"),
+                        b64(MATTER),
+                        b64("attachment")
+                    ),
+                )
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(
+        staged.status == 201,
+        Rule::MatterMember.allows(actor),
+        "{actor:?} POST /uploads for a message: {}",
+        staged.status
+    );
+    assert_ne!(staged.status, 500);
+    let document = shared_document(portal).await;
+    for path in [
+        format!("/attachments/{attachment}/download"),
+        format!("/attachments/{attachment}/preview"),
+        format!("/shares/{SHARE}/files/{document}/download"),
+        format!("/shares/{SHARE}/files/{document}/preview"),
+    ] {
+        let reply = portal
+            .send(
+                tus("GET", &path, cookie)
+                    .body(axum::body::Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        let allowed = Rule::SteppedUp.allows(actor);
+        assert_eq!(
+            reply.status == 200,
+            allowed,
+            "{actor:?} GET {path}: {}",
+            reply.status
+        );
+        if !allowed {
+            assert!([401, 403, 404].contains(&reply.status.as_u16()));
+        }
+    }
 }
 
 /// The administrator uploads a text file to MATTER and starts a second upload.

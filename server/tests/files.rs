@@ -539,6 +539,12 @@ async fn uploads_on(backend: Backend, storage: Option<dossier::config::StorageCo
             .header("content-security-policy")
             .contains("default-src 'none'")
     );
+    // An empty file is finished when it is created: tus-js-client sends no PATCH for it.
+    let empty = tus.create(&matter, None, "empty.txt", 0).await;
+    assert_eq!(empty.status, 201, "{}", empty.text());
+    let empty = empty.header("dossier-document").to_string();
+    let got = tus.get(&format!("/files/{empty}/download"), None).await;
+    assert_eq!((got.status.as_u16(), got.body.len()), (200, 0));
     let html = tus.upload(&matter, None, "page.html", b"<h1>hi</h1>").await;
     assert_eq!(
         tus.get(&format!("/files/{html}/preview"), None)

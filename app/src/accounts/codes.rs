@@ -33,7 +33,8 @@ const USED_UP: &str =
     "That code is not right, and too many wrong codes were tried: ask for a new code.";
 const NO_CODE: &str = "That code has expired or was already used. Ask for a new code.";
 
-fn hash(user: Uuid, code: &str) -> String {
+/// What is stored of a code: never the code itself.
+pub fn hash(user: Uuid, code: &str) -> String {
     hex::encode(Sha256::digest(format!("{user}:{code}").as_bytes()))
 }
 

@@ -17,7 +17,10 @@ pub struct Model {
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// What the finished upload became: a document version, or a staged attachment.
     pub version_id: Option<Uuid>,
+    /// For a message (an attachment), not for the file tree.
+    pub for_attachment: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,9 +13,16 @@ use sha2::{Digest, Sha256};
 
 use crate::AppError;
 
-/// How much of a part is gathered before it is written: on S3 this is the multipart part size
-/// (at least 5 MiB), and it bounds an upload's memory.
-const WRITE_CHUNK: usize = 8 * 1024 * 1024;
+/// How much is gathered before a write, which bounds a transfer's memory. S3 needs it as its
+/// multipart part size (at least 5 MiB); a local disk only needs writes large enough that the
+/// system calls do not dominate.
+fn chunk(op: &Operator) -> usize {
+    if op.info().scheme() == "fs" {
+        1024 * 1024
+    } else {
+        8 * 1024 * 1024
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Part {
@@ -62,7 +69,7 @@ where
     E: std::fmt::Display,
 {
     let key = format!("{}{}", prefix(blob), uuid::Uuid::now_v7().simple());
-    let mut writer = op.writer_with(&key).chunk(WRITE_CHUNK).await?;
+    let mut writer = op.writer_with(&key).chunk(chunk(op)).await?;
     let mut part_hasher = expected_sha256.map(|_| Sha256::new());
     let mut size: u64 = 0;
     let mut cut = false;
@@ -124,7 +131,7 @@ pub fn read(
         .then(move |(key, within)| {
             let op = op.clone();
             async move {
-                let reader = op.reader_with(&key).chunk(WRITE_CHUNK).await?;
+                let reader = op.reader_with(&key).chunk(chunk(&op)).await?;
                 reader.into_bytes_stream(within).await
             }
         })

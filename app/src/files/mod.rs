@@ -26,10 +26,20 @@ pub const MAX_FILE_SIZE: u64 = 5 * 1024 * 1024 * 1024;
 pub const MAX_DEPTH: usize = 32;
 
 /// What a name in the tree stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
+    sea_orm(
+        rs_type = "String",
+        db_type = "String(sea_orm::entity::prelude::StringLen::N(16))"
+    )
+)]
 pub enum ItemKind {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "folder"))]
     Folder,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "document"))]
     Document,
 }
 

@@ -109,7 +109,8 @@ pub async fn live_folder(
     Ok(live_lineage(db, matter_id, id).await?.remove(0))
 }
 
-async fn live_lineage(
+/// A live folder and its ancestors up to the root, nearest first.
+pub async fn live_lineage(
     db: &impl ConnectionTrait,
     matter_id: Uuid,
     id: Option<Uuid>,
@@ -149,6 +150,19 @@ pub async fn any_document(
 ) -> Result<document::Model, AppError> {
     document::Entity::find_by_id(id)
         .filter(document::Column::MatterId.eq(matter_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(NO_SUCH_FILE.into()))
+}
+
+/// The version a document shows now (its latest).
+pub async fn current_version(
+    db: &impl ConnectionTrait,
+    doc: &document::Model,
+) -> Result<document_version::Model, AppError> {
+    document_version::Entity::find()
+        .filter(document_version::Column::DocumentId.eq(doc.id))
+        .filter(document_version::Column::Number.eq(doc.version_count))
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound(NO_SUCH_FILE.into()))
@@ -238,9 +252,21 @@ pub async fn list(
     manage: &ManageMatter,
     folder_id: Option<Uuid>,
 ) -> Result<FolderView, AppError> {
-    let matter_id = manage.matter_id();
-    let chain = live_lineage(db, matter_id, folder_id).await?;
-    let here = chain[0].clone();
+    let chain = live_lineage(db, manage.matter_id(), folder_id).await?;
+    contents(db, manage.matter_id(), &chain, writable(manage).is_ok()).await
+}
+
+/// What the live folder `chain[0]` holds; its path is `chain` (nearest first), which a share
+/// cuts at the shared folder so that nothing above it shows.
+pub async fn contents(
+    db: &impl ConnectionTrait,
+    matter_id: Uuid,
+    chain: &[folder::Model],
+    writable: bool,
+) -> Result<FolderView, AppError> {
+    let here = chain
+        .first()
+        .ok_or_else(|| AppError::internal("an empty folder path"))?;
     let folders = folder::Entity::find()
         .filter(folder::Column::ParentId.eq(here.id))
         .filter(folder::Column::TrashedAt.is_null())
@@ -254,7 +280,6 @@ pub async fn list(
         .order_by_asc(document::Column::NameKey)
         .all(db)
         .await?;
-    let names = names_of(db, documents.iter().map(|d| d.updated_by)).await?;
     Ok(FolderView {
         matter_id,
         id: here.id,
@@ -274,21 +299,30 @@ pub async fn list(
                 created_at: when(f.created_at),
             })
             .collect(),
-        documents: documents
-            .into_iter()
-            .map(|d| DocumentEntry {
-                id: d.id,
-                previewable: previewable(&d.content_type),
-                updated_by: name_or_unknown(&names, d.updated_by),
-                name: d.name,
-                size: d.size.max(0) as u64,
-                content_type: d.content_type,
-                versions: d.version_count.max(0) as u32,
-                updated_at: when(d.updated_at),
-            })
-            .collect(),
-        writable: writable(manage).is_ok(),
+        documents: entries(db, documents).await?,
+        writable,
     })
+}
+
+/// Documents as the tree shows them, with who last updated each.
+pub async fn entries(
+    db: &impl ConnectionTrait,
+    documents: Vec<document::Model>,
+) -> Result<Vec<DocumentEntry>, AppError> {
+    let names = names_of(db, documents.iter().map(|d| d.updated_by)).await?;
+    Ok(documents
+        .into_iter()
+        .map(|d| DocumentEntry {
+            id: d.id,
+            previewable: previewable(&d.content_type),
+            updated_by: name_or_unknown(&names, d.updated_by),
+            name: d.name,
+            size: d.size.max(0) as u64,
+            content_type: d.content_type,
+            versions: d.version_count.max(0) as u32,
+            updated_at: when(d.updated_at),
+        })
+        .collect())
 }
 
 pub async fn create_folder(

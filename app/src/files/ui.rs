@@ -63,7 +63,7 @@ fn now_ms() -> f64 {
 }
 
 #[cfg(feature = "hydrate")]
-mod glue {
+pub(crate) mod glue {
     use wasm_bindgen::prelude::*;
 
     #[wasm_bindgen]
@@ -77,18 +77,28 @@ mod glue {
         ) -> JsValue;
     }
 
+    /// For the file tree: into `folder`, or as a new version of `document`.
     pub fn meta(matter: &str, folder: Option<String>, document: Option<String>) -> JsValue {
         let meta = js_sys::Object::new();
         let set = |k: &str, v: &str| {
             let _ = js_sys::Reflect::set(&meta, &k.into(), &v.into());
         };
         set("matter", matter);
+        set("purpose", "files");
         if let Some(f) = folder {
             set("folder", &f);
         }
         if let Some(d) = document {
             set("document", &d);
         }
+        meta.into()
+    }
+
+    /// For a message: the upload becomes a staged attachment.
+    pub fn attachment_meta(matter: &str) -> JsValue {
+        let meta = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&meta, &"matter".into(), &matter.into());
+        let _ = js_sys::Reflect::set(&meta, &"purpose".into(), &"attachment".into());
         meta.into()
     }
 }
@@ -181,7 +191,7 @@ enum Open {
 }
 
 #[component]
-pub fn AllFiles(matter_id: Uuid) -> impl IntoView {
+pub fn AllFiles(matter_id: Uuid) -> AnyView {
     let ready = hydrated();
     let folder = RwSignal::new(None::<Uuid>);
     let refresh = RwSignal::new(0u32);
@@ -192,6 +202,8 @@ pub fn AllFiles(matter_id: Uuid) -> impl IntoView {
     let next_key = StoredValue::new(0u32);
     let dragging = RwSignal::new(None::<(ItemKind, Uuid)>);
     let new_version_of = RwSignal::new(None::<Uuid>);
+    // The matter page's Messages section takes what "Send" picks.
+    let sending = use_context::<crate::conversations::Sending>();
 
     let create = ServerAction::<api::CreateFolder>::new();
     let rename = ServerAction::<api::RenameItem>::new();
@@ -325,8 +337,23 @@ pub fn AllFiles(matter_id: Uuid) -> impl IntoView {
                 })}
                 <button role="menuitem" type="button" on:click=move |_| open.set(Some(Open::Rename(kind, id)))>"Rename"</button>
                 <button role="menuitem" type="button" on:click=move |_| open.set(Some(Open::Move(kind, id)))>"Move to…"</button>
-                <button role="menuitem" type="button" disabled=true title="Sending arrives with conversations">"Send"</button>
-                <button role="menuitem" type="button" disabled=true title="Sharing arrives with conversations">"Share"</button>
+                {
+                    let outgoing = move |share: bool| crate::conversations::Outgoing { kind, id, name: name.clone(), share };
+                    let pick = move |item: crate::conversations::Outgoing| {
+                        if let Some(s) = sending { s.add(item); }
+                        open.set(None);
+                        crate::ui::scroll_to("messages");
+                    };
+                    let (send, share) = (outgoing(false), outgoing(true));
+                    view! {
+                        <button role="menuitem" type="button" data-testid="send-item"
+                            disabled=kind == ItemKind::Folder || sending.is_none()
+                            title=(kind == ItemKind::Folder).then_some("A folder is shared, not sent")
+                            on:click=move |_| pick(send.clone())>"Send"</button>
+                        <button role="menuitem" type="button" data-testid="share-item" disabled=sending.is_none()
+                            on:click=move |_| pick(share.clone())>"Share"</button>
+                    }
+                }
                 <button role="menuitem" type="button" class="danger" data-testid="trash-item"
                     on:click=move |_| { trash.dispatch(api::TrashItem { matter_id, kind, id }); }>
                     "Move to trash"
@@ -597,8 +624,6 @@ pub fn AllFiles(matter_id: Uuid) -> impl IntoView {
                 })}
             </Transition>
             {move || preview.get().map(|d| {
-                let src = format!("/files/{}/preview", d.id);
-                let media = d.content_type.split('/').next().unwrap_or_default().to_string();
                 view! {
                     <div class="viewer" role="dialog" aria-label=format!("Viewing {}", d.name) data-testid="viewer">
                         <div class="viewer-bar">
@@ -606,18 +631,28 @@ pub fn AllFiles(matter_id: Uuid) -> impl IntoView {
                             <a class="button small secondary" href=format!("/files/{}/download", d.id) download="">"Download"</a>
                             <button class="button small" type="button" on:click=move |_| preview.set(None)>"Close"</button>
                         </div>
-                        {match media.as_str() {
-                            "image" => view! { <img src=src alt=d.name.clone()/> }.into_any(),
-                            "video" => view! { <video src=src controls></video> }.into_any(),
-                            "audio" => view! { <audio src=src controls></audio> }.into_any(),
-                            // Chrome's PDF viewer does not run in a sandboxed frame; the server's
-                            // policy on the PDF itself still forbids scripts and outside loads.
-                            _ if d.content_type == "application/pdf" => view! { <iframe src=src title=d.name.clone()></iframe> }.into_any(),
-                            _ => view! { <iframe src=src title=d.name.clone() sandbox=""></iframe> }.into_any(),
-                        }}
+                        <Preview src=format!("/files/{}/preview", d.id) name=d.name.clone() content_type=d.content_type.clone()/>
                     </div>
                 }
             })}
         </section>
+    }
+    .into_any()
+}
+
+/// A file shown in the browser from its `/preview` URL, which the server serves under a
+/// restrictive CSP; text and other documents also go in a sandboxed frame.
+#[component]
+pub fn Preview(src: String, name: String, content_type: String) -> AnyView {
+    match content_type.split('/').next().unwrap_or_default() {
+        "image" => view! { <img src=src alt=name/> }.into_any(),
+        "video" => view! { <video src=src controls></video> }.into_any(),
+        "audio" => view! { <audio src=src controls></audio> }.into_any(),
+        // Chrome's PDF viewer does not run in a sandboxed frame; the server's policy on the
+        // PDF itself still forbids scripts and outside loads.
+        _ if content_type == "application/pdf" => {
+            view! { <iframe src=src title=name></iframe> }.into_any()
+        }
+        _ => view! { <iframe src=src title=name sandbox=""></iframe> }.into_any(),
     }
 }

@@ -3,6 +3,7 @@
 //! request's bytes become visible only when the row that names them is committed, and the
 //! document version only when the last byte is in. A server killed mid-request therefore
 //! loses at most the request in flight, and the client resumes from the committed offset.
+//! The same uploads carry files sent with messages: those become staged attachments instead.
 
 use chrono::{Duration, Utc};
 use sea_orm::{
@@ -27,7 +28,7 @@ use crate::{
     audit::{self, Action},
     db::begin_write,
     entities::{document, document_version, upload},
-    policy::{ManageMatter, SignedInUser},
+    policy::{MatterAccess, SignedInUser},
     state::AppState,
 };
 
@@ -45,6 +46,15 @@ pub struct NewUpload {
     pub document_id: Option<Uuid>,
     pub name: String,
     pub length: u64,
+    /// For a message, not for the file tree (`folder_id` and `document_id` are then ignored).
+    pub attachment: bool,
+}
+
+/// What a finished upload was filed as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filed {
+    Document(Uuid),
+    Attachment(Uuid),
 }
 
 fn hasher_state(hasher: &Sha256) -> Vec<u8> {
@@ -58,12 +68,51 @@ fn hasher_from(state: &[u8]) -> Result<Sha256, AppError> {
 }
 
 /// Starts an upload, refusing at once (before any byte is sent) what could never be stored.
+/// The file tree is the firm's; anyone on the matter may send a file with a message.
 pub async fn create(
     db: &DatabaseConnection,
-    manage: &ManageMatter,
+    access: &MatterAccess,
     input: NewUpload,
 ) -> Result<upload::Model, AppError> {
-    tree::writable(manage)?;
+    let matter_id = access.matter.id;
+    let (folder_id, name) = if input.attachment {
+        crate::conversations::attachments::may_send(&access.matter, input.length)?;
+        let name = clean_name(&input.name)?;
+        (tree::live_folder(db, matter_id, None).await?.id, name)
+    } else {
+        into_tree(db, access, &input).await?
+    };
+    let now = Utc::now();
+    let row = upload::Model {
+        id: random_id(),
+        matter_id,
+        folder_id,
+        document_id: input.document_id,
+        name,
+        length: input.length as i64,
+        received: 0,
+        parts: "[]".into(),
+        hash_state: hasher_state(&Sha256::new()),
+        created_by: access.user.id,
+        created_at: now,
+        updated_at: now,
+        version_id: None,
+        for_attachment: input.attachment,
+    };
+    upload::Entity::insert(upload::ActiveModel::from(row.clone()))
+        .exec_without_returning(db)
+        .await?;
+    Ok(row)
+}
+
+/// Where a new file (or new version) in the tree goes, and its name.
+async fn into_tree(
+    db: &DatabaseConnection,
+    access: &MatterAccess,
+    input: &NewUpload,
+) -> Result<(Uuid, String), AppError> {
+    let manage = access.clone().manage()?;
+    tree::writable(&manage)?;
     if input.length > MAX_FILE_SIZE {
         return Err(AppError::TooLarge(format!(
             "This file is {}; a file can be at most 5 GB.",
@@ -71,7 +120,7 @@ pub async fn create(
         )));
     }
     let matter_id = manage.matter_id();
-    let (folder_id, name) = match input.document_id {
+    Ok(match input.document_id {
         Some(document_id) => {
             let doc = tree::live_document(db, matter_id, document_id).await?;
             (doc.folder_id, doc.name)
@@ -90,27 +139,7 @@ pub async fn create(
             }
             (folder.id, name)
         }
-    };
-    let now = Utc::now();
-    let row = upload::Model {
-        id: random_id(),
-        matter_id,
-        folder_id,
-        document_id: input.document_id,
-        name,
-        length: input.length as i64,
-        received: 0,
-        parts: "[]".into(),
-        hash_state: hasher_state(&Sha256::new()),
-        created_by: manage.0.user.id,
-        created_at: now,
-        updated_at: now,
-        version_id: None,
-    };
-    upload::Entity::insert(upload::ActiveModel::from(row.clone()))
-        .exec_without_returning(db)
-        .await?;
-    Ok(row)
+    })
 }
 
 async fn full_check(db: &impl ConnectionTrait, folder_id: Uuid) -> Result<(), AppError> {
@@ -154,7 +183,7 @@ pub enum Appended {
     /// Stored; the upload is now at this offset (and complete if it equals the length).
     At {
         offset: u64,
-        document_id: Option<Uuid>,
+        filed: Option<Filed>,
     },
     ChecksumMismatch,
 }
@@ -183,7 +212,7 @@ where
     if upload.version_id.is_some() {
         return Ok(Appended::At {
             offset: received,
-            document_id: None,
+            filed: None,
         });
     }
     let mut hasher = hasher_from(&upload.hash_state)?;
@@ -206,11 +235,12 @@ where
             )));
         }
     };
-    if part.size == 0 {
+    // An empty request moves nothing on; an empty file is finished by its (empty) first part.
+    if part.size == 0 && length > 0 {
         let _ = blobs::remove(&state.storage, &part.key).await;
         return Ok(Appended::At {
             offset: received,
-            document_id: None,
+            filed: None,
         });
     }
     let mut parts = blobs::parts_from_json(&upload.parts)?;
@@ -218,7 +248,7 @@ where
     let now_at = received + part.size;
     // Two nodes finishing uploads of the same new name at once: the loser of the unique index
     // tries again and files its bytes as the next version.
-    let mut outcome: Result<Option<Uuid>, Retry> = Err(Retry::Unique);
+    let mut outcome: Result<Option<Filed>, Retry> = Err(Retry::Unique);
     for _ in 0..3 {
         outcome = commit(state, user, &upload, &parts, &hasher, received, now_at).await;
         match &outcome {
@@ -227,13 +257,13 @@ where
         }
     }
     match outcome {
-        Ok(document_id) => {
-            if document_id.is_some() {
+        Ok(filed) => {
+            if filed.is_some() {
                 let _ = blobs::remove_strays(&state.storage, &upload.id, &parts).await;
             }
             Ok(Appended::At {
                 offset: now_at,
-                document_id,
+                filed,
             })
         }
         Err(e) => {
@@ -278,7 +308,7 @@ async fn commit(
     hasher: &Sha256,
     from: u64,
     to: u64,
-) -> Result<Option<Uuid>, Retry> {
+) -> Result<Option<Filed>, Retry> {
     let txn = begin_write(&state.db).await?;
     let now = Utc::now();
     let moved = upload::Entity::update_many()
@@ -306,9 +336,16 @@ async fn commit(
         return Ok(None);
     }
     let sha256 = hex::encode(hasher.clone().finalize());
-    let document_id = finish(&txn, user, upload, parts, sha256, now).await?;
+    let filed = if upload.for_attachment {
+        let id = crate::conversations::attachments::stage(&txn, user, upload, parts, sha256, now)
+            .await?;
+        filed_as(&txn, upload, id).await?;
+        Filed::Attachment(id)
+    } else {
+        Filed::Document(finish(&txn, user, upload, parts, sha256, now).await?)
+    };
     txn.commit().await?;
-    Ok(Some(document_id))
+    Ok(Some(filed))
 }
 
 /// Files the completed upload as a new document, or as the next version of the document of the
@@ -327,10 +364,7 @@ async fn finish(
                 .into(),
         )
     };
-    let content_type = mime_guess::from_path(&upload.name)
-        .first_or_octet_stream()
-        .essence_str()
-        .to_string();
+    let content_type = content_type_of(&upload.name);
     let existing = match upload.document_id {
         Some(id) => Some(
             tree::live_document(txn, upload.matter_id, id)
@@ -405,11 +439,7 @@ async fn finish(
         .filter(document::Column::Id.eq(doc.id))
         .exec(txn)
         .await?;
-    upload::Entity::update_many()
-        .col_expr(upload::Column::VersionId, Expr::value(Some(version_id)))
-        .filter(upload::Column::Id.eq(upload.id.clone()))
-        .exec(txn)
-        .await?;
+    filed_as(txn, upload, version_id).await?;
     audit::record(
         txn,
         Action::FileUploaded,
@@ -422,6 +452,28 @@ async fn finish(
     )
     .await?;
     Ok(doc.id)
+}
+
+/// The type a file's name says it is (the tree and attachments agree on it).
+pub fn content_type_of(name: &str) -> String {
+    mime_guess::from_path(name)
+        .first_or_octet_stream()
+        .essence_str()
+        .to_string()
+}
+
+/// Marks the upload finished: it became `id` (a version or an attachment).
+async fn filed_as(
+    txn: &impl ConnectionTrait,
+    upload: &upload::Model,
+    id: Uuid,
+) -> Result<(), AppError> {
+    upload::Entity::update_many()
+        .col_expr(upload::Column::VersionId, Expr::value(Some(id)))
+        .filter(upload::Column::Id.eq(upload.id.clone()))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// Cancels an upload (tus termination): its bytes are deleted; a finished upload's file stays.
@@ -462,6 +514,8 @@ pub async fn clean_up(state: &AppState) -> Result<usize, AppError> {
             abandoned += 1;
         }
     }
+    // Files uploaded for a message that was never sent.
+    abandoned += crate::conversations::attachments::clean_up(state, cutoff).await?;
     Ok(abandoned)
 }
 

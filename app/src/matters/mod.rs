@@ -260,6 +260,8 @@ pub fn MatterPage() -> impl IntoView {
                     let id = m.id;
                     let open = m.open;
                     let manage = m.can_manage;
+                    // What the file tree's "Send" picks, for the Messages section to send.
+                    crate::conversations::Sending::provide();
                     let people = m.people.clone().into_iter().map(|p| {
                         let user_id = p.user_id;
                         view! {
@@ -325,10 +327,7 @@ pub fn MatterPage() -> impl IntoView {
                                 </ActionForm>
                             })}
                         </section>
-                        <section class="card">
-                            <h2>"Messages"</h2>
-                            <p class="hint">"Conversations on this matter will appear here."</p>
-                        </section>
+                        <crate::conversations::Messages matter_id=id firm=manage open people=m.people.clone()/>
                         {manage.then(|| view! { <crate::files::AllFiles matter_id=id/> })}
                     }.into_any()
                 }

@@ -306,3 +306,25 @@ impl<'a> Browser<'a> {
         self.cookie = None;
     }
 }
+
+/// A person in the directory who can sign in with `PASSWORD`.
+pub async fn add_person(
+    portal: &TestPortal,
+    name: &str,
+    email: &str,
+    role: app::entities::user::Role,
+    mobile: Option<&str>,
+) -> app::entities::user::Model {
+    use app::accounts::server::{hash_password, insert_person};
+    let hash = hash_password(PASSWORD.into()).await.expect("hash");
+    insert_person(
+        &portal.state.db,
+        name.into(),
+        email.into(),
+        mobile.map(String::from),
+        role,
+        Some(hash),
+    )
+    .await
+    .expect("person")
+}

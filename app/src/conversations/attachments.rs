@@ -1,0 +1,252 @@
+//! Files sent with messages ("Send"): copies, up to 100 MB each. A file from the writer's
+//! device arrives by the same resumable upload as the file tree's and waits, staged, for the
+//! message that sends it; a file from the matter's tree is copied when the message goes (its
+//! version's bytes never change, so the copy shares them). Nothing here decides who may read
+//! an attachment: that is the conversation's access, step-up included.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    sea_query::Expr,
+};
+use uuid::Uuid;
+
+use super::{AttachmentView, MAX_ATTACHMENTS, MAX_SEND_SIZE};
+use crate::{
+    AppError,
+    entities::{attachment, matter, message, upload},
+    files::{
+        ItemKind,
+        blobs::{self, Part},
+        human_size, previewable,
+        server::{self as tree, when},
+        uploads::content_type_of,
+    },
+    policy::SignedInUser,
+    state::AppState,
+};
+
+/// `what`: "This file", or the file's name in quotes.
+fn too_large(what: &str, size: u64) -> AppError {
+    AppError::TooLarge(format!(
+        "{what} is {}; files up to 100 MB can be sent. Share it instead: a shared file has no \
+         such limit.",
+        human_size(size)
+    ))
+}
+
+/// Whether a file of `length` bytes may be sent on `matter` now (before any byte is sent).
+pub fn may_send(matter: &matter::Model, length: u64) -> Result<(), AppError> {
+    super::server::open(matter)?;
+    if length > MAX_SEND_SIZE {
+        return Err(too_large("This file", length));
+    }
+    Ok(())
+}
+
+/// Files a finished upload for a message as a staged attachment, in the upload's transaction.
+pub async fn stage(
+    txn: &impl ConnectionTrait,
+    user: &SignedInUser,
+    upload: &upload::Model,
+    parts: &[Part],
+    sha256: String,
+    now: DateTime<Utc>,
+) -> Result<Uuid, AppError> {
+    let id = Uuid::now_v7();
+    attachment::Entity::insert(attachment::ActiveModel::from(attachment::Model {
+        id,
+        matter_id: upload.matter_id,
+        conversation_id: None,
+        message_id: None,
+        name: upload.name.clone(),
+        size: upload.length,
+        sha256,
+        content_type: content_type_of(&upload.name),
+        blob: upload.id.clone(),
+        parts: blobs::parts_to_json(parts),
+        source_document_id: None,
+        created_by: Some(user.id),
+        created_at: now,
+    }))
+    .exec_without_returning(txn)
+    .await?;
+    Ok(id)
+}
+
+/// What a message carries besides its text: files the writer uploaded for it, and (the
+/// firm's only) copies of files from the matter's tree and shares of its files and folders.
+#[derive(Debug, Clone, Default)]
+pub struct Enclosed {
+    pub staged: Vec<Uuid>,
+    pub documents: Vec<Uuid>,
+    pub shared: Vec<(ItemKind, Uuid)>,
+}
+
+impl Enclosed {
+    pub fn new(
+        staged: Vec<Uuid>,
+        documents: Vec<Uuid>,
+        shared_documents: Vec<Uuid>,
+        shared_folders: Vec<Uuid>,
+    ) -> Self {
+        let shared = shared_documents
+            .into_iter()
+            .map(|id| (ItemKind::Document, id))
+            .chain(shared_folders.into_iter().map(|id| (ItemKind::Folder, id)))
+            .collect();
+        Self {
+            staged,
+            documents,
+            shared,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.staged.is_empty() && self.documents.is_empty() && self.shared.is_empty()
+    }
+
+    /// Refuses, before anything is written, what cannot be sent: too many files, or the
+    /// matter's files sent or shared by a contact.
+    pub fn check(&self, firm: bool) -> Result<(), AppError> {
+        if self.staged.len() + self.documents.len() > MAX_ATTACHMENTS {
+            return Err(AppError::bad_request(format!(
+                "A message can carry at most {MAX_ATTACHMENTS} files. Send the rest in another \
+                 message, or share their folder."
+            )));
+        }
+        if !firm && !self.documents.is_empty() {
+            return Err(AppError::Forbidden(
+                "Only the firm can send files from the matter's files.".into(),
+            ));
+        }
+        if !firm && !self.shared.is_empty() {
+            return Err(AppError::Forbidden(
+                "Only the firm can share the matter's files and folders.".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Attaches `enclosed` to `message`, in its transaction: staged files become the message's,
+/// and files from the tree are copied as their current version.
+pub async fn attach(
+    txn: &impl ConnectionTrait,
+    user: &SignedInUser,
+    matter_id: Uuid,
+    message: &message::Model,
+    enclosed: &Enclosed,
+) -> Result<Vec<attachment::Model>, AppError> {
+    let mut staged: Vec<Uuid> = enclosed.staged.clone();
+    staged.sort();
+    staged.dedup();
+    if !staged.is_empty() {
+        let claimed = attachment::Entity::update_many()
+            .col_expr(
+                attachment::Column::ConversationId,
+                Expr::value(Some(message.conversation_id)),
+            )
+            .col_expr(attachment::Column::MessageId, Expr::value(Some(message.id)))
+            .filter(attachment::Column::Id.is_in(staged.iter().copied()))
+            .filter(attachment::Column::MatterId.eq(matter_id))
+            .filter(attachment::Column::CreatedBy.eq(user.id))
+            .filter(attachment::Column::MessageId.is_null())
+            .exec(txn)
+            .await?;
+        if claimed.rows_affected != staged.len() as u64 {
+            return Err(AppError::Conflict(
+                "One of the attached files was already sent, or waited too long and was removed. \
+                 Attach it again."
+                    .into(),
+            ));
+        }
+    }
+    for document_id in &enclosed.documents {
+        let doc = tree::live_document(txn, matter_id, *document_id).await?;
+        if doc.size as u64 > MAX_SEND_SIZE {
+            return Err(too_large(&format!("\"{}\"", doc.name), doc.size as u64));
+        }
+        let version = tree::current_version(txn, &doc).await?;
+        attachment::Entity::insert(attachment::ActiveModel::from(attachment::Model {
+            id: Uuid::now_v7(),
+            matter_id,
+            conversation_id: Some(message.conversation_id),
+            message_id: Some(message.id),
+            name: doc.name.clone(),
+            size: version.size,
+            sha256: version.sha256,
+            content_type: version.content_type,
+            blob: version.blob,
+            parts: version.parts,
+            source_document_id: Some(doc.id),
+            created_by: Some(user.id),
+            created_at: message.created_at,
+        }))
+        .exec_without_returning(txn)
+        .await?;
+    }
+    Ok(attachment::Entity::find()
+        .filter(attachment::Column::MessageId.eq(message.id))
+        .order_by_asc(attachment::Column::Name)
+        .all(txn)
+        .await?)
+}
+
+pub fn view(a: attachment::Model) -> AttachmentView {
+    AttachmentView {
+        id: a.id,
+        name: a.name,
+        size: a.size.max(0) as u64,
+        previewable: previewable(&a.content_type),
+        from_files: a.source_document_id.is_some(),
+        sent_at: when(a.created_at),
+    }
+}
+
+/// The attachments of `messages`, by message.
+pub async fn of_messages(
+    db: &DatabaseConnection,
+    messages: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<AttachmentView>>, AppError> {
+    let mut out: HashMap<Uuid, Vec<AttachmentView>> = HashMap::new();
+    if messages.is_empty() {
+        return Ok(out);
+    }
+    let rows = attachment::Entity::find()
+        .filter(attachment::Column::MessageId.is_in(messages.iter().copied()))
+        .order_by_asc(attachment::Column::Name)
+        .all(db)
+        .await?;
+    for row in rows {
+        if let Some(message) = row.message_id {
+            out.entry(message).or_default().push(view(row));
+        }
+    }
+    Ok(out)
+}
+
+/// Deletes files uploaded for a message that was never sent, staged before `cutoff`, with
+/// their bytes (a staged file's blob is its own upload's). Returns how many.
+pub async fn clean_up(state: &AppState, cutoff: DateTime<Utc>) -> Result<usize, AppError> {
+    let stale = attachment::Entity::find()
+        .filter(attachment::Column::MessageId.is_null())
+        .filter(attachment::Column::CreatedAt.lt(cutoff))
+        .all(&state.db)
+        .await?;
+    let mut removed = 0;
+    for row in stale {
+        let gone = attachment::Entity::delete_many()
+            .filter(attachment::Column::Id.eq(row.id))
+            .filter(attachment::Column::MessageId.is_null())
+            .exec(&state.db)
+            .await?;
+        if gone.rows_affected == 1 {
+            blobs::remove(&state.storage, &blobs::prefix(&row.blob)).await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}

@@ -1,0 +1,516 @@
+//! Conversations on a matter: external ones with its contacts, internal ones among the firm's
+//! people. A conversation can require its contacts to pass the second factor again (step-up)
+//! before anything in it is shown; that rule lives in `policy::Actor::conversation`.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod attachments;
+mod files_ui;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use std::collections::HashSet;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+use sea_orm::entity::prelude::StringLen;
+
+use files_ui::{Attach, AttachmentList, SendingNote, SharePicker, Staging};
+
+use crate::{
+    AppError,
+    matters::{MatterPerson, MatterRole},
+    ui::{ErrorNote, error_of, hydrated},
+};
+
+pub const MAX_SUBJECT_CHARS: usize = 200;
+pub const MAX_BODY_CHARS: usize = 20_000;
+/// The largest file sent with a message (the reference guide's 100 MB, as a computer counts
+/// it); larger ones are shared instead.
+pub const MAX_SEND_SIZE: u64 = 100 * 1024 * 1024;
+/// The most files one message carries.
+pub const MAX_ATTACHMENTS: usize = 20;
+
+/// With the matter's contacts, or among the firm's people only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
+pub enum ConversationKind {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "external"))]
+    External,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "internal"))]
+    Internal,
+}
+
+/// What a new conversation is made of.
+#[derive(Debug, Clone)]
+pub struct NewConversation {
+    pub subject: String,
+    pub body: String,
+    pub participants: Vec<Uuid>,
+    pub internal: bool,
+    pub requires_second_factor: bool,
+    pub sms: bool,
+    #[cfg(feature = "ssr")]
+    pub enclosed: attachments::Enclosed,
+}
+
+/// A line in a matter's list of conversations. A protected conversation the reader has not
+/// unlocked has no subject, names or preview.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ConversationSummary {
+    pub id: Uuid,
+    pub kind: ConversationKind,
+    pub subject: Option<String>,
+    pub requires_second_factor: bool,
+    pub locked: bool,
+    pub participants: Vec<String>,
+    pub last_message_at: String,
+    pub preview: Option<String>,
+    pub unread: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Participant {
+    pub user_id: Uuid,
+    pub name: String,
+    pub firm: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MessageView {
+    pub id: Uuid,
+    pub author: String,
+    pub mine: bool,
+    pub body: String,
+    pub sent_as_sms: bool,
+    pub created_at: String,
+    pub attachments: Vec<AttachmentView>,
+    /// Files and folders shared in it: live links.
+    pub shares: Vec<crate::shares::ShareView>,
+}
+
+/// A file sent with a message: a copy, downloaded from `/attachments/{id}/download`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AttachmentView {
+    pub id: Uuid,
+    pub name: String,
+    pub size: u64,
+    /// The browser can show it in the sandboxed viewer.
+    pub previewable: bool,
+    /// Sent from the matter's files (a copy of the version current then).
+    pub from_files: bool,
+    pub sent_at: String,
+}
+
+/// An item of the matter's tree on its way into a message: sent (a copy of a file) or shared
+/// (a live link to a file or folder).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub kind: crate::files::ItemKind,
+    pub id: Uuid,
+    pub name: String,
+    pub share: bool,
+}
+
+/// Items of the matter's tree on their way into a message: the file tree's "Send" and "Share"
+/// put them here, and the next message written or conversation opened on the page takes them.
+#[derive(Debug, Clone, Copy)]
+pub struct Sending(pub RwSignal<Vec<Outgoing>>);
+
+impl Sending {
+    pub fn provide() -> Self {
+        let sending = Self(RwSignal::new(Vec::new()));
+        provide_context(sending);
+        sending
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ConversationView {
+    pub id: Uuid,
+    pub matter_id: Uuid,
+    pub kind: ConversationKind,
+    pub subject: String,
+    pub requires_second_factor: bool,
+    pub participants: Vec<Participant>,
+    pub messages: Vec<MessageView>,
+    /// The matter is open, so messages can be added.
+    pub can_write: bool,
+    /// Seen by the firm (who may text the message too).
+    pub firm: bool,
+}
+
+/// The matter page's "Messages" section: its conversations, a new one, and the open one.
+#[component]
+pub fn Messages(matter_id: Uuid, firm: bool, open: bool, people: Vec<MatterPerson>) -> AnyView {
+    let from_link = use_query_map()
+        .read_untracked()
+        .get("conversation")
+        .and_then(|s| Uuid::parse_str(&s).ok());
+    let selected = RwSignal::new(from_link);
+    // Bumped whenever something the list shows may have changed.
+    let changed = RwSignal::new(0u32);
+    let list = Resource::new(
+        move || (matter_id, changed.get()),
+        |(matter_id, _)| api::list_conversations(matter_id),
+    );
+    let group = move |kind: ConversationKind| {
+        move || {
+            list.get().map(|r| match r {
+                Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
+                Ok(all) => {
+                    let items: Vec<_> = all.into_iter().filter(|c| c.kind == kind).collect();
+                    if items.is_empty() {
+                        return view! { <p class="hint">"No conversations yet."</p> }.into_any();
+                    }
+                    items
+                        .into_iter()
+                        .map(|c| {
+                            let id = c.id;
+                            let title = c.subject.clone().unwrap_or_else(|| "Secure conversation".into());
+                            view! {
+                                <li class="conversation-item" class:current=move || selected.get() == Some(id)
+                                    data-testid="conversation-item">
+                                    <button class="link conversation-open" type="button"
+                                        on:click=move |_| selected.set(Some(id))>
+                                        {c.locked.then(|| view! { <span class="lock" aria-hidden="true"></span> })}
+                                        <span class="conversation-subject">{title}</span>
+                                    </button>
+                                    {c.requires_second_factor.then(|| view! { <span class="badge">"Verification required"</span> })}
+                                    {(c.unread > 0).then(|| view! { <span class="badge unread">{format!("{} unread", c.unread)}</span> })}
+                                    <span class="hint">{if c.locked {
+                                        "Confirm it is you to see this conversation.".to_string()
+                                    } else {
+                                        format!("{} · {}", c.participants.join(", "), c.last_message_at)
+                                    }}</span>
+                                    {c.preview.map(|p| view! { <span class="hint preview">{p}</span> })}
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
+                }
+            })
+        }
+    };
+    let on_created = Callback::new(move |id: Uuid| {
+        selected.set(Some(id));
+        changed.update(|n| *n += 1);
+    });
+    let on_changed = Callback::new(move |()| changed.update(|n| *n += 1));
+    let sending = use_context::<Sending>();
+    let viewing = crate::shares::Viewing::provide();
+    view! {
+        <section class="card" id="messages" data-testid="messages">
+            <h2>"Messages"</h2>
+            {sending.map(|sending| view! { <SendingNote sending/> })}
+            {move || viewing.open.get().map(|id| view! { <crate::shares::ShareViewer id on_changed/> })}
+            <div class="conversations">
+                <div class="conversation-list">
+                    <h3>"External conversations"</h3>
+                    <ul class="plain" data-testid="external-conversations">
+                        <Transition fallback=|| ()>{group(ConversationKind::External)}</Transition>
+                    </ul>
+                    {firm.then(|| view! {
+                        <h3>"Internal conversations"</h3>
+                        <ul class="plain" data-testid="internal-conversations">
+                            <Transition fallback=|| ()>{group(ConversationKind::Internal)}</Transition>
+                        </ul>
+                    })}
+                    {(firm && open).then(|| view! { <NewConversationForm matter_id people on_created/> })}
+                    <crate::shares::SharedList matter_id changed/>
+                </div>
+                <div class="conversation-pane">
+                    {move || match selected.get() {
+                        Some(id) => view! { <ConversationPane id matter_id on_changed/> }.into_any(),
+                        None => view! { <p class="hint">"Choose a conversation to read it."</p> }.into_any(),
+                    }}
+                </div>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+/// "New conversation": recipients, subject, verification, text message, first message.
+#[component]
+fn NewConversationForm(
+    matter_id: Uuid,
+    people: Vec<MatterPerson>,
+    on_created: Callback<Uuid>,
+) -> AnyView {
+    let ready = hydrated();
+    let create = ServerAction::<api::CreateConversation>::new();
+    let internal = RwSignal::new(false);
+    let subject = RwSignal::new(String::new());
+    let body = RwSignal::new(String::new());
+    let requires_second_factor = RwSignal::new(false);
+    let sms = RwSignal::new(false);
+    let chosen = RwSignal::new(HashSet::<Uuid>::new());
+    let open = RwSignal::new(false);
+    let files = Staging::new(matter_id);
+    let sending = use_context::<Sending>();
+    // "Send" in the file tree opens the form, so the files can go to new recipients.
+    Effect::new(move |_| {
+        if sending.is_some_and(|s| !s.0.with(Vec::is_empty)) {
+            open.set(true);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = create.value().get() {
+            subject.set(String::new());
+            body.set(String::new());
+            chosen.set(HashSet::new());
+            files.clear();
+            if let Some(s) = sending {
+                s.0.set(Vec::new());
+            }
+            open.set(false);
+            on_created.run(id);
+        }
+    });
+    let people = StoredValue::new(people);
+    let choices = move || {
+        let internal = internal.get();
+        people
+            .get_value()
+            .into_iter()
+            .filter(|p| !p.revoked && (!internal || p.role == MatterRole::Staff))
+            .map(|p| {
+                let id = p.user_id;
+                view! {
+                    <label class="check">
+                        <input type="checkbox" data-testid="recipient"
+                            prop:checked=move || chosen.with(|c| c.contains(&id))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                chosen.update(|c| { if on { c.insert(id); } else { c.remove(&id); } });
+                            }/>
+                        {format!("{} ({})", p.name, p.role.label())}
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let internal = internal.get_untracked();
+        let (documents, shared_documents, shared_folders) = Sending::picked(sending);
+        create.dispatch(api::CreateConversation {
+            matter_id,
+            subject: subject.get_untracked(),
+            body: body.get_untracked(),
+            participants: chosen.get_untracked().into_iter().collect(),
+            internal,
+            requires_second_factor: !internal && requires_second_factor.get_untracked(),
+            sms: sms.get_untracked(),
+            attachments: files.ready(),
+            documents,
+            shared_documents,
+            shared_folders,
+        });
+    };
+    let with_files = move || files.any() || sending.is_some_and(|s| !s.0.with(Vec::is_empty));
+    view! {
+        <button class="button secondary" type="button" data-testid="new-conversation"
+            disabled=move || !ready.get()
+            on:click=move |_| open.update(|o| *o = !*o)>
+            "+ New conversation"
+        </button>
+        <Show when=move || open.get()>
+            <form class="form new-conversation" data-testid="new-conversation-form" on:submit=submit>
+                <fieldset class="choice">
+                    <legend>"With"</legend>
+                    <label class="check"><input type="radio" name="kind" prop:checked=move || !internal.get()
+                        on:change=move |_| internal.set(false)/>"The matter's contacts (external)"</label>
+                    <label class="check"><input type="radio" name="kind" prop:checked=move || internal.get()
+                        on:change=move |_| { internal.set(true); chosen.set(HashSet::new()); }/>"Staff only (internal)"</label>
+                </fieldset>
+                <fieldset class="choice">
+                    <legend>"Recipients"</legend>
+                    {choices}
+                </fieldset>
+                <label>"Subject"<input required maxlength="200" bind:value=subject/></label>
+                <label>{move || if with_files() { "Message (optional)" } else { "Message" }}
+                    <textarea required=move || !with_files() rows="4" maxlength="20000" bind:value=body></textarea></label>
+                <Attach files/>
+                <Show when=move || !internal.get()>
+                    <label class="check"><input type="checkbox" bind:checked=requires_second_factor data-testid="requires-second-factor"/>
+                        "Require recipients to confirm it is them (multi-factor authentication) before they read it"</label>
+                </Show>
+                <label class="check"><input type="checkbox" bind:checked=sms/>"Also send as a text message"</label>
+                {error_of(create.value())}
+                <button class="button" type="submit" data-testid="create-conversation"
+                    disabled=move || !ready.get() || create.pending().get() || files.busy()>"Create"</button>
+            </form>
+        </Show>
+    }
+    .into_any()
+}
+
+/// One conversation: its messages and a reply box, or the step-up it asks for first.
+#[component]
+fn ConversationPane(id: Uuid, matter_id: Uuid, on_changed: Callback<()>) -> AnyView {
+    let ready = hydrated();
+    let post = ServerAction::<api::PostMessage>::new();
+    let unlocked = RwSignal::new(0u32);
+    let revoked = use_context::<crate::shares::Viewing>().map(|v| v.revoked);
+    let conversation = Resource::new(
+        move || {
+            (
+                id,
+                post.version().get(),
+                unlocked.get(),
+                revoked.map(|r| r.get()),
+            )
+        },
+        |(id, ..)| api::get_conversation(id),
+    );
+    let body = RwSignal::new(String::new());
+    let sms = RwSignal::new(false);
+    let files = Staging::new(matter_id);
+    let sending = use_context::<Sending>();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = post.value().get() {
+            body.set(String::new());
+            sms.set(false);
+            files.clear();
+            if let Some(s) = sending {
+                s.0.set(Vec::new());
+            }
+            on_changed.run(());
+        }
+    });
+    let with_files = move || files.any() || sending.is_some_and(|s| !s.0.with(Vec::is_empty));
+    // Opening a conversation reads it: the list's unread count changes.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = conversation.get() {
+            on_changed.run(());
+        }
+    });
+    let on_passed = Callback::new(move |()| {
+        unlocked.update(|n| *n += 1);
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (documents, shared_documents, shared_folders) = Sending::picked(sending);
+        post.dispatch(api::PostMessage {
+            id,
+            body: body.get_untracked(),
+            sms: sms.get_untracked(),
+            attachments: files.ready(),
+            documents,
+            shared_documents,
+            shared_folders,
+        });
+    };
+    view! {
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || conversation.get().map(|r| match r {
+                Err(AppError::StepUpRequired) => view! { <StepUp on_passed/> }.into_any(),
+                Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
+                Ok(c) => {
+                    let names = c.participants.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join(", ");
+                    let messages = c.messages.into_iter().map(|m| view! {
+                        <li class="message" class:mine=m.mine data-testid="message">
+                            <p class="message-meta"><strong>{m.author}</strong>" · "{m.created_at}
+                                {m.sent_as_sms.then(|| view! { " · "<span class="badge">"Also sent by text"</span> })}</p>
+                            {(!m.body.is_empty()).then(|| view! { <p class="pre message-body">{m.body}</p> })}
+                            {(!m.attachments.is_empty()).then(|| view! { <AttachmentList files=m.attachments/> })}
+                            {(!m.shares.is_empty()).then(|| view! { <crate::shares::ShareLinks shares=m.shares/> })}
+                        </li>
+                    }).collect_view();
+                    let firm = c.firm;
+                    view! {
+                        <h3 data-testid="conversation-subject">{c.subject}</h3>
+                        <p class="hint">
+                            {match c.kind { ConversationKind::External => "External", ConversationKind::Internal => "Internal" }}
+                            {c.requires_second_factor.then_some(" · verification required")}
+                            " · "{names}
+                        </p>
+                        <ol class="messages plain" data-testid="messages-list">{messages}</ol>
+                        {if c.can_write {
+                            view! {
+                                <form class="form composer" data-testid="composer" on:submit=submit>
+                                    <label>"Reply"<textarea required=move || !with_files() rows="3" maxlength="20000" bind:value=body data-testid="reply"></textarea></label>
+                                    <Attach files/>
+                                    {firm.then(|| view! { <SharePicker matter_id/> })}
+                                    {firm.then(|| view! {
+                                        <label class="check"><input type="checkbox" bind:checked=sms/>"Also send as a text message"</label>
+                                    })}
+                                    {error_of(post.value())}
+                                    <button class="button" type="submit" data-testid="send-message"
+                                        disabled=move || !ready.get() || post.pending().get() || files.busy()>
+                                        {move || if with_files() && body.with(|b| b.trim().is_empty()) { "Send files" } else { "Send" }}
+                                    </button>
+                                </form>
+                            }.into_any()
+                        } else {
+                            view! { <p class="hint">"This matter is closed: its conversations are read-only."</p> }.into_any()
+                        }}
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+/// The step-up a protected conversation asks for: a code from the authenticator app, or one
+/// sent by email or text message to people without one.
+#[component]
+fn StepUp(on_passed: Callback<()>) -> AnyView {
+    use crate::accounts::api::{ConfirmSecondFactor, SendCode};
+    let ready = hydrated();
+    let auth = crate::accounts::Auth::get();
+    let send = ServerAction::<SendCode>::new();
+    let confirm = ServerAction::<ConfirmSecondFactor>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = confirm.value().get() {
+            auth.me.refetch();
+            on_passed.run(());
+        }
+    });
+    let me = move || auth.me.get().and_then(Result::ok).flatten();
+    let has_app = move || me().is_some_and(|m| m.second_factor);
+    let can_text = move || me().is_some_and(|m| m.can_text);
+    view! {
+        <div class="step-up" data-testid="step-up">
+            <h3><span class="lock" aria-hidden="true"></span>"Confirm it is you"</h3>
+            <p>{AppError::StepUpRequired.to_string()}</p>
+            <Show when=move || !has_app()>
+                <div class="button-row">
+                    <button class="button secondary" type="button" data-testid="email-code"
+                        disabled=move || !ready.get() || send.pending().get()
+                        on:click=move |_| { send.dispatch(SendCode { channel: "email".into() }); }>"Email me a code"</button>
+                    <Show when=can_text>
+                        <button class="button secondary" type="button"
+                            disabled=move || !ready.get() || send.pending().get()
+                            on:click=move |_| { send.dispatch(SendCode { channel: "sms".into() }); }>"Text me a code"</button>
+                    </Show>
+                </div>
+                {move || match send.value().get() {
+                    Some(Ok(to)) => Some(view! { <p class="hint" role="status">{format!("We sent a code to {to}. It works for 10 minutes.")}</p> }.into_any()),
+                    Some(Err(e)) => Some(view! { <ErrorNote message=e.to_string()/> }.into_any()),
+                    None => None,
+                }}
+            </Show>
+            <ActionForm action=confirm attr:class="form inline" attr:data-testid="step-up-form">
+                <label>{move || if has_app() { "Code from your authenticator app" } else { "Verification code" }}
+                    <input name="code" required autocomplete="one-time-code" inputmode="numeric" maxlength="16" data-testid="step-up-code"/>
+                </label>
+                {error_of(confirm.value())}
+                <button class="button" type="submit" data-testid="step-up-submit"
+                    disabled=move || !ready.get() || confirm.pending().get()>"Confirm"</button>
+            </ActionForm>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,313 @@
+//! Shares on the server: sharing items of the tree in a message, what a share reaches (the item
+//! as it is now, and for a folder everything inside it now), and revoking.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::Utc;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, sea_query::Expr,
+};
+use uuid::Uuid;
+
+use super::{OpenedShare, ShareView};
+use crate::{
+    AppError,
+    audit::{self, Action},
+    conversations::ConversationKind,
+    entities::{
+        conversation, conversation_participant, document, document_version, folder, message, share,
+        user,
+    },
+    files::{ItemKind, server as tree},
+    policy::{MatterAccess, NO_SUCH_SHARE, ShareAccess, SignedInUser},
+};
+
+/// The most items one message shares.
+pub const MAX_SHARES: usize = 20;
+
+/// Shares `items` of the matter's tree in `message`, in its transaction. The firm's only (the
+/// caller checks); each item must be live, and a folder must not be the whole tree.
+pub async fn attach(
+    txn: &impl ConnectionTrait,
+    user: &SignedInUser,
+    matter_id: Uuid,
+    message: &message::Model,
+    items: &[(ItemKind, Uuid)],
+) -> Result<Vec<share::Model>, AppError> {
+    if items.len() > MAX_SHARES {
+        return Err(AppError::bad_request(format!(
+            "A message can share at most {MAX_SHARES} files and folders. Share their folder instead."
+        )));
+    }
+    let mut out = Vec::with_capacity(items.len());
+    let mut seen = HashSet::new();
+    for &(kind, item_id) in items {
+        if !seen.insert((kind, item_id)) {
+            continue;
+        }
+        match kind {
+            ItemKind::Document => {
+                tree::live_document(txn, matter_id, item_id).await?;
+            }
+            ItemKind::Folder if item_id == matter_id => {
+                return Err(AppError::bad_request(
+                    "Share a folder inside All Files, not all of the matter's files at once.",
+                ));
+            }
+            ItemKind::Folder => {
+                tree::live_folder(txn, matter_id, Some(item_id)).await?;
+            }
+        }
+        let row = share::Model {
+            id: Uuid::now_v7(),
+            matter_id,
+            conversation_id: message.conversation_id,
+            message_id: message.id,
+            kind,
+            item_id,
+            created_by: Some(user.id),
+            created_at: message.created_at,
+            revoked_at: None,
+            revoked_by: None,
+        };
+        share::Entity::insert(share::ActiveModel::from(row.clone()))
+            .exec_without_returning(txn)
+            .await?;
+        audit::record(
+            txn,
+            Action::Shared,
+            Some(user.id),
+            Some(format!(
+                "{} {item_id} in conversation {} (share {})",
+                kind.noun(),
+                message.conversation_id,
+                row.id
+            )),
+            None,
+        )
+        .await?;
+        out.push(row);
+    }
+    Ok(out)
+}
+
+/// Shares as a message or list shows them: the item's name now (none once it is in the
+/// trash), whether access was removed, and who shared it.
+pub async fn views(
+    db: &impl ConnectionTrait,
+    rows: Vec<share::Model>,
+) -> Result<Vec<ShareView>, AppError> {
+    let ids = |kind: ItemKind| -> Vec<Uuid> {
+        rows.iter()
+            .filter(|r| r.kind == kind)
+            .map(|r| r.item_id)
+            .collect()
+    };
+    let mut names: HashMap<Uuid, String> = HashMap::new();
+    for d in document::Entity::find()
+        .filter(document::Column::Id.is_in(ids(ItemKind::Document)))
+        .filter(document::Column::TrashedAt.is_null())
+        .all(db)
+        .await?
+    {
+        names.insert(d.id, d.name);
+    }
+    for f in folder::Entity::find()
+        .filter(folder::Column::Id.is_in(ids(ItemKind::Folder)))
+        .filter(folder::Column::TrashedAt.is_null())
+        .all(db)
+        .await?
+    {
+        names.insert(f.id, f.name);
+    }
+    let people: HashMap<Uuid, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(rows.iter().filter_map(|r| r.created_by)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| ShareView {
+            id: r.id,
+            kind: r.kind,
+            name: names.get(&r.item_id).cloned(),
+            revoked: r.revoked_at.is_some(),
+            shared_by: r
+                .created_by
+                .and_then(|u| people.get(&u).cloned())
+                .unwrap_or_else(|| "A former user".into()),
+            shared_at: tree::when(r.created_at),
+            conversation_id: r.conversation_id,
+        })
+        .collect())
+}
+
+/// The shares of `messages`, by message.
+pub async fn of_messages(
+    db: &DatabaseConnection,
+    messages: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<ShareView>>, AppError> {
+    let mut out: HashMap<Uuid, Vec<ShareView>> = HashMap::new();
+    if messages.is_empty() {
+        return Ok(out);
+    }
+    let rows = share::Entity::find()
+        .filter(share::Column::MessageId.is_in(messages.iter().copied()))
+        .order_by_asc(share::Column::CreatedAt)
+        .order_by_asc(share::Column::Id)
+        .all(db)
+        .await?;
+    let by_message: Vec<Uuid> = rows.iter().map(|r| r.message_id).collect();
+    for (message, view) in by_message.into_iter().zip(views(db, rows).await?) {
+        out.entry(message).or_default().push(view);
+    }
+    Ok(out)
+}
+
+/// Everything shared on a matter that this person may open now, newest first: for the firm
+/// all of it (revoked shares too, marked), for a contact what was shared in the conversations
+/// they may read now (a protected one only after the step-up).
+pub async fn list(
+    db: &DatabaseConnection,
+    access: &MatterAccess,
+) -> Result<Vec<ShareView>, AppError> {
+    let mut query = share::Entity::find()
+        .filter(share::Column::MatterId.eq(access.matter.id))
+        .order_by_desc(share::Column::CreatedAt);
+    if !access.firm {
+        let mine = conversation_participant::Entity::find()
+            .select_only()
+            .column(conversation_participant::Column::ConversationId)
+            .filter(conversation_participant::Column::UserId.eq(access.user.id))
+            .into_query();
+        let mut readable = conversation::Entity::find()
+            .select_only()
+            .column(conversation::Column::Id)
+            .filter(conversation::Column::MatterId.eq(access.matter.id))
+            .filter(conversation::Column::Kind.eq(ConversationKind::External))
+            .filter(conversation::Column::Id.in_subquery(mine));
+        if !access.user.passed_step_up() {
+            readable = readable.filter(conversation::Column::RequiresSecondFactor.eq(false));
+        }
+        query = query
+            .filter(share::Column::RevokedAt.is_null())
+            .filter(share::Column::ConversationId.in_subquery(readable.into_query()));
+    }
+    views(db, query.all(db).await?).await
+}
+
+/// The chain from `folder_id` (default: the shared folder) up to the shared folder, if it is
+/// inside it; nothing above the shared folder is shown.
+async fn within(
+    db: &impl ConnectionTrait,
+    access: &ShareAccess,
+    folder_id: Option<Uuid>,
+) -> Result<Vec<folder::Model>, AppError> {
+    let share = &access.share;
+    let not_inside = || AppError::NotFound(NO_SUCH_SHARE.into());
+    let start = folder_id.unwrap_or(share.item_id);
+    let mut chain = tree::live_lineage(db, share.matter_id, Some(start))
+        .await
+        .map_err(|_| not_inside())?;
+    let at = chain
+        .iter()
+        .position(|f| f.id == share.item_id)
+        .ok_or_else(not_inside)?;
+    chain.truncate(at + 1);
+    Ok(chain)
+}
+
+/// What a share shows now: the document as it is (latest version, last update), or the
+/// folder being looked at inside the shared folder.
+pub async fn open(
+    db: &DatabaseConnection,
+    access: &ShareAccess,
+    folder_id: Option<Uuid>,
+) -> Result<OpenedShare, AppError> {
+    let share = &access.share;
+    let gone = || {
+        AppError::NotFound(format!(
+            "This shared {} is no longer available: the firm moved it to the trash.",
+            share.kind.noun()
+        ))
+    };
+    let (document, folder) = match share.kind {
+        ItemKind::Document => {
+            let doc = tree::live_document(db, share.matter_id, share.item_id)
+                .await
+                .map_err(|_| gone())?;
+            (tree::entries(db, vec![doc]).await?.pop(), None)
+        }
+        ItemKind::Folder => {
+            if folder_id.is_none() {
+                tree::live_folder(db, share.matter_id, Some(share.item_id))
+                    .await
+                    .map_err(|_| gone())?;
+            }
+            let chain = within(db, access, folder_id).await?;
+            let view = tree::contents(db, share.matter_id, &chain, false).await?;
+            (None, Some(view))
+        }
+    };
+    let view = views(db, vec![share.clone()])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::internal("a share without its view"))?;
+    Ok(OpenedShare {
+        share: view,
+        document,
+        folder,
+        can_revoke: access.conversation.matter.firm,
+    })
+}
+
+/// The document `document_id` as the share reaches it now: the shared document itself, or a
+/// live document anywhere inside the shared folder; with its latest version.
+pub async fn reach(
+    db: &DatabaseConnection,
+    access: &ShareAccess,
+    document_id: Uuid,
+) -> Result<(document::Model, document_version::Model), AppError> {
+    let share = &access.share;
+    let not_shared = || AppError::NotFound(NO_SUCH_SHARE.into());
+    if share.kind == ItemKind::Document && share.item_id != document_id {
+        return Err(not_shared());
+    }
+    let doc = tree::live_document(db, share.matter_id, document_id)
+        .await
+        .map_err(|_| not_shared())?;
+    if share.kind == ItemKind::Folder {
+        within(db, access, Some(doc.folder_id)).await?;
+    }
+    let version = tree::current_version(db, &doc).await?;
+    Ok((doc, version))
+}
+
+/// Removes access to a share at once: from the next request on it opens nothing. The firm's.
+pub async fn revoke(db: &DatabaseConnection, access: &ShareAccess) -> Result<(), AppError> {
+    if !access.conversation.matter.firm {
+        return Err(AppError::Forbidden(
+            "Only the firm can remove access to a shared file or folder.".into(),
+        ));
+    }
+    let user = access.conversation.user();
+    share::Entity::update_many()
+        .col_expr(share::Column::RevokedAt, Expr::value(Some(Utc::now())))
+        .col_expr(share::Column::RevokedBy, Expr::value(Some(user.id)))
+        .filter(share::Column::Id.eq(access.share.id))
+        .filter(share::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    audit::record(
+        db,
+        Action::ShareRevoked,
+        Some(user.id),
+        Some(format!("share {}", access.share.id)),
+        None,
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,1042 @@
+//! Conversations on a matter, on SQLite and PostgreSQL: external ones with the matter's contacts
+//! (notified by email at a real SMTP server and by text at a Twilio-compatible gateway, both on
+//! loopback), internal ones that contacts never see, and protected ones that show a contact
+//! nothing, not even in a notification, until they pass the second factor again. Files go with
+//! messages as copies (from the device or from the matter's files), up to 100 MB, readable by
+//! exactly those who may read the conversation; shared files and folders are live links that
+//! always show what is there now, and nothing once the firm revokes them.
+
+mod common;
+
+use axum::{body::Body, http::Request};
+use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
+
+use app::{
+    AppError,
+    conversations::{ConversationSummary, ConversationView},
+    entities::user::Role,
+    matters::MatterSummary,
+};
+use common::{
+    BACKENDS, Backend, Browser, PASSWORD, TestPortal, add_person,
+    outside::{SmsGateway, SmtpSink},
+};
+use dossier::{
+    config::{DeliveryConfig, SmsConfig},
+    delivery::Transports,
+};
+
+const GRACE: &str = "grace@client.example";
+const HUGO: &str = "hugo@other.example";
+const SAM: &str = "sam@firm.example";
+const URL: &str = "https://portal.hartley.example";
+
+struct World {
+    portal: TestPortal,
+    smtp: SmtpSink,
+    sms: SmsGateway,
+    transports: Transports,
+    matter: String,
+    grace: String,
+    hugo: String,
+    sam: String,
+}
+
+impl World {
+    /// A portal that sends email and texts; a matter with Grace (client, with a mobile number)
+    /// and Hugo (other party) on it, and Sam on the staff.
+    async fn start(backend: Backend) -> Self {
+        let smtp = SmtpSink::start().await;
+        let sms = SmsGateway::start().await;
+        let delivery = DeliveryConfig {
+            smtp_url: Some(smtp.url()),
+            mail_from: "Hartley & Co <portal@hartley.example>".into(),
+            sms: Some(SmsConfig {
+                url: sms.url(),
+                account: "AC123".into(),
+                token: "sms-secret".into(),
+                from: "+15005550006".into(),
+            }),
+        };
+        let transports = Transports::new(&delivery).expect("transports");
+        let portal = TestPortal::start_full(backend, URL, Some(delivery)).await;
+        let account = app::accounts::server::NewAccount::parse(
+            "Ada Lovelace",
+            "ada@firm.example",
+            PASSWORD.into(),
+        )
+        .expect("valid");
+        app::accounts::server::create_admin(&portal.state.db, account)
+            .await
+            .expect("admin");
+        let grace = add_person(
+            &portal,
+            "Grace Hopper",
+            GRACE,
+            Role::Client,
+            Some("+447700900123"),
+        )
+        .await;
+        let hugo = add_person(&portal, "Hugo Other", HUGO, Role::Client, None).await;
+        let sam = add_person(&portal, "Sam Staff", SAM, Role::Staff, None).await;
+        let mut ada = Browser::new(&portal);
+        assert_eq!(ada.sign_in().await.status, 200);
+        let created = ada
+            .call(
+                "/api/matters/create",
+                &[("number", "2026-0142"), ("name", "Hopper lease")],
+            )
+            .await;
+        assert_eq!(created.status, 200, "{}", created.text());
+        let matter: MatterSummary = serde_json::from_slice(&created.body).expect("matter");
+        let matter = matter.id.to_string();
+        for (email, role) in [(GRACE, "client"), (HUGO, "other_party"), (SAM, "staff")] {
+            let added = ada
+                .call(
+                    "/api/matters/people/add",
+                    &[("id", &matter), ("email", email), ("role", role)],
+                )
+                .await;
+            assert_eq!(added.status, 200, "{}", added.text());
+        }
+        Self {
+            portal,
+            smtp,
+            sms,
+            transports,
+            matter,
+            grace: grace.id.to_string(),
+            hugo: hugo.id.to_string(),
+            sam: sam.id.to_string(),
+        }
+    }
+
+    async fn browser(&self, email: &str) -> Browser<'_> {
+        let mut browser = Browser::new(&self.portal);
+        let reply = browser.sign_in_as(email, PASSWORD).await;
+        assert_eq!(reply.status, 200, "{email}: {}", reply.text());
+        browser
+    }
+
+    async fn deliver(&self) {
+        self.transports
+            .run_once(&self.portal.state.db)
+            .await
+            .expect("delivery runs");
+    }
+}
+
+async fn create(
+    browser: &mut Browser<'_>,
+    world: &World,
+    participants: &[&str],
+    extra: &[(&str, &str)],
+) -> common::Reply {
+    let names: Vec<String> = (0..participants.len())
+        .map(|i| format!("participants[{i}]"))
+        .collect();
+    let mut form: Vec<(&str, &str)> = vec![("matter_id", &world.matter)];
+    form.extend(
+        names
+            .iter()
+            .map(String::as_str)
+            .zip(participants.iter().copied()),
+    );
+    form.extend_from_slice(extra);
+    browser.call("/api/conversations/create", &form).await
+}
+
+fn id_of(reply: &common::Reply) -> String {
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    serde_json::from_slice::<uuid::Uuid>(&reply.body)
+        .expect("id")
+        .to_string()
+}
+
+async fn list(browser: &mut Browser<'_>, world: &World) -> Vec<ConversationSummary> {
+    let reply = browser
+        .call("/api/conversations/list", &[("matter_id", &world.matter)])
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    serde_json::from_slice(&reply.body).expect("list")
+}
+
+async fn get(browser: &mut Browser<'_>, id: &str) -> Result<ConversationView, (u16, AppError)> {
+    let reply = browser.call("/api/conversations/get", &[("id", id)]).await;
+    if reply.status == 200 {
+        Ok(serde_json::from_slice(&reply.body).expect("conversation"))
+    } else {
+        Err((
+            reply.status.as_u16(),
+            serde_json::from_slice(&reply.body).expect("typed error"),
+        ))
+    }
+}
+
+#[tokio::test]
+async fn contacts_see_only_their_external_conversations_and_everyone_is_told() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut ada = world.browser("ada@firm.example").await;
+        let external = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[
+                    ("subject", "Signing the lease"),
+                    ("body", "Please sign the lease by Friday.\nThank you."),
+                    ("sms", "true"),
+                ],
+            )
+            .await,
+        );
+        let internal = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.sam],
+                &[
+                    ("subject", "Strategy"),
+                    ("body", "Between us: settle below 40k."),
+                    ("internal", "true"),
+                ],
+            )
+            .await,
+        );
+
+        // Grace is emailed and texted the message; Sam is emailed the internal one.
+        world.deliver().await;
+        let mails = world.smtp.received();
+        let to_grace: Vec<_> = mails.iter().filter(|m| m.to == [GRACE]).collect();
+        assert_eq!(to_grace.len(), 1, "{backend:?}");
+        let text = to_grace[0].text();
+        assert!(text.contains("Please sign the lease by Friday."), "{text}");
+        assert!(
+            text.contains(&format!(
+                "{URL}/matters/{}?conversation={external}",
+                world.matter
+            )),
+            "{text}"
+        );
+        assert!(!text.contains("settle"), "{text}");
+        assert_eq!(mails.iter().filter(|m| m.to == [SAM]).count(), 1);
+        assert!(mails.iter().all(|m| m.to != [HUGO]), "Hugo is in neither");
+        let texts = world.sms.received();
+        assert_eq!(texts.len(), 1);
+        assert_eq!(texts[0].to, "+447700900123");
+        assert!(
+            texts[0].body.contains("Please sign the lease"),
+            "{}",
+            texts[0].body
+        );
+
+        // Grace sees the external conversation only; the internal one does not exist for her.
+        let mut grace = world.browser(GRACE).await;
+        let seen = list(&mut grace, &world).await;
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].subject.as_deref(), Some("Signing the lease"));
+        assert_eq!(seen[0].unread, 1);
+        let (status, error) = get(&mut grace, &internal).await.expect_err("internal");
+        assert_eq!(status, 404);
+        assert_eq!(error.to_string(), app::policy::NO_SUCH_CONVERSATION);
+        let opened = get(&mut grace, &external).await.expect("her conversation");
+        assert_eq!(opened.messages.len(), 1);
+        assert_eq!(
+            opened.messages[0].body,
+            "Please sign the lease by Friday.\nThank you."
+        );
+        assert!(opened.messages[0].sent_as_sms);
+        assert_eq!(
+            list(&mut grace, &world).await[0].unread,
+            0,
+            "reading marks read"
+        );
+
+        // She replies; a contact cannot text, start a conversation, or post in the internal one.
+        let reply = grace
+            .call(
+                "/api/conversations/post",
+                &[("id", &external), ("body", "Signed!")],
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        let texted = grace
+            .call(
+                "/api/conversations/post",
+                &[("id", &external), ("body", "x"), ("sms", "true")],
+            )
+            .await;
+        assert_eq!(texted.status, 403);
+        let started = create(
+            &mut grace,
+            &world,
+            &[&world.grace],
+            &[("subject", "x"), ("body", "x")],
+        )
+        .await;
+        assert_eq!(started.status, 403);
+        let intruding = grace
+            .call(
+                "/api/conversations/post",
+                &[("id", &internal), ("body", "x")],
+            )
+            .await;
+        assert_eq!(intruding.status, 404);
+
+        // Hugo is on the matter but in neither conversation: he sees nothing.
+        let mut hugo = world.browser(HUGO).await;
+        assert!(list(&mut hugo, &world).await.is_empty());
+        assert_eq!(get(&mut hugo, &external).await.expect_err("not his").0, 404);
+
+        // The firm sees both, and Grace's reply as unread.
+        let firm = list(&mut ada, &world).await;
+        assert_eq!(firm.len(), 2);
+        let line = firm
+            .iter()
+            .find(|c| c.id.to_string() == external)
+            .expect("external");
+        assert_eq!(line.unread, 1);
+        assert_eq!(line.preview.as_deref(), Some("Signed!"));
+        let mut sam = world.browser(SAM).await;
+        let view = get(&mut sam, &external).await.expect("staff read it");
+        assert_eq!(view.messages.len(), 2);
+
+        // Who may be in which conversation.
+        let contact_inside = create(
+            &mut ada,
+            &world,
+            &[&world.grace],
+            &[("subject", "x"), ("body", "x"), ("internal", "true")],
+        )
+        .await;
+        assert_eq!(contact_inside.status, 400);
+        assert!(contact_inside.text().contains("for the firm's people only"));
+        let nobody = create(&mut ada, &world, &[], &[("subject", "x"), ("body", "x")]).await;
+        assert_eq!(nobody.status, 400);
+        let stranger = add_person(
+            &world.portal,
+            "Stranger",
+            "stranger@else.example",
+            Role::Client,
+            None,
+        )
+        .await;
+        let outsider = create(
+            &mut ada,
+            &world,
+            &[&stranger.id.to_string()],
+            &[("subject", "x"), ("body", "x")],
+        )
+        .await;
+        assert_eq!(outsider.status, 400);
+        assert!(outsider.text().contains("not a contact on this matter"));
+        let empty = create(
+            &mut ada,
+            &world,
+            &[&world.hugo],
+            &[("subject", " "), ("body", "x")],
+        )
+        .await;
+        assert_eq!(empty.status, 400);
+
+        // A closed matter's conversations are read-only.
+        let closed = ada
+            .call(
+                "/api/matters/status",
+                &[("id", &world.matter), ("open", "false")],
+            )
+            .await;
+        assert_eq!(closed.status, 200);
+        let late = grace
+            .call(
+                "/api/conversations/post",
+                &[("id", &external), ("body", "One more")],
+            )
+            .await;
+        assert_eq!(late.status, 409, "{}", late.text());
+        assert!(get(&mut grace, &external).await.is_ok(), "still readable");
+        world.smtp.stop();
+        world.portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_protected_conversation_shows_a_contact_nothing_until_they_confirm_it_is_them() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut ada = world.browser("ada@firm.example").await;
+        let secret = "The settlement offer is 125,000.";
+        let id = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[
+                    ("subject", "Settlement offer"),
+                    ("body", secret),
+                    ("requires_second_factor", "true"),
+                    ("sms", "true"),
+                ],
+            )
+            .await,
+        );
+
+        // The notifications say there is something to read, and nothing of what it is.
+        world.deliver().await;
+        let mails = world.smtp.received();
+        let mail = mails
+            .iter()
+            .find(|m| m.to == [GRACE])
+            .expect("mail to Grace");
+        let text = mail.text();
+        assert!(text.contains("secure message"), "{text}");
+        assert!(
+            !text.contains("125,000") && !text.contains("Settlement"),
+            "{text}"
+        );
+        let texts = world.sms.received();
+        assert_eq!(texts.len(), 1);
+        assert!(!texts[0].body.contains("125,000"), "{}", texts[0].body);
+
+        // Signed in with her password only: the list shows a locked line, and nothing opens.
+        let mut grace = world.browser(GRACE).await;
+        let seen = list(&mut grace, &world).await;
+        assert_eq!(seen.len(), 1);
+        assert!(seen[0].locked);
+        assert_eq!(seen[0].subject, None);
+        assert_eq!(seen[0].preview, None);
+        assert!(seen[0].participants.is_empty());
+        let (status, error) = get(&mut grace, &id).await.expect_err("locked");
+        assert_eq!((status, error), (403, AppError::StepUpRequired));
+        let reply = grace
+            .call("/api/conversations/post", &[("id", &id), ("body", "x")])
+            .await;
+        assert_eq!(reply.status, 403);
+        // A wrong code is refused and opens nothing.
+        let wrong = grace
+            .call("/api/accounts/step-up", &[("code", "000000")])
+            .await;
+        assert_eq!(wrong.status, 403);
+        assert!(get(&mut grace, &id).await.is_err());
+
+        // She asks for a code by email and types it in: now it opens, under a new session id.
+        let sent = grace
+            .call("/api/accounts/code/send", &[("channel", "email")])
+            .await;
+        assert_eq!(sent.status, 200, "{}", sent.text());
+        world.deliver().await;
+        let mails = world.smtp.received();
+        let code_mail = mails
+            .iter()
+            .rev()
+            .find(|m| m.to == [GRACE] && m.text().contains("verification code is"))
+            .expect("code mail");
+        let text = code_mail.text();
+        let at = text.find("verification code is ").expect("code") + "verification code is ".len();
+        let code: String = text[at..].chars().take(6).collect();
+        let before = grace.cookie.clone();
+        let stepped = grace
+            .call("/api/accounts/step-up", &[("code", &code)])
+            .await;
+        assert_eq!(stepped.status, 200, "{}", stepped.text());
+        assert_ne!(grace.cookie, before, "a step-up changes the session id");
+        let opened = get(&mut grace, &id).await.expect("unlocked");
+        assert_eq!(opened.messages[0].body, secret);
+        let seen = list(&mut grace, &world).await;
+        assert!(!seen[0].locked);
+        assert_eq!(seen[0].subject.as_deref(), Some("Settlement offer"));
+
+        // The firm needs no step-up of its own to read what it wrote.
+        assert!(get(&mut ada, &id).await.is_ok());
+
+        // Another session of hers has not passed it.
+        let mut phone = world.browser(GRACE).await;
+        assert_eq!(get(&mut phone, &id).await.expect_err("new session").0, 403);
+
+        // An internal conversation cannot ask contacts for a step-up it will never show them.
+        let odd = create(
+            &mut ada,
+            &world,
+            &[&world.sam],
+            &[
+                ("subject", "x"),
+                ("body", "x"),
+                ("internal", "true"),
+                ("requires_second_factor", "true"),
+            ],
+        )
+        .await;
+        assert_eq!(odd.status, 400);
+        world.smtp.stop();
+        world.portal.finish().await;
+    }
+}
+
+/// Uploads `data` in one request (tus creation-with-upload), into the tree (`purpose` "files")
+/// or for a message ("attachment").
+async fn upload(
+    world: &World,
+    who: &Browser<'_>,
+    name: &str,
+    data: &[u8],
+    purpose: &str,
+) -> common::Reply {
+    upload_into(world, who, None, name, data, purpose).await
+}
+
+async fn upload_into(
+    world: &World,
+    who: &Browser<'_>,
+    folder: Option<&str>,
+    name: &str,
+    data: &[u8],
+    purpose: &str,
+) -> common::Reply {
+    let mut meta = format!(
+        "filename {},matter {},purpose {}",
+        BASE64.encode(name),
+        BASE64.encode(&world.matter),
+        BASE64.encode(purpose)
+    );
+    if let Some(folder) = folder {
+        meta.push_str(&format!(",folder {}", BASE64.encode(folder)));
+    }
+    let mut request = Request::post("/uploads")
+        .header("tus-resumable", "1.0.0")
+        .header("sec-fetch-site", "same-origin")
+        .header("upload-length", data.len().to_string())
+        .header("upload-metadata", meta);
+    if let Some(cookie) = &who.cookie {
+        request = request.header("cookie", cookie);
+    }
+    if !data.is_empty() {
+        request = request.header("content-type", "application/offset+octet-stream");
+    }
+    world
+        .portal
+        .send(request.body(Body::from(data.to_vec())).expect("request"))
+        .await
+}
+
+async fn fetch(world: &World, who: &Browser<'_>, path: &str) -> common::Reply {
+    let mut request = Request::get(path);
+    if let Some(cookie) = &who.cookie {
+        request = request.header("cookie", cookie);
+    }
+    world
+        .portal
+        .send(request.body(Body::empty()).expect("request"))
+        .await
+}
+
+fn filed(reply: &common::Reply, header: &str) -> String {
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    let id = reply.header(header).to_string();
+    assert!(!id.is_empty(), "no {header} header");
+    id
+}
+
+#[tokio::test]
+async fn files_are_sent_as_copies_to_exactly_those_who_may_read_the_conversation() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut ada = world.browser("ada@firm.example").await;
+
+        // A lease in the matter's files, sent to Grace in a new conversation with no text.
+        let first = b"lease, first draft";
+        let doc = filed(
+            &upload(&world, &ada, "Lease.pdf", first, "files").await,
+            "dossier-document",
+        );
+        let conversation = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[("subject", "The lease"), ("documents[0]", &doc)],
+            )
+            .await,
+        );
+        world.deliver().await;
+        let mails = world.smtp.received();
+        let mail = mails.iter().find(|m| m.to == [GRACE]).expect("mail");
+        assert!(
+            mail.text().contains("Sent 1 file: Lease.pdf"),
+            "{}",
+            mail.text()
+        );
+
+        let mut grace = world.browser(GRACE).await;
+        let view = get(&mut grace, &conversation).await.expect("hers");
+        let sent = &view.messages[0].attachments;
+        assert_eq!(sent.len(), 1, "{backend:?}");
+        assert_eq!(
+            (sent[0].name.as_str(), sent[0].size, sent[0].from_files),
+            ("Lease.pdf", first.len() as u64, true)
+        );
+        let lease = format!("/attachments/{}/download", sent[0].id);
+        let got = fetch(&world, &grace, &lease).await;
+        assert_eq!(got.status, 200, "{}", got.text());
+        assert_eq!(&got.body[..], first);
+        assert!(got.header("content-disposition").contains("Lease.pdf"));
+        assert_eq!(got.header("x-content-type-options"), "nosniff");
+        let preview = fetch(
+            &world,
+            &grace,
+            &format!("/attachments/{}/preview", sent[0].id),
+        )
+        .await;
+        assert_eq!(preview.status, 200);
+        assert!(
+            preview
+                .header("content-security-policy")
+                .contains("default-src 'none'")
+        );
+
+        // A new version of the document leaves the copy she was sent as it was.
+        let again = upload(&world, &ada, "Lease.pdf", b"lease, second draft", "files").await;
+        assert_eq!(filed(&again, "dossier-document"), doc);
+        assert_eq!(&fetch(&world, &grace, &lease).await.body[..], first);
+
+        // She attaches a file from her phone and sends it without text. Until it is sent it is
+        // nobody's to download, and only she can send it.
+        let staged = filed(
+            &upload(&world, &grace, "Signed lease.pdf", b"signed", "attachment").await,
+            "dossier-attachment",
+        );
+        let early = fetch(&world, &grace, &format!("/attachments/{staged}/download")).await;
+        assert_eq!(early.status, 404);
+        let taken = ada
+            .call(
+                "/api/conversations/post",
+                &[("id", &conversation), ("attachments[0]", &staged)],
+            )
+            .await;
+        assert_eq!(taken.status, 409, "{}", taken.text());
+        let posted = grace
+            .call(
+                "/api/conversations/post",
+                &[("id", &conversation), ("attachments[0]", &staged)],
+            )
+            .await;
+        assert_eq!(posted.status, 200, "{}", posted.text());
+        let twice = grace
+            .call(
+                "/api/conversations/post",
+                &[("id", &conversation), ("attachments[0]", &staged)],
+            )
+            .await;
+        assert_eq!(twice.status, 409);
+        let view = get(&mut ada, &conversation).await.expect("firm");
+        let signed = &view.messages[1].attachments[0];
+        assert_eq!(
+            (signed.name.as_str(), signed.from_files),
+            ("Signed lease.pdf", false)
+        );
+        let signed_path = format!("/attachments/{}/download", signed.id);
+        assert_eq!(&fetch(&world, &ada, &signed_path).await.body[..], b"signed");
+        let line = list(&mut ada, &world).await;
+        assert_eq!(line[0].preview.as_deref(), Some("Sent files"));
+
+        // A contact cannot send from the matter's files; nobody can send a message with neither
+        // text nor files.
+        let from_tree = grace
+            .call(
+                "/api/conversations/post",
+                &[("id", &conversation), ("documents[0]", &doc)],
+            )
+            .await;
+        assert_eq!(from_tree.status, 403);
+        let nothing = ada
+            .call("/api/conversations/post", &[("id", &conversation)])
+            .await;
+        assert_eq!(nothing.status, 400);
+
+        // Hugo is on the matter but not in the conversation; a signed-out browser is nobody.
+        let hugo = world.browser(HUGO).await;
+        assert_eq!(fetch(&world, &hugo, &lease).await.status, 404);
+        assert_eq!(fetch(&world, &hugo, &signed_path).await.status, 404);
+        let nobody = Browser::new(&world.portal);
+        assert_eq!(fetch(&world, &nobody, &lease).await.status, 401);
+
+        // 100 MB a file: a larger upload is refused before any byte, and so is a larger
+        // document from the tree, with a sentence that says what to do instead.
+        let empty = upload(&world, &grace, "Scan.tiff", &[], "attachment").await;
+        filed(&empty, "dossier-attachment");
+        let meta = format!(
+            "filename {},matter {},purpose {}",
+            BASE64.encode("Video.mp4"),
+            BASE64.encode(&world.matter),
+            BASE64.encode("attachment")
+        );
+        let too_big = world
+            .portal
+            .send(
+                Request::post("/uploads")
+                    .header("tus-resumable", "1.0.0")
+                    .header("sec-fetch-site", "same-origin")
+                    .header("cookie", grace.cookie.clone().expect("signed in"))
+                    .header("upload-length", (100 * 1024 * 1024 + 1).to_string())
+                    .header("upload-metadata", meta)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(too_big.status, 413, "{}", too_big.text());
+        assert!(too_big.text().contains("files up to 100 MB can be sent"));
+        {
+            use app::entities::document;
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+            document::Entity::update_many()
+                .col_expr(document::Column::Size, Expr::value(200_i64 * 1024 * 1024))
+                .filter(document::Column::Id.eq(uuid::Uuid::parse_str(&doc).expect("uuid")))
+                .exec(&world.portal.state.db)
+                .await
+                .expect("update");
+        }
+        let large = ada
+            .call(
+                "/api/conversations/post",
+                &[("id", &conversation), ("documents[0]", &doc)],
+            )
+            .await;
+        assert_eq!(large.status, 413, "{}", large.text());
+        assert!(large.text().contains("Share it instead"));
+        assert_eq!(
+            get(&mut ada, &conversation)
+                .await
+                .expect("firm")
+                .messages
+                .len(),
+            2,
+            "a refused message is not half-sent"
+        );
+
+        // A protected conversation's files stay behind the step-up too.
+        let small = filed(
+            &upload(&world, &ada, "Offer.txt", b"125,000", "files").await,
+            "dossier-document",
+        );
+        let protected = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[
+                    ("subject", "Offer"),
+                    ("documents[0]", &small),
+                    ("requires_second_factor", "true"),
+                ],
+            )
+            .await,
+        );
+        let offer = get(&mut ada, &protected).await.expect("firm").messages[0].attachments[0].id;
+        let locked = fetch(&world, &grace, &format!("/attachments/{offer}/download")).await;
+        assert_eq!(locked.status, 403, "{}", locked.text());
+        assert!(!locked.text().contains("125,000"));
+
+        // Files uploaded for a message that never went are deleted with their bytes.
+        let left = upload(&world, &ada, "Draft.txt", b"never sent", "attachment").await;
+        let blob = left
+            .header("location")
+            .trim_start_matches("/uploads/")
+            .to_string();
+        filed(&left, "dossier-attachment");
+        let removed = app::conversations::attachments::clean_up(
+            &world.portal.state,
+            chrono::Utc::now() + chrono::Duration::seconds(1),
+        )
+        .await
+        .expect("clean up");
+        assert_eq!(removed, 2, "Draft.txt and the empty Scan.tiff");
+        let objects = world
+            .portal
+            .state
+            .storage
+            .list(&format!("blobs/{blob}/"))
+            .await
+            .expect("list");
+        assert!(
+            objects.iter().all(|e| e.path().ends_with('/')),
+            "bytes left behind"
+        );
+        world.smtp.stop();
+        world.portal.finish().await;
+    }
+}
+
+async fn mkdir(ada: &mut Browser<'_>, world: &World, parent: Option<&str>, name: &str) -> String {
+    let mut form = vec![("matter_id", world.matter.as_str()), ("name", name)];
+    if let Some(p) = parent {
+        form.push(("parent_id", p));
+    }
+    let reply = ada.call("/api/files/folders/create", &form).await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    serde_json::from_slice::<app::files::FolderEntry>(&reply.body)
+        .expect("folder")
+        .id
+        .to_string()
+}
+
+async fn open_share(
+    who: &mut Browser<'_>,
+    id: &str,
+    folder: Option<&str>,
+) -> Result<app::shares::OpenedShare, (u16, String)> {
+    let mut form = vec![("id", id)];
+    if let Some(f) = folder {
+        form.push(("folder_id", f));
+    }
+    let reply = who.call("/api/shares/open", &form).await;
+    if reply.status == 200 {
+        Ok(serde_json::from_slice(&reply.body).expect("share"))
+    } else {
+        let error: AppError = serde_json::from_slice(&reply.body).expect("typed error");
+        Err((reply.status.as_u16(), error.to_string()))
+    }
+}
+
+async fn shares_on(who: &mut Browser<'_>, world: &World) -> Vec<app::shares::ShareView> {
+    let reply = who
+        .call("/api/shares/list", &[("matter_id", &world.matter)])
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    serde_json::from_slice(&reply.body).expect("shares")
+}
+
+#[tokio::test]
+async fn a_share_shows_what_is_there_now_and_nothing_once_revoked() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut ada = world.browser("ada@firm.example").await;
+        let court = mkdir(&mut ada, &world, None, "Court").await;
+        let order = filed(
+            &upload_into(
+                &world,
+                &ada,
+                Some(&court),
+                "Order.txt",
+                b"order v1",
+                "files",
+            )
+            .await,
+            "dossier-document",
+        );
+        let lease = filed(
+            &upload(&world, &ada, "Lease.txt", b"lease v1", "files").await,
+            "dossier-document",
+        );
+
+        // Ada shares the Court folder and the lease with Grace, with no text.
+        let conversation = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[
+                    ("subject", "Court papers"),
+                    ("shared_folders[0]", &court),
+                    ("shared_documents[0]", &lease),
+                ],
+            )
+            .await,
+        );
+        world.deliver().await;
+        let mails = world.smtp.received();
+        let mail = mails.iter().find(|m| m.to == [GRACE]).expect("mail");
+        assert!(mail.text().contains("Shared 2 items"), "{}", mail.text());
+
+        let mut grace = world.browser(GRACE).await;
+        let view = get(&mut grace, &conversation).await.expect("hers");
+        let shares = &view.messages[0].shares;
+        let names: Vec<_> = shares.iter().map(|s| s.name.clone()).collect();
+        assert_eq!(
+            names,
+            [Some("Lease.txt".to_string()), Some("Court".to_string())],
+            "{backend:?}: files, then folders, as shared"
+        );
+        let lease_share = shares[0].id.to_string();
+        let court_share = shares[1].id.to_string();
+        assert_eq!(shares_on(&mut grace, &world).await.len(), 2);
+
+        // The folder shows from itself down: nothing above it.
+        let opened = open_share(&mut grace, &court_share, None)
+            .await
+            .expect("open");
+        let folder = opened.folder.expect("a folder");
+        assert_eq!(folder.path.len(), 1);
+        assert_eq!(folder.path[0].name, "Court");
+        assert_eq!(folder.documents[0].name, "Order.txt");
+        assert!(!opened.can_revoke);
+        let through = |doc: &str| format!("/shares/{court_share}/files/{doc}/download");
+        assert_eq!(
+            &fetch(&world, &grace, &through(&order)).await.body[..],
+            b"order v1"
+        );
+
+        // Live: a new version, a new subfolder and its file show at once.
+        filed(
+            &upload_into(
+                &world,
+                &ada,
+                Some(&court),
+                "Order.txt",
+                b"order v2",
+                "files",
+            )
+            .await,
+            "dossier-document",
+        );
+        assert_eq!(
+            &fetch(&world, &grace, &through(&order)).await.body[..],
+            b"order v2"
+        );
+        let exhibits = mkdir(&mut ada, &world, Some(&court), "Exhibits").await;
+        let exhibit = filed(
+            &upload_into(
+                &world,
+                &ada,
+                Some(&exhibits),
+                "A.txt",
+                b"exhibit A",
+                "files",
+            )
+            .await,
+            "dossier-document",
+        );
+        let inner = open_share(&mut grace, &court_share, Some(&exhibits))
+            .await
+            .expect("inside");
+        let inner = inner.folder.expect("folder");
+        assert_eq!(
+            inner
+                .path
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>(),
+            ["Court", "Exhibits"]
+        );
+        assert_eq!(
+            &fetch(&world, &grace, &through(&exhibit)).await.body[..],
+            b"exhibit A"
+        );
+
+        // Nothing outside the shared folder is reached through it: not the lease, not the top
+        // folder, and not a file moved out of it.
+        assert_eq!(fetch(&world, &grace, &through(&lease)).await.status, 404);
+        let matter = world.matter.clone();
+        assert_eq!(
+            open_share(&mut grace, &court_share, Some(&matter))
+                .await
+                .err()
+                .map(|e| e.0),
+            Some(404)
+        );
+        let moved = ada
+            .call(
+                "/api/files/move",
+                &[("matter_id", &matter), ("kind", "document"), ("id", &order)],
+            )
+            .await;
+        assert_eq!(moved.status, 200, "{}", moved.text());
+        assert_eq!(fetch(&world, &grace, &through(&order)).await.status, 404);
+
+        // A shared file is always its latest version, with its last update.
+        filed(
+            &upload(&world, &ada, "Lease.txt", b"lease v2", "files").await,
+            "dossier-document",
+        );
+        let opened = open_share(&mut grace, &lease_share, None)
+            .await
+            .expect("lease");
+        let doc = opened.document.expect("a document");
+        assert_eq!((doc.versions, doc.updated_by.as_str()), (2, "Ada Lovelace"));
+        let lease_path = format!("/shares/{lease_share}/files/{lease}/download");
+        assert_eq!(
+            &fetch(&world, &grace, &lease_path).await.body[..],
+            b"lease v2"
+        );
+        assert_eq!(
+            fetch(
+                &world,
+                &grace,
+                &format!("/shares/{lease_share}/files/{exhibit}/download")
+            )
+            .await
+            .status,
+            404,
+            "a file share reaches that file only"
+        );
+
+        // Hugo is on the matter but not in the conversation: none of it exists for him.
+        let mut hugo = world.browser(HUGO).await;
+        assert!(shares_on(&mut hugo, &world).await.is_empty());
+        assert_eq!(
+            open_share(&mut hugo, &court_share, None)
+                .await
+                .err()
+                .map(|e| e.0),
+            Some(404)
+        );
+        assert_eq!(fetch(&world, &hugo, &lease_path).await.status, 404);
+
+        // Contacts cannot share or revoke.
+        let sharing = grace
+            .call(
+                "/api/conversations/post",
+                &[("id", &conversation), ("shared_documents[0]", &lease)],
+            )
+            .await;
+        assert_eq!(sharing.status, 403);
+        let revoking = grace
+            .call("/api/shares/revoke", &[("id", &court_share)])
+            .await;
+        assert_eq!(revoking.status, 403);
+
+        // Revoked: the very next request opens nothing, and the firm still sees it was shared.
+        let revoked = ada
+            .call("/api/shares/revoke", &[("id", &court_share)])
+            .await;
+        assert_eq!(revoked.status, 200, "{}", revoked.text());
+        let (status, sentence) = open_share(&mut grace, &court_share, None)
+            .await
+            .expect_err("revoked");
+        assert_eq!(
+            (status, sentence.as_str()),
+            (404, app::policy::NO_SUCH_SHARE)
+        );
+        assert_eq!(fetch(&world, &grace, &through(&exhibit)).await.status, 404);
+        assert_eq!(shares_on(&mut grace, &world).await.len(), 1);
+        let firm_view = get(&mut ada, &conversation).await.expect("firm");
+        assert!(firm_view.messages[0].shares[1].revoked);
+
+        // A shared item moved to the trash is no longer available.
+        let trashed = ada
+            .call(
+                "/api/files/trash",
+                &[("matter_id", &matter), ("kind", "document"), ("id", &lease)],
+            )
+            .await;
+        assert_eq!(trashed.status, 200, "{}", trashed.text());
+        let (status, _) = open_share(&mut grace, &lease_share, None)
+            .await
+            .expect_err("trashed");
+        assert_eq!(status, 404);
+        assert_eq!(fetch(&world, &grace, &lease_path).await.status, 404);
+        let view = get(&mut grace, &conversation).await.expect("hers");
+        assert_eq!(view.messages[0].shares.len(), 2);
+        assert_eq!(view.messages[0].shares[0].name, None);
+
+        // The whole tree cannot be shared at once.
+        let everything = ada
+            .call(
+                "/api/conversations/post",
+                &[("id", &conversation), ("shared_folders[0]", &matter)],
+            )
+            .await;
+        assert_eq!(everything.status, 400, "{}", everything.text());
+        world.smtp.stop();
+        world.portal.finish().await;
+    }
+}

@@ -282,7 +282,7 @@ async fn offset(
 ) -> Result<Response, AppError> {
     let user = signed_in(&state, &session).await?;
     let row = uploads::find(&state.db, &user, &id).await?;
-    Ok((
+    let mut response = (
         StatusCode::OK,
         [
             ("upload-offset", row.received.to_string()),
@@ -290,7 +290,13 @@ async fn offset(
             ("upload-expires", expires(&row)),
         ],
     )
-        .into_response())
+        .into_response();
+    // A client that lost the last response learns here what its finished file for a message
+    // became (tus-js-client resumes a finished upload with this HEAD alone).
+    if let (true, Some(id)) = (row.for_attachment, row.version_id) {
+        insert_filed(&mut response, Filed::Attachment(id));
+    }
+    Ok(response)
 }
 
 /// `Upload-Checksum: sha256 <base64>` of this request's body.

@@ -738,11 +738,22 @@ async fn files_are_sent_as_copies_to_exactly_those_who_may_read_the_conversation
 
         // Files uploaded for a message that never went are deleted with their bytes.
         let left = upload(&world, &ada, "Draft.txt", b"never sent", "attachment").await;
-        let blob = left
-            .header("location")
-            .trim_start_matches("/uploads/")
-            .to_string();
-        filed(&left, "dossier-attachment");
+        let location = left.header("location").to_string();
+        let blob = location.trim_start_matches("/uploads/").to_string();
+        let draft = filed(&left, "dossier-attachment");
+        // A client that lost that answer learns the file's id by asking where the upload is.
+        let head = world
+            .portal
+            .send(
+                Request::head(&location)
+                    .header("tus-resumable", "1.0.0")
+                    .header("cookie", ada.cookie.clone().expect("signed in"))
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(head.status, 200);
+        assert_eq!(head.header("dossier-attachment"), draft);
         let removed = app::conversations::attachments::clean_up(
             &world.portal.state,
             chrono::Utc::now() + chrono::Duration::seconds(1),

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod conversations;
 pub mod error;
 pub mod files;
+pub mod live;
 pub mod matters;
 pub mod settings;
 pub mod shares;

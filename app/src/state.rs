@@ -14,6 +14,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub storage: opendal::Operator,
     pub portal: Arc<Portal>,
+    /// Live updates for this node's open pages.
+    pub live: crate::live::Hub,
 }
 
 /// Settings fixed at start that pages and server functions need.

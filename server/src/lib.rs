@@ -3,6 +3,7 @@
 pub mod config;
 pub mod db;
 pub mod delivery;
+pub mod live;
 pub mod routes;
 pub mod security;
 pub mod sessions;
@@ -54,6 +55,7 @@ pub async fn open(config: &Config) -> Result<AppState, String> {
                 sms: config.delivery.sms.is_some(),
             },
         }),
+        live: Default::default(),
     })
 }
 
@@ -85,6 +87,7 @@ pub async fn serve(config: &Config, state: AppState) -> Result<(), String> {
     sessions::DbSessionStore::new(state.db.clone()).spawn_cleanup();
     delivery::Transports::new(&config.delivery)?.spawn(state.db.clone());
     app::files::uploads::spawn_clean_up(state.clone());
+    live::start_listener(&config.database.url, &state).await;
     tracing::info!(listen = %config.listen, public_url = %config.public_url, "Dossier is ready");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
     let app = routes::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();

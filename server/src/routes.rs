@@ -26,7 +26,7 @@ pub const SERVER_FN_BODY_LIMIT: usize = 256 * 1024;
 
 /// The routes that are neither pages nor server functions. The authorization matrix test reads
 /// this list, so a route added here without a matrix entry fails it.
-pub const PLAIN_ROUTES: &[&str] = &["/healthz"];
+pub const PLAIN_ROUTES: &[&str] = &["/healthz", crate::live::ROUTE];
 
 pub fn router(state: AppState) -> Router {
     let context = {
@@ -39,6 +39,7 @@ pub fn router(state: AppState) -> Router {
     };
     Router::new()
         .route(PLAIN_ROUTES[0], get(health))
+        .route(PLAIN_ROUTES[1], get(crate::live::events))
         .route("/api/{*rest}", any(unknown_api))
         .merge(crate::transfer::routes())
         .leptos_routes_with_context(&state, generate_route_list(app::App), context, pages)

@@ -347,7 +347,9 @@ const PAGES: &[(&str, Rule)] = &[
     ("/matters", Rule::Public),
     ("/matters/{id}", Rule::Public),
 ];
-const PLAIN: &[(&str, Rule)] = &[("/healthz", Rule::Public)];
+/// Plain routes; `/events` (live updates) streams for whoever may see `MATTER`, and is asked
+/// with `?matter={id}`.
+const PLAIN: &[(&str, Rule)] = &[("/healthz", Rule::Public), ("/events", Rule::MatterMember)];
 
 async fn add_user(portal: &TestPortal, email: &str, role: Role) -> user::Model {
     common::add_person(portal, email, email, role, None).await
@@ -601,14 +603,23 @@ async fn every_endpoint_allows_or_denies_every_actor_as_the_matrix_says() {
                 }
             }
             for (path, rule) in PAGES.iter().chain(PLAIN) {
-                let mut request = axum::http::Request::get(path.replace("{id}", MATTER));
+                let uri = match *path {
+                    "/events" => format!("/events?matter={MATTER}"),
+                    _ => path.replace("{id}", MATTER),
+                };
+                let mut request = axum::http::Request::get(uri);
                 if let Some(cookie) = session_for(&portal, actor).await {
                     request = request.header("cookie", cookie);
                 }
-                let reply = portal
-                    .send(request.body(axum::body::Body::empty()).expect("request"))
-                    .await;
-                let status = reply.status.as_u16();
+                // The status only: a live-update stream never ends.
+                let status = tower::ServiceExt::oneshot(
+                    portal.router(),
+                    request.body(axum::body::Body::empty()).expect("request"),
+                )
+                .await
+                .expect("router answers")
+                .status()
+                .as_u16();
                 assert_eq!(
                     rule.allows(actor),
                     status == 200,

@@ -1051,3 +1051,126 @@ async fn a_share_shows_what_is_there_now_and_nothing_once_revoked() {
         world.portal.finish().await;
     }
 }
+
+/// A page's live-update stream, read one event at a time.
+struct Live {
+    body: axum::body::BodyDataStream,
+    buffer: String,
+}
+
+impl Live {
+    async fn open(router: axum::Router, who: &Browser<'_>, matter: &str) -> Self {
+        let mut request = Request::get(format!("/events?matter={matter}"));
+        if let Some(cookie) = &who.cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response =
+            tower::ServiceExt::oneshot(router, request.body(Body::empty()).expect("request"))
+                .await
+                .expect("router answers");
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/event-stream",
+            "a Server-Sent Events stream"
+        );
+        Self {
+            body: response.into_body().into_data_stream(),
+            buffer: String::new(),
+        }
+    }
+
+    /// The next change (keep-alive comments are skipped). The timeout only keeps a broken
+    /// build from hanging the suite.
+    async fn next(&mut self) -> app::live::Change {
+        use futures_util::StreamExt;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                if block.contains("event: change")
+                    && let Some(data) = block.lines().find_map(|l| l.strip_prefix("data: "))
+                {
+                    return serde_json::from_str(data).expect("a change");
+                }
+                continue;
+            }
+            let frame = tokio::time::timeout(std::time::Duration::from_secs(30), self.body.next())
+                .await
+                .expect("a change arrives")
+                .expect("the stream stays open")
+                .expect("a frame");
+            self.buffer.push_str(&String::from_utf8_lossy(&frame));
+        }
+    }
+}
+
+#[tokio::test]
+async fn open_pages_hear_of_changes_they_may_see_from_any_node() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut ada = world.browser("ada@firm.example").await;
+        let with_grace = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[("subject", "Lease"), ("body", "Hello Grace")],
+            )
+            .await,
+        );
+        let internal = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.sam],
+                &[("subject", "Fees"), ("body", "x"), ("internal", "true")],
+            )
+            .await,
+        );
+
+        // On PostgreSQL Grace's page is served by a second node on the same database, and a
+        // change travels between the nodes by LISTEN/NOTIFY; SQLite is one node.
+        let other = match backend {
+            Backend::Postgres => {
+                let node = dossier::open(&world.portal.config)
+                    .await
+                    .expect("second node");
+                let url = &world.portal.config.database.url;
+                dossier::live::start_listener(url, &world.portal.state).await;
+                dossier::live::start_listener(url, &node).await;
+                node
+            }
+            Backend::Sqlite => world.portal.state.clone(),
+        };
+        let grace = world.browser(GRACE).await;
+        let hugo = world.browser(HUGO).await;
+        let mut grace_live =
+            Live::open(dossier::routes::router(other), &grace, &world.matter).await;
+        let mut hugo_live = Live::open(world.portal.router(), &hugo, &world.matter).await;
+
+        // Ada writes in the internal conversation, then in Grace's: Grace hears of hers only.
+        for (id, text) in [(&internal, "Between us"), (&with_grace, "Any news?")] {
+            let posted = ada
+                .call("/api/conversations/post", &[("id", id), ("body", text)])
+                .await;
+            assert_eq!(posted.status, 200, "{}", posted.text());
+        }
+        let heard = grace_live.next().await;
+        assert_eq!(heard.conversation.to_string(), with_grace, "{backend:?}");
+        assert_eq!(heard.matter.to_string(), world.matter);
+
+        // A new conversation with Hugo: the first change he hears of is his own.
+        let with_hugo = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.hugo],
+                &[("subject", "Your statement"), ("body", "Please check it")],
+            )
+            .await,
+        );
+        assert_eq!(hugo_live.next().await.conversation.to_string(), with_hugo);
+        world.smtp.stop();
+        world.portal.finish().await;
+    }
+}

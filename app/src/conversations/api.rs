@@ -54,7 +54,7 @@ pub async fn create_conversation(
             shared_folders,
         ),
     };
-    super::server::create(&state.db, &state.portal, &manage, input).await
+    super::server::create(&state, &manage, input).await
 }
 
 /// One conversation and its messages.
@@ -89,5 +89,5 @@ pub async fn post_message(
         .await?;
     let enclosed =
         super::attachments::Enclosed::new(attachments, documents, shared_documents, shared_folders);
-    super::server::post(&state.db, &state.portal, &access, &body, sms, &enclosed).await
+    super::server::post(&state, &access, &body, sms, &enclosed).await
 }

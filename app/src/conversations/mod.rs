@@ -205,6 +205,10 @@ pub fn Messages(matter_id: Uuid, firm: bool, open: bool, people: Vec<MatterPerso
         changed.update(|n| *n += 1);
     });
     let on_changed = Callback::new(move |()| changed.update(|n| *n += 1));
+    // Live updates: a change on this matter reloads the list and the open conversation.
+    let live = RwSignal::new(0u32);
+    provide_context(Live(live));
+    listen(matter_id, changed, live);
     let sending = use_context::<Sending>();
     let viewing = crate::shares::Viewing::provide();
     view! {
@@ -237,6 +241,35 @@ pub fn Messages(matter_id: Uuid, firm: bool, open: bool, people: Vec<MatterPerso
         </section>
     }
     .into_any()
+}
+
+/// Bumped when the server tells of a change on this matter (`crate::live`).
+#[derive(Debug, Clone, Copy)]
+struct Live(RwSignal<u32>);
+
+/// Opens the page's live-update stream (`/events`); the browser's EventSource reconnects by
+/// itself after a drop, and the stream closes when the page goes.
+fn listen(matter_id: Uuid, changed: RwSignal<u32>, live: RwSignal<u32>) {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        use wasm_bindgen::{JsCast, closure::Closure};
+        let Ok(source) = web_sys::EventSource::new(&format!("/events?matter={matter_id}")) else {
+            return;
+        };
+        let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+            changed.try_update(|n| *n += 1);
+            live.try_update(|n| *n += 1);
+        });
+        for kind in ["change", "resync"] {
+            let _ =
+                source.add_event_listener_with_callback(kind, on_change.as_ref().unchecked_ref());
+        }
+        on_change.forget();
+        let source = send_wrapper::SendWrapper::new(source);
+        on_cleanup(move || source.close());
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (matter_id, changed, live);
 }
 
 /// "New conversation": recipients, subject, verification, text message, first message.
@@ -362,6 +395,7 @@ fn ConversationPane(id: Uuid, matter_id: Uuid, on_changed: Callback<()>) -> AnyV
     let post = ServerAction::<api::PostMessage>::new();
     let unlocked = RwSignal::new(0u32);
     let revoked = use_context::<crate::shares::Viewing>().map(|v| v.revoked);
+    let live = use_context::<Live>();
     let conversation = Resource::new(
         move || {
             (
@@ -369,6 +403,7 @@ fn ConversationPane(id: Uuid, matter_id: Uuid, on_changed: Callback<()>) -> AnyV
                 post.version().get(),
                 unlocked.get(),
                 revoked.map(|r| r.get()),
+                live.map(|l| l.0.get()),
             )
         },
         |(id, ..)| api::get_conversation(id),
@@ -389,6 +424,14 @@ fn ConversationPane(id: Uuid, matter_id: Uuid, on_changed: Callback<()>) -> AnyV
         }
     });
     let with_files = move || files.any() || sending.is_some_and(|s| !s.0.with(Vec::is_empty));
+    // Whether the reply box shows (an open matter) and with the firm's choices; it changes
+    // only when these do, not on every reload of the messages.
+    let composer = Memo::new(move |_| {
+        conversation
+            .get()
+            .and_then(Result::ok)
+            .map(|c| (c.can_write, c.firm))
+    });
     // Opening a conversation reads it: the list's unread count changes.
     Effect::new(move |_| {
         if let Some(Ok(_)) = conversation.get() {
@@ -427,7 +470,6 @@ fn ConversationPane(id: Uuid, matter_id: Uuid, on_changed: Callback<()>) -> AnyV
                             {(!m.shares.is_empty()).then(|| view! { <crate::shares::ShareLinks shares=m.shares/> })}
                         </li>
                     }).collect_view();
-                    let firm = c.firm;
                     view! {
                         <h3 data-testid="conversation-subject">{c.subject}</h3>
                         <p class="hint">
@@ -436,29 +478,32 @@ fn ConversationPane(id: Uuid, matter_id: Uuid, on_changed: Callback<()>) -> AnyV
                             " · "{names}
                         </p>
                         <ol class="messages plain" data-testid="messages-list">{messages}</ol>
-                        {if c.can_write {
-                            view! {
-                                <form class="form composer" data-testid="composer" on:submit=submit>
-                                    <label>"Reply"<textarea required=move || !with_files() rows="3" maxlength="20000" bind:value=body data-testid="reply"></textarea></label>
-                                    <Attach files/>
-                                    {firm.then(|| view! { <SharePicker matter_id/> })}
-                                    {firm.then(|| view! {
-                                        <label class="check"><input type="checkbox" bind:checked=sms/>"Also send as a text message"</label>
-                                    })}
-                                    {error_of(post.value())}
-                                    <button class="button" type="submit" data-testid="send-message"
-                                        disabled=move || !ready.get() || post.pending().get() || files.busy()>
-                                        {move || if with_files() && body.with(|b| b.trim().is_empty()) { "Send files" } else { "Send" }}
-                                    </button>
-                                </form>
-                            }.into_any()
-                        } else {
-                            view! { <p class="hint">"This matter is closed: its conversations are read-only."</p> }.into_any()
-                        }}
                     }.into_any()
                 }
             })}
         </Transition>
+        // Outside the messages, so that a reload (after a post or a live change) leaves what is
+        // being typed, and its focus, alone.
+        // After hydration only: the server renders the messages, not the form.
+        {move || match ready.get().then(|| composer.get()).flatten() {
+            Some((true, firm)) => view! {
+                <form class="form composer" data-testid="composer" on:submit=submit>
+                    <label>"Reply"<textarea required=move || !with_files() rows="3" maxlength="20000" bind:value=body data-testid="reply"></textarea></label>
+                    <Attach files/>
+                    {firm.then(|| view! { <SharePicker matter_id/> })}
+                    {firm.then(|| view! {
+                        <label class="check"><input type="checkbox" bind:checked=sms/>"Also send as a text message"</label>
+                    })}
+                    {error_of(post.value())}
+                    <button class="button" type="submit" data-testid="send-message"
+                        disabled=move || !ready.get() || post.pending().get() || files.busy()>
+                        {move || if with_files() && body.with(|b| b.trim().is_empty()) { "Send files" } else { "Send" }}
+                    </button>
+                </form>
+            }.into_any(),
+            Some((false, _)) => view! { <p class="hint">"This matter is closed: its conversations are read-only."</p> }.into_any(),
+            None => ().into_any(),
+        }}
     }
     .into_any()
 }

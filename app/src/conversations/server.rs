@@ -26,10 +26,11 @@ use crate::{
         user::{self, Role},
     },
     files::server::when,
+    live::Change,
     matters::MatterRole,
     outbox::{self, Outgoing},
     policy::{ConversationAccess, ManageMatter, MatterAccess},
-    state::Portal,
+    state::{AppState, Portal},
 };
 
 /// How many of a conversation's latest messages a page shows.
@@ -281,11 +282,11 @@ async fn recipients(
 
 /// Opens a conversation with its first message, and tells its recipients.
 pub async fn create(
-    db: &DatabaseConnection,
-    portal: &Portal,
+    state: &AppState,
     manage: &ManageMatter,
     input: NewConversation,
 ) -> Result<Uuid, AppError> {
+    let (db, portal) = (&state.db, &*state.portal);
     let access = &manage.0;
     open(&access.matter)?;
     let subject = subject_of(&input.subject)?;
@@ -378,6 +379,11 @@ pub async fn create(
     )
     .await?;
     txn.commit().await?;
+    let change = Change {
+        matter: access.matter.id,
+        conversation: id,
+    };
+    state.live.publish(db, change).await;
     Ok(id)
 }
 
@@ -405,13 +411,13 @@ async fn write(
 
 /// Adds a message to a conversation the writer may read.
 pub async fn post(
-    db: &DatabaseConnection,
-    portal: &Portal,
+    state: &AppState,
     access: &ConversationAccess,
     body: &str,
     sms: bool,
     enclosed: &Enclosed,
 ) -> Result<MessageView, AppError> {
+    let (db, portal) = (&state.db, &*state.portal);
     open(&access.matter.matter)?;
     enclosed.check(access.matter.firm)?;
     let body = body_of(body, !enclosed.is_empty())?;
@@ -477,6 +483,11 @@ pub async fn post(
     )
     .await?;
     txn.commit().await?;
+    let change = Change {
+        matter: conversation.matter_id,
+        conversation: conversation.id,
+    };
+    state.live.publish(db, change).await;
     let shares = crate::shares::server::views(db, shared).await?;
     Ok(MessageView {
         id: written.id,

@@ -40,5 +40,5 @@ pub async fn revoke_share(id: Uuid) -> Result<(), AppError> {
         .await?
         .share(&state.db, id)
         .await?;
-    super::server::revoke(&state.db, &access).await
+    super::server::revoke(&state, &access).await
 }

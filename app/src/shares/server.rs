@@ -20,7 +20,9 @@ use crate::{
         user,
     },
     files::{ItemKind, server as tree},
+    live::Change,
     policy::{MatterAccess, NO_SUCH_SHARE, ShareAccess, SignedInUser},
+    state::AppState,
 };
 
 /// The most items one message shares.
@@ -287,7 +289,8 @@ pub async fn reach(
 }
 
 /// Removes access to a share at once: from the next request on it opens nothing. The firm's.
-pub async fn revoke(db: &DatabaseConnection, access: &ShareAccess) -> Result<(), AppError> {
+pub async fn revoke(state: &AppState, access: &ShareAccess) -> Result<(), AppError> {
+    let db = &state.db;
     if !access.conversation.matter.firm {
         return Err(AppError::Forbidden(
             "Only the firm can remove access to a shared file or folder.".into(),
@@ -309,5 +312,10 @@ pub async fn revoke(db: &DatabaseConnection, access: &ShareAccess) -> Result<(),
         None,
     )
     .await?;
+    let change = Change {
+        matter: access.share.matter_id,
+        conversation: access.share.conversation_id,
+    };
+    state.live.publish(db, change).await;
     Ok(())
 }

@@ -35,6 +35,7 @@ pub fn shell(state: AppState) -> impl IntoView {
                 <meta name="referrer" content="same-origin"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <link rel="stylesheet" href=assets.css/>
                 <link rel="modulepreload" href=assets.js.clone()/>
                 <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin=""/>
@@ -42,6 +43,8 @@ pub fn shell(state: AppState) -> impl IntoView {
                 // tus-js-client (vendored, MIT) and the glue the file tree calls for uploads.
                 <script src="/vendor/tus-4.3.1.min.js" defer></script>
                 <script src="/uploads.js" defer></script>
+                // The service worker: installable app, offline page, nothing confidential cached.
+                <script src="/pwa.js" defer></script>
                 <MetaTags/>
             </head>
             <body>

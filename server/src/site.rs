@@ -46,6 +46,9 @@ pub fn serve(path: &str, request_headers: &HeaderMap) -> Option<Response> {
         .header(header::ETAG, &etag)
         .header(header::VARY, "Accept-Encoding")
         .header(header::CACHE_CONTROL, cache_control(path));
+    if let Some(csp) = own_policy(path) {
+        response = response.header(header::CONTENT_SECURITY_POLICY, csp);
+    }
 
     if request_headers
         .get(header::IF_NONE_MATCH)
@@ -94,12 +97,30 @@ fn content_type(path: &str) -> HeaderValue {
 }
 
 /// Build output under `pkg/` carries a content hash in its name, so it never changes: cache it
-/// for a year. Everything else may change with an upgrade.
+/// for a year. The service worker is checked on every load, so an upgrade reaches installed
+/// apps at once. Everything else may change with an upgrade.
 fn cache_control(path: &str) -> &'static str {
     if path.starts_with(PKG) {
         "public, max-age=31536000, immutable"
+    } else if path == SERVICE_WORKER {
+        "no-cache"
     } else {
         "public, max-age=3600"
+    }
+}
+
+const SERVICE_WORKER: &str = "sw.js";
+
+/// The two static files that run or render something get a policy of their own; everything
+/// else gets the server's "run nothing" policy. The service worker's policy governs its own
+/// requests, so it may reach this origin; the offline page may use its inline style and icon.
+fn own_policy(path: &str) -> Option<&'static str> {
+    match path {
+        SERVICE_WORKER => Some("default-src 'self'; frame-ancestors 'none'"),
+        "offline.html" => Some(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'",
+        ),
+        _ => None,
     }
 }
 

@@ -316,3 +316,42 @@ async fn malformed_server_function_arguments_are_a_400_not_a_500() {
     assert_eq!(reply.status, 400, "{}", reply.text());
     portal.finish().await;
 }
+
+#[tokio::test]
+async fn the_app_installs_with_its_icons_and_its_service_worker_gets_a_narrow_policy() {
+    let portal = TestPortal::start(Backend::Sqlite).await;
+    let worker = portal.get("/sw.js").await;
+    assert_eq!(worker.status, 200);
+    assert_eq!(
+        worker.header("content-type"),
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(
+        worker.header("cache-control"),
+        "no-cache",
+        "upgrades reach installed apps"
+    );
+    assert_eq!(
+        worker.header("content-security-policy"),
+        "default-src 'self'; frame-ancestors 'none'"
+    );
+    let offline = portal.get("/offline.html").await;
+    assert_eq!(offline.status, 200);
+    assert!(offline.text().contains("You are offline"));
+    assert!(
+        offline
+            .header("content-security-policy")
+            .starts_with("default-src 'none'; style-src 'unsafe-inline'; img-src 'self'")
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&portal.get("/manifest.webmanifest").await.body).expect("json");
+    for icon in manifest["icons"].as_array().expect("icons") {
+        let src = icon["src"].as_str().expect("src");
+        assert_eq!(portal.get(src).await.status, 200, "{src}");
+    }
+    assert!(
+        portal.get("/").await.text().contains("/pwa.js"),
+        "pages register it"
+    );
+    portal.finish().await;
+}

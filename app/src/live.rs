@@ -21,7 +21,7 @@ pub use hub::Hub;
 #[cfg(feature = "ssr")]
 mod hub {
     use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
-    use tokio::sync::broadcast;
+    use tokio::sync::{broadcast, watch};
 
     use super::{CHANNEL, Change};
 
@@ -29,19 +29,32 @@ mod hub {
     #[derive(Debug, Clone)]
     pub struct Hub {
         tx: broadcast::Sender<Change>,
+        closing: watch::Sender<bool>,
     }
 
     impl Default for Hub {
         fn default() -> Self {
             // Enough for a burst; a subscriber that falls further behind is told to reload.
             let (tx, _) = broadcast::channel(1024);
-            Self { tx }
+            let (closing, _) = watch::channel(false);
+            Self { tx, closing }
         }
     }
 
     impl Hub {
         pub fn subscribe(&self) -> broadcast::Receiver<Change> {
             self.tx.subscribe()
+        }
+
+        /// Becomes true when the node shuts down.
+        pub fn closing(&self) -> watch::Receiver<bool> {
+            self.closing.subscribe()
+        }
+
+        /// Ends every open stream, so that a node shutting down does not wait on them; the
+        /// browsers reconnect, to another node behind the load balancer.
+        pub fn close(&self) {
+            self.closing.send_replace(true);
         }
 
         /// Hands a change to this node's subscribers (the PostgreSQL listener calls this).

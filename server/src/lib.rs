@@ -90,10 +90,13 @@ pub async fn serve(config: &Config, state: AppState) -> Result<(), String> {
     live::start_listener(&config.database.url, &state).await;
     tracing::info!(listen = %config.listen, public_url = %config.public_url, "Dossier is ready");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
+    let live = state.live.clone();
     let app = routes::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing requests in flight");
+        // Live-update streams never finish by themselves.
+        live.close();
         let _ = stop_tx.send(());
     });
     let mut stop_rx = stop_rx;

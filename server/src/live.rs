@@ -3,7 +3,8 @@
 //!
 //! A subscriber is told of a change only if, at that moment, it may see the conversation it
 //! happened in (`Actor::conversation`; a protected one it has not unlocked still counts, as
-//! the list shows it locked with its unread count). A session that ends ends its stream.
+//! the list shows it locked with its unread count). A session that ends ends its stream, and
+//! so does the node shutting down.
 
 use std::{convert::Infallible, time::Duration};
 
@@ -34,16 +35,25 @@ pub struct EventsQuery {
     matter: Uuid,
 }
 
+type Subscription = (
+    tokio::sync::broadcast::Receiver<Change>,
+    tokio::sync::watch::Receiver<bool>,
+);
+
 /// What the stream says next: a change to reload for, "reload everything" after falling
 /// behind, or the end (the session is over, or the node shuts down).
 async fn next(
     state: &AppState,
     session: &Session,
     matter: Uuid,
-    rx: &mut tokio::sync::broadcast::Receiver<Change>,
+    (rx, closing): &mut Subscription,
 ) -> Option<Event> {
     loop {
-        let change = match rx.recv().await {
+        let received = tokio::select! {
+            received = rx.recv() => received,
+            _ = closing.wait_for(|closing| *closing) => return None,
+        };
+        let change = match received {
             Ok(change) => change,
             Err(RecvError::Lagged(_)) => return Some(Event::default().event("resync").data("{}")),
             Err(RecvError::Closed) => return None,
@@ -75,12 +85,12 @@ pub async fn events(
         .await?
         .matter(&state.db, query.matter)
         .await?;
-    let rx = state.live.subscribe();
+    let subscription = (state.live.subscribe(), state.live.closing());
     let events = stream::unfold(
-        (state, session, rx),
-        move |(state, session, mut rx)| async move {
-            let event = next(&state, &session, query.matter, &mut rx).await?;
-            Some((Ok::<_, Infallible>(event), (state, session, rx)))
+        (state, session, subscription),
+        move |(state, session, mut subscription)| async move {
+            let event = next(&state, &session, query.matter, &mut subscription).await?;
+            Some((Ok::<_, Infallible>(event), (state, session, subscription)))
         },
     );
     Ok((

@@ -1080,6 +1080,18 @@ impl Live {
         }
     }
 
+    /// Reads until the server ends the stream.
+    async fn ended(&mut self) {
+        use futures_util::StreamExt;
+        while let Some(frame) =
+            tokio::time::timeout(std::time::Duration::from_secs(30), self.body.next())
+                .await
+                .expect("the stream ends")
+        {
+            frame.expect("a frame");
+        }
+    }
+
     /// The next change (keep-alive comments are skipped). The timeout only keeps a broken
     /// build from hanging the suite.
     async fn next(&mut self) -> app::live::Change {
@@ -1170,6 +1182,10 @@ async fn open_pages_hear_of_changes_they_may_see_from_any_node() {
             .await,
         );
         assert_eq!(hugo_live.next().await.conversation.to_string(), with_hugo);
+
+        // A node shutting down ends its streams instead of waiting on them.
+        world.portal.state.live.close();
+        hugo_live.ended().await;
         world.smtp.stop();
         world.portal.finish().await;
     }

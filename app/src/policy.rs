@@ -100,6 +100,15 @@ impl MatterAccess {
     }
 }
 
+/// A "not found" from the container, said in the words of what was asked for, so that the
+/// answer does not tell which of the two is missing.
+fn renamed(e: AppError, not_found: impl Fn() -> AppError) -> AppError {
+    match e {
+        AppError::NotFound(_) => not_found(),
+        other => other,
+    }
+}
+
 /// The one answer to a conversation that does not exist or is not this person's.
 pub const NO_SUCH_CONVERSATION: &str =
     "There is no such conversation, or it is not shared with you.";
@@ -311,10 +320,7 @@ impl Actor {
         let matter = self
             .matter(db, conversation.matter_id)
             .await
-            .map_err(|e| match e {
-                AppError::NotFound(_) => not_found(),
-                other => other,
-            })?;
+            .map_err(|e| renamed(e, not_found))?;
         if !matter.firm {
             let taking_part = conversation.kind == ConversationKind::External
                 && conversation_participant::Entity::find()
@@ -356,10 +362,7 @@ impl Actor {
         let conversation = self
             .conversation(db, conversation_id)
             .await
-            .map_err(|e| match e {
-                AppError::NotFound(_) => not_found(),
-                other => other,
-            })?;
+            .map_err(|e| renamed(e, not_found))?;
         Ok(AttachmentAccess {
             attachment,
             conversation,
@@ -375,13 +378,10 @@ impl Actor {
             .one(db)
             .await?
             .ok_or_else(not_found)?;
-        let conversation =
-            self.conversation(db, share.conversation_id)
-                .await
-                .map_err(|e| match e {
-                    AppError::NotFound(_) => not_found(),
-                    other => other,
-                })?;
+        let conversation = self
+            .conversation(db, share.conversation_id)
+            .await
+            .map_err(|e| renamed(e, not_found))?;
         if share.revoked_at.is_some() {
             return Err(not_found());
         }

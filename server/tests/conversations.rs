@@ -652,6 +652,23 @@ async fn files_are_sent_as_copies_to_exactly_those_who_may_read_the_conversation
             .call("/api/conversations/post", &[("id", &conversation)])
             .await;
         assert_eq!(nothing.status, 400);
+        // At most 20 files and 20 shares a message, refused before anything is looked up.
+        let ids: Vec<String> = (0..21).map(|_| uuid::Uuid::now_v7().to_string()).collect();
+        for (field, sentence) in [
+            ("attachments", "at most 20 files"),
+            ("shared_documents", "at most 20 files and folders"),
+        ] {
+            let keys: Vec<String> = (0..21).map(|i| format!("{field}[{i}]")).collect();
+            let mut form = vec![("id", conversation.as_str())];
+            form.extend(
+                keys.iter()
+                    .map(String::as_str)
+                    .zip(ids.iter().map(String::as_str)),
+            );
+            let too_many = ada.call("/api/conversations/post", &form).await;
+            assert_eq!(too_many.status, 400, "{field}: {}", too_many.text());
+            assert!(too_many.text().contains(sentence), "{}", too_many.text());
+        }
 
         // Hugo is on the matter but not in the conversation; a signed-out browser is nobody.
         let hugo = world.browser(HUGO).await;

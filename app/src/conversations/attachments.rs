@@ -25,6 +25,7 @@ use crate::{
         uploads::content_type_of,
     },
     policy::SignedInUser,
+    shares::server::MAX_SHARES,
     state::AppState,
 };
 
@@ -115,6 +116,12 @@ impl Enclosed {
             return Err(AppError::bad_request(format!(
                 "A message can carry at most {MAX_ATTACHMENTS} files. Send the rest in another \
                  message, or share their folder."
+            )));
+        }
+        if self.shared.len() > MAX_SHARES {
+            return Err(AppError::bad_request(format!(
+                "A message can share at most {MAX_SHARES} files and folders. Share their folder \
+                 instead."
             )));
         }
         if !firm && !self.documents.is_empty() {

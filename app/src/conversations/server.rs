@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter,
     QueryOrder, QuerySelect, QueryTrait,
-    sea_query::{Expr, ExprTrait},
+    sea_query::{Expr, ExprTrait, Func},
 };
 use uuid::Uuid;
 
@@ -122,52 +122,30 @@ pub async fn list(
     let ids: Vec<Uuid> = conversations.iter().map(|c| c.id).collect();
     let people = participants_of(db, &ids).await?;
     let unlocked = access.firm || access.user.passed_step_up();
+    let readable: Vec<&conversation::Model> = conversations
+        .iter()
+        .filter(|c| !c.requires_second_factor || unlocked)
+        .collect();
+    let mut previews = last_messages(db, &readable).await?;
+    let unread = unread_counts(db, me, &ids).await?;
     let mut out = Vec::with_capacity(conversations.len());
     for c in conversations {
         let locked = c.requires_second_factor && !unlocked;
-        let mine = people
-            .get(&c.id)
-            .and_then(|p| p.iter().find(|(p, _)| p.user_id == me));
-        // Unread is counted for those taking part: the firm's other people are not waited on.
-        let unread = match mine {
-            None => 0,
-            Some((p, _)) => {
-                let mut unread = message::Entity::find()
-                    .filter(message::Column::ConversationId.eq(c.id))
-                    .filter(
-                        Expr::col(message::Column::AuthorId)
-                            .ne(me)
-                            .or(Expr::col(message::Column::AuthorId).is_null()),
-                    );
-                if let Some(at) = p.last_read_at {
-                    unread = unread.filter(message::Column::CreatedAt.gt(at));
-                }
-                unread.count(db).await?
-            }
-        };
         let (subject, preview, names) = if locked {
             (None, None, Vec::new())
         } else {
-            let last = message::Entity::find()
-                .filter(message::Column::ConversationId.eq(c.id))
-                .order_by_desc(message::Column::CreatedAt)
-                .one(db)
-                .await?;
             let names = people
                 .get(&c.id)
                 .map(|p| p.iter().map(|(_, u)| u.display_name.clone()).collect())
                 .unwrap_or_default();
-            (
-                Some(c.subject.clone()),
-                last.map(|m| {
-                    if m.body.is_empty() {
-                        "Sent files".to_string()
-                    } else {
-                        quote(&m.body, 120)
-                    }
-                }),
-                names,
-            )
+            let preview = previews.remove(&c.id).map(|m| {
+                if m.body.is_empty() {
+                    "Sent files".to_string()
+                } else {
+                    quote(&m.body, 120)
+                }
+            });
+            (Some(c.subject.clone()), preview, names)
         };
         out.push(ConversationSummary {
             id: c.id,
@@ -178,10 +156,91 @@ pub async fn list(
             participants: names,
             last_message_at: when(c.last_message_at),
             preview,
-            unread,
+            // Counted for those taking part: the firm's other people are not waited on.
+            unread: unread.get(&c.id).copied().unwrap_or(0),
         });
     }
     Ok(out)
+}
+
+/// The latest message of each conversation, in one query: the one written at the
+/// conversation's `last_message_at`, which every write sets to its message's time.
+async fn last_messages(
+    db: &DatabaseConnection,
+    conversations: &[&conversation::Model],
+) -> Result<HashMap<Uuid, message::Model>, AppError> {
+    let ids: Vec<Uuid> = conversations.iter().map(|c| c.id).collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let latest = message::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            message::Entity::belongs_to(conversation::Entity)
+                .from(message::Column::ConversationId)
+                .to(conversation::Column::Id)
+                .into(),
+        )
+        .filter(message::Column::ConversationId.is_in(ids))
+        .filter(
+            Expr::col((message::Entity, message::Column::CreatedAt)).eq(Expr::col((
+                conversation::Entity,
+                conversation::Column::LastMessageAt,
+            ))),
+        )
+        .order_by_asc(message::Column::Id)
+        .all(db)
+        .await?;
+    // Two messages in the same instant: the later id wins.
+    Ok(latest.into_iter().map(|m| (m.conversation_id, m)).collect())
+}
+
+/// How many messages by others `me` has not read, by conversation `me` takes part in, in one
+/// query.
+async fn unread_counts(
+    db: &DatabaseConnection,
+    me: Uuid,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, u64>, AppError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let read_at = Expr::col((
+        conversation_participant::Entity,
+        conversation_participant::Column::LastReadAt,
+    ));
+    let author = || Expr::col((message::Entity, message::Column::AuthorId));
+    let rows: Vec<(Uuid, i64)> = message::Entity::find()
+        .select_only()
+        .column(message::Column::ConversationId)
+        .expr(Func::count(Expr::col((
+            message::Entity,
+            message::Column::Id,
+        ))))
+        .join(
+            JoinType::InnerJoin,
+            message::Entity::belongs_to(conversation_participant::Entity)
+                .from(message::Column::ConversationId)
+                .to(conversation_participant::Column::ConversationId)
+                .into(),
+        )
+        .filter(conversation_participant::Column::UserId.eq(me))
+        .filter(message::Column::ConversationId.is_in(ids.iter().copied()))
+        .filter(author().ne(me).or(author().is_null()))
+        .filter(
+            read_at
+                .clone()
+                .is_null()
+                .or(Expr::col((message::Entity, message::Column::CreatedAt)).gt(read_at)),
+        )
+        .group_by(message::Column::ConversationId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }
 
 type People = HashMap<Uuid, Vec<(conversation_participant::Model, user::Model)>>;

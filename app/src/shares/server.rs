@@ -28,8 +28,9 @@ use crate::{
 /// The most items one message shares.
 pub const MAX_SHARES: usize = 20;
 
-/// Shares `items` of the matter's tree in `message`, in its transaction. The firm's only (the
-/// caller checks); each item must be live, and a folder must not be the whole tree.
+/// Shares `items` of the matter's tree in `message`, in its transaction. Who and how many are
+/// checked before (`Enclosed::check`); each item must be live, and a folder must not be the
+/// whole tree.
 pub async fn attach(
     txn: &impl ConnectionTrait,
     user: &SignedInUser,
@@ -37,11 +38,6 @@ pub async fn attach(
     message: &message::Model,
     items: &[(ItemKind, Uuid)],
 ) -> Result<Vec<share::Model>, AppError> {
-    if items.len() > MAX_SHARES {
-        return Err(AppError::bad_request(format!(
-            "A message can share at most {MAX_SHARES} files and folders. Share their folder instead."
-        )));
-    }
     let mut out = Vec::with_capacity(items.len());
     let mut seen = HashSet::new();
     for &(kind, item_id) in items {

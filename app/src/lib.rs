@@ -20,9 +20,13 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod entities;
 #[cfg(feature = "ssr")]
+pub mod limits;
+#[cfg(feature = "ssr")]
 pub mod outbox;
 #[cfg(feature = "ssr")]
 pub mod policy;
+#[cfg(feature = "ssr")]
+pub mod secrets;
 #[cfg(feature = "ssr")]
 pub mod security;
 #[cfg(feature = "ssr")]
@@ -35,7 +39,7 @@ pub use error::AppError;
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -59,7 +63,9 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("reset-password") view=accounts::ResetPasswordPage/>
                     <Route path=StaticSegment("settings") view=settings::SettingsPage/>
                     <Route path=StaticSegment("matters") view=matters::MattersPage/>
-                    <Route path=(StaticSegment("matters"), ParamSegment("id")) view=matters::MatterPage/>
+                    // Rendered whole before it is sent, so a matter, conversation or share that
+                    // is not there answers 404 (`ui::PageError`).
+                    <Route path=(StaticSegment("matters"), ParamSegment("id")) view=matters::MatterPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("verify") view=accounts::VerifyPage/>
                     <Route path=(StaticSegment("sign-in"), StaticSegment("link")) view=accounts::SignInLinkPage/>
                 </Routes>

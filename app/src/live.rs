@@ -16,32 +16,110 @@ pub struct Change {
 }
 
 #[cfg(feature = "ssr")]
-pub use hub::Hub;
+pub use hub::{Hub, STREAMS_PER_NODE, STREAMS_PER_SESSION, Ticket};
 
 #[cfg(feature = "ssr")]
 mod hub {
+    use std::{
+        collections::HashMap,
+        sync::{Arc, Mutex},
+    };
+
     use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
     use tokio::sync::{broadcast, watch};
 
     use super::{CHANNEL, Change};
+    use crate::AppError;
+
+    /// Open streams one session may hold (a few tabs); more is a client gone wrong.
+    pub const STREAMS_PER_SESSION: usize = 8;
+    /// Open streams one node holds at most.
+    pub const STREAMS_PER_NODE: usize = 5000;
 
     /// This node's subscribers, and the way a change reaches every node.
     #[derive(Debug, Clone)]
     pub struct Hub {
         tx: broadcast::Sender<Change>,
         closing: watch::Sender<bool>,
+        open: Arc<Mutex<OpenStreams>>,
+    }
+
+    #[derive(Debug)]
+    struct OpenStreams {
+        per_session: HashMap<String, usize>,
+        total: usize,
+        max_per_session: usize,
+        max_total: usize,
+    }
+
+    /// An admitted stream; dropping it (the stream ended) frees its place.
+    #[derive(Debug)]
+    pub struct Ticket {
+        open: Arc<Mutex<OpenStreams>>,
+        session: String,
+    }
+
+    impl Drop for Ticket {
+        fn drop(&mut self) {
+            let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+            open.total = open.total.saturating_sub(1);
+            if let Some(n) = open.per_session.get_mut(&self.session) {
+                *n -= 1;
+                if *n == 0 {
+                    open.per_session.remove(&self.session);
+                }
+            }
+        }
     }
 
     impl Default for Hub {
         fn default() -> Self {
-            // Enough for a burst; a subscriber that falls further behind is told to reload.
-            let (tx, _) = broadcast::channel(1024);
-            let (closing, _) = watch::channel(false);
-            Self { tx, closing }
+            Self::with_limits(STREAMS_PER_SESSION, STREAMS_PER_NODE)
         }
     }
 
     impl Hub {
+        pub fn with_limits(max_per_session: usize, max_total: usize) -> Self {
+            // Enough for a burst; a subscriber that falls further behind is told to reload.
+            let (tx, _) = broadcast::channel(1024);
+            let (closing, _) = watch::channel(false);
+            Self {
+                tx,
+                closing,
+                open: Arc::new(Mutex::new(OpenStreams {
+                    per_session: HashMap::new(),
+                    total: 0,
+                    max_per_session,
+                    max_total,
+                })),
+            }
+        }
+
+        /// A place for one more stream of `session` (any key that names it), or a 429.
+        pub fn admit(&self, session: String) -> Result<Ticket, AppError> {
+            let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+            if open.total >= open.max_total {
+                return Err(AppError::TooManyRequests(
+                    "The server is following too many open pages right now. The page will \
+                     update when you reload it."
+                        .into(),
+                ));
+            }
+            let mine = open.per_session.get(&session).copied().unwrap_or(0);
+            if mine >= open.max_per_session {
+                return Err(AppError::TooManyRequests(format!(
+                    "This browser already follows {mine} pages live. Close some tabs of the \
+                     portal, then reload this one."
+                )));
+            }
+            open.per_session.insert(session.clone(), mine + 1);
+            open.total += 1;
+            Ok(Ticket {
+                open: self.open.clone(),
+                session,
+            })
+        }
+
         pub fn subscribe(&self) -> broadcast::Receiver<Change> {
             self.tx.subscribe()
         }

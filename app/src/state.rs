@@ -31,6 +31,8 @@ pub struct Portal {
     pub assets: SiteAssets,
     /// Whether email and text messages can be sent from this server.
     pub channels: Channels,
+    /// Seals the secrets the server must read back (`crate::secrets`).
+    pub secret_key: Arc<crate::secrets::SecretKey>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]

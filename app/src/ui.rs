@@ -34,6 +34,22 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
+/// What a page shows when what it is about cannot be shown: the sentence, and on the server the
+/// error's status, so a matter, conversation or share that does not exist (or is not the
+/// reader's) answers 404, not 200. Its route renders asynchronously, so the status is known
+/// before the first byte is sent.
+#[component]
+pub fn PageError(error: crate::AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = http::StatusCode::from_u16(error.status_code())
+        && status.is_client_error()
+    {
+        res.set_status(status);
+    }
+    view! { <ErrorNote message=error.to_string()/> }
+}
+
 /// True once the Wasm has taken over the page; controls that need it stay disabled until then.
 pub fn hydrated() -> ReadSignal<bool> {
     let (hydrated, set_hydrated) = signal(false);

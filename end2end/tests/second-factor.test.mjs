@@ -1,5 +1,5 @@
 // Accounts in a real browser: the administrator sets up an authenticator app from the QR code's
-// key and signs in with password and code; staff invite a client by email, and the client accepts
+// key (proving it is them with a code sent by email) and signs in with password and code; staff invite a client by email, and the client accepts
 // in a second browser, enrols an authenticator app, signs out and in again.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -42,6 +42,11 @@ test('an administrator enrols an authenticator app, then signs in with password 
   const secret = (await page.getByTestId('totp-secret').textContent()).trim();
   assert.match(secret, /^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/);
   assert.equal(await page.locator('.qr svg').count(), 1, 'the QR code is drawn');
+
+  // The account can receive email, so setting up an app also asks for the code just emailed:
+  // the password alone must not add a second factor.
+  const [, proof] = await smtp.find(account.email, /verification code is (\d{6})/);
+  await page.getByTestId('totp-proof').fill(proof);
 
   // A wrong code first: a sentence, nothing enrolled.
   await page.getByTestId('totp-code').fill(totpCode(secret, 7));
@@ -136,6 +141,8 @@ test('staff invite a client by email; the client accepts, enrols an app, and sig
   await client.waitForFunction(() => document.querySelector('[data-testid=totp-start]') && document.querySelector('[data-testid=totp-start]')?.disabled === false);
   await client.getByTestId('totp-start').click();
   const secret = (await client.getByTestId('totp-secret').textContent()).trim();
+  const [, proof] = await smtp.find('grace@client.example', /verification code is (\d{6})/);
+  await client.getByTestId('totp-proof').fill(proof);
   await client.getByTestId('totp-code').fill(totpCode(secret));
   await client.getByTestId('totp-confirm').click();
   await client.getByTestId('recovery-codes').waitFor();

@@ -12,6 +12,7 @@ mod m20261125_000007_settings_and_codes;
 mod m20261125_000008_matters;
 mod m20261125_000009_files;
 mod m20261125_000010_conversations;
+mod m20261127_000011_security;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000008_matters::Migration),
             Box::new(m20261125_000009_files::Migration),
             Box::new(m20261125_000010_conversations::Migration),
+            Box::new(m20261127_000011_security::Migration),
         ]
     }
 }

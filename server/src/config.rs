@@ -112,6 +112,16 @@ pub struct Settings {
     #[arg(long, env = "DOSSIER_SMS_FROM", global = true)]
     pub sms_from: Option<String>,
 
+    /// The key that seals TOTP secrets at rest: 64 hex digits. Every node of one portal needs
+    /// the same key [default: <data-dir>/secret.key, created on first start]
+    #[arg(
+        long,
+        env = "DOSSIER_SECRET_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub secret_key: Option<String>,
+
     /// Log format: human-readable text or one JSON object per line.
     #[arg(long, env = "DOSSIER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -142,6 +152,18 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub storage: StorageConfig,
     pub delivery: DeliveryConfig,
+    /// `DOSSIER_SECRET_KEY`; `None`: the key file in the data folder.
+    pub secret_key: Option<KeyBytes>,
+}
+
+/// A secret key given in the environment; never printed.
+#[derive(Clone)]
+pub struct KeyBytes(pub [u8; 32]);
+
+impl std::fmt::Debug for KeyBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyBytes(…)")
+    }
 }
 
 /// How email and text messages leave the portal; either may be missing.
@@ -269,7 +291,15 @@ impl Settings {
             StorageKind::S3 => self.s3()?,
         };
         let delivery = self.delivery(&public_url)?;
+        let secret_key = match self.secret_key.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(hex) => Some(KeyBytes(app::secrets::parse_key_hex(hex).ok_or(
+                "DOSSIER_SECRET_KEY must be 64 hexadecimal digits (32 random bytes), \
+                 such as the output of `openssl rand -hex 32`.",
+            )?)),
+        };
         Ok(Config {
+            secret_key,
             delivery,
             listen: self.listen,
             public_url,

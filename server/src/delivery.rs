@@ -21,6 +21,10 @@ use sea_orm::{
 use crate::config::{DeliveryConfig, SmsConfig};
 
 pub const MAX_ATTEMPTS: i32 = 10;
+/// What is left of a message's body once it was sent or given up: invitation, reset and sign-in
+/// links and one-time codes must not outlive their delivery in the database or its backups.
+/// Subjects never hold them, so they stay, for the record of what was sent.
+const SCRUBBED: &str = "";
 /// How often the outbox is swept even when nobody woke the task (retries, other nodes' messages).
 const SWEEP: Duration = Duration::from_secs(15);
 /// A claimed message is left alone by other nodes this long, then tried again.
@@ -115,18 +119,21 @@ impl Transports {
                     update
                         .col_expr(outbox::Column::SentAt, Expr::value(Utc::now()))
                         .col_expr(outbox::Column::LastError, Expr::value(None::<String>))
+                        .col_expr(outbox::Column::Body, Expr::value(SCRUBBED))
                 }
                 Err(Failure::Permanent(error)) => {
                     tracing::warn!(id = %message.id, %error, "message cannot be delivered; giving up");
                     update
                         .col_expr(outbox::Column::GaveUpAt, Expr::value(Utc::now()))
                         .col_expr(outbox::Column::LastError, Expr::value(error))
+                        .col_expr(outbox::Column::Body, Expr::value(SCRUBBED))
                 }
                 Err(Failure::Retry(error)) if attempts >= MAX_ATTEMPTS => {
                     tracing::warn!(id = %message.id, %error, attempts, "message still failing; giving up");
                     update
                         .col_expr(outbox::Column::GaveUpAt, Expr::value(Utc::now()))
                         .col_expr(outbox::Column::LastError, Expr::value(error))
+                        .col_expr(outbox::Column::Body, Expr::value(SCRUBBED))
                 }
                 Err(Failure::Retry(error)) => {
                     tracing::info!(id = %message.id, %error, attempts, "message not sent yet; will retry");

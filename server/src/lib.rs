@@ -28,8 +28,14 @@ pub async fn open(config: &Config) -> Result<AppState, String> {
             config.data_dir.display()
         )
     })?;
+    keep_private(&config.data_dir)?;
     let db = db::connect(&config.database).await?;
     db::migrate(&db).await?;
+    let secret_key = Arc::new(app::secrets::SecretKey::new(&secret_key(config)?)?);
+    secret_key.check_against(&db).await?;
+    app::accounts::second_factor::seal_stored_secrets(&db, &secret_key)
+        .await
+        .map_err(|e| format!("Cannot seal the stored authenticator secrets: {e}"))?;
     let storage = storage::open(&config.storage).await?;
     let assets = site::assets().unwrap_or_else(|| {
         tracing::warn!("the front end is not built: run `cargo leptos build` (./dossier.sh does)");
@@ -54,9 +60,66 @@ pub async fn open(config: &Config) -> Result<AppState, String> {
                 email: config.delivery.smtp_url.is_some(),
                 sms: config.delivery.sms.is_some(),
             },
+            secret_key,
         }),
         live: Default::default(),
     })
+}
+
+/// The data folder is the firm's alone: mode 0700, whatever it was created with.
+fn keep_private(dir: &std::path::Path) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| {
+            format!(
+                "Cannot make the data folder {} private: {e}.",
+                dir.display()
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// `DOSSIER_SECRET_KEY`, else `secret.key` in the data folder, created (mode 0600) on the
+/// first start. Back it up with the database: without it, authenticator apps must be set up
+/// again.
+fn secret_key(config: &Config) -> Result<[u8; 32], String> {
+    if let Some(key) = &config.secret_key {
+        return Ok(key.0);
+    }
+    let path = config.data_dir.join("secret.key");
+    let unreadable =
+        |e: std::io::Error| format!("Cannot read the key file {}: {e}.", path.display());
+    match std::fs::read_to_string(&path) {
+        Ok(text) => app::secrets::parse_key_hex(&text).ok_or_else(|| {
+            format!(
+                "The key file {} is damaged: it must hold 64 hexadecimal digits. Restore it from \
+                 a backup.",
+                path.display()
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let hex = app::secrets::new_key_hex();
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let written = options.open(&path).and_then(|mut file| {
+                use std::io::Write;
+                file.write_all(hex.as_bytes())?;
+                file.sync_all()
+            });
+            match written {
+                Ok(()) => {}
+                // Another process created it first: use theirs.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(unreadable(e)),
+            }
+            secret_key(config)
+        }
+        Err(e) => Err(unreadable(e)),
+    }
 }
 
 /// Prints the one-time setup link while the portal has no administrator.
@@ -74,6 +137,24 @@ pub async fn announce_setup_link(state: &AppState) -> Result<(), String> {
     Ok(())
 }
 
+/// How long a client may take to send a request's headers, and to send the next piece of its
+/// body: a slow client cannot hold a connection (and its memory) open forever.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub headers: std::time::Duration,
+    pub body_idle: std::time::Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            headers: std::time::Duration::from_secs(15),
+            // A phone on a bad connection pauses; a minute without a byte is a client gone.
+            body_idle: std::time::Duration::from_secs(60),
+        }
+    }
+}
+
 /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.
 pub async fn serve(config: &Config, state: AppState) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -89,25 +170,82 @@ pub async fn serve(config: &Config, state: AppState) -> Result<(), String> {
     app::files::uploads::spawn_clean_up(state.clone());
     live::start_listener(&config.database.url, &state).await;
     tracing::info!(listen = %config.listen, public_url = %config.public_url, "Dossier is ready");
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
-    let live = state.live.clone();
-    let app = routes::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+    serve_on(listener, state, Timeouts::default(), async {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing requests in flight");
-        // Live-update streams never finish by themselves.
-        live.close();
-        let _ = stop_tx.send(());
-    });
-    let mut stop_rx = stop_rx;
+    })
+    .await;
+    Ok(())
+}
+
+/// Accepts connections on `listener` until `shutdown` completes, then gives the requests in
+/// flight `routes::SHUTDOWN_GRACE` to finish. Each connection is HTTP/1.1 or HTTP/2, with
+/// `TCP_NODELAY` (a response written in pieces is not held back waiting for an ACK) and the
+/// header and body timeouts of `timeouts`.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    timeouts: Timeouts,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::{
+        rt::{TokioExecutor, TokioIo, TokioTimer},
+        server::{conn::auto, graceful::GracefulShutdown},
+    };
+    use tower::Service;
+
+    let live = state.live.clone();
+    let app = routes::router(state).layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+        timeouts.body_idle,
+    ));
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(timeouts.headers);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors, say: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(
+            move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                app.clone().call(request)
+            },
+        );
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "a connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    // Live-update streams never finish by themselves.
+    live.close();
     tokio::select! {
-        result = server => result.map_err(|e| format!("The server stopped: {e}.")),
-        _ = async {
-            let _ = stop_rx.changed().await;
-            tokio::time::sleep(routes::SHUTDOWN_GRACE).await;
-        } => {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(routes::SHUTDOWN_GRACE) => {
             tracing::warn!("requests still running after the grace period were cut off");
-            Ok(())
         }
     }
 }

@@ -3,10 +3,13 @@
 //!
 //! A subscriber is told of a change only if, at that moment, it may see the conversation it
 //! happened in (`Actor::conversation`; a protected one it has not unlocked still counts, as
-//! the list shows it locked with its unread count). A session that ends ends its stream, and
-//! so does the node shutting down.
+//! the list shows it locked with its unread count). The session is read again from the store
+//! for each change and at least once a minute, not the copy loaded when the stream opened, so
+//! a stream ends with its session whatever ended it (sign-out, idle, lifetime, a disabled
+//! account, a password change); it ends too when the node shuts down. A session holds a few
+//! streams at most, and a node a bounded number.
 
-use std::{convert::Infallible, time::Duration};
+use std::{convert::Infallible, sync::Arc, time::Duration};
 
 use axum::{
     extract::{Query, State},
@@ -17,7 +20,7 @@ use axum::{
 };
 use futures_util::stream;
 use tokio::sync::broadcast::error::RecvError;
-use tower_sessions::Session;
+use tower_sessions::{Session, session::Id};
 use uuid::Uuid;
 
 use app::{
@@ -27,50 +30,74 @@ use app::{
     state::AppState,
 };
 
+use crate::sessions::DbSessionStore;
+
 /// The path, for the router and the authorization matrix.
 pub const ROUTE: &str = "/events";
+/// How often an idle stream checks that its session still stands.
+pub const SESSION_RECHECK: Duration = Duration::from_secs(60);
 
 #[derive(serde::Deserialize)]
 pub struct EventsQuery {
     matter: Uuid,
 }
 
-type Subscription = (
-    tokio::sync::broadcast::Receiver<Change>,
-    tokio::sync::watch::Receiver<bool>,
-);
-
-/// What the stream says next: a change to reload for, "reload everything" after falling
-/// behind, or the end (the session is over, or the node shuts down).
-async fn next(
-    state: &AppState,
-    session: &Session,
+/// One open stream: what it listens to, and whose session it serves.
+struct Stream {
+    state: AppState,
+    store: Arc<DbSessionStore>,
+    session: Id,
     matter: Uuid,
-    (rx, closing): &mut Subscription,
-) -> Option<Event> {
-    loop {
-        let received = tokio::select! {
-            received = rx.recv() => received,
-            _ = closing.wait_for(|closing| *closing) => return None,
-        };
-        let change = match received {
-            Ok(change) => change,
-            Err(RecvError::Lagged(_)) => return Some(Event::default().event("resync").data("{}")),
-            Err(RecvError::Closed) => return None,
-        };
-        if change.matter != matter {
-            continue;
-        }
-        let actor = Actor::from_session(&state.db, session).await.ok()?;
-        if actor.signed_in().is_err() {
-            return None;
-        }
-        match actor.conversation(&state.db, change.conversation).await {
-            Ok(_) | Err(AppError::StepUpRequired) => {
-                let data = serde_json::to_string(&change).unwrap_or_default();
-                return Some(Event::default().event("change").data(data));
+    changes: tokio::sync::broadcast::Receiver<Change>,
+    closing: tokio::sync::watch::Receiver<bool>,
+    recheck: tokio::time::Interval,
+    _ticket: app::live::Ticket,
+}
+
+impl Stream {
+    /// The person behind the session as the store has it now, if it still stands.
+    async fn actor(&self) -> Option<Actor> {
+        let session = Session::new(Some(self.session), self.store.clone(), None);
+        let actor = Actor::from_session(&self.state.db, &session).await.ok()?;
+        actor.signed_in().ok()?;
+        Some(actor)
+    }
+
+    /// What the stream says next: a change to reload for, "reload everything" after falling
+    /// behind, or the end (the session is over, or the node shuts down).
+    async fn next(&mut self) -> Option<Event> {
+        loop {
+            let received = tokio::select! {
+                received = self.changes.recv() => Some(received),
+                _ = self.closing.wait_for(|closing| *closing) => return None,
+                _ = self.recheck.tick() => None,
+            };
+            let Some(received) = received else {
+                self.actor().await?;
+                continue;
+            };
+            let change = match received {
+                Ok(change) => change,
+                Err(RecvError::Lagged(_)) => {
+                    self.actor().await?;
+                    return Some(Event::default().event("resync").data("{}"));
+                }
+                Err(RecvError::Closed) => return None,
+            };
+            if change.matter != self.matter {
+                continue;
             }
-            Err(_) => continue,
+            let actor = self.actor().await?;
+            match actor
+                .conversation(&self.state.db, change.conversation)
+                .await
+            {
+                Ok(_) | Err(AppError::StepUpRequired) => {
+                    let data = serde_json::to_string(&change).unwrap_or_default();
+                    return Some(Event::default().event("change").data(data));
+                }
+                Err(_) => continue,
+            }
         }
     }
 }
@@ -85,14 +112,25 @@ pub async fn events(
         .await?
         .matter(&state.db, query.matter)
         .await?;
-    let subscription = (state.live.subscribe(), state.live.closing());
-    let events = stream::unfold(
-        (state, session, subscription),
-        move |(state, session, mut subscription)| async move {
-            let event = next(&state, &session, query.matter, &mut subscription).await?;
-            Some((Ok::<_, Infallible>(event), (state, session, subscription)))
-        },
-    );
+    let id = session.id().ok_or(AppError::Unauthenticated)?;
+    let ticket = state.live.admit(id.to_string())?;
+    let mut recheck = tokio::time::interval(SESSION_RECHECK);
+    recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    recheck.reset();
+    let stream = Stream {
+        store: Arc::new(DbSessionStore::new(state.db.clone())),
+        changes: state.live.subscribe(),
+        closing: state.live.closing(),
+        state,
+        session: id,
+        matter: query.matter,
+        recheck,
+        _ticket: ticket,
+    };
+    let events = stream::unfold(stream, |mut stream| async move {
+        let event = stream.next().await?;
+        Some((Ok::<_, Infallible>(event), stream))
+    });
     Ok((
         [(axum::http::header::CACHE_CONTROL, "no-store")],
         Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))),

@@ -47,6 +47,9 @@ enum AdminCommand {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // The database, key file and stored files are readable by this account only (0600/0700).
+    #[cfg(unix)]
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     let cli = Cli::parse();
     dossier::telemetry::init(cli.settings.log_format);
     match run(cli).await {

@@ -45,6 +45,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, generate_route_list(app::App), context, pages)
         .fallback(fallback)
         .layer(crate::sessions::DbSessionStore::new(state.db.clone()).layer(state.portal.https))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::limit_anonymous,
+        ))
         .layer(middleware::from_fn(server_fn_guard))
         .layer(middleware::from_fn_with_state(state.clone(), crate::security::client_ip))
         .layer(middleware::from_fn_with_state(state.clone(), crate::security::refuse_cross_site))
@@ -94,13 +98,29 @@ async fn server_fn_guard(request: Request, next: middleware::Next) -> Response {
     // Server functions read their whole body anyway; reading it here, capped, turns an oversized
     // one (declared or chunked) into a 413 with a sentence instead of a deserialization error.
     let (parts, body) = request.into_parts();
-    let Ok(body) = to_bytes(body, SERVER_FN_BODY_LIMIT).await else {
-        return AppError::TooLarge(format!(
-            "This request is too large: the limit is {} KB.",
-            SERVER_FN_BODY_LIMIT / 1024
-        ))
-        .into_response();
+    let body = match to_bytes(body, SERVER_FN_BODY_LIMIT).await {
+        Ok(body) => body,
+        Err(e) if caused_by::<tower_http::timeout::TimeoutError>(&e) => {
+            return (
+                StatusCode::REQUEST_TIMEOUT,
+                AppError::bad_request(
+                    "The request arrived too slowly and was given up. Check the connection and \
+                     try again.",
+                ),
+            )
+                .into_response();
+        }
+        Err(_) => {
+            return AppError::TooLarge(format!(
+                "This request is too large: the limit is {} KB.",
+                SERVER_FN_BODY_LIMIT / 1024
+            ))
+            .into_response();
+        }
     };
+    if let Some(refused) = overlong_field(&body) {
+        return refused.into_response();
+    }
     let response = next.run(Request::from_parts(parts, Body::from(body))).await;
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR
         || !response
@@ -116,6 +136,42 @@ async fn server_fn_guard(request: Request, next: middleware::Next) -> Response {
             StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Whether `T` is somewhere in the chain of causes of a body error.
+fn caused_by<T: std::error::Error + 'static>(error: &axum::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if e.is::<T>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
+}
+
+/// The longest text a server-function field may hold, in characters, checked before any server
+/// function sees it; each domain checks its own, tighter limits with its own sentences. Without
+/// a cap here a 50,000-character search reached SQLite's LIKE limit and answered 500.
+const FIELD_LIMITS: &[(&str, usize)] = &[("body", 25_000), ("description", 12_000)];
+/// Any other field: names, addresses, subjects, passwords, tokens, searches, ids.
+const FIELD_LIMIT: usize = 2_000;
+
+/// A 400 with a sentence for the first form field longer than its limit.
+fn overlong_field(body: &[u8]) -> Option<AppError> {
+    url::form_urlencoded::parse(body).find_map(|(name, value)| {
+        let limit = FIELD_LIMITS
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map_or(FIELD_LIMIT, |(_, limit)| *limit);
+        (value.chars().count() > limit).then(|| {
+            AppError::bad_request(format!(
+                "A field of this form (\u{201c}{}\u{201d}) is too long: at most {limit} characters \
+                 are accepted.",
+                name.chars().take(40).collect::<String>()
+            ))
+        })
+    })
 }
 
 /// Server functions are routed by leptos_axum; anything else under /api is not an API call.

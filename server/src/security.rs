@@ -134,3 +134,51 @@ pub async fn client_ip(
     request.extensions_mut().insert(ClientIp(ip));
     next.run(request).await
 }
+
+/// Server functions anyone may call without signing in, besides sign-in itself (which has its own
+/// limits): each costs a database look-up, some an email.
+const ANONYMOUS_CALLS: &[&str] = &[
+    "/api/accounts/setup",
+    "/api/accounts/sign-in/link",
+    "/api/accounts/sign-in/link/use",
+    "/api/accounts/forgot-password",
+    "/api/accounts/reset-password",
+    "/api/invitations/details",
+    "/api/invitations/accept",
+];
+/// Calls of them one IP may make in a quarter of an hour.
+pub const ANONYMOUS_CALLS_PER_IP: app::limits::Rule =
+    app::limits::Rule::new(60, chrono::Duration::minutes(15));
+
+/// Limits the anonymous calls per client IP (reserved before the call runs, so parallel
+/// requests cannot slip past), with a 429 and a sentence beyond.
+pub async fn limit_anonymous(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    if !ANONYMOUS_CALLS.contains(&path) {
+        return next.run(request).await;
+    }
+    let Some(ClientIp(Some(ip))) = request.extensions().get::<ClientIp>().copied() else {
+        return next.run(request).await;
+    };
+    let key = format!("anonymous:{ip}");
+    let budget = app::limits::Budget {
+        scope: "anonymous",
+        key: &key,
+        rule: ANONYMOUS_CALLS_PER_IP,
+        ip: None,
+    };
+    match app::limits::reserve(&state.db, budget).await {
+        Ok(Ok(reservation)) => {
+            reservation.keep();
+            next.run(request).await
+        }
+        Ok(Err(e)) => e
+            .refusal("Too many requests came from your network")
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}

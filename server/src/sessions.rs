@@ -1,12 +1,15 @@
 //! Sessions: tower-sessions on a store in the main database (SQLite or PostgreSQL), so a session
 //! survives restarts and is shared by every node. `tower-sessions-sqlx-store` does not fit our
 //! sqlx and tower-sessions versions, hence this small store.
+//!
+//! A row is stored under the SHA-256 of the session id, so whoever reads the table (or a backup)
+//! holds no usable cookie. Saving only updates a row: a request still in flight when its session
+//! was signed out cannot bring the row back. A row expires after the firm's idle timeout.
 
 use std::time::Duration;
 
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TryInsertResult,
-    sea_query::OnConflict,
 };
 use time::OffsetDateTime;
 use tower_sessions::{
@@ -34,10 +37,20 @@ mod row {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-/// Name of the session cookie.
+/// Name of the session cookie over plain http (a portal on loopback or in tests).
 pub const COOKIE: &str = "dossier_session";
-/// A session not used for this long ends (a firm setting in a later change).
-pub const IDLE_TIMEOUT: Duration = Duration::from_secs(8 * 60 * 60);
+/// Under https: the `__Host-` prefix makes browsers refuse the cookie unless it is `Secure`,
+/// for the whole site and not set by a subdomain.
+pub const HOST_COOKIE: &str = "__Host-dossier_session";
+/// The cookie's own lifetime: the longest idle timeout a firm may choose. The row ends sooner,
+/// after the firm's actual idle timeout.
+const COOKIE_MAX_IDLE_MINUTES: i64 = *app::settings::IDLE_MINUTES.end() as i64;
+
+/// What a session row is stored under: never the id itself.
+fn row_id(id: &Id) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(id.to_string().as_bytes()))
+}
 
 #[derive(Clone)]
 pub struct DbSessionStore {
@@ -58,14 +71,27 @@ impl DbSessionStore {
     /// The session layer: `HttpOnly`, `SameSite=Lax`, `Secure` when the portal is on https.
     pub fn layer(self, https: bool) -> SessionManagerLayer<Self> {
         SessionManagerLayer::new(self)
-            .with_name(COOKIE)
+            .with_name(if https { HOST_COOKIE } else { COOKIE })
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
             .with_secure(https)
             .with_path("/")
-            .with_expiry(Expiry::OnInactivity(
-                time::Duration::try_from(IDLE_TIMEOUT).unwrap_or(time::Duration::hours(8)),
-            ))
+            .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+                COOKIE_MAX_IDLE_MINUTES,
+            )))
+    }
+
+    /// When a row saved now expires: after the firm's idle timeout, or sooner if the record
+    /// says so.
+    async fn expires_at(
+        &self,
+        record: &Record,
+    ) -> session_store::Result<chrono::DateTime<chrono::Utc>> {
+        let idle = app::settings::server::load(&self.db)
+            .await
+            .map_err(|e| session_store::Error::Backend(e.to_string()))?
+            .idle_timeout();
+        Ok(to_chrono(record.expiry_date).min(chrono::Utc::now() + idle))
     }
 
     /// Removes expired sessions every ten minutes, for as long as the server runs.
@@ -83,14 +109,8 @@ impl DbSessionStore {
     }
 }
 
-fn to_row(record: &Record) -> session_store::Result<row::ActiveModel> {
-    let data = serde_json::to_string(&record.data)
-        .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-    Ok(row::ActiveModel {
-        id: Set(record.id.to_string()),
-        data: Set(data),
-        expires_at: Set(to_chrono(record.expiry_date)),
-    })
+fn encode(record: &Record) -> session_store::Result<String> {
+    serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))
 }
 
 fn backend(e: sea_orm::DbErr) -> session_store::Error {
@@ -105,8 +125,15 @@ fn to_chrono(t: OffsetDateTime) -> chrono::DateTime<chrono::Utc> {
 impl SessionStore for DbSessionStore {
     /// Inserts under a fresh id, drawing again on the (astronomically unlikely) collision.
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let data = encode(record)?;
+        let expires_at = self.expires_at(record).await?;
         loop {
-            let inserted = row::Entity::insert(to_row(record)?)
+            let row = row::ActiveModel {
+                id: Set(row_id(&record.id)),
+                data: Set(data.clone()),
+                expires_at: Set(expires_at),
+            };
+            let inserted = row::Entity::insert(row)
                 .on_conflict_do_nothing()
                 .exec_without_returning(&self.db)
                 .await
@@ -118,21 +145,25 @@ impl SessionStore for DbSessionStore {
         }
     }
 
+    /// Updates the row if it is still there; a session deleted meanwhile (signed out, revoked)
+    /// stays deleted.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        row::Entity::insert(to_row(record)?)
-            .on_conflict(
-                OnConflict::column(row::Column::Id)
-                    .update_columns([row::Column::Data, row::Column::ExpiresAt])
-                    .to_owned(),
+        use sea_orm::sea_query::Expr;
+        row::Entity::update_many()
+            .col_expr(row::Column::Data, Expr::value(encode(record)?))
+            .col_expr(
+                row::Column::ExpiresAt,
+                Expr::value(self.expires_at(record).await?),
             )
-            .exec_without_returning(&self.db)
+            .filter(row::Column::Id.eq(row_id(&record.id)))
+            .exec(&self.db)
             .await
             .map(|_| ())
             .map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let found = row::Entity::find_by_id(id.to_string())
+        let found = row::Entity::find_by_id(row_id(id))
             .filter(row::Column::ExpiresAt.gt(chrono::Utc::now()))
             .one(&self.db)
             .await
@@ -150,7 +181,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        row::Entity::delete_by_id(id.to_string())
+        row::Entity::delete_by_id(row_id(id))
             .exec(&self.db)
             .await
             .map(|_| ())

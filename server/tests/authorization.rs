@@ -307,6 +307,11 @@ const SERVER_FNS: &[(&str, Rule, Args)] = &[
         &[("id", CONVERSATION)],
     ),
     (
+        "/api/conversations/read",
+        Rule::SteppedUp,
+        &[("id", CONVERSATION)],
+    ),
+    (
         "/api/conversations/post",
         Rule::SteppedUp,
         &[("id", CONVERSATION), ("body", "From the matrix")],
@@ -345,7 +350,9 @@ const PAGES: &[(&str, Rule)] = &[
     ("/verify", Rule::Public),
     ("/sign-in/link", Rule::Public),
     ("/matters", Rule::Public),
-    ("/matters/{id}", Rule::Public),
+    // A matter's page is rendered whole before it is sent and answers with the matter's own
+    // status: 404 to whoever may not see it, 401 signed out.
+    ("/matters/{id}", Rule::MatterMember),
 ];
 /// Plain routes; `/events` (live updates) streams for whoever may see `MATTER`, and is asked
 /// with `?matter={id}`.

@@ -145,7 +145,7 @@ async fn sigkill_mid_upload_leaves_nothing_partial_and_the_upload_resumes() {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("dossier_session="))
+        .find(|c| c.starts_with("dossier_session=") || c.starts_with("__Host-dossier_session="))
         .and_then(|c| c.split(';').next())
         .expect("session cookie")
         .to_string();

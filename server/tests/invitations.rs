@@ -690,9 +690,7 @@ async fn a_client_without_an_app_verifies_with_a_code_by_email_or_text() {
         // is seen here is the code's own limit.
         let throttle_key = app::accounts::throttle::code_key(accepted_id(&world).await);
         let db = &world.portal.state.db;
-        app::accounts::throttle::clear(db, &throttle_key)
-            .await
-            .expect("clear");
+        app::limits::clear(db, &throttle_key).await.expect("clear");
         for attempt in 1..=app::accounts::codes::ATTEMPTS_PER_CODE {
             let refused = grace
                 .call("/api/accounts/step-up", &[("code", wrong)])
@@ -706,16 +704,12 @@ async fn a_client_without_an_app_verifies_with_a_code_by_email_or_text() {
                 );
             }
         }
-        app::accounts::throttle::clear(db, &throttle_key)
-            .await
-            .expect("clear");
+        app::limits::clear(db, &throttle_key).await.expect("clear");
         let late = grace
             .call("/api/accounts/step-up", &[("code", &code)])
             .await;
         assert_eq!(late.status, 403, "used up after five wrong tries");
-        app::accounts::throttle::clear(db, &throttle_key)
-            .await
-            .expect("clear");
+        app::limits::clear(db, &throttle_key).await.expect("clear");
 
         // An expired code is refused.
         let sent = grace

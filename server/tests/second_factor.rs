@@ -286,21 +286,28 @@ async fn stepping_up_changes_the_session_id() {
 }
 
 #[tokio::test]
-async fn turning_the_app_off_needs_the_password() {
+async fn turning_the_app_off_needs_the_password_and_a_code() {
     for backend in BACKENDS {
         let portal = TestPortal::with_admin(backend, "http://127.0.0.1:3000").await;
         let mut browser = Browser::new(&portal);
-        enrol(&mut browser).await;
+        let (_, codes) = enrol(&mut browser).await;
         let refused = browser
             .call(
                 "/api/accounts/totp/remove",
-                &[("password", "not my password at all")],
+                &[("password", "not my password at all"), ("code", &codes[0])],
             )
             .await;
         assert_eq!(refused.status, 403, "{backend:?}");
+        let no_code = browser
+            .call("/api/accounts/totp/remove", &[("password", PASSWORD)])
+            .await;
+        assert_eq!(no_code.status, 400, "{backend:?}");
         assert!(browser.me().await.contains("\"second_factor\":true"));
         let removed = browser
-            .call("/api/accounts/totp/remove", &[("password", PASSWORD)])
+            .call(
+                "/api/accounts/totp/remove",
+                &[("password", PASSWORD), ("code", &codes[0])],
+            )
             .await;
         assert_eq!(removed.status, 200, "{backend:?}: {}", removed.text());
         assert_eq!(audit_count(&portal, "mfa.removed").await, 1);

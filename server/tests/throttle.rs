@@ -5,7 +5,7 @@ mod common;
 
 use app::{
     accounts::throttle::{MAX_PER_EMAIL, MAX_PER_IP},
-    entities::sign_in_failure,
+    entities::limit_counter,
 };
 use common::{BACKENDS, Backend, Reply, TestPortal};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
@@ -79,12 +79,15 @@ async fn an_address_is_locked_after_repeated_failures_whether_or_not_it_has_an_a
             assert!(locked.session_cookie().is_none());
         }
         // The lock ends when the failures leave the window.
-        sign_in_failure::Entity::update_many()
+        limit_counter::Entity::update_many()
             .col_expr(
-                sign_in_failure::Column::OccurredAt,
+                limit_counter::Column::WindowStartedAt,
                 Expr::value(chrono::Utc::now() - chrono::Duration::minutes(16)),
             )
-            .filter(sign_in_failure::Column::Email.eq("ada@firm.example"))
+            .filter(
+                limit_counter::Column::Key
+                    .eq(app::accounts::throttle::sign_in_key("ada@firm.example")),
+            )
             .exec(&portal.state.db)
             .await
             .expect("age the failures");

@@ -189,7 +189,7 @@ pub async fn verify_sign_in_code(code: String) -> Result<SignedIn, AppError> {
             "This sign-in has expired. Enter your email and password again.",
         ));
     };
-    super::second_factor::verify(&state.db, user_id, &code, ip).await?;
+    super::second_factor::verify(&state.db, &state.portal, user_id, &code, ip).await?;
     super::server::start_session(&session, user_id).await?;
     super::second_factor::mark_passed(&session).await?;
     let actor = crate::policy::Actor::from_session(&state.db, &session).await?;
@@ -204,6 +204,9 @@ pub struct TotpEnrolment {
     pub otpauth_url: String,
     /// The `otpauth://` link as a QR code, an `<svg>` element drawn on the server.
     pub qr_svg: String,
+    /// Where the code that proves it is the person was sent (masked), when the account can
+    /// receive one: confirming asks for it.
+    pub proof_sent_to: Option<String>,
 }
 
 /// Starts setting up an authenticator app for the signed-in person.
@@ -214,32 +217,49 @@ pub async fn start_totp_enrolment() -> Result<TotpEnrolment, AppError> {
         leptos_axum::extract().await.map_err(AppError::internal)?;
     let actor = crate::policy::Actor::from_session(&state.db, &session).await?;
     let user = actor.signed_in()?;
-    super::second_factor::start_enrolment(&state.db, &session, user.id, &user.email).await
+    let ip = crate::policy::ClientIp::current().await.0;
+    super::second_factor::start_enrolment(&state.db, &state.portal, &session, user, ip).await
 }
 
-/// Finishes setting up the app with a code it shows; returns the ten recovery codes, this once.
+/// Finishes setting up the app with a code it shows and, for an account that can receive codes,
+/// the code just sent to it; returns the ten recovery codes, this once.
 #[server(name = ConfirmTotpEnrolment, prefix = "/api", endpoint = "accounts/totp/confirm")]
-pub async fn confirm_totp_enrolment(code: String) -> Result<Vec<String>, AppError> {
+pub async fn confirm_totp_enrolment(
+    code: String,
+    #[server(default)] proof: String,
+) -> Result<Vec<String>, AppError> {
     let state = crate::state::AppState::current()?;
     let session: tower_sessions::Session =
         leptos_axum::extract().await.map_err(AppError::internal)?;
     let actor = crate::policy::Actor::from_session(&state.db, &session).await?;
     let user = actor.signed_in()?;
     let ip = crate::policy::ClientIp::current().await.0;
-    super::second_factor::confirm_enrolment(&state.db, &session, user.id, &code, ip).await
+    super::second_factor::confirm_enrolment(
+        &state.db,
+        &state.portal,
+        &session,
+        user,
+        &code,
+        &proof,
+        ip,
+    )
+    .await
 }
 
-/// Turns the authenticator app off, after the password is given again.
+/// Turns the authenticator app off, after the password and a current code (from the app, or a
+/// recovery code) are given.
 #[server(name = RemoveTotp, prefix = "/api", endpoint = "accounts/totp/remove")]
-pub async fn remove_totp(password: String) -> Result<(), AppError> {
+pub async fn remove_totp(
+    password: String,
+    #[server(default)] code: String,
+) -> Result<(), AppError> {
     let state = crate::state::AppState::current()?;
     let session: tower_sessions::Session =
         leptos_axum::extract().await.map_err(AppError::internal)?;
     let actor = crate::policy::Actor::from_session(&state.db, &session).await?;
     let user = actor.signed_in()?;
     let ip = crate::policy::ClientIp::current().await.0;
-    super::server::confirm_password(&state.db, user, password, ip).await?;
-    super::second_factor::remove(&state.db, user.id, ip).await
+    super::second_factor::remove(&state.db, &state.portal, user, password, &code, ip).await
 }
 
 /// Step-up: proves the second factor again in this session (MFA conversations ask for this).
@@ -251,7 +271,7 @@ pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
     let actor = crate::policy::Actor::from_session(&state.db, &session).await?;
     let user = actor.signed_in()?;
     let ip = crate::policy::ClientIp::current().await.0;
-    super::second_factor::verify(&state.db, user.id, &code, ip).await?;
+    super::second_factor::verify(&state.db, &state.portal, user.id, &code, ip).await?;
     super::second_factor::mark_passed(&session).await
 }
 
@@ -292,6 +312,6 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
     let actor = crate::policy::Actor::from_session(&state.db, &session).await?;
     let user = actor.signed_in()?;
     let ip = crate::policy::ClientIp::current().await.0;
-    super::server::change_password(&state.db, user, current, new, ip).await?;
+    super::server::change_password(&state.db, &state.portal, user, current, new, ip).await?;
     super::server::start_session(&session, user.id).await
 }

@@ -72,13 +72,10 @@ pub async fn send(
             mobile
         }
     };
-    if audit::recent_count(db, user.id, Action::CodeSent, Duration::hours(1)).await?
-        >= CODES_PER_HOUR
+    if let Err(e) =
+        crate::limits::reserve_send(db, &format!("code:{}", user.id), CODES_PER_HOUR, ip).await?
     {
-        return Err(AppError::TooManyRequests(
-            "Several codes were sent in the last hour. Use the newest one, or try again later."
-                .into(),
-        ));
+        return Err(e.refusal("Several codes were sent in the last hour. Use the newest one"));
     }
     let code = {
         use rand::Rng;
@@ -106,7 +103,8 @@ pub async fn send(
     let message = match channel {
         Channel::Email => Outgoing::Email {
             to: to.clone(),
-            subject: format!("Your verification code: {code}"),
+            // Not in the subject: subjects are kept after sending, bodies are not.
+            subject: "Your verification code".into(),
             body: format!(
                 "Hello {name},\n\nYour verification code is {code}. It works once and expires \
                  in {minutes} minutes.\n\nIf you did not ask for it, someone may know your \
@@ -156,7 +154,9 @@ fn mask(to: &str) -> String {
     }
 }
 
-/// Spends `user`'s live code if `code` is it; a wrong code uses up one of its attempts.
+/// Spends `user`'s live code if `code` is it; a wrong code uses up one of its attempts. The
+/// attempt is taken (one conditional update) before the code is compared, so parallel guesses
+/// get no more comparisons than the code has attempts.
 pub async fn verify(db: &impl ConnectionTrait, user: Uuid, code: &str) -> Result<(), AppError> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     let now = Utc::now();
@@ -164,13 +164,25 @@ pub async fn verify(db: &impl ConnectionTrait, user: Uuid, code: &str) -> Result
         .filter(one_time_code::Column::UserId.eq(user))
         .filter(one_time_code::Column::UsedAt.is_null())
         .filter(one_time_code::Column::ExpiresAt.gt(now))
-        .filter(one_time_code::Column::Attempts.lt(ATTEMPTS_PER_CODE))
         .order_by_desc(one_time_code::Column::CreatedAt)
         .one(db)
         .await?;
     let Some(live) = live else {
         return Err(AppError::Forbidden(NO_CODE.into()));
     };
+    let taken = one_time_code::Entity::update_many()
+        .col_expr(
+            one_time_code::Column::Attempts,
+            Expr::col(one_time_code::Column::Attempts).add(1),
+        )
+        .filter(one_time_code::Column::Id.eq(live.id))
+        .filter(one_time_code::Column::UsedAt.is_null())
+        .filter(one_time_code::Column::Attempts.lt(ATTEMPTS_PER_CODE))
+        .exec(db)
+        .await?;
+    if taken.rows_affected != 1 {
+        return Err(AppError::Forbidden(USED_UP.into()));
+    }
     if live.code_hash == hash(user, &code) {
         // Conditional, so two requests racing with the same code cannot both pass.
         let spent = one_time_code::Entity::update_many()
@@ -184,14 +196,6 @@ pub async fn verify(db: &impl ConnectionTrait, user: Uuid, code: &str) -> Result
         }
         return Err(AppError::Forbidden(NO_CODE.into()));
     }
-    one_time_code::Entity::update_many()
-        .col_expr(
-            one_time_code::Column::Attempts,
-            Expr::col(one_time_code::Column::Attempts).add(1),
-        )
-        .filter(one_time_code::Column::Id.eq(live.id))
-        .exec(db)
-        .await?;
     Err(AppError::Forbidden(
         if live.attempts + 1 >= ATTEMPTS_PER_CODE {
             USED_UP

@@ -8,6 +8,8 @@ pub mod codes;
 #[cfg(feature = "ssr")]
 pub mod links;
 #[cfg(feature = "ssr")]
+pub mod notices;
+#[cfg(feature = "ssr")]
 pub mod people;
 pub mod people_api;
 mod people_ui;

@@ -30,6 +30,8 @@ use crate::{
 
 /// At most this many reset emails an hour for one account, however often it is asked for.
 const RESETS_PER_HOUR: u64 = 3;
+/// Invitations one person can be sent in an hour, however many staff send them.
+const INVITATIONS_PER_HOUR: u64 = 5;
 
 const LINK_REFUSED: &str = "This link is not valid any more: it was already used, has expired, or was replaced by a newer one.";
 
@@ -200,6 +202,19 @@ pub async fn invite(
         by_sms,
     )
     .await?;
+    if let Err(e) = crate::limits::reserve_send(
+        db,
+        &format!("invitation:{}", target.id),
+        INVITATIONS_PER_HOUR,
+        None,
+    )
+    .await?
+    {
+        return Err(e.refusal(&format!(
+            "{} was sent several invitations in the last hour",
+            target.display_name
+        )));
+    }
     let txn = begin_write(db).await?;
     let token = links::issue(
         &txn,
@@ -382,19 +397,16 @@ pub async fn request_password_reset(
         .filter(user::Column::PasswordHash.is_not_null())
         .one(db)
         .await?;
+    // Reserved before the address is looked up, so unknown addresses count alike.
+    if crate::limits::reserve_send(db, &format!("reset:{email}"), RESETS_PER_HOUR, ip)
+        .await?
+        .is_err()
+    {
+        return Ok(());
+    }
     let Some(found) = found else {
         return audit::record(db, Action::PasswordResetRequested, None, None, ip).await;
     };
-    let recent = audit::recent_count(
-        db,
-        found.id,
-        Action::PasswordResetRequested,
-        chrono::Duration::hours(1),
-    )
-    .await?;
-    if recent >= RESETS_PER_HOUR {
-        return Ok(());
-    }
     let txn = begin_write(db).await?;
     let token = links::issue(
         &txn,
@@ -435,6 +447,7 @@ pub async fn request_password_reset(
 /// Sets a new password from a reset link; every session of the account ends.
 pub async fn reset_password(
     db: &DatabaseConnection,
+    portal: &Portal,
     token: &str,
     password: String,
     ip: Option<std::net::IpAddr>,
@@ -457,6 +470,14 @@ pub async fn reset_password(
         .await?;
     revoke_sessions(&txn, holder.id).await?;
     audit::record(&txn, Action::PasswordReset, Some(holder.id), None, ip).await?;
+    super::notices::send(
+        &txn,
+        portal,
+        &holder.email,
+        &holder.display_name,
+        super::notices::Notice::PasswordReset,
+    )
+    .await?;
     txn.commit().await?;
     super::throttle::clear(db, &holder.email).await?;
     Ok(())

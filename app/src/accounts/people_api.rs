@@ -145,5 +145,5 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     let state = crate::state::AppState::current()?;
     let ip = crate::policy::ClientIp::current().await.0;
-    super::people::reset_password(&state.db, &token, password, ip).await
+    super::people::reset_password(&state.db, &state.portal, &token, password, ip).await
 }

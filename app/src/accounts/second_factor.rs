@@ -1,6 +1,11 @@
 //! The second factor on the server: authenticator-app codes (TOTP, RFC 6238: SHA-1, six digits,
 //! 30-second steps, one step of drift either way), each accepted once, and ten one-time recovery
-//! codes stored hashed.
+//! codes stored as salted Argon2id hashes. TOTP secrets are sealed at rest (`crate::secrets`).
+//!
+//! A new factor is proof of the person only if the person proved themselves to get it: an account
+//! that can already receive a code (email, or a text message) must give a fresh one before an app
+//! is saved, and the app's code or a recovery code is asked before it is removed. Otherwise a
+//! password alone would buy the step-up that protected conversations ask for.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
@@ -12,12 +17,18 @@ use totp_rs::{Algorithm, Secret, TOTP};
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::api::TotpEnrolment;
+use super::{
+    api::TotpEnrolment,
+    notices::{self, Notice},
+};
 use crate::{
     AppError,
     audit::{self, Action},
     db::begin_write,
-    entities::{recovery_code, totp_credential},
+    entities::{one_time_code::Channel, recovery_code, totp_credential, user},
+    policy::SignedInUser,
+    secrets::SecretKey,
+    state::Portal,
 };
 
 const STEP_SECONDS: u64 = 30;
@@ -60,6 +71,46 @@ fn decode(secret: &str) -> Result<Vec<u8>, AppError> {
         .map_err(|e| AppError::internal(format!("stored totp secret: {e:?}")))
 }
 
+/// What a secret is sealed for: the row it belongs to.
+fn totp_purpose(user: Uuid) -> String {
+    format!("totp:{user}")
+}
+
+fn enrolment_purpose(user: Uuid) -> String {
+    format!("totp-enrolment:{user}")
+}
+
+/// The secret bytes of `user`'s stored credential.
+fn stored_secret(
+    key: &SecretKey,
+    credential: &totp_credential::Model,
+) -> Result<Vec<u8>, AppError> {
+    let base32 = key.open(&totp_purpose(credential.user_id), &credential.secret)?;
+    decode(&String::from_utf8(base32).map_err(AppError::internal)?)
+}
+
+/// Where `user` can already receive a code, if anywhere: the proof asked before a new factor.
+async fn proof_channel(
+    db: &DatabaseConnection,
+    portal: &Portal,
+    user: &user::Model,
+) -> Result<Option<Channel>, AppError> {
+    if portal.channels.email {
+        return Ok(Some(Channel::Email));
+    }
+    let sms = user.mobile.is_some()
+        && portal.channels.sms
+        && crate::settings::server::load(db).await?.sms_enabled;
+    Ok(sms.then_some(Channel::Sms))
+}
+
+async fn account(db: &DatabaseConnection, user: Uuid) -> Result<user::Model, AppError> {
+    user::Entity::find_by_id(user)
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthenticated)
+}
+
 /// The time step `code` belongs to, if it is the code of the current step or of one step either
 /// side of it (a phone clock a little off, or a code typed as it rolled over).
 pub fn matching_step(secret: &[u8], code: &str, unix_seconds: u64) -> Option<u64> {
@@ -76,14 +127,16 @@ fn unix_now() -> u64 {
     u64::try_from(Utc::now().timestamp()).unwrap_or_default()
 }
 
-/// Starts enrolment: a fresh 160-bit secret, kept in the session until confirmed.
+/// Starts enrolment: a fresh 160-bit secret, kept (sealed) in the session until confirmed. An
+/// account that can receive codes is sent one now: confirming asks for it.
 pub async fn start_enrolment(
     db: &DatabaseConnection,
+    portal: &Portal,
     session: &Session,
-    user: Uuid,
-    email: &str,
+    user: &SignedInUser,
+    ip: Option<std::net::IpAddr>,
 ) -> Result<TotpEnrolment, AppError> {
-    if is_enrolled(db, user).await? {
+    if is_enrolled(db, user.id).await? {
         return Err(AppError::Conflict(
             "An authenticator app is already set up. Turn it off first to set up a new one.".into(),
         ));
@@ -94,10 +147,20 @@ pub async fn start_enrolment(
         rand::rng().fill_bytes(&mut bytes);
         bytes
     };
-    let totp = totp(secret, email)?;
+    let totp = totp(secret, &user.email)?;
     let encoded = totp.get_secret_base32();
+    let model = account(db, user.id).await?;
+    let proof_sent_to = match proof_channel(db, portal, &model).await? {
+        Some(channel) => Some(super::codes::send(db, portal, &model, channel, ip).await?),
+        None => None,
+    };
     session
-        .insert(SESSION_ENROLMENT, &encoded)
+        .insert(
+            SESSION_ENROLMENT,
+            portal
+                .secret_key
+                .seal(&enrolment_purpose(user.id), encoded.as_bytes())?,
+        )
         .await
         .map_err(AppError::internal)?;
     let url = totp.get_url();
@@ -105,6 +168,7 @@ pub async fn start_enrolment(
         qr_svg: qr_svg(&url)?,
         secret: grouped(&encoded),
         otpauth_url: url,
+        proof_sent_to,
     })
 }
 
@@ -133,74 +197,112 @@ fn grouped(secret: &str) -> String {
         .join(" ")
 }
 
-/// Finishes enrolment when `code` comes from the app holding the session's secret. Returns the
-/// recovery codes, shown this once and stored only as hashes.
+/// Finishes enrolment when `code` comes from the app holding the session's secret and, for an
+/// account that can receive codes, `proof` is the code just sent to it. Returns the recovery
+/// codes, shown this once and stored only as hashes.
 pub async fn confirm_enrolment(
     db: &DatabaseConnection,
+    portal: &Portal,
     session: &Session,
-    user: Uuid,
+    user: &SignedInUser,
     code: &str,
+    proof: &str,
     ip: Option<std::net::IpAddr>,
 ) -> Result<Vec<String>, AppError> {
     check_shape(code)?;
-    super::throttle::check_codes(db, user, ip).await?;
-    let secret: Option<String> = session
+    let model = account(db, user.id).await?;
+    let proof_needed = proof_channel(db, portal, &model).await?.is_some();
+    if proof_needed && proof.trim().is_empty() {
+        return Err(AppError::bad_request(
+            "Enter the code we sent you as well: it shows that the app is being set up by you.",
+        ));
+    }
+    let sealed: Option<String> = session
         .get(SESSION_ENROLMENT)
         .await
         .map_err(AppError::internal)?;
-    let Some(secret) = secret else {
+    let Some(sealed) = sealed else {
         return Err(AppError::bad_request(
             "Start the set-up again: choose \u{201c}Set up an authenticator app\u{201d}.",
         ));
     };
+    let secret = String::from_utf8(
+        portal
+            .secret_key
+            .open(&enrolment_purpose(user.id), &sealed)?,
+    )
+    .map_err(AppError::internal)?;
+    let attempt = super::throttle::attempt_code(db, user.id, ip).await?;
     let Some(step) = matching_step(&decode(&secret)?, code, unix_now()) else {
-        super::throttle::record_failure(db, &super::throttle::code_key(user), ip).await?;
+        attempt.keep();
         return Err(AppError::Forbidden(WRONG_CODE.into()));
     };
+    if proof_needed && let Err(e) = super::codes::verify(db, user.id, proof).await {
+        attempt.keep();
+        audit::record(db, Action::SecondFactorRefused, Some(user.id), None, ip).await?;
+        return Err(e);
+    }
     let codes: Vec<String> = (0..RECOVERY_CODE_COUNT)
         .map(|_| new_recovery_code())
         .collect();
+    let hashes = recovery_hashes(&codes).await?;
     let txn = begin_write(db).await?;
-    if is_enrolled(&txn, user).await? {
+    if is_enrolled(&txn, user.id).await? {
         return Err(AppError::Conflict(
             "An authenticator app is already set up.".into(),
         ));
     }
     let now = Utc::now();
     totp_credential::Entity::insert(totp_credential::ActiveModel {
-        user_id: Set(user),
-        secret: Set(secret),
+        user_id: Set(user.id),
+        secret: Set(portal
+            .secret_key
+            .seal(&totp_purpose(user.id), secret.as_bytes())?),
         enabled_at: Set(now),
         last_used_step: Set(i64::try_from(step).ok()),
     })
     .exec_without_returning(&txn)
     .await?;
-    replace_recovery_codes(&txn, user, &codes).await?;
-    audit::record(&txn, Action::SecondFactorEnrolled, Some(user), None, ip).await?;
+    replace_recovery_codes(&txn, user.id, hashes).await?;
+    audit::record(&txn, Action::SecondFactorEnrolled, Some(user.id), None, ip).await?;
+    notices::send(
+        &txn,
+        portal,
+        &model.email,
+        &model.display_name,
+        Notice::FactorAdded,
+    )
+    .await?;
     txn.commit().await?;
+    attempt.release(db).await?;
     session
         .remove_value(SESSION_ENROLMENT)
         .await
         .map_err(AppError::internal)?;
-    mark_passed(session).await?;
-    super::throttle::clear(db, &super::throttle::code_key(user)).await?;
+    if proof_needed {
+        // The emailed or texted code was a second factor: this session has passed it.
+        mark_passed(session).await?;
+    } else {
+        // Nothing but the password was shown: a new id for the changed account, no step-up.
+        session.cycle_id().await.map_err(AppError::internal)?;
+    }
     Ok(codes)
 }
 
 async fn replace_recovery_codes(
     db: &impl ConnectionTrait,
     user: Uuid,
-    codes: &[String],
+    hashes: Vec<String>,
 ) -> Result<(), AppError> {
     recovery_code::Entity::delete_many()
         .filter(recovery_code::Column::UserId.eq(user))
         .exec(db)
         .await?;
     let now = Utc::now();
-    recovery_code::Entity::insert_many(codes.iter().map(|code| recovery_code::ActiveModel {
+    recovery_code::Entity::insert_many(hashes.into_iter().map(|hash| recovery_code::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user),
-        code_hash: Set(recovery_hash(code)),
+        code_hash: Set(hash),
         created_at: Set(now),
         used_at: Set(None),
     }))
@@ -229,30 +331,95 @@ fn normalize_recovery_code(code: &str) -> Option<String> {
     (code.len() == 10 && code.bytes().all(|b| RECOVERY_ALPHABET.contains(&b))).then_some(code)
 }
 
-fn recovery_hash(code: &str) -> String {
+/// What is hashed of a recovery code: the SHA-256 of its ten characters (codes stored before
+/// they were salted were kept as exactly this, and are hashed again on top of it at start).
+fn recovery_digest(code: &str) -> String {
     let normalized = normalize_recovery_code(code).unwrap_or_default();
     hex::encode(Sha256::digest(normalized.as_bytes()))
+}
+
+/// Salted Argon2id hashes (ASVS 2.6.2: a ten-character code has about 50 bits, too few for a
+/// plain hash that a stolen database could be searched against).
+async fn recovery_hashes(codes: &[String]) -> Result<Vec<String>, AppError> {
+    let mut hashes = Vec::with_capacity(codes.len());
+    for code in codes {
+        hashes.push(super::server::hash_password(recovery_digest(code)).await?);
+    }
+    Ok(hashes)
+}
+
+/// Salts and slow-hashes recovery codes stored as plain SHA-256 by earlier versions, and seals
+/// TOTP secrets stored in clear: run at start, before anything reads them.
+pub async fn seal_stored_secrets(db: &DatabaseConnection, key: &SecretKey) -> Result<(), AppError> {
+    for credential in totp_credential::Entity::find().all(db).await? {
+        if SecretKey::is_sealed(&credential.secret) {
+            continue;
+        }
+        let sealed = key.seal(
+            &totp_purpose(credential.user_id),
+            credential.secret.as_bytes(),
+        )?;
+        totp_credential::Entity::update_many()
+            .col_expr(totp_credential::Column::Secret, Expr::value(sealed))
+            .filter(totp_credential::Column::UserId.eq(credential.user_id))
+            .filter(totp_credential::Column::Secret.eq(credential.secret))
+            .exec(db)
+            .await?;
+    }
+    let plain = recovery_code::Entity::find()
+        .filter(recovery_code::Column::CodeHash.not_like("$argon2%"))
+        .all(db)
+        .await?;
+    for row in plain {
+        let salted = super::server::hash_password(row.code_hash.clone()).await?;
+        recovery_code::Entity::update_many()
+            .col_expr(recovery_code::Column::CodeHash, Expr::value(salted))
+            .filter(recovery_code::Column::Id.eq(row.id))
+            .filter(recovery_code::Column::CodeHash.eq(row.code_hash))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }
 
 pub async fn is_enrolled(db: &impl ConnectionTrait, user: Uuid) -> Result<bool, AppError> {
     Ok(totp_credential::Entity::find_by_id(user).count(db).await? > 0)
 }
 
-/// Removes the authenticator and every recovery code (the caller has checked the password).
+/// Removes the authenticator and every recovery code, once the password and a current code
+/// (from the app, or a recovery code) show it is the person.
 pub async fn remove(
     db: &DatabaseConnection,
-    user: Uuid,
+    portal: &Portal,
+    user: &SignedInUser,
+    password: String,
+    code: &str,
     ip: Option<std::net::IpAddr>,
 ) -> Result<(), AppError> {
+    if code.trim().is_empty() {
+        return Err(AppError::bad_request(
+            "Enter a code from your authenticator app, or one of your recovery codes.",
+        ));
+    }
+    super::server::confirm_password(db, user, password, ip).await?;
+    verify(db, portal, user.id, code, ip).await?;
     let txn = begin_write(db).await?;
-    totp_credential::Entity::delete_by_id(user)
+    totp_credential::Entity::delete_by_id(user.id)
         .exec(&txn)
         .await?;
     recovery_code::Entity::delete_many()
-        .filter(recovery_code::Column::UserId.eq(user))
+        .filter(recovery_code::Column::UserId.eq(user.id))
         .exec(&txn)
         .await?;
-    audit::record(&txn, Action::SecondFactorRemoved, Some(user), None, ip).await?;
+    audit::record(&txn, Action::SecondFactorRemoved, Some(user.id), None, ip).await?;
+    notices::send(
+        &txn,
+        portal,
+        &user.email,
+        &user.display_name,
+        Notice::FactorRemoved,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -271,15 +438,17 @@ fn check_shape(code: &str) -> Result<(), AppError> {
 }
 
 /// Checks a code typed by `user`: an authenticator code newer than the last one accepted, or an
-/// unused recovery code, which is spent; for people without an app, the code last sent to them. Throttled per account and per IP; every outcome audited.
+/// unused recovery code, which is spent; for people without an app, the code last sent to them.
+/// Each attempt is reserved before it is checked (per account and per IP); every outcome audited.
 pub async fn verify(
     db: &DatabaseConnection,
+    portal: &Portal,
     user: Uuid,
     code: &str,
     ip: Option<std::net::IpAddr>,
 ) -> Result<(), AppError> {
     check_shape(code)?;
-    super::throttle::check_codes(db, user, ip).await?;
+    let attempt = super::throttle::attempt_code(db, user, ip).await?;
     let refused = |sentence: &str| AppError::Forbidden(sentence.to_string());
     let outcome = match totp_credential::Entity::find_by_id(user).one(db).await? {
         // No authenticator app: the code sent by email or text message.
@@ -287,7 +456,8 @@ pub async fn verify(
             .await
             .map(|()| Action::SecondFactorPassed),
         Some(credential) => {
-            if let Some(step) = matching_step(&decode(&credential.secret)?, code, unix_now()) {
+            let secret = stored_secret(&portal.secret_key, &credential)?;
+            if let Some(step) = matching_step(&secret, code, unix_now()) {
                 spend_step(db, user, step)
                     .await
                     .map(|()| Action::SecondFactorPassed)
@@ -301,11 +471,11 @@ pub async fn verify(
     match outcome {
         Ok(action) => {
             audit::record(db, action, Some(user), None, ip).await?;
-            super::throttle::clear(db, &super::throttle::code_key(user)).await?;
+            attempt.release(db).await?;
             Ok(())
         }
         Err(e) => {
-            super::throttle::record_failure(db, &super::throttle::code_key(user), ip).await?;
+            attempt.keep();
             audit::record(db, Action::SecondFactorRefused, Some(user), None, ip).await?;
             Err(e)
         }
@@ -333,6 +503,8 @@ async fn spend_step(db: &DatabaseConnection, user: Uuid, step: u64) -> Result<()
     }
 }
 
+/// Spends the unused recovery code of `user` that `code` is, if any. Each stored code has its
+/// own salt, so the (at most ten) unused ones are checked one by one, off the async threads.
 async fn spend_recovery_code(
     db: &DatabaseConnection,
     user: Uuid,
@@ -341,10 +513,24 @@ async fn spend_recovery_code(
     if normalize_recovery_code(code).is_none() {
         return Ok(false);
     }
+    let unused = recovery_code::Entity::find()
+        .filter(recovery_code::Column::UserId.eq(user))
+        .filter(recovery_code::Column::UsedAt.is_null())
+        .all(db)
+        .await?;
+    let digest = recovery_digest(code);
+    let mut matching = None;
+    for row in unused {
+        if super::server::verify_password(digest.clone(), row.code_hash.clone()).await? {
+            matching = Some(row.id);
+            break;
+        }
+    }
+    let Some(id) = matching else { return Ok(false) };
+    // Conditional, so two requests racing with the same code cannot both spend it.
     let spent = recovery_code::Entity::update_many()
         .col_expr(recovery_code::Column::UsedAt, Expr::value(Utc::now()))
-        .filter(recovery_code::Column::UserId.eq(user))
-        .filter(recovery_code::Column::CodeHash.eq(recovery_hash(code)))
+        .filter(recovery_code::Column::Id.eq(id))
         .filter(recovery_code::Column::UsedAt.is_null())
         .exec(db)
         .await?;
@@ -456,7 +642,7 @@ mod tests {
         for code in &codes {
             assert_eq!(code.len(), 11, "{code}");
             let typed = format!(" {} ", code.to_uppercase().replace('-', " "));
-            assert_eq!(recovery_hash(&typed), recovery_hash(code));
+            assert_eq!(recovery_digest(&typed), recovery_digest(code));
         }
         assert_eq!(normalize_recovery_code("abc"), None);
         assert_eq!(normalize_recovery_code("aaaaa-aaaa0"), None);

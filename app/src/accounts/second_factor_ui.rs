@@ -110,6 +110,12 @@ fn Enrol(
                 <input name="code" required autocomplete="one-time-code" inputmode="numeric"
                     maxlength="7" data-testid="totp-code"/>
             </label>
+            {enrolment.proof_sent_to.map(|to| view! {
+                <label>{format!("And the code we just sent to {to}, so we know it is you setting this up")}
+                    <input name="proof" required autocomplete="one-time-code" inputmode="numeric"
+                        maxlength="7" data-testid="totp-proof"/>
+                </label>
+            })}
             {error}
             <button class="button" type="submit" data-testid="totp-confirm"
                 disabled=move || confirm.pending().get()>
@@ -146,6 +152,10 @@ fn TurnOff(remove: ServerAction<api::RemoveTotp>) -> impl IntoView {
             <ActionForm action=remove attr:class="form">
                 <label>"Your password"
                     <input name="password" type="password" required autocomplete="current-password"/>
+                </label>
+                <label>"A code from your authenticator app, or a recovery code"
+                    <input name="code" required autocomplete="one-time-code" maxlength="16"
+                        data-testid="totp-remove-code"/>
                 </label>
                 {error}
                 <button class="button secondary" type="submit" disabled=move || remove.pending().get()>

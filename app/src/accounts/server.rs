@@ -185,11 +185,14 @@ pub async fn authenticate(
     password: String,
     ip: Option<std::net::IpAddr>,
 ) -> Result<user::Model, AppError> {
-    if let Err(locked) = super::throttle::check(db, email, ip).await {
-        let detail = Some(super::throttle::key(email));
-        audit::record(db, Action::SignInLocked, None, detail, ip).await?;
-        return Err(locked);
-    }
+    let attempt = match super::throttle::attempt_sign_in(db, email, ip).await {
+        Ok(attempt) => attempt,
+        Err(locked) => {
+            let detail = Some(super::throttle::key(email));
+            audit::record(db, Action::SignInLocked, None, detail, ip).await?;
+            return Err(locked);
+        }
+    };
     let found = match normalize_email(email) {
         Ok(email) => {
             user::Entity::find()
@@ -206,12 +209,12 @@ pub async fn authenticate(
     let matches = verify_password(password, phc).await?;
     match found {
         Some(user) if matches && user.password_hash.is_some() && user.disabled_at.is_none() => {
-            super::throttle::clear(db, email).await?;
+            attempt.release(db).await?;
             audit::record(db, Action::SignIn, Some(user.id), None, ip).await?;
             Ok(user)
         }
         other => {
-            super::throttle::record_failure(db, email, ip).await?;
+            attempt.keep();
             audit::record(db, Action::SignInRefused, other.map(|u| u.id), None, ip).await?;
             Err(AppError::Forbidden(SIGN_IN_REFUSED.into()))
         }
@@ -422,6 +425,7 @@ pub async fn confirm_password(
 /// Checks the current password, sets a new one and ends every other session.
 pub async fn change_password(
     db: &DatabaseConnection,
+    portal: &crate::state::Portal,
     user: &crate::policy::SignedInUser,
     current: String,
     new: String,
@@ -445,6 +449,14 @@ pub async fn change_password(
         .await?;
     revoke_sessions(&txn, user.id).await?;
     audit::record(&txn, Action::PasswordChanged, Some(user.id), None, ip).await?;
+    super::notices::send(
+        &txn,
+        portal,
+        &user.email,
+        &user.display_name,
+        super::notices::Notice::PasswordChanged,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

@@ -45,19 +45,17 @@ pub async fn request(
         }
         _ => None,
     };
+    // Reserved before the address is looked up, so unknown addresses count alike.
+    let key = format!("sign-in-link:{}", super::throttle::key(email));
+    if crate::limits::reserve_send(db, &key, LINKS_PER_HOUR, ip)
+        .await?
+        .is_err()
+    {
+        return Ok(());
+    }
     let Some(found) = found else {
         return audit::record(db, Action::SignInLinkRequested, None, None, ip).await;
     };
-    let recent = audit::recent_count(
-        db,
-        found.id,
-        Action::SignInLinkRequested,
-        Duration::hours(1),
-    )
-    .await?;
-    if recent >= LINKS_PER_HOUR {
-        return Ok(());
-    }
     let txn = begin_write(db).await?;
     let token = links::issue(&txn, found.id, Purpose::SignIn, None, SIGN_IN_LINK_LIFETIME).await?;
     outbox::enqueue(

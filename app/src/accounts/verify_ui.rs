@@ -9,9 +9,23 @@ use super::{Auth, api, second_factor_ui::SignInCodeForm};
 use crate::ui::{ErrorNote, error_of, hydrated};
 
 /// Where to go after verifying: a path on this site, never another site.
-fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+/// Where to go after a step-up: `next` when it is a path on this portal, else the home page.
+/// Browsers drop tabs and newlines inside URLs and read `\` as `/`, so `/\t/evil.example` or
+/// `/\evil.example` would leave the site: anything but a plain path that stays on this origin is
+/// refused, whole.
+pub(crate) fn safe_next(next: Option<String>) -> String {
+    next.filter(|n| is_local_path(n))
         .unwrap_or_else(|| "/".into())
+}
+
+fn is_local_path(next: &str) -> bool {
+    let mut chars = next.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && next.len() <= 2048
+        && !next
+            .chars()
+            .any(|c| c == '\\' || c.is_control() || c.is_whitespace() || c == '\u{feff}')
 }
 
 /// `/verify?next=/…`: passes the second factor in this session, then goes on to `next`.
@@ -157,17 +171,32 @@ pub fn SignInLinkRequest() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
+    use super::safe_next;
+
     #[test]
-    fn next_stays_on_this_site() {
-        use super::safe_next;
-        assert_eq!(safe_next(Some("/matters/1".into())), "/matters/1");
-        for bad in [
-            "https://evil.example",
+    fn next_is_followed_only_to_a_path_on_this_portal() {
+        let base = url::Url::parse("https://portal.firm.example/").expect("base");
+        for good in ["/", "/matters/1?conversation=2", "/matters?q=a%20b#top"] {
+            let next = safe_next(Some(good.into()));
+            assert_eq!(next, good);
+            assert_eq!(base.join(&next).expect("joins").origin(), base.origin());
+        }
+        for evil in [
             "//evil.example",
             "/\\evil.example",
-            "evil",
+            "\\/evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            " //evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "/%09/evil.example ",
+            "/\u{0}/evil.example",
         ] {
-            assert_eq!(safe_next(Some(bad.into())), "/", "{bad}");
+            assert_eq!(safe_next(Some(evil.into())), "/", "{evil:?}");
         }
         assert_eq!(safe_next(None), "/");
     }

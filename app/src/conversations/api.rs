@@ -68,6 +68,17 @@ pub async fn get_conversation(id: Uuid) -> Result<ConversationView, AppError> {
     super::server::view(&state.db, &access).await
 }
 
+/// Marks a conversation read by the signed-in person (the page has it on screen).
+#[server(name = MarkConversationRead, prefix = "/api", endpoint = "conversations/read")]
+pub async fn mark_conversation_read(id: Uuid) -> Result<(), AppError> {
+    let state = crate::state::AppState::current()?;
+    let access = crate::policy::Actor::current()
+        .await?
+        .conversation(&state.db, id)
+        .await?;
+    super::server::read(&state.db, &access).await
+}
+
 /// Writes a message in a conversation; `sms` also texts it (the firm only). It can send files:
 /// `attachments` the writer uploaded for it, and (the firm only) `documents` from the matter's
 /// tree, and shares of the tree's files and folders; with any of them, the text may be left

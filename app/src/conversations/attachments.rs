@@ -47,6 +47,52 @@ pub fn may_send(matter: &matter::Model, length: u64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Files one person may have waiting to be sent (uploaded or uploading, not sent yet)…
+pub const STAGED_FILES: usize = 20;
+/// …and their bytes: a message's worth of the largest files.
+pub const STAGED_BYTES: u64 = STAGED_FILES as u64 * MAX_SEND_SIZE;
+
+/// Whether `user` may start uploading one more file of `length` bytes to send. Call it in the
+/// transaction that records the upload, after `db::lock_person`.
+pub async fn check_staging_quota(
+    txn: &impl ConnectionTrait,
+    user: Uuid,
+    length: u64,
+) -> Result<(), AppError> {
+    use sea_orm::QuerySelect;
+    let staged: Vec<i64> = attachment::Entity::find()
+        .filter(attachment::Column::CreatedBy.eq(user))
+        .filter(attachment::Column::MessageId.is_null())
+        .select_only()
+        .column(attachment::Column::Size)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let uploading: Vec<i64> = upload::Entity::find()
+        .filter(upload::Column::CreatedBy.eq(user))
+        .filter(upload::Column::ForAttachment.eq(true))
+        .filter(upload::Column::VersionId.is_null())
+        .select_only()
+        .column(upload::Column::Length)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let files = staged.len() + uploading.len();
+    let bytes: u64 = staged
+        .iter()
+        .chain(&uploading)
+        .map(|n| u64::try_from(*n).unwrap_or(0))
+        .sum();
+    if files >= STAGED_FILES || bytes + length > STAGED_BYTES {
+        return Err(AppError::TooManyRequests(format!(
+            "You have {files} files ({}) waiting to be sent, the most one person can have. Send \
+             them, or remove some, before adding more; files never sent are removed after a day.",
+            human_size(bytes)
+        )));
+    }
+    Ok(())
+}
+
 /// Files a finished upload for a message as a staged attachment, in the upload's transaction.
 pub async fn stage(
     txn: &impl ConnectionTrait,

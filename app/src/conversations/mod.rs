@@ -432,9 +432,16 @@ fn ConversationPane(id: Uuid, matter_id: Uuid, on_changed: Callback<()>) -> AnyV
             .and_then(Result::ok)
             .map(|c| (c.can_write, c.firm))
     });
-    // Opening a conversation reads it: the list's unread count changes.
+    // Having it on screen reads it (a POST from the hydrated page: a GET changes nothing);
+    // the list's unread count changes then.
+    let read = ServerAction::<api::MarkConversationRead>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = conversation.get() {
+            read.dispatch(api::MarkConversationRead { id });
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = read.value().get() {
             on_changed.run(());
         }
     });
@@ -458,7 +465,7 @@ fn ConversationPane(id: Uuid, matter_id: Uuid, on_changed: Callback<()>) -> AnyV
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || conversation.get().map(|r| match r {
                 Err(AppError::StepUpRequired) => view! { <StepUp on_passed/> }.into_any(),
-                Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
+                Err(e) => view! { <crate::ui::PageError error=e/> }.into_any(),
                 Ok(c) => {
                     let names = c.participants.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join(", ");
                     let messages = c.messages.into_iter().map(|m| view! {

@@ -86,6 +86,29 @@ pub(crate) fn open(matter: &matter::Model) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Messages one person may write in a minute: more than anyone types, few enough that a
+/// script cannot flood a conversation (or, through notifications, an inbox or a phone).
+pub const MESSAGES_PER_MINUTE: u64 = 30;
+
+/// Reserves one message of `user`'s per-minute budget (`crate::limits`: parallel posts cannot
+/// slip past it).
+async fn pace(db: &DatabaseConnection, user: Uuid) -> Result<(), AppError> {
+    let key = format!("message:{user}");
+    let budget = crate::limits::Budget {
+        scope: "message",
+        key: &key,
+        rule: crate::limits::Rule::new(MESSAGES_PER_MINUTE, chrono::Duration::minutes(1)),
+        ip: None,
+    };
+    match crate::limits::reserve(db, budget).await? {
+        Ok(reservation) => {
+            reservation.keep();
+            Ok(())
+        }
+        Err(e) => Err(e.refusal("You have written a great many messages in the last minute")),
+    }
+}
+
 /// Whether the firm can text participants now; asking for it when it cannot is an error the
 /// writer sees before the message goes, not a silent email-only send.
 async fn check_sms(db: &DatabaseConnection, portal: &Portal) -> Result<(), AppError> {
@@ -364,6 +387,7 @@ pub async fn create(
     if input.sms {
         check_sms(db, portal).await?;
     }
+    pace(db, access.user.id).await?;
     let chosen: Vec<Uuid> = input
         .participants
         .iter()
@@ -489,6 +513,7 @@ pub async fn post(
         }
         check_sms(db, portal).await?;
     }
+    pace(db, user.id).await?;
     let conversation = &access.conversation;
     let people = participants_of(db, &[conversation.id]).await?;
     let people = people.get(&conversation.id).cloned().unwrap_or_default();
@@ -558,6 +583,12 @@ pub async fn post(
         attachments: files.into_iter().map(attachments::view).collect(),
         shares,
     })
+}
+
+/// The reader has this conversation on screen: its messages count as read. Asked for by the
+/// hydrated page with a POST; opening a conversation (a GET, a link followed) reads nothing.
+pub async fn read(db: &DatabaseConnection, access: &ConversationAccess) -> Result<(), AppError> {
+    mark_read(db, access.conversation.id, access.user().id, Utc::now()).await
 }
 
 async fn mark_read(
@@ -703,9 +734,6 @@ pub async fn view(
     let ids: Vec<Uuid> = messages.iter().map(|m| m.id).collect();
     let mut files = attachments::of_messages(db, &ids).await?;
     let mut shares = crate::shares::server::of_messages(db, &ids).await?;
-    if people.iter().any(|(p, _)| p.user_id == me) {
-        mark_read(db, c.id, me, Utc::now()).await?;
-    }
     Ok(ConversationView {
         id: c.id,
         matter_id: c.matter_id,

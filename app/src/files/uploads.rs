@@ -99,9 +99,22 @@ pub async fn create(
         version_id: None,
         for_attachment: input.attachment,
     };
-    upload::Entity::insert(upload::ActiveModel::from(row.clone()))
-        .exec_without_returning(db)
+    if !input.attachment {
+        upload::Entity::insert(upload::ActiveModel::from(row.clone()))
+            .exec_without_returning(db)
+            .await?;
+        return Ok(row);
+    }
+    // Files waiting to be sent count against the person's quota: checked and taken in one
+    // transaction, one at a time per person, so parallel uploads cannot all slip in.
+    let txn = begin_write(db).await?;
+    crate::db::lock_person(&txn, access.user.id).await?;
+    crate::conversations::attachments::check_staging_quota(&txn, access.user.id, input.length)
         .await?;
+    upload::Entity::insert(upload::ActiveModel::from(row.clone()))
+        .exec_without_returning(&txn)
+        .await?;
+    txn.commit().await?;
     Ok(row)
 }
 
@@ -246,6 +259,13 @@ where
     let mut parts = blobs::parts_from_json(&upload.parts)?;
     parts.push(part.clone());
     let now_at = received + part.size;
+    if now_at == length
+        && let Err(refused) = may_still_write(state, user, &upload).await
+    {
+        // Access changed while the bytes travelled: nothing of the upload is kept.
+        cancel(state, upload).await?;
+        return Err(refused);
+    }
     // Two nodes finishing uploads of the same new name at once: the loser of the unique index
     // tries again and files its bytes as the next version.
     let mut outcome: Result<Option<Filed>, Retry> = Err(Retry::Unique);
@@ -277,6 +297,36 @@ where
             })
         }
     }
+}
+
+/// Whether `user` may still file this upload where it was going, asked again when its last
+/// byte arrives: the matter may have closed, or the person left it, since it started.
+async fn may_still_write(
+    state: &AppState,
+    user: &SignedInUser,
+    upload: &upload::Model,
+) -> Result<(), AppError> {
+    let stopped = |why: String| {
+        AppError::Conflict(format!(
+            "{why} The upload was stopped and nothing of it was kept."
+        ))
+    };
+    let access = crate::policy::Actor::User(user.clone())
+        .matter(&state.db, upload.matter_id)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => stopped("You are no longer on this matter.".into()),
+            other => other,
+        })?;
+    let allowed = if upload.for_attachment {
+        crate::conversations::attachments::may_send(&access.matter, upload.length as u64)
+    } else {
+        access.manage().and_then(|manage| tree::writable(&manage))
+    };
+    allowed.map_err(|e| match e {
+        AppError::Conflict(why) | AppError::Forbidden(why) => stopped(why),
+        other => other,
+    })
 }
 
 enum Retry {
@@ -529,6 +579,9 @@ pub fn spawn_clean_up(state: AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(count = n, "deleted abandoned uploads"),
                 Err(e) => tracing::warn!(error = %e, "cleaning up abandoned uploads failed"),
+            }
+            if let Err(e) = crate::limits::forget_old(&state.db).await {
+                tracing::warn!(error = %e, "forgetting old limit counters failed");
             }
         }
     });

@@ -15,7 +15,7 @@ use sea_orm::entity::prelude::StringLen;
 
 use crate::{
     AppError,
-    ui::{ErrorNote, error_of, hydrated},
+    ui::{ErrorNote, PageError, error_of, hydrated},
 };
 
 /// A person's part in a matter.
@@ -255,7 +255,7 @@ pub fn MatterPage() -> impl IntoView {
         <Title text="Matter"/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || matter.get().map(|r| match r {
-                Err(e) => view! { <section class="card"><ErrorNote message=e.to_string()/></section> }.into_any(),
+                Err(e) => view! { <section class="card"><PageError error=e/></section> }.into_any(),
                 Ok(m) => {
                     let id = m.id;
                     let open = m.open;

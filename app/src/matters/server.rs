@@ -8,7 +8,7 @@ use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait},
+    sea_query::{Expr, ExprTrait, Func},
 };
 use uuid::Uuid;
 
@@ -29,6 +29,7 @@ pub const LIST_LIMIT: u64 = 100;
 const MAX_NUMBER_CHARS: usize = 40;
 const MAX_NAME_CHARS: usize = 200;
 const MAX_DESCRIPTION_CHARS: usize = 10_000;
+const MAX_QUERY_CHARS: usize = 200;
 
 /// A matter number: letters, digits and `- _ / .`, at most 40 characters.
 pub fn normalize_number(number: &str) -> Result<String, AppError> {
@@ -387,6 +388,11 @@ pub async fn list(
     query: &str,
     include_closed: bool,
 ) -> Result<Vec<MatterSummary>, AppError> {
+    if query.chars().count() > MAX_QUERY_CHARS {
+        return Err(AppError::bad_request(format!(
+            "A search can be at most {MAX_QUERY_CHARS} characters long."
+        )));
+    }
     let mut select = matter::Entity::find();
     if user.role == Role::Client {
         let mine: Vec<Uuid> = matter_person::Entity::find()
@@ -403,10 +409,18 @@ pub async fn list(
         select = select.filter(matter::Column::Status.eq(Status::Open));
     }
     if !query.trim().is_empty() {
-        select = select.filter(
-            Expr::col(matter::Column::SearchText)
-                .like(sea_orm::sea_query::LikeExpr::new(like_pattern(query)).escape('\\')),
-        );
+        let like = || sea_orm::sea_query::LikeExpr::new(like_pattern(query)).escape('\\');
+        select = if user.role == Role::Client {
+            // A contact finds their matters by number and name only: the search text holds the
+            // other people on a matter, and a partial address must not tell who they are.
+            select.filter(
+                sea_orm::Condition::any()
+                    .add(Expr::expr(Func::lower(Expr::col(matter::Column::Number))).like(like()))
+                    .add(Expr::expr(Func::lower(Expr::col(matter::Column::Name))).like(like())),
+            )
+        } else {
+            select.filter(Expr::col(matter::Column::SearchText).like(like()))
+        };
     }
     let rows = select
         .order_by_desc(matter::Column::UpdatedAt)

@@ -33,8 +33,9 @@ pub struct FirmSettings {
 impl Default for FirmSettings {
     fn default() -> Self {
         Self {
-            idle_timeout_minutes: 8 * 60,
-            session_lifetime_hours: 7 * 24,
+            // ASVS 4.0 3.3.2, level 2: re-authentication after 30 minutes idle or 12 hours.
+            idle_timeout_minutes: 30,
+            session_lifetime_hours: 12,
             step_up_window_hours: 12,
             staff_two_step_required: false,
             sms_enabled: true,
@@ -121,6 +122,7 @@ pub fn SettingsPage() -> impl IntoView {
                                     min=LIFETIME_HOURS.start().to_string() max=LIFETIME_HOURS.end().to_string()
                                     value=s.session_lifetime_hours.to_string()/>
                             </label>
+                            <p class="hint" data-testid="session-advice">"30 minutes and 12 hours meet the OWASP ASVS level 2 standard for applications holding sensitive data. Longer values mean fewer sign-ins, but a phone or computer left unlocked, or a stolen session cookie, stays in the account that much longer."</p>
                             <h2>"Multi-factor authentication"</h2>
                             <label>{format!("A verified person may open MFA conversations for this many hours ({}–{})", STEP_UP_HOURS.start(), STEP_UP_HOURS.end())}
                                 <input name="step_up_window_hours" type="number" required

@@ -177,7 +177,7 @@ pub fn ShareViewer(id: Uuid, on_changed: Callback<()>) -> AnyView {
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || opened.get().map(|r| match r {
                     Err(e) => view! {
-                        <ErrorNote message=e.to_string()/>
+                        <crate::ui::PageError error=e/>
                         <button class="button small" type="button" on:click=move |_| close()>"Close"</button>
                     }.into_any(),
                     Ok(o) => {

@@ -5,6 +5,7 @@
 
 pub mod outside;
 pub mod s3;
+pub mod world;
 
 use std::path::PathBuf;
 
@@ -102,6 +103,7 @@ impl TestPortal {
                 root: data_dir.join("files"),
             }),
             delivery: delivery.unwrap_or_default(),
+            secret_key: None,
         };
         let state = dossier::open(&config).await.expect("portal opens");
         Self {
@@ -132,21 +134,23 @@ impl TestPortal {
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self
-            .router()
-            .oneshot(request)
-            .await
-            .expect("router answers");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = to_bytes(response.into_body(), 64 * 1024 * 1024)
-            .await
-            .expect("body");
-        Reply {
-            status,
-            headers,
-            body: body.to_vec(),
-        }
+        send_to(self.router(), request).await
+    }
+
+    /// A call as `call_from` makes it, answered by another node (another `AppState` on the same
+    /// database and storage).
+    pub async fn call_on_node(
+        &self,
+        node: &AppState,
+        path: &str,
+        form: &[(&str, &str)],
+        peer: &str,
+    ) -> Reply {
+        send_to(
+            dossier::routes::router(node.clone()),
+            form_request(path, form, None, Some(peer), None),
+        )
+        .await
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -178,28 +182,8 @@ impl TestPortal {
         peer: Option<&str>,
         forwarded_for: Option<&str>,
     ) -> Reply {
-        let body = form
-            .iter()
-            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let mut request = Request::post(path)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("sec-fetch-site", "same-origin");
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
-        }
-        if let Some(hops) = forwarded_for {
-            request = request.header("x-forwarded-for", hops);
-        }
-        let mut request = request.body(Body::from(body)).expect("request");
-        if let Some(peer) = peer {
-            let addr: std::net::SocketAddr = format!("{peer}:40000").parse().expect("peer address");
-            request
-                .extensions_mut()
-                .insert(axum::extract::ConnectInfo(addr));
-        }
-        self.send(request).await
+        self.send(form_request(path, form, cookie, peer, forwarded_for))
+            .await
     }
 
     /// Drops the PostgreSQL database this portal used.
@@ -215,6 +199,53 @@ impl TestPortal {
                 .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
                 .await;
         }
+    }
+}
+
+/// A server-function call as the hydrated page makes it: same-origin, form-encoded, from `peer`
+/// (as the TCP connection says), optionally through a proxy that sends `X-Forwarded-For`.
+pub fn form_request(
+    path: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+    peer: Option<&str>,
+    forwarded_for: Option<&str>,
+) -> Request<Body> {
+    let body = form
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut request = Request::post(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    if let Some(hops) = forwarded_for {
+        request = request.header("x-forwarded-for", hops);
+    }
+    let mut request = request.body(Body::from(body)).expect("request");
+    if let Some(peer) = peer {
+        let addr: std::net::SocketAddr = format!("{peer}:40000").parse().expect("peer address");
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(addr));
+    }
+    request
+}
+
+pub async fn send_to(router: Router, request: Request<Body>) -> Reply {
+    let response = router.oneshot(request).await.expect("router answers");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = to_bytes(response.into_body(), 64 * 1024 * 1024)
+        .await
+        .expect("body");
+    Reply {
+        status,
+        headers,
+        body: body.to_vec(),
     }
 }
 
@@ -235,7 +266,7 @@ impl Reply {
             .get_all("set-cookie")
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with("dossier_session="))
+            .find(|c| c.starts_with("dossier_session=") || c.starts_with("__Host-dossier_session="))
             .map(|c| c.split(';').next().unwrap_or_default().to_string())
     }
 

@@ -1,13 +1,12 @@
 use sea_orm::entity::prelude::*;
 
+/// A known text sealed with the server's secret key (one row): see `crate::secrets`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "sign_in_failures")]
+#[sea_orm(table_name = "secret_key_check")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub email: String,
-    pub ip: Option<String>,
-    pub occurred_at: DateTimeUtc,
+    pub id: i32,
+    pub sealed: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

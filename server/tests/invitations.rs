@@ -10,10 +10,7 @@ use common::{
     BACKENDS, Backend, Browser, PASSWORD, TestPortal,
     outside::{SmsGateway, SmtpSink},
 };
-use dossier::{
-    config::{DeliveryConfig, SmsConfig},
-    delivery::Transports,
-};
+use dossier::{config::DeliveryConfig, delivery::Transports};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
 
 const CLIENT: &str = "grace@client.example";
@@ -30,16 +27,7 @@ impl World {
     async fn start(backend: Backend) -> Self {
         let smtp = SmtpSink::start().await;
         let sms = SmsGateway::start().await;
-        let delivery = DeliveryConfig {
-            smtp_url: Some(smtp.url()),
-            mail_from: "Hartley & Co <portal@hartley.example>".into(),
-            sms: Some(SmsConfig {
-                url: sms.url(),
-                account: "AC123".into(),
-                token: "sms-secret".into(),
-                from: "+15005550006".into(),
-            }),
-        };
+        let delivery = common::world::delivery(&smtp, &sms);
         let transports = Transports::new(&delivery).expect("transports");
         let portal =
             TestPortal::start_full(backend, "https://portal.hartley.example", Some(delivery)).await;

@@ -12,7 +12,7 @@ use app::{
 use axum::{body::Body, http::Request};
 use common::{
     BACKENDS, Backend, Browser, PASSWORD, Reply, TestPortal,
-    world::{GRACE, HUGO, Live, World, create, get, id_of, list},
+    world::{GRACE, HUGO, Live, World, create, get, id_of, list, upload_request},
 };
 use futures_util::future::join_all;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -561,28 +561,9 @@ async fn quotas_hold_under_parallel_requests() {
 
         // Files waiting to be sent: twenty per person, however many uploads start at once.
         let started = join_all((0..50).map(|i| {
-            let grace = &grace;
-            let world = &world;
-            async move {
-                let meta = format!(
-                    "filename {},matter {},purpose {}",
-                    b64(&format!("scan-{i}.pdf")),
-                    b64(&world.matter),
-                    b64("attachment")
-                );
-                let mut request = Request::post("/uploads")
-                    .header("tus-resumable", "1.0.0")
-                    .header("sec-fetch-site", "same-origin")
-                    .header("upload-length", "1000")
-                    .header("upload-metadata", meta);
-                if let Some(cookie) = &grace.cookie {
-                    request = request.header("cookie", cookie);
-                }
-                world
-                    .portal
-                    .send(request.body(Body::empty()).expect("request"))
-                    .await
-            }
+            let name = format!("scan-{i}.pdf");
+            let request = upload_request(&world, &grace, None, &name, 1000, &[], "attachment");
+            world.portal.send(request)
         }))
         .await;
         assert_eq!(
@@ -644,11 +625,6 @@ async fn quotas_hold_under_parallel_requests() {
         assert_eq!(count(&anonymous, 429), 70 - limit, "{backend:?}");
         world.portal.finish().await;
     }
-}
-
-fn b64(text: &str) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(text)
 }
 
 #[tokio::test]
@@ -761,22 +737,28 @@ async fn under_https_the_cookie_is_host_prefixed() {
     portal.finish().await;
 }
 
+/// A conversation with Grace, on a world whose node hears changes (on PostgreSQL, through its
+/// LISTEN task).
+async fn live_conversation(world: &World, ada: &mut Browser<'_>) -> String {
+    let id = id_of(
+        &create(
+            ada,
+            world,
+            &[&world.grace],
+            &[("subject", "Live"), ("body", "1")],
+        )
+        .await,
+    );
+    dossier::live::start_listener(&world.portal.config.database.url, &world.portal.state).await;
+    id
+}
+
 #[tokio::test]
 async fn a_live_stream_ends_with_its_session_and_a_session_holds_few() {
     for backend in BACKENDS {
         let world = World::start(backend).await;
         let mut ada = world.browser(ADA).await;
-        let id = id_of(
-            &create(
-                &mut ada,
-                &world,
-                &[&world.grace],
-                &[("subject", "Live"), ("body", "1")],
-            )
-            .await,
-        );
-        // On PostgreSQL, changes reach the node's streams through its LISTEN task.
-        dossier::live::start_listener(&world.portal.config.database.url, &world.portal.state).await;
+        let id = live_conversation(&world, &mut ada).await;
         let grace = world.browser(GRACE).await;
         let mut stream = Live::open(world.portal.router(), &grace, &world.matter).await;
         let post = |text: &'static str| {
@@ -829,17 +811,7 @@ async fn a_disabled_account_or_a_changed_password_ends_open_streams() {
     for backend in BACKENDS {
         let world = World::start(backend).await;
         let mut ada = world.browser(ADA).await;
-        let id = id_of(
-            &create(
-                &mut ada,
-                &world,
-                &[&world.grace],
-                &[("subject", "Live"), ("body", "1")],
-            )
-            .await,
-        );
-        // On PostgreSQL, changes reach the node's streams through its LISTEN task.
-        dossier::live::start_listener(&world.portal.config.database.url, &world.portal.state).await;
+        let id = live_conversation(&world, &mut ada).await;
         let grace = world.browser(GRACE).await;
         let mut stream = Live::open(world.portal.router(), &grace, &world.matter).await;
         let mut other_device = world.browser(GRACE).await;
@@ -1021,25 +993,17 @@ async fn an_upload_finishing_after_its_access_ended_keeps_nothing() {
         let world = World::start(backend).await;
         let grace = world.browser(GRACE).await;
         // She starts sending a file (the first half arrives)…
-        let meta = format!(
-            "filename {},matter {},purpose {}",
-            b64("late.pdf"),
-            b64(&world.matter),
-            b64("attachment")
-        );
         let created = world
             .portal
-            .send(
-                Request::post("/uploads")
-                    .header("tus-resumable", "1.0.0")
-                    .header("sec-fetch-site", "same-origin")
-                    .header("upload-length", "10")
-                    .header("upload-metadata", meta)
-                    .header("cookie", grace.cookie.clone().expect("cookie"))
-                    .header("content-type", "application/offset+octet-stream")
-                    .body(Body::from(&b"hello"[..]))
-                    .expect("request"),
-            )
+            .send(upload_request(
+                &world,
+                &grace,
+                None,
+                "late.pdf",
+                10,
+                b"hello",
+                "attachment",
+            ))
             .await;
         assert_eq!(created.status, 201, "{}", created.text());
         let location = created.header("location").to_string();

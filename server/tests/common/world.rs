@@ -25,6 +25,20 @@ pub const HUGO: &str = "hugo@other.example";
 pub const SAM: &str = "sam@firm.example";
 pub const URL: &str = "https://portal.hartley.example";
 
+/// Email to `smtp` and texts to `sms`, as Hartley & Co.
+pub fn delivery(smtp: &SmtpSink, sms: &SmsGateway) -> DeliveryConfig {
+    DeliveryConfig {
+        smtp_url: Some(smtp.url()),
+        mail_from: "Hartley & Co <portal@hartley.example>".into(),
+        sms: Some(SmsConfig {
+            url: sms.url(),
+            account: "AC123".into(),
+            token: "sms-secret".into(),
+            from: "+15005550006".into(),
+        }),
+    }
+}
+
 pub struct World {
     pub portal: TestPortal,
     pub smtp: SmtpSink,
@@ -42,16 +56,7 @@ impl World {
     pub async fn start(backend: Backend) -> Self {
         let smtp = SmtpSink::start().await;
         let sms = SmsGateway::start().await;
-        let delivery = DeliveryConfig {
-            smtp_url: Some(smtp.url()),
-            mail_from: "Hartley & Co <portal@hartley.example>".into(),
-            sms: Some(SmsConfig {
-                url: sms.url(),
-                account: "AC123".into(),
-                token: "sms-secret".into(),
-                from: "+15005550006".into(),
-            }),
-        };
+        let delivery = delivery(&smtp, &sms);
         let transports = Transports::new(&delivery).expect("transports");
         let portal = TestPortal::start_full(backend, URL, Some(delivery)).await;
         let account = app::accounts::server::NewAccount::parse(
@@ -216,6 +221,21 @@ pub async fn upload_into(
     data: &[u8],
     purpose: &str,
 ) -> super::Reply {
+    let request = upload_request(world, who, folder, name, data.len() as u64, data, purpose);
+    world.portal.send(request).await
+}
+
+/// A tus creation request for a file of `length` bytes named `name`, carrying `first` (its first
+/// bytes, or all of them, or none).
+pub fn upload_request(
+    world: &World,
+    who: &Browser<'_>,
+    folder: Option<&str>,
+    name: &str,
+    length: u64,
+    first: &[u8],
+    purpose: &str,
+) -> Request<Body> {
     let mut meta = format!(
         "filename {},matter {},purpose {}",
         BASE64.encode(name),
@@ -228,18 +248,15 @@ pub async fn upload_into(
     let mut request = Request::post("/uploads")
         .header("tus-resumable", "1.0.0")
         .header("sec-fetch-site", "same-origin")
-        .header("upload-length", data.len().to_string())
+        .header("upload-length", length.to_string())
         .header("upload-metadata", meta);
     if let Some(cookie) = &who.cookie {
         request = request.header("cookie", cookie);
     }
-    if !data.is_empty() {
+    if !first.is_empty() {
         request = request.header("content-type", "application/offset+octet-stream");
     }
-    world
-        .portal
-        .send(request.body(Body::from(data.to_vec())).expect("request"))
-        .await
+    request.body(Body::from(first.to_vec())).expect("request")
 }
 
 pub async fn fetch(world: &World, who: &Browser<'_>, path: &str) -> super::Reply {
@@ -281,12 +298,14 @@ impl Live {
     }
 
     /// Reads until the server ends the stream.
+    /// Reads until the server ends the stream, which must happen within 30 seconds (keep-alive
+    /// comments do not buy more time).
     pub async fn ended(&mut self) {
         use futures_util::StreamExt;
-        while let Some(frame) =
-            tokio::time::timeout(std::time::Duration::from_secs(30), self.body.next())
-                .await
-                .expect("the stream ends")
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+        while let Some(frame) = tokio::time::timeout_at(deadline, self.body.next())
+            .await
+            .expect("the stream ends")
         {
             frame.expect("a frame");
         }

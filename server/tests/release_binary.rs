@@ -111,6 +111,22 @@ async fn the_release_binary_runs_alone_from_an_empty_folder() {
         dir.path().join("data/dossier.db").exists(),
         "data folder and database created"
     );
+    // The firm's alone: the folder 0700, what the server writes in it 0600 (umask 077).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &str| {
+            std::fs::metadata(dir.path().join(p))
+                .expect("metadata")
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode("data"), 0o700);
+        for file in ["data/dossier.db", "data/secret.key"] {
+            assert_eq!(mode(file), 0o600, "{file}");
+        }
+    }
 
     let base = format!("http://127.0.0.1:{port}");
     let health = get(&format!("{base}/healthz")).await;
@@ -199,6 +215,7 @@ fn help_lists_every_setting_with_its_environment_variable() {
         "DOSSIER_S3_REGION",
         "DOSSIER_S3_ACCESS_KEY_ID",
         "DOSSIER_S3_SECRET_ACCESS_KEY",
+        "DOSSIER_SECRET_KEY",
     ] {
         assert!(help.contains(var), "--help names {var}:\n{help}");
     }

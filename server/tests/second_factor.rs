@@ -4,42 +4,8 @@
 mod common;
 
 use app::accounts::api::TotpEnrolment;
-use common::{BACKENDS, Browser, PASSWORD, TestPortal};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use totp_rs::{Algorithm, Secret, TOTP};
-
-const ADA: &str = "ada@firm.example";
-
-/// The app on the phone: the secret it was given, and the codes it shows.
-struct Phone {
-    totp: TOTP,
-}
-
-impl Phone {
-    fn scan(enrolment: &TotpEnrolment) -> Self {
-        let secret = Secret::Encoded(enrolment.secret.replace(' ', ""))
-            .to_bytes()
-            .expect("base32 secret");
-        let totp = TOTP::new(
-            Algorithm::SHA1,
-            6,
-            1,
-            30,
-            secret,
-            Some("Dossier".into()),
-            ADA.into(),
-        )
-        .expect("totp");
-        Self { totp }
-    }
-
-    /// The code of the step `offset` steps from now.
-    fn code(&self, offset: i64) -> String {
-        let now = chrono::Utc::now().timestamp() / 30;
-        self.totp
-            .generate(u64::try_from((now + offset) * 30).expect("time"))
-    }
-}
+use common::{BACKENDS, Browser, PASSWORD, Phone, TestPortal, audit_count};
+use sea_orm::{EntityTrait, PaginatorTrait};
 
 /// Signs in (no second factor yet), enrols an app, and returns it with the recovery codes.
 async fn enrol(browser: &mut Browser<'_>) -> (Phone, Vec<String>) {
@@ -54,14 +20,6 @@ async fn enrol(browser: &mut Browser<'_>) -> (Phone, Vec<String>) {
     assert_eq!(confirmed.status, 200, "{}", confirmed.text());
     let codes: Vec<String> = serde_json::from_slice(&confirmed.body).expect("codes");
     (phone, codes)
-}
-
-async fn audit_count(portal: &TestPortal, action: &str) -> u64 {
-    app::entities::audit_event::Entity::find()
-        .filter(app::entities::audit_event::Column::Action.eq(action))
-        .count(&portal.state.db)
-        .await
-        .expect("count")
 }
 
 #[tokio::test]

@@ -49,8 +49,8 @@ pub fn may_send(matter: &matter::Model, length: u64) -> Result<(), AppError> {
 
 /// Files one person may have waiting to be sent (uploaded or uploading, not sent yet)…
 pub const STAGED_FILES: usize = 20;
-/// …and their bytes: a message's worth of the largest files.
-pub const STAGED_BYTES: u64 = STAGED_FILES as u64 * MAX_SEND_SIZE;
+/// …and their bytes: ten of the largest files.
+pub const STAGED_BYTES: u64 = 10 * MAX_SEND_SIZE;
 
 /// Whether `user` may start uploading one more file of `length` bytes to send. Call it in the
 /// transaction that records the upload, after `db::lock_person`.

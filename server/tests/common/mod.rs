@@ -359,3 +359,56 @@ pub async fn add_person(
     .await
     .expect("person")
 }
+
+/// The administrator of `TestPortal::with_admin` and of the world.
+pub const ADA: &str = "ada@firm.example";
+
+/// How many times `action` is in the audit trail.
+pub async fn audit_count(portal: &TestPortal, action: &str) -> u64 {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    app::entities::audit_event::Entity::find()
+        .filter(app::entities::audit_event::Column::Action.eq(action))
+        .count(&portal.state.db)
+        .await
+        .expect("count")
+}
+
+/// The authenticator app on a phone: the secret it was given, and the codes it shows.
+pub struct Phone(totp_rs::TOTP);
+
+impl Phone {
+    pub fn scan(enrolment: &app::accounts::api::TotpEnrolment) -> Self {
+        use totp_rs::{Algorithm, Secret, TOTP};
+        let secret = Secret::Encoded(enrolment.secret.replace(' ', ""))
+            .to_bytes()
+            .expect("base32 secret");
+        Self(TOTP::new(Algorithm::SHA1, 6, 1, 30, secret, None, String::new()).expect("totp"))
+    }
+
+    /// The code of the step `offset` steps from now.
+    pub fn code(&self, offset: i64) -> String {
+        let now = chrono::Utc::now().timestamp() / 30;
+        self.0
+            .generate(u64::try_from((now + offset) * 30).expect("time"))
+    }
+}
+
+/// Fires the same call `n` times at once, each as a separate browser from `peer`.
+pub async fn at_once(
+    portal: &TestPortal,
+    n: usize,
+    path: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+    peer: &str,
+) -> Vec<Reply> {
+    futures_util::future::join_all(
+        (0..n).map(|_| portal.call_from(path, form, cookie, Some(peer), None)),
+    )
+    .await
+}
+
+/// How many of `replies` have `status`.
+pub fn count(replies: &[Reply], status: u16) -> usize {
+    replies.iter().filter(|r| r.status == status).count()
+}

@@ -16,7 +16,7 @@ pub struct Change {
 }
 
 #[cfg(feature = "ssr")]
-pub use hub::{Hub, STREAMS_PER_NODE, STREAMS_PER_SESSION, Ticket};
+pub use hub::{Hub, SESSION_RECHECK, STREAMS_PER_NODE, STREAMS_PER_SESSION, Ticket};
 
 #[cfg(feature = "ssr")]
 mod hub {
@@ -35,6 +35,8 @@ mod hub {
     pub const STREAMS_PER_SESSION: usize = 8;
     /// Open streams one node holds at most.
     pub const STREAMS_PER_NODE: usize = 5000;
+    /// How often a stream with nothing to say checks that its session still stands.
+    pub const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_secs(60);
 
     /// This node's subscribers, and the way a change reaches every node.
     #[derive(Debug, Clone)]
@@ -42,6 +44,7 @@ mod hub {
         tx: broadcast::Sender<Change>,
         closing: watch::Sender<bool>,
         open: Arc<Mutex<OpenStreams>>,
+        recheck: std::time::Duration,
     }
 
     #[derive(Debug)]
@@ -86,6 +89,7 @@ mod hub {
             Self {
                 tx,
                 closing,
+                recheck: SESSION_RECHECK,
                 open: Arc::new(Mutex::new(OpenStreams {
                     per_session: HashMap::new(),
                     total: 0,
@@ -93,6 +97,16 @@ mod hub {
                     max_total,
                 })),
             }
+        }
+
+        /// The same hub, whose idle streams re-check their session every `period`.
+        pub fn with_recheck(mut self, period: std::time::Duration) -> Self {
+            self.recheck = period;
+            self
+        }
+
+        pub fn recheck(&self) -> std::time::Duration {
+            self.recheck
         }
 
         /// A place for one more stream of `session` (any key that names it), or a 429.

@@ -34,8 +34,6 @@ use crate::sessions::DbSessionStore;
 
 /// The path, for the router and the authorization matrix.
 pub const ROUTE: &str = "/events";
-/// How often an idle stream checks that its session still stands.
-pub const SESSION_RECHECK: Duration = Duration::from_secs(60);
 
 #[derive(serde::Deserialize)]
 pub struct EventsQuery {
@@ -114,7 +112,7 @@ pub async fn events(
         .await?;
     let id = session.id().ok_or(AppError::Unauthenticated)?;
     let ticket = state.live.admit(id.to_string())?;
-    let mut recheck = tokio::time::interval(SESSION_RECHECK);
+    let mut recheck = tokio::time::interval(state.live.recheck());
     recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     recheck.reset();
     let stream = Stream {

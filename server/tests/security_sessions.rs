@@ -191,6 +191,26 @@ async fn a_live_stream_ends_with_its_session_and_a_session_holds_few() {
 }
 
 #[tokio::test]
+async fn an_idle_stream_ends_with_its_session_without_waiting_for_a_change() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let grace = world.browser(GRACE).await;
+        // A node whose idle streams look at their session every second (a minute in service).
+        let mut node = world.portal.state.clone();
+        node.live = app::live::Hub::default().with_recheck(std::time::Duration::from_secs(1));
+        let mut stream = Live::open(dossier::routes::router(node), &grace, &world.matter).await;
+        let mut other_tab = Browser {
+            portal: &world.portal,
+            cookie: grace.cookie.clone(),
+        };
+        other_tab.sign_out().await;
+        // Nothing happens on the matter: the stream ends all the same.
+        stream.ended().await;
+        world.portal.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn a_disabled_account_or_a_changed_password_ends_open_streams() {
     for backend in BACKENDS {
         let world = World::start(backend).await;

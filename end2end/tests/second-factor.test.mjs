@@ -143,6 +143,8 @@ test('staff invite a client by email; the client accepts, enrols an app, and sig
   const secret = (await client.getByTestId('totp-secret').textContent()).trim();
   const [, proof] = await smtp.find('grace@client.example', /verification code is (\d{6})/);
   await client.getByTestId('totp-proof').fill(proof);
+  await client.setViewportSize({ width: 390, height: 844 });
+  await client.screenshot({ path: `${resultsDir}/totp-enrol-phone.png`, fullPage: true });
   await client.getByTestId('totp-code').fill(totpCode(secret));
   await client.getByTestId('totp-confirm').click();
   await client.getByTestId('recovery-codes').waitFor();

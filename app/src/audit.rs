@@ -98,20 +98,3 @@ pub async fn record(
     .await?;
     Ok(())
 }
-
-/// How many times `action` was recorded for `actor` in the last `within`: the rate limit of
-/// emails and codes a person can have sent to them.
-pub async fn recent_count(
-    db: &impl ConnectionTrait,
-    actor: Uuid,
-    action: Action,
-    within: chrono::Duration,
-) -> Result<u64, AppError> {
-    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
-    Ok(audit_event::Entity::find()
-        .filter(audit_event::Column::ActorId.eq(actor))
-        .filter(audit_event::Column::Action.eq(action.as_str()))
-        .filter(audit_event::Column::OccurredAt.gt(chrono::Utc::now() - within))
-        .count(db)
-        .await?)
-}

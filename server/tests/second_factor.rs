@@ -180,7 +180,7 @@ async fn a_recovery_code_works_once() {
             .await
             .expect("query")
             .expect("admin");
-        let left = app::accounts::second_factor::recovery_codes_left(&portal.state.db, admin.id)
+        let left = app::accounts::recovery_codes::left(&portal.state.db, admin.id)
             .await
             .expect("count");
         assert_eq!(left, 9);

@@ -14,6 +14,8 @@ pub mod people;
 pub mod people_api;
 mod people_ui;
 #[cfg(feature = "ssr")]
+pub mod recovery_codes;
+#[cfg(feature = "ssr")]
 pub mod second_factor;
 mod second_factor_ui;
 #[cfg(feature = "ssr")]

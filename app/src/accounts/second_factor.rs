@@ -1,6 +1,6 @@
 //! The second factor on the server: authenticator-app codes (TOTP, RFC 6238: SHA-1, six digits,
-//! 30-second steps, one step of drift either way), each accepted once, and ten one-time recovery
-//! codes stored as salted Argon2id hashes. TOTP secrets are sealed at rest (`crate::secrets`).
+//! 30-second steps, one step of drift either way), each accepted once, and the recovery codes of
+//! `recovery_codes`. TOTP secrets are sealed at rest (`crate::secrets`).
 //!
 //! A new factor is proof of the person only if the person proved themselves to get it: an account
 //! that can already receive a code (email, or a text message) must give a fresh one before an app
@@ -12,7 +12,6 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, sea_query::Expr,
 };
-use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, Secret, TOTP};
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -20,6 +19,7 @@ use uuid::Uuid;
 use super::{
     api::TotpEnrolment,
     notices::{self, Notice},
+    recovery_codes,
 };
 use crate::{
     AppError,
@@ -33,9 +33,6 @@ use crate::{
 
 const STEP_SECONDS: u64 = 30;
 const ISSUER: &str = "Dossier";
-pub const RECOVERY_CODE_COUNT: usize = 10;
-/// Recovery-code alphabet: no 0/o, 1/l/i, so a code read off paper is typed right.
-const RECOVERY_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
 
 /// Session key: the account whose password was right and whose code is still awaited.
 const SESSION_PENDING_USER: &str = "pending_user_id";
@@ -242,10 +239,8 @@ pub async fn confirm_enrolment(
         audit::record(db, Action::SecondFactorRefused, Some(user.id), None, ip).await?;
         return Err(e);
     }
-    let codes: Vec<String> = (0..RECOVERY_CODE_COUNT)
-        .map(|_| new_recovery_code())
-        .collect();
-    let hashes = recovery_hashes(&codes).await?;
+    let codes = recovery_codes::new_set();
+    let hashes = recovery_codes::hashes(&codes).await?;
     let txn = begin_write(db).await?;
     if is_enrolled(&txn, user.id).await? {
         return Err(AppError::Conflict(
@@ -263,7 +258,7 @@ pub async fn confirm_enrolment(
     })
     .exec_without_returning(&txn)
     .await?;
-    replace_recovery_codes(&txn, user.id, hashes).await?;
+    recovery_codes::replace(&txn, user.id, hashes).await?;
     audit::record(&txn, Action::SecondFactorEnrolled, Some(user.id), None, ip).await?;
     notices::send(
         &txn,
@@ -289,65 +284,6 @@ pub async fn confirm_enrolment(
     Ok(codes)
 }
 
-async fn replace_recovery_codes(
-    db: &impl ConnectionTrait,
-    user: Uuid,
-    hashes: Vec<String>,
-) -> Result<(), AppError> {
-    recovery_code::Entity::delete_many()
-        .filter(recovery_code::Column::UserId.eq(user))
-        .exec(db)
-        .await?;
-    let now = Utc::now();
-    recovery_code::Entity::insert_many(hashes.into_iter().map(|hash| recovery_code::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        user_id: Set(user),
-        code_hash: Set(hash),
-        created_at: Set(now),
-        used_at: Set(None),
-    }))
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
-}
-
-/// Ten characters (about 50 bits) as `xxxxx-xxxxx`.
-fn new_recovery_code() -> String {
-    use rand::Rng;
-    let mut rng = rand::rng();
-    let chars: String = (0..10)
-        .map(|_| char::from(RECOVERY_ALPHABET[rng.random_range(0..RECOVERY_ALPHABET.len())]))
-        .collect();
-    format!("{}-{}", &chars[..5], &chars[5..])
-}
-
-/// A recovery code as typed, reduced to its ten characters, or `None` if it cannot be one.
-fn normalize_recovery_code(code: &str) -> Option<String> {
-    let code: String = code
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect();
-    (code.len() == 10 && code.bytes().all(|b| RECOVERY_ALPHABET.contains(&b))).then_some(code)
-}
-
-/// What is hashed of a recovery code: the SHA-256 of its ten characters (codes stored before
-/// they were salted were kept as exactly this, and are hashed again on top of it at start).
-fn recovery_digest(code: &str) -> String {
-    let normalized = normalize_recovery_code(code).unwrap_or_default();
-    hex::encode(Sha256::digest(normalized.as_bytes()))
-}
-
-/// Salted Argon2id hashes (ASVS 2.6.2: a ten-character code has about 50 bits, too few for a
-/// plain hash that a stolen database could be searched against).
-async fn recovery_hashes(codes: &[String]) -> Result<Vec<String>, AppError> {
-    let mut hashes = Vec::with_capacity(codes.len());
-    for code in codes {
-        hashes.push(super::server::hash_password(recovery_digest(code)).await?);
-    }
-    Ok(hashes)
-}
-
 /// Salts and slow-hashes recovery codes stored as plain SHA-256 by earlier versions, and seals
 /// TOTP secrets stored in clear: run at start, before anything reads them.
 pub async fn seal_stored_secrets(db: &DatabaseConnection, key: &SecretKey) -> Result<(), AppError> {
@@ -366,20 +302,7 @@ pub async fn seal_stored_secrets(db: &DatabaseConnection, key: &SecretKey) -> Re
             .exec(db)
             .await?;
     }
-    let plain = recovery_code::Entity::find()
-        .filter(recovery_code::Column::CodeHash.not_like("$argon2%"))
-        .all(db)
-        .await?;
-    for row in plain {
-        let salted = super::server::hash_password(row.code_hash.clone()).await?;
-        recovery_code::Entity::update_many()
-            .col_expr(recovery_code::Column::CodeHash, Expr::value(salted))
-            .filter(recovery_code::Column::Id.eq(row.id))
-            .filter(recovery_code::Column::CodeHash.eq(row.code_hash))
-            .exec(db)
-            .await?;
-    }
-    Ok(())
+    super::recovery_codes::salt_plain(db).await
 }
 
 pub async fn is_enrolled(db: &impl ConnectionTrait, user: Uuid) -> Result<bool, AppError> {
@@ -428,7 +351,7 @@ pub async fn remove(
 fn check_shape(code: &str) -> Result<(), AppError> {
     let digits: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     let totp = digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit());
-    if totp || normalize_recovery_code(code).is_some() {
+    if totp || recovery_codes::normalize(code).is_some() {
         Ok(())
     } else {
         Err(AppError::bad_request(
@@ -461,7 +384,7 @@ pub async fn verify(
                 spend_step(db, user, step)
                     .await
                     .map(|()| Action::SecondFactorPassed)
-            } else if spend_recovery_code(db, user, code).await? {
+            } else if recovery_codes::spend(db, user, code).await? {
                 Ok(Action::RecoveryCodeUsed)
             } else {
                 Err(refused(WRONG_CODE))
@@ -501,49 +424,6 @@ async fn spend_step(db: &DatabaseConnection, user: Uuid, step: u64) -> Result<()
     } else {
         Err(AppError::Forbidden(REPLAYED_CODE.into()))
     }
-}
-
-/// Spends the unused recovery code of `user` that `code` is, if any. Each stored code has its
-/// own salt, so the (at most ten) unused ones are checked one by one, off the async threads.
-async fn spend_recovery_code(
-    db: &DatabaseConnection,
-    user: Uuid,
-    code: &str,
-) -> Result<bool, AppError> {
-    if normalize_recovery_code(code).is_none() {
-        return Ok(false);
-    }
-    let unused = recovery_code::Entity::find()
-        .filter(recovery_code::Column::UserId.eq(user))
-        .filter(recovery_code::Column::UsedAt.is_null())
-        .all(db)
-        .await?;
-    let digest = recovery_digest(code);
-    let mut matching = None;
-    for row in unused {
-        if super::server::verify_password(digest.clone(), row.code_hash.clone()).await? {
-            matching = Some(row.id);
-            break;
-        }
-    }
-    let Some(id) = matching else { return Ok(false) };
-    // Conditional, so two requests racing with the same code cannot both spend it.
-    let spent = recovery_code::Entity::update_many()
-        .col_expr(recovery_code::Column::UsedAt, Expr::value(Utc::now()))
-        .filter(recovery_code::Column::Id.eq(id))
-        .filter(recovery_code::Column::UsedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(spent.rows_affected == 1)
-}
-
-/// How many unused recovery codes `user` has left.
-pub async fn recovery_codes_left(db: &DatabaseConnection, user: Uuid) -> Result<u64, AppError> {
-    Ok(recovery_code::Entity::find()
-        .filter(recovery_code::Column::UserId.eq(user))
-        .filter(recovery_code::Column::UsedAt.is_null())
-        .count(db)
-        .await?)
 }
 
 /// The password was right; the code is still awaited. The session is not signed in yet, and its
@@ -631,20 +511,5 @@ mod tests {
         for junk in ["", "81804", "0818045", "08180a", "０８１８０４"] {
             assert_eq!(matching_step(secret, junk, t), None, "{junk:?}");
         }
-    }
-
-    #[test]
-    fn recovery_codes_are_distinct_readable_and_normalised() {
-        let codes: std::collections::HashSet<String> = (0..RECOVERY_CODE_COUNT)
-            .map(|_| new_recovery_code())
-            .collect();
-        assert_eq!(codes.len(), RECOVERY_CODE_COUNT);
-        for code in &codes {
-            assert_eq!(code.len(), 11, "{code}");
-            let typed = format!(" {} ", code.to_uppercase().replace('-', " "));
-            assert_eq!(recovery_digest(&typed), recovery_digest(code));
-        }
-        assert_eq!(normalize_recovery_code("abc"), None);
-        assert_eq!(normalize_recovery_code("aaaaa-aaaa0"), None);
     }
 }

@@ -3,6 +3,7 @@
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
+use crate::ids::UserId;
 use crate::{AppError, entities::audit_event};
 
 /// What happened, as stored in `audit_events.action`.
@@ -82,7 +83,7 @@ impl Action {
 pub async fn record(
     db: &impl ConnectionTrait,
     action: Action,
-    actor_id: Option<Uuid>,
+    actor_id: Option<UserId>,
     detail: Option<String>,
     ip: Option<std::net::IpAddr>,
 ) -> Result<(), AppError> {

@@ -6,11 +6,14 @@ pub mod accounts;
 pub mod conversations;
 pub mod error;
 pub mod files;
+pub mod ids;
 pub mod live;
 pub mod matters;
+pub mod people;
 pub mod settings;
 pub mod shares;
 pub mod system;
+pub mod testid;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -57,7 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=system::HomePage/>
                     <Route path=StaticSegment("setup") view=accounts::SetupPage/>
                     <Route path=StaticSegment("sign-in") view=accounts::SignInPage/>
-                    <Route path=StaticSegment("people") view=accounts::PeoplePage/>
+                    <Route path=StaticSegment("people") view=people::PeoplePage/>
                     <Route path=StaticSegment("invitation") view=accounts::InvitationPage/>
                     <Route path=StaticSegment("forgot-password") view=accounts::ForgotPasswordPage/>
                     <Route path=StaticSegment("reset-password") view=accounts::ResetPasswordPage/>

@@ -3,16 +3,16 @@
 //! functions, which check everything as usual. On PostgreSQL a change travels between nodes by
 //! LISTEN/NOTIFY (`server/src/live.rs` listens); on SQLite, which is one node, it stays here.
 
+use crate::ids::{ConversationId, MatterId};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// The PostgreSQL channel changes travel on.
 pub const CHANNEL: &str = "dossier_changes";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
-    pub matter: Uuid,
-    pub conversation: Uuid,
+    pub matter: MatterId,
+    pub conversation: ConversationId,
 }
 
 #[cfg(feature = "ssr")]

@@ -123,6 +123,14 @@ pub fn parse_key_hex(text: &str) -> Option<[u8; 32]> {
     bytes.try_into().ok()
 }
 
+/// 256 random bits, URL-safe: the secret part of a link (setup, invitation, reset, sign-in).
+pub fn random_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@
 // a file (a live link), the client opens it, and staff remove access.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createAdmin, launchBrowser, resultsDir, startPortal, startSmtpSink, watchForErrors } from './portal.mjs';
+import { createAdmin, enabled, launchBrowser, resultsDir, signIn, startPortal, startSmtpSink, T, watchForErrors } from './portal.mjs';
 
 let portal;
 let browser;
@@ -27,62 +27,53 @@ after(async () => {
 const GRACE = 'grace@client.example';
 const GRACE_PASSWORD = 'harbour lantern orchard violet';
 
-async function signIn(page, { email, password }) {
-  await page.goto(`${portal.url}/sign-in`);
-  await page.waitForFunction(() => document.querySelector('[data-testid=sign-in-submit]')?.disabled === false);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByTestId('sign-in-submit').click();
-  await page.getByTestId('signed-in').waitFor();
-}
-
 test('a protected conversation opens for the client only after a code, and the reply reaches staff', async () => {
   const admin = await createAdmin(portal);
   const staffContext = await browser.newContext();
   const staff = await staffContext.newPage();
   const staffErrors = watchForErrors(staff);
-  await signIn(staff, admin);
+  await signIn(staff, portal, admin);
 
   // Grace is invited by email and sets her password.
   await staff.goto(`${portal.url}/people`);
-  await staff.waitForFunction(() => document.querySelector('[data-testid=add-person]')?.disabled === false);
+  await enabled(staff, T.ADD_PERSON);
   await staff.getByLabel('Name', { exact: true }).fill('Grace Hopper');
   await staff.getByLabel('Email', { exact: true }).fill(GRACE);
-  await staff.getByTestId('add-person').click();
-  await staff.getByTestId('person-added').waitFor();
+  await staff.getByTestId(T.ADD_PERSON).click();
+  await staff.getByTestId(T.PERSON_ADDED).waitFor();
   const invitation = await smtp.link(GRACE, `${portal.url}/invitation?token=`);
   const clientContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const client = await clientContext.newPage();
   const clientErrors = watchForErrors(client);
   await client.goto(invitation);
-  await client.waitForFunction(() => document.querySelector('[data-testid=invitation-submit]')?.disabled === false);
+  await enabled(client, T.INVITATION_SUBMIT);
   await client.getByLabel(/Password/).fill(GRACE_PASSWORD);
-  await client.getByTestId('invitation-submit').click();
-  await client.getByTestId('invitation-accepted').waitFor();
+  await client.getByTestId(T.INVITATION_SUBMIT).click();
+  await client.getByTestId(T.INVITATION_ACCEPTED).waitFor();
 
   // Staff open a matter, put Grace on it and start a protected conversation with her.
   await staff.goto(`${portal.url}/matters`);
-  await staff.waitForFunction(() => document.querySelector('[data-testid=create-matter]')?.disabled === false);
-  const create = staff.getByTestId('create-matter-form');
+  await enabled(staff, T.CREATE_MATTER);
+  const create = staff.getByTestId(T.CREATE_MATTER_FORM);
   await create.getByLabel('Matter number').fill('2026-0200');
   await create.getByLabel('Name', { exact: true }).fill('Hopper settlement');
-  await staff.getByTestId('create-matter').click();
-  await staff.getByTestId('matters').getByText('Hopper settlement').click();
-  await staff.waitForFunction(() => document.querySelector('[data-testid=add-matter-person]')?.disabled === false);
-  await staff.getByTestId('add-matter-person-form').getByLabel('Email of a person in the directory').fill(GRACE);
-  await staff.getByTestId('add-matter-person').click();
-  await staff.getByTestId('matter-people').getByText('Grace Hopper').waitFor();
+  await staff.getByTestId(T.CREATE_MATTER).click();
+  await staff.getByTestId(T.MATTERS).getByText('Hopper settlement').click();
+  await enabled(staff, T.ADD_MATTER_PERSON);
+  await staff.getByTestId(T.ADD_MATTER_PERSON_FORM).getByLabel('Email of a person in the directory').fill(GRACE);
+  await staff.getByTestId(T.ADD_MATTER_PERSON).click();
+  await staff.getByTestId(T.MATTER_PEOPLE).getByText('Grace Hopper').waitFor();
 
-  await staff.waitForFunction(() => document.querySelector('[data-testid=new-conversation]')?.disabled === false);
-  await staff.getByTestId('new-conversation').click();
-  const form = staff.getByTestId('new-conversation-form');
+  await enabled(staff, T.NEW_CONVERSATION);
+  await staff.getByTestId(T.NEW_CONVERSATION).click();
+  const form = staff.getByTestId(T.NEW_CONVERSATION_FORM);
   await form.getByLabel(/Grace Hopper/).check();
   await form.getByLabel('Subject', { exact: true }).fill('Settlement offer');
   await form.getByLabel('Message', { exact: true }).fill('The other side offers 125,000. Shall we accept?');
-  await form.getByTestId('requires-second-factor').check();
-  await staff.getByTestId('create-conversation').click();
-  await staff.getByTestId('conversation-subject').getByText('Settlement offer').waitFor();
-  await staff.getByTestId('external-conversations').getByText('Settlement offer').waitFor();
+  await form.getByTestId(T.REQUIRES_SECOND_FACTOR).check();
+  await staff.getByTestId(T.CREATE_CONVERSATION).click();
+  await staff.getByTestId(T.CONVERSATION_SUBJECT).getByText('Settlement offer').waitFor();
+  await staff.getByTestId(T.EXTERNAL_CONVERSATIONS).getByText('Settlement offer').waitFor();
   await staff.screenshot({ path: `${resultsDir}/conversation-staff.png`, fullPage: true });
 
   // The email says there is a secure message, not what it says; its link opens the conversation.
@@ -90,48 +81,48 @@ test('a protected conversation opens for the client only after a code, and the r
   const mail = smtp.mails.filter((m) => m.to.includes(GRACE)).map((m) => m.data).join('\n');
   assert.ok(!mail.includes('125,000'), 'the offer is not in any email');
   await client.goto(link);
-  await client.getByTestId('step-up').waitFor();
+  await client.getByTestId(T.STEP_UP).waitFor();
   assert.equal(await client.getByText('125,000').count(), 0, 'nothing shows before the code');
   assert.equal(await client.getByText('Settlement offer').count(), 0, 'not even the subject');
   await client.screenshot({ path: `${resultsDir}/conversation-locked.png`, fullPage: true });
 
-  await client.waitForFunction(() => document.querySelector('[data-testid=email-code]')?.disabled === false);
-  await client.getByTestId('email-code').click();
+  await enabled(client, T.EMAIL_CODE);
+  await client.getByTestId(T.EMAIL_CODE).click();
   const [, code] = await smtp.find(GRACE, /verification code is (\d{6})/);
-  await client.getByTestId('step-up-code').fill(code);
-  await client.getByTestId('step-up-submit').click();
+  await client.getByTestId(T.STEP_UP_CODE).fill(code);
+  await client.getByTestId(T.STEP_UP_SUBMIT).click();
   await client.getByText('The other side offers 125,000. Shall we accept?').waitFor();
-  await client.getByTestId('conversation-subject').getByText('Settlement offer').waitFor();
+  await client.getByTestId(T.CONVERSATION_SUBJECT).getByText('Settlement offer').waitFor();
 
-  await client.getByTestId('reply').fill('Yes, please accept.');
-  await client.getByTestId('send-message').click();
-  await client.getByTestId('messages-list').getByText('Yes, please accept.').waitFor();
-  assert.equal(await client.getByTestId('reply').inputValue(), '', 'the reply box empties');
+  await client.getByTestId(T.REPLY).fill('Yes, please accept.');
+  await client.getByTestId(T.SEND_MESSAGE).click();
+  await client.getByTestId(T.MESSAGES_LIST).getByText('Yes, please accept.').waitFor();
+  assert.equal(await client.getByTestId(T.REPLY).inputValue(), '', 'the reply box empties');
   await client.screenshot({ path: `${resultsDir}/conversation-client.png`, fullPage: true });
 
   // Staff have the conversation open: the reply appears there live, without a reload.
-  await staff.getByTestId('messages-list').getByText('Yes, please accept.').waitFor();
+  await staff.getByTestId(T.MESSAGES_LIST).getByText('Yes, please accept.').waitFor();
 
   // Staff put the deed in All Files and send it from there: right-click, Send, then Send files
   // in the open conversation, with no text.
-  await staff.waitForFunction(() => document.querySelector('[data-testid=upload-input]')?.disabled === false);
-  await staff.getByTestId('upload-input').setInputFiles([
+  await enabled(staff, T.UPLOAD_INPUT);
+  await staff.getByTestId(T.UPLOAD_INPUT).setInputFiles([
     { name: 'Deed of settlement.txt', mimeType: 'text/plain', buffer: Buffer.from('Deed of settlement: 125,000.\n') },
   ]);
-  const deed = staff.getByTestId('document-row').filter({ hasText: 'Deed of settlement.txt' });
+  const deed = staff.getByTestId(T.DOCUMENT_ROW).filter({ hasText: 'Deed of settlement.txt' });
   await deed.waitFor();
   await deed.click({ button: 'right' });
-  await deed.getByTestId('send-item').click();
-  await staff.getByTestId('sending').getByText('Deed of settlement.txt').waitFor();
-  await staff.getByTestId('send-message').getByText('Send files').waitFor();
-  await staff.getByTestId('send-message').click();
-  await staff.getByTestId('messages-list').getByTestId('attachment').filter({ hasText: 'Deed of settlement.txt' }).waitFor();
-  await staff.getByTestId('sending').waitFor({ state: 'detached' });
+  await deed.getByTestId(T.SEND_ITEM).click();
+  await staff.getByTestId(T.SENDING).getByText('Deed of settlement.txt').waitFor();
+  await staff.getByTestId(T.SEND_MESSAGE).getByText('Send files').waitFor();
+  await staff.getByTestId(T.SEND_MESSAGE).click();
+  await staff.getByTestId(T.MESSAGES_LIST).getByTestId(T.ATTACHMENT).filter({ hasText: 'Deed of settlement.txt' }).waitFor();
+  await staff.getByTestId(T.SENDING).waitFor({ state: 'detached' });
   await staff.screenshot({ path: `${resultsDir}/conversation-sent-file.png`, fullPage: true });
 
   // Grace sees it, downloads it, and sends a signed copy back from her phone.
   await client.reload();
-  const sent = client.getByTestId('attachment').filter({ hasText: 'Deed of settlement.txt' });
+  const sent = client.getByTestId(T.ATTACHMENT).filter({ hasText: 'Deed of settlement.txt' });
   await sent.waitFor();
   const [download] = await Promise.all([client.waitForEvent('download'), sent.getByRole('link', { name: 'Deed of settlement.txt' }).click()]);
   assert.equal(download.suggestedFilename(), 'Deed of settlement.txt');
@@ -140,46 +131,46 @@ test('a protected conversation opens for the client only after a code, and the r
   for await (const chunk of saved) text += chunk;
   assert.equal(text, 'Deed of settlement: 125,000.\n');
 
-  await client.waitForFunction(() => document.querySelector('[data-testid=send-message]')?.disabled === false);
-  await client.getByTestId('attach-input').setInputFiles([
+  await enabled(client, T.SEND_MESSAGE);
+  await client.getByTestId(T.ATTACH_INPUT).setInputFiles([
     { name: 'Signed deed.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 signed') },
   ]);
-  await client.getByTestId('attached-file').filter({ hasText: 'Signed deed.pdf' }).getByText('15 bytes').waitFor();
-  await client.getByTestId('reply').fill('Signed and attached.');
-  await client.getByTestId('send-message').click();
-  await client.getByTestId('messages-list').getByTestId('attachment').filter({ hasText: 'Signed deed.pdf' }).waitFor();
+  await client.getByTestId(T.ATTACHED_FILE).filter({ hasText: 'Signed deed.pdf' }).getByText('15 bytes').waitFor();
+  await client.getByTestId(T.REPLY).fill('Signed and attached.');
+  await client.getByTestId(T.SEND_MESSAGE).click();
+  await client.getByTestId(T.MESSAGES_LIST).getByTestId(T.ATTACHMENT).filter({ hasText: 'Signed deed.pdf' }).waitFor();
   await client.screenshot({ path: `${resultsDir}/conversation-client-files.png`, fullPage: true });
 
   await staff.reload();
-  await staff.getByTestId('external-conversations').getByText('Settlement offer').click();
-  await staff.getByTestId('messages-list').getByTestId('attachment').filter({ hasText: 'Signed deed.pdf' }).waitFor();
+  await staff.getByTestId(T.EXTERNAL_CONVERSATIONS).getByText('Settlement offer').click();
+  await staff.getByTestId(T.MESSAGES_LIST).getByTestId(T.ATTACHMENT).filter({ hasText: 'Signed deed.pdf' }).waitFor();
 
   // Staff share the deed instead (a live link) with a note.
   await deed.click({ button: 'right' });
-  await deed.getByTestId('share-item').click();
-  await staff.getByTestId('sending').getByText('Deed of settlement.txt').waitFor();
-  await staff.getByTestId('reply').fill('The deed, always up to date.');
-  await staff.getByTestId('send-message').click();
-  await staff.getByTestId('messages-list').getByTestId('shared-item').filter({ hasText: 'Deed of settlement.txt' }).waitFor();
+  await deed.getByTestId(T.SHARE_ITEM).click();
+  await staff.getByTestId(T.SENDING).getByText('Deed of settlement.txt').waitFor();
+  await staff.getByTestId(T.REPLY).fill('The deed, always up to date.');
+  await staff.getByTestId(T.SEND_MESSAGE).click();
+  await staff.getByTestId(T.MESSAGES_LIST).getByTestId(T.SHARED_ITEM).filter({ hasText: 'Deed of settlement.txt' }).waitFor();
 
   // Grace opens it from the conversation: the viewer shows its last update and the text.
   await client.reload();
-  await client.getByTestId('messages-list').getByTestId('shared-item').filter({ hasText: 'Deed of settlement.txt' }).getByRole('button').click();
-  await client.getByTestId('share-viewer').getByTestId('share-name').getByText('Deed of settlement.txt').waitFor();
-  assert.match(await client.getByTestId('share-updated').textContent(), /Last updated .* by Ada Lovelace/);
-  await client.frameLocator('[data-testid=share-viewer] iframe').getByText('Deed of settlement: 125,000.').waitFor();
-  assert.equal(await client.getByTestId('share-more').count(), 0, 'a client cannot remove access');
-  await client.getByTestId('shared-list').getByText('Deed of settlement.txt').waitFor();
+  await client.getByTestId(T.MESSAGES_LIST).getByTestId(T.SHARED_ITEM).filter({ hasText: 'Deed of settlement.txt' }).getByRole('button').click();
+  await client.getByTestId(T.SHARE_VIEWER).getByTestId(T.SHARE_NAME).getByText('Deed of settlement.txt').waitFor();
+  assert.match(await client.getByTestId(T.SHARE_UPDATED).textContent(), /Last updated .* by Ada Lovelace/);
+  await client.frameLocator(`[data-testid=${T.SHARE_VIEWER}] iframe`).getByText('Deed of settlement: 125,000.').waitFor();
+  assert.equal(await client.getByTestId(T.SHARE_MORE).count(), 0, 'a client cannot remove access');
+  await client.getByTestId(T.SHARED_LIST).getByText('Deed of settlement.txt').waitFor();
   await client.screenshot({ path: `${resultsDir}/share-client.png`, fullPage: true });
 
   // Staff remove access from the viewer's menu; Grace's next look finds it gone.
-  await staff.getByTestId('messages-list').getByTestId('shared-item').getByRole('button').click();
-  await staff.getByTestId('share-more').click();
-  await staff.getByTestId('revoke-share').click();
-  await staff.getByTestId('messages-list').getByTestId('shared-item').getByText('Access removed').waitFor();
+  await staff.getByTestId(T.MESSAGES_LIST).getByTestId(T.SHARED_ITEM).getByRole('button').click();
+  await staff.getByTestId(T.SHARE_MORE).click();
+  await staff.getByTestId(T.REVOKE_SHARE).click();
+  await staff.getByTestId(T.MESSAGES_LIST).getByTestId(T.SHARED_ITEM).getByText('Access removed').waitFor();
   await client.reload();
-  await client.getByTestId('messages-list').getByTestId('shared-item').getByText('Access removed').waitFor();
-  assert.equal(await client.getByTestId('shared-list').getByText('Deed of settlement.txt').count(), 0);
+  await client.getByTestId(T.MESSAGES_LIST).getByTestId(T.SHARED_ITEM).getByText('Access removed').waitFor();
+  assert.equal(await client.getByTestId(T.SHARED_LIST).getByText('Deed of settlement.txt').count(), 0);
 
   assert.deepEqual(staffErrors, [], 'no console errors (staff)');
   // The locked conversation's first load is a 403 by design.

@@ -2,7 +2,7 @@
 // works, and the first administrator is created from the setup link printed at first run.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, resultsDir, startPortal, watchForErrors } from './portal.mjs';
+import { enabled, launchBrowser, resultsDir, startPortal, T, watchForErrors } from './portal.mjs';
 
 let portal;
 let browser;
@@ -21,12 +21,12 @@ test('the home page hydrates and its status check runs through the Wasm', async 
   const page = await browser.newPage();
   const errors = watchForErrors(page);
   await page.goto(portal.url);
-  const button = page.getByTestId('status-check');
+  const button = page.getByTestId(T.STATUS_CHECK);
   // Server-rendered disabled; only the hydrated Wasm enables it.
   await button.waitFor();
-  await page.waitForFunction(() => document.querySelector('[data-testid=status-check]')?.disabled === false);
+  await enabled(page, T.STATUS_CHECK);
   await button.click();
-  const result = page.getByTestId('status-result');
+  const result = page.getByTestId(T.STATUS_RESULT);
   await result.waitFor();
   assert.match(await result.textContent(), /Database: OK · Storage: OK/);
   await page.screenshot({ path: `${resultsDir}/home.png`, fullPage: true });
@@ -39,21 +39,21 @@ test('the first administrator is created from the setup link, which then stops w
   const page = await browser.newPage();
   const errors = watchForErrors(page);
   await page.goto(portal.setupLink);
-  await page.waitForFunction(() => document.querySelector('[data-testid=setup-submit]')?.disabled === false);
+  await enabled(page, T.SETUP_SUBMIT);
   await page.getByLabel('Your name').fill('Ada Lovelace');
   await page.getByLabel('Email').fill('ada@firm.example');
   await page.getByLabel(/Password/).fill('correct horse battery staple');
-  await page.getByTestId('setup-submit').click();
-  await page.getByTestId('setup-done').waitFor();
+  await page.getByTestId(T.SETUP_SUBMIT).click();
+  await page.getByTestId(T.SETUP_DONE).waitFor();
   await page.screenshot({ path: `${resultsDir}/setup-done.png`, fullPage: true });
 
   // The same link again: a sentence, not an account.
   await page.goto(portal.setupLink);
-  await page.waitForFunction(() => document.querySelector('[data-testid=setup-submit]')?.disabled === false);
+  await enabled(page, T.SETUP_SUBMIT);
   await page.getByLabel('Your name').fill('Eve');
   await page.getByLabel('Email').fill('eve@firm.example');
   await page.getByLabel(/Password/).fill('correct horse battery staple');
-  await page.getByTestId('setup-submit').click();
+  await page.getByTestId(T.SETUP_SUBMIT).click();
   const alert = page.getByRole('alert');
   await alert.waitFor();
   assert.match(await alert.textContent(), /already used or has expired/);
@@ -66,44 +66,44 @@ test('the administrator signs in and out; the session cookie is HttpOnly and Sam
   const page = await context.newPage();
   const errors = watchForErrors(page);
   await page.goto(`${portal.url}/sign-in`);
-  await page.waitForFunction(() => document.querySelector('[data-testid=sign-in-submit]')?.disabled === false);
+  await enabled(page, T.SIGN_IN_SUBMIT);
 
   // A wrong password: one sentence, no session.
   await page.getByLabel('Email').fill('ada@firm.example');
   await page.getByLabel('Password').fill('not the password');
-  await page.getByTestId('sign-in-submit').click();
+  await page.getByTestId(T.SIGN_IN_SUBMIT).click();
   const alert = page.getByRole('alert');
   await alert.waitFor();
   assert.match(await alert.textContent(), /do not match an active account/);
   assert.equal((await context.cookies()).length, 0);
 
   await page.getByLabel('Password').fill('correct horse battery staple');
-  await page.getByTestId('sign-in-submit').click();
-  await page.getByTestId('signed-in').waitFor();
-  assert.match(await page.getByTestId('signed-in').textContent(), /Welcome, Ada Lovelace/);
+  await page.getByTestId(T.SIGN_IN_SUBMIT).click();
+  await page.getByTestId(T.SIGNED_IN).waitFor();
+  assert.match(await page.getByTestId(T.SIGNED_IN).textContent(), /Welcome, Ada Lovelace/);
   const [cookie] = await context.cookies();
   assert.equal(cookie.name, 'dossier_session');
   assert.equal(cookie.httpOnly, true);
   assert.equal(cookie.sameSite, 'Lax');
-  assert.equal(await page.getByTestId('topbar-user').textContent(), 'Ada Lovelace');
+  assert.equal(await page.getByTestId(T.TOPBAR_USER).textContent(), 'Ada Lovelace');
   await page.screenshot({ path: `${resultsDir}/signed-in.png`, fullPage: true });
 
   // A reload keeps the session: the server renders the signed-in page.
   await page.reload();
-  await page.getByTestId('topbar-user').waitFor();
+  await page.getByTestId(T.TOPBAR_USER).waitFor();
 
   // Change the password from the signed-in page; this session carries on.
   await page.getByLabel('Current password').fill('correct horse battery staple');
   await page.getByLabel(/New password/).fill('an even longer passphrase');
-  await page.locator('[data-testid=password-form] button[type=submit]').click();
-  await page.getByTestId('password-changed').waitFor();
+  await page.locator(`[data-testid=${T.PASSWORD_FORM}] button[type=submit]`).click();
+  await page.getByTestId(T.PASSWORD_CHANGED).waitFor();
   await page.screenshot({ path: `${resultsDir}/password-changed.png`, fullPage: true });
   await page.reload();
-  await page.getByTestId('topbar-user').waitFor();
+  await page.getByTestId(T.TOPBAR_USER).waitFor();
 
-  await page.waitForFunction(() => document.querySelector('[data-testid=topbar-sign-out]'));
-  await page.getByTestId('topbar-sign-out').click();
-  await page.getByTestId('sign-in-form').waitFor();
+  await page.waitForFunction((id) => document.querySelector(`[data-testid=${id}]`), T.TOPBAR_SIGN_OUT);
+  await page.getByTestId(T.TOPBAR_SIGN_OUT).click();
+  await page.getByTestId(T.SIGN_IN_FORM).waitFor();
   await page.getByRole('link', { name: 'Sign in' }).waitFor();
   assert.deepEqual(errors.filter((e) => !/status of 403/.test(e)), [], 'no unexpected console errors');
   await context.close();

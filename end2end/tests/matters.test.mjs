@@ -2,7 +2,7 @@
 // it; the client then sees that matter and only that one.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createAdmin, launchBrowser, resultsDir, startPortal, watchForErrors } from './portal.mjs';
+import { createAdmin, enabled, launchBrowser, resultsDir, signIn, startPortal, T, watchForErrors } from './portal.mjs';
 
 let portal;
 let browser;
@@ -17,60 +17,51 @@ after(async () => {
   portal?.stop();
 });
 
-async function signIn(page, { email, password }) {
-  await page.goto(`${portal.url}/sign-in`);
-  await page.waitForFunction(() => document.querySelector('[data-testid=sign-in-submit]')?.disabled === false);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByTestId('sign-in-submit').click();
-  await page.getByTestId('signed-in').waitFor();
-}
-
 test('staff open a matter, find it and put a client on it', async () => {
   const admin = await createAdmin(portal);
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
   const errors = watchForErrors(page);
-  await signIn(page, admin);
+  await signIn(page, portal, admin);
 
   // A contact in the directory (no invitation: email is not set up in this portal).
   await page.goto(`${portal.url}/people`);
-  await page.waitForFunction(() => document.querySelector('[data-testid=add-person]')?.disabled === false);
-  const form = page.getByTestId('add-person-form');
+  await enabled(page, T.ADD_PERSON);
+  const form = page.getByTestId(T.ADD_PERSON_FORM);
   await form.getByLabel('Name', { exact: true }).fill('Grace Hopper');
   await form.getByLabel('Email', { exact: true }).fill('grace@client.example');
   await form.locator('input[name=invite]').uncheck();
-  await page.getByTestId('add-person').click();
-  await page.getByTestId('person-added').waitFor();
+  await page.getByTestId(T.ADD_PERSON).click();
+  await page.getByTestId(T.PERSON_ADDED).waitFor();
 
-  await page.getByTestId('topbar-matters').click();
+  await page.getByTestId(T.TOPBAR_MATTERS).click();
   await page.waitForURL(/\/matters$/);
-  await page.waitForFunction(() => document.querySelector('[data-testid=create-matter]')?.disabled === false);
-  const create = page.getByTestId('create-matter-form');
+  await enabled(page, T.CREATE_MATTER);
+  const create = page.getByTestId(T.CREATE_MATTER_FORM);
   await create.getByLabel('Matter number').fill('2026-0142');
   await create.getByLabel('Name', { exact: true }).fill('Estate of H. Hopper');
-  await page.getByTestId('create-matter').click();
-  await page.getByTestId('matter-created').waitFor();
-  await page.getByTestId('matters').getByText('Estate of H. Hopper').waitFor();
+  await page.getByTestId(T.CREATE_MATTER).click();
+  await page.getByTestId(T.MATTER_CREATED).waitFor();
+  await page.getByTestId(T.MATTERS).getByText('Estate of H. Hopper').waitFor();
 
   // Search narrows the list as one types.
-  await page.getByTestId('matter-search').fill('nothing like it');
+  await page.getByTestId(T.MATTER_SEARCH).fill('nothing like it');
   await page.getByText('No matters to show.').waitFor();
-  await page.getByTestId('matter-search').fill('0142');
-  await page.getByTestId('matters').getByText('Estate of H. Hopper').click();
+  await page.getByTestId(T.MATTER_SEARCH).fill('0142');
+  await page.getByTestId(T.MATTERS).getByText('Estate of H. Hopper').click();
 
-  await page.getByTestId('matter-name').waitFor();
-  assert.equal(await page.getByTestId('matter-name').textContent(), 'Estate of H. Hopper');
-  await page.waitForFunction(() => document.querySelector('[data-testid=add-matter-person]')?.disabled === false);
-  await page.getByTestId('add-matter-person-form').getByLabel('Email of a person in the directory').fill('grace@client.example');
-  await page.getByTestId('add-matter-person').click();
-  await page.getByTestId('matter-people').getByText('Grace Hopper').waitFor();
+  await page.getByTestId(T.MATTER_NAME).waitFor();
+  assert.equal(await page.getByTestId(T.MATTER_NAME).textContent(), 'Estate of H. Hopper');
+  await enabled(page, T.ADD_MATTER_PERSON);
+  await page.getByTestId(T.ADD_MATTER_PERSON_FORM).getByLabel('Email of a person in the directory').fill('grace@client.example');
+  await page.getByTestId(T.ADD_MATTER_PERSON).click();
+  await page.getByTestId(T.MATTER_PEOPLE).getByText('Grace Hopper').waitFor();
   await page.screenshot({ path: `${resultsDir}/matter.png`, fullPage: true });
 
-  await page.getByTestId('toggle-matter-status').click();
-  await page.getByTestId('matter-closed').waitFor();
-  await page.getByTestId('toggle-matter-status').click();
-  await page.getByTestId('matter-closed').waitFor({ state: 'detached' });
+  await page.getByTestId(T.TOGGLE_MATTER_STATUS).click();
+  await page.getByTestId(T.MATTER_CLOSED).waitFor();
+  await page.getByTestId(T.TOGGLE_MATTER_STATUS).click();
+  await page.getByTestId(T.MATTER_CLOSED).waitFor({ state: 'detached' });
   assert.deepEqual(errors, [], 'no console errors');
   await context.close();
 });

@@ -1,7 +1,7 @@
 // Starts the release binary on a free port with an empty data folder, and Chromium beside it.
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
@@ -163,4 +163,36 @@ export async function startSmtpSink() {
     },
     close: () => server.close(),
   };
+}
+
+// The UI's test ids, read from the one place that defines them (app/src/testid.rs), so the
+// views and these tests cannot drift apart. Naming an id that is not there throws at once.
+export const T = (() => {
+  const source = readFileSync(new URL('../../app/src/testid.rs', import.meta.url), 'utf8');
+  const ids = Object.fromEntries(
+    [...source.matchAll(/^pub const ([A-Z0-9_]+): &str = "([a-z0-9-]+)";$/gm)].map((m) => [m[1], m[2]]),
+  );
+  return new Proxy(ids, {
+    get(target, name) {
+      if (typeof name === 'string' && !(name in target)) throw new Error(`no test id ${name} in app/src/testid.rs`);
+      return target[name];
+    },
+  });
+})();
+
+// Waits until the control with test id `id` is enabled: the page has hydrated and it can act.
+export function enabled(page, id) {
+  return page.waitForFunction((testid) => document.querySelector(`[data-testid=${testid}]`)?.disabled === false, id);
+}
+
+// Signs in with email and password on the sign-in page. `then`: what to wait for afterwards,
+// 'signed-in' (the default) or 'code' (the account has a second factor) or nothing (null).
+export async function signIn(page, portal, { email, password }, { then = 'signed-in', goto = true } = {}) {
+  if (goto) await page.goto(`${portal.url}/sign-in`);
+  await enabled(page, T.SIGN_IN_SUBMIT);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByTestId(T.SIGN_IN_SUBMIT).click();
+  if (then === 'signed-in') await page.getByTestId(T.SIGNED_IN).waitFor();
+  else if (then === 'code') await page.getByTestId(T.SIGN_IN_CODE_FORM).waitFor();
 }

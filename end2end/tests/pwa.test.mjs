@@ -3,7 +3,7 @@
 // its cache after a signed-in session has used the portal.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createAdmin, launchBrowser, resultsDir, startPortal, watchForErrors } from './portal.mjs';
+import { createAdmin, enabled, launchBrowser, resultsDir, signIn, startPortal, T, watchForErrors } from './portal.mjs';
 
 let portal;
 let browser;
@@ -41,19 +41,15 @@ test('the portal installs as an app, opens offline to a page that says so, and c
   await page.waitForFunction(() => !!navigator.serviceWorker.controller);
 
   // A signed-in session uses the portal: pages, server functions, the live stream.
-  await page.waitForFunction(() => document.querySelector('[data-testid=sign-in-submit]')?.disabled === false);
-  await page.getByLabel('Email').fill(admin.email);
-  await page.getByLabel('Password').fill(admin.password);
-  await page.getByTestId('sign-in-submit').click();
-  await page.getByTestId('signed-in').waitFor();
+  await signIn(page, portal, admin, { goto: false });
   await page.goto(`${portal.url}/matters`);
-  await page.waitForFunction(() => document.querySelector('[data-testid=create-matter]')?.disabled === false);
-  const create = page.getByTestId('create-matter-form');
+  await enabled(page, T.CREATE_MATTER);
+  const create = page.getByTestId(T.CREATE_MATTER_FORM);
   await create.getByLabel('Matter number').fill('2026-0300');
   await create.getByLabel('Name', { exact: true }).fill('Offline test');
-  await page.getByTestId('create-matter').click();
-  await page.getByTestId('matters').getByText('Offline test').click();
-  await page.getByTestId('messages').waitFor();
+  await page.getByTestId(T.CREATE_MATTER).click();
+  await page.getByTestId(T.MATTERS).getByText('Offline test').click();
+  await page.getByTestId(T.MESSAGES).waitFor();
 
   // The network is gone (the browser offline, the server stopped): a page opens to the offline
   // notice, not the browser's error.

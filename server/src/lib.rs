@@ -124,11 +124,11 @@ fn secret_key(config: &Config) -> Result<[u8; 32], String> {
 
 /// Prints the one-time setup link while the portal has no administrator.
 pub async fn announce_setup_link(state: &AppState) -> Result<(), String> {
-    let link = app::accounts::server::issue_setup_link(&state.db, &state.portal.public_url)
+    let link = app::accounts::setup::issue_setup_link(&state.db, &state.portal.public_url)
         .await
         .map_err(|e| format!("Cannot create a setup link: {e}"))?;
     if let Some(link) = link {
-        let hours = app::accounts::server::SETUP_LINK_LIFETIME.num_hours();
+        let hours = app::accounts::setup::SETUP_LINK_LIFETIME.num_hours();
         eprintln!(
             "\n  Dossier has no administrator yet. Open this link within {hours} hour(s) to create one;\n  \
              it works once:\n\n    {link}\n\n  A new link: `dossier setup-link`. Without a browser: `dossier admin create`.\n"

@@ -11,6 +11,7 @@
 
 use std::{convert::Infallible, sync::Arc, time::Duration};
 
+use app::ids::MatterId;
 use axum::{
     extract::{Query, State},
     response::{
@@ -21,7 +22,6 @@ use axum::{
 use futures_util::stream;
 use tokio::sync::broadcast::error::RecvError;
 use tower_sessions::{Session, session::Id};
-use uuid::Uuid;
 
 use app::{
     AppError,
@@ -37,7 +37,7 @@ pub const ROUTE: &str = "/events";
 
 #[derive(serde::Deserialize)]
 pub struct EventsQuery {
-    matter: Uuid,
+    matter: MatterId,
 }
 
 /// One open stream: what it listens to, and whose session it serves.
@@ -45,7 +45,7 @@ struct Stream {
     state: AppState,
     store: Arc<DbSessionStore>,
     session: Id,
-    matter: Uuid,
+    matter: MatterId,
     changes: tokio::sync::broadcast::Receiver<Change>,
     closing: tokio::sync::watch::Receiver<bool>,
     recheck: tokio::time::Interval,

@@ -74,7 +74,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::SetupLink => {
-            let link = app::accounts::server::issue_setup_link(&state.db, &state.portal.public_url)
+            let link = app::accounts::setup::issue_setup_link(&state.db, &state.portal.public_url)
                 .await
                 .map_err(|e| e.to_string())?;
             match link {
@@ -101,9 +101,9 @@ async fn run(cli: Cli) -> Result<(), String> {
                     p.trim_end_matches(['\r', '\n']).to_string()
                 }
             };
-            let account = app::accounts::server::NewAccount::parse(&name, &email, password)
+            let account = app::accounts::passwords::NewAccount::parse(&name, &email, password)
                 .map_err(|e| e.to_string())?;
-            let admin = app::accounts::server::create_admin(&state.db, account)
+            let admin = app::accounts::setup::create_admin(&state.db, account)
                 .await
                 .map_err(|e| e.to_string())?;
             println!("Created administrator {}.", admin.email);

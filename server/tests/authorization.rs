@@ -10,8 +10,9 @@
 mod common;
 
 use app::entities::one_time_code;
+use app::ids::{ConversationId, MatterId, MessageId, UserId};
 use app::{
-    accounts::server::{NewAccount, create_admin},
+    accounts::{passwords::NewAccount, setup::create_admin},
     entities::user::{self, Role},
 };
 use common::{BACKENDS, Backend, TestPortal};
@@ -363,9 +364,9 @@ async fn add_user(portal: &TestPortal, email: &str, role: Role) -> user::Model {
 }
 
 /// A matter with `client` on it as a client.
-async fn add_matter(portal: &TestPortal, id: &str, number: &str, client: uuid::Uuid) {
+async fn add_matter(portal: &TestPortal, id: &str, number: &str, client: UserId) {
     use app::entities::matter;
-    let id = uuid::Uuid::parse_str(id).expect("uuid");
+    let id: MatterId = id.parse().expect("uuid");
     let now = chrono::Utc::now();
     matter::Entity::insert(matter::ActiveModel {
         id: Set(id),
@@ -387,9 +388,9 @@ async fn add_matter(portal: &TestPortal, id: &str, number: &str, client: uuid::U
 }
 
 /// Puts `client` on matter `id` as a client.
-async fn add_to_matter(portal: &TestPortal, id: &str, client: uuid::Uuid) {
+async fn add_to_matter(portal: &TestPortal, id: &str, client: UserId) {
     use app::{entities::matter_person, matters::MatterRole};
-    let id = uuid::Uuid::parse_str(id).expect("uuid");
+    let id: MatterId = id.parse().expect("uuid");
     let now = chrono::Utc::now();
     matter_person::Entity::insert(matter_person::ActiveModel {
         matter_id: Set(id),
@@ -403,7 +404,7 @@ async fn add_to_matter(portal: &TestPortal, id: &str, client: uuid::Uuid) {
     .expect("matter person");
 }
 
-async fn set_disabled(portal: &TestPortal, id: uuid::Uuid, disabled: bool) {
+async fn set_disabled(portal: &TestPortal, id: UserId, disabled: bool) {
     let mut row = user::Entity::find_by_id(id)
         .one(&portal.state.db)
         .await
@@ -469,17 +470,17 @@ async fn session_for(portal: &TestPortal, actor: Actor) -> Option<String> {
 }
 
 /// The protected conversation on `MATTER`, with the two clients on it in it.
-async fn add_conversation(portal: &TestPortal, clients: [uuid::Uuid; 2]) {
+async fn add_conversation(portal: &TestPortal, clients: [UserId; 2]) {
     use app::{
         conversations::ConversationKind,
         entities::{conversation, conversation_participant, message},
     };
-    let id = uuid::Uuid::parse_str(CONVERSATION).expect("uuid");
+    let id: ConversationId = CONVERSATION.parse().expect("uuid");
     let now = chrono::Utc::now();
     let db = &portal.state.db;
     conversation::Entity::insert(conversation::ActiveModel {
         id: Set(id),
-        matter_id: Set(uuid::Uuid::parse_str(MATTER).expect("uuid")),
+        matter_id: Set(MATTER.parse().expect("uuid")),
         kind: Set(ConversationKind::External),
         subject: Set("Protected".into()),
         requires_second_factor: Set(true),
@@ -502,7 +503,7 @@ async fn add_conversation(portal: &TestPortal, clients: [uuid::Uuid; 2]) {
         .expect("participant");
     }
     message::Entity::insert(message::ActiveModel {
-        id: Set(uuid::Uuid::now_v7()),
+        id: Set(MessageId(uuid::Uuid::now_v7())),
         conversation_id: Set(id),
         author_id: Set(None),
         body: Set("Only for the verified".into()),
@@ -700,9 +701,9 @@ async fn admin_send(portal: &TestPortal, document: &str) -> String {
         serde_json::from_slice(&reply.body).expect("message");
     for id in [SHARE, REVOCABLE] {
         share::Entity::insert(share::ActiveModel {
-            id: Set(uuid::Uuid::parse_str(id).expect("uuid")),
-            matter_id: Set(uuid::Uuid::parse_str(MATTER).expect("uuid")),
-            conversation_id: Set(uuid::Uuid::parse_str(CONVERSATION).expect("uuid")),
+            id: Set(id.parse().expect("uuid")),
+            matter_id: Set(MATTER.parse().expect("uuid")),
+            conversation_id: Set(CONVERSATION.parse().expect("uuid")),
             message_id: Set(message.id),
             kind: Set(app::files::ItemKind::Document),
             item_id: Set(uuid::Uuid::parse_str(document).expect("uuid")),
@@ -725,7 +726,7 @@ async fn admin_send(portal: &TestPortal, document: &str) -> String {
 }
 
 async fn shared_document(portal: &TestPortal) -> uuid::Uuid {
-    app::entities::share::Entity::find_by_id(uuid::Uuid::parse_str(SHARE).expect("uuid"))
+    app::entities::share::Entity::find_by_id(SHARE.parse::<app::ids::ShareId>().expect("uuid"))
         .one(&portal.state.db)
         .await
         .expect("query")

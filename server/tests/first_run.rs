@@ -3,7 +3,7 @@
 mod common;
 
 use app::{
-    accounts::server::{issue_setup_link, verify_password},
+    accounts::{passwords::verify_password, setup::issue_setup_link},
     entities::{audit_event, setup_token, user},
 };
 use common::{BACKENDS, Backend, TestPortal};

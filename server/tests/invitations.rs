@@ -31,13 +31,13 @@ impl World {
         let transports = Transports::new(&delivery).expect("transports");
         let portal =
             TestPortal::start_full(backend, "https://portal.hartley.example", Some(delivery)).await;
-        let account = app::accounts::server::NewAccount::parse(
+        let account = app::accounts::passwords::NewAccount::parse(
             "Ada Lovelace",
             "ada@firm.example",
             PASSWORD.into(),
         )
         .expect("valid");
-        app::accounts::server::create_admin(&portal.state.db, account)
+        app::accounts::setup::create_admin(&portal.state.db, account)
             .await
             .expect("admin");
         Self {
@@ -76,11 +76,7 @@ fn token_of(link: &str) -> String {
         .expect("token")
 }
 
-async fn add_client(
-    staff: &mut Browser<'_>,
-    invite: bool,
-    sms: bool,
-) -> app::accounts::people_api::Person {
+async fn add_client(staff: &mut Browser<'_>, invite: bool, sms: bool) -> app::people::Person {
     let mut form = vec![
         ("display_name", "Grace Hopper"),
         ("email", CLIENT),
@@ -133,14 +129,14 @@ async fn an_invited_contact_gets_email_and_text_and_the_link_works_once() {
         assert_eq!(world.deliver().await, 0);
 
         let status = |list: &common::Reply| {
-            let people: Vec<app::accounts::people_api::Person> =
+            let people: Vec<app::people::Person> =
                 serde_json::from_slice(&list.body).expect("people");
             people
                 .into_iter()
                 .find(|p| p.email == CLIENT)
                 .map(|p| p.status)
         };
-        use app::accounts::people_api::PersonStatus;
+        use app::people::PersonStatus;
         let listed = staff.call("/api/people/list", &[]).await;
         assert_eq!(status(&listed), Some(PersonStatus::Invited));
 
@@ -380,8 +376,7 @@ async fn staff_manage_contacts_and_only_administrators_manage_staff() {
     // The directory lists everyone for firm members, and nobody else.
     let list = sam.call("/api/people/list", &[]).await;
     assert_eq!(list.status, 200);
-    let people: Vec<app::accounts::people_api::Person> =
-        serde_json::from_slice(&list.body).expect("people");
+    let people: Vec<app::people::Person> = serde_json::from_slice(&list.body).expect("people");
     assert_eq!(people.len(), 3);
     world.portal.finish().await;
 }
@@ -755,7 +750,7 @@ async fn a_client_without_an_app_verifies_with_a_code_by_email_or_text() {
     }
 }
 
-async fn accepted_id(world: &World) -> uuid::Uuid {
+async fn accepted_id(world: &World) -> app::ids::UserId {
     user::Entity::find()
         .filter(user::Column::Email.eq(CLIENT))
         .one(&world.portal.state.db)

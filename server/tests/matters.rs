@@ -8,16 +8,18 @@ use app::matters::{MatterDetails, MatterRole, MatterSummary};
 use common::{BACKENDS, Browser, PASSWORD, TestPortal};
 
 async fn add_person(portal: &TestPortal, name: &str, email: &str, role: app::entities::user::Role) {
-    let hash = app::accounts::server::hash_password(PASSWORD.into())
+    let hash = app::accounts::passwords::hash_password(PASSWORD.into())
         .await
         .expect("hash");
     app::accounts::server::insert_person(
         &portal.state.db,
-        name.into(),
-        email.into(),
-        None,
-        role,
-        Some(hash),
+        app::accounts::server::NewPerson {
+            display_name: name.into(),
+            email: email.into(),
+            mobile: None,
+            role,
+            password_hash: Some(hash),
+        },
     )
     .await
     .expect("person");
@@ -242,6 +244,82 @@ async fn staff_run_matters_and_contacts_see_only_their_own() {
             404
         );
         assert!(list(&mut grace, "", true).await.is_empty());
+        portal.finish().await;
+    }
+}
+
+/// Twenty creates of one matter number at once, half of them answered by a second node on
+/// PostgreSQL: one matter, and every other answer the 409 that says why, never a 500. Checking
+/// first does not decide a race on PostgreSQL; the unique index does (`db::on_unique`). The same
+/// for twenty new folders of one name.
+#[tokio::test]
+async fn racing_creates_of_one_number_or_name_make_one_and_say_why_for_the_rest() {
+    use futures_util::future::join_all;
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    for backend in BACKENDS {
+        let portal = TestPortal::with_admin(backend, "http://127.0.0.1:3000").await;
+        let second = match backend {
+            common::Backend::Postgres => {
+                Some(dossier::open(&portal.config).await.expect("second node"))
+            }
+            common::Backend::Sqlite => None,
+        };
+        let mut staff = Browser::new(&portal);
+        staff.sign_in().await;
+        let cookie = staff.cookie.clone();
+        let race = |path: &'static str, form: Vec<(&'static str, String)>| {
+            let (portal, second, cookie) = (&portal, second.as_ref(), cookie.clone());
+            join_all((0..20).map(move |i| {
+                let node = match (i % 2, second) {
+                    (1, Some(node)) => node.clone(),
+                    _ => portal.state.clone(),
+                };
+                let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let request =
+                    common::form_request(path, &form, cookie.as_deref(), Some("192.0.2.9"), None);
+                common::send_to(dossier::routes::router(node), request)
+            }))
+        };
+
+        let replies = race(
+            "/api/matters/create",
+            vec![("number", "2026-0999".into()), ("name", "Race".into())],
+        )
+        .await;
+        let made: Vec<_> = replies.iter().filter(|r| r.status == 200).collect();
+        assert_eq!(made.len(), 1, "{backend:?}: one matter");
+        for refused in replies.iter().filter(|r| r.status != 200) {
+            assert_eq!(refused.status, 409, "{backend:?}: {}", refused.text());
+            assert!(
+                refused.text().contains("already has the number 2026-0999"),
+                "{}",
+                refused.text()
+            );
+        }
+        let matters = app::entities::matter::Entity::find()
+            .count(&portal.state.db)
+            .await
+            .expect("count");
+        assert_eq!(matters, 1, "{backend:?}");
+        let matter: MatterSummary = serde_json::from_slice(&made[0].body).expect("json");
+
+        let replies = race(
+            "/api/files/folders/create",
+            vec![
+                ("matter_id", matter.id.to_string()),
+                ("name", "Pleadings".into()),
+            ],
+        )
+        .await;
+        assert_eq!(
+            replies.iter().filter(|r| r.status == 200).count(),
+            1,
+            "{backend:?}: one folder"
+        );
+        for refused in replies.iter().filter(|r| r.status != 200) {
+            assert_eq!(refused.status, 409, "{backend:?}: {}", refused.text());
+            assert!(refused.text().contains("Pleadings"), "{}", refused.text());
+        }
         portal.finish().await;
     }
 }

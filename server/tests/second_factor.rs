@@ -316,22 +316,24 @@ async fn the_firm_can_require_staff_to_set_up_an_app_before_they_work() {
         let saved = ada.call("/api/settings/save", &settings("true")).await;
         assert_eq!(saved.status, 200, "{backend:?}: {}", saved.text());
 
-        let account = app::accounts::server::NewAccount::parse(
+        let account = app::accounts::passwords::NewAccount::parse(
             "Bob Staff",
             "bob@firm.example",
             PASSWORD.into(),
         )
         .expect("valid");
-        let hash = app::accounts::server::hash_password(account.password_owned())
+        let hash = app::accounts::passwords::hash_password(account.password_owned())
             .await
             .expect("hash");
         app::accounts::server::insert_person(
             &portal.state.db,
-            "Bob Staff".into(),
-            "bob@firm.example".into(),
-            None,
-            Role::Staff,
-            Some(hash),
+            app::accounts::server::NewPerson {
+                display_name: "Bob Staff".into(),
+                email: "bob@firm.example".into(),
+                mobile: None,
+                role: Role::Staff,
+                password_hash: Some(hash),
+            },
         )
         .await
         .expect("staff");

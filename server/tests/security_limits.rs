@@ -156,8 +156,7 @@ async fn fifty_parallel_codes_and_sends_get_no_more_than_the_limit() {
                 ],
             )
             .await;
-        let ivy: app::accounts::people_api::Person =
-            serde_json::from_slice(&added.body).expect("person");
+        let ivy: app::people::Person = serde_json::from_slice(&added.body).expect("person");
         let ivy = ivy.id.to_string();
         let invites = at_once(
             portal,

@@ -327,7 +327,7 @@ async fn changing_the_password_ends_the_other_sessions_and_keeps_this_one() {
 /// Plants a session for `user` that signed in `age` ago and was last used `idle` ago.
 async fn planted_session(
     portal: &TestPortal,
-    user: uuid::Uuid,
+    user: app::ids::UserId,
     age: chrono::Duration,
     idle: Option<chrono::Duration>,
 ) -> String {
@@ -355,7 +355,7 @@ async fn planted_session(
     format!("dossier_session={}", record.id)
 }
 
-async fn ada(portal: &TestPortal) -> uuid::Uuid {
+async fn ada(portal: &TestPortal) -> app::ids::UserId {
     use app::entities::user;
     use sea_orm::EntityTrait;
     user::Entity::find()

@@ -1,6 +1,12 @@
+//! The server functions of accounts: the first administrator, signing in and out (password,
+//! emailed link, codes, authenticator app), the account's security settings, accepting an
+//! invitation and resetting a password. What they do with the database is in the modules beside.
+
 use leptos::prelude::*;
 
 use crate::AppError;
+#[cfg(feature = "ssr")]
+use crate::policy::Call;
 
 /// Anyone holding a valid, unused setup link may call this, and only while no administrator exists.
 #[server(name = CreateFirstAdmin, prefix = "/api", endpoint = "accounts/setup")]
@@ -10,9 +16,9 @@ pub async fn create_first_admin(
     email: String,
     password: String,
 ) -> Result<(), AppError> {
-    let state = crate::state::AppState::current()?;
-    let account = super::server::NewAccount::parse(&display_name, &email, password)?;
-    super::server::create_first_admin(&state.db, &token, account).await?;
+    let Call { state, .. } = Call::current().await?;
+    let account = super::passwords::NewAccount::parse(&display_name, &email, password)?;
+    super::setup::create_first_admin(&state.db, &token, account).await?;
     Ok(())
 }
 
@@ -36,56 +42,13 @@ pub struct SignedIn {
 /// The person behind this browser's session, if any. Anyone may ask; the answer is about them.
 #[server(name = CurrentUser, prefix = "/api", endpoint = "accounts/me")]
 pub async fn current_user() -> Result<Option<SignedIn>, AppError> {
-    let state = crate::state::AppState::current()?;
-    Ok(match crate::policy::Actor::current().await? {
-        crate::policy::Actor::User(user) => Some(signed_in(&state.db, &user).await?),
+    let call = Call::current().await?;
+    Ok(match &call.actor {
+        crate::policy::Actor::User(user) => {
+            Some(super::server::signed_in(&call.state, user).await?)
+        }
         crate::policy::Actor::Anonymous => None,
     })
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) async fn signed_in(
-    db: &sea_orm::DatabaseConnection,
-    user: &crate::policy::SignedInUser,
-) -> Result<SignedIn, AppError> {
-    use sea_orm::EntityTrait;
-    let state = crate::state::AppState::current()?;
-    let mobile = crate::entities::user::Entity::find_by_id(user.id)
-        .one(db)
-        .await?
-        .and_then(|u| u.mobile);
-    let can_text = mobile.is_some()
-        && state.portal.channels.sms
-        && crate::settings::server::load(db).await?.sms_enabled;
-    Ok(SignedIn {
-        display_name: user.display_name.clone(),
-        is_admin: user.role == crate::entities::user::Role::Admin,
-        is_firm_member: user.role != crate::entities::user::Role::Client,
-        second_factor: super::second_factor::is_enrolled(db, user.id).await?,
-        must_set_up_second_factor: user.must_set_up_second_factor,
-        step_up_passed: user.passed_step_up(),
-        can_text,
-    })
-}
-
-/// After the first step of signing in (a password or an emailed link): signed in, or waiting for
-/// the account's authenticator code.
-#[cfg(feature = "ssr")]
-pub(crate) async fn complete_sign_in(
-    db: &sea_orm::DatabaseConnection,
-    session: &tower_sessions::Session,
-    user: uuid::Uuid,
-) -> Result<SignInOutcome, AppError> {
-    if super::second_factor::is_enrolled(db, user).await? {
-        session.clear().await;
-        super::second_factor::await_code(session, user).await?;
-        return Ok(SignInOutcome::CodeNeeded);
-    }
-    super::server::start_session(session, user).await?;
-    let actor = crate::policy::Actor::from_session(db, session).await?;
-    Ok(SignInOutcome::SignedIn(
-        signed_in(db, actor.signed_in()?).await?,
-    ))
 }
 
 /// What a right password leads to.
@@ -100,12 +63,9 @@ pub enum SignInOutcome {
 /// before sign-in is worthless after it. An account with a second factor is not signed in yet.
 #[server(name = SignIn, prefix = "/api", endpoint = "accounts/sign-in")]
 pub async fn sign_in(email: String, password: String) -> Result<SignInOutcome, AppError> {
-    let state = crate::state::AppState::current()?;
-    let session: tower_sessions::Session =
-        leptos_axum::extract().await.map_err(AppError::internal)?;
-    let ip = crate::policy::ClientIp::current().await.0;
-    let user = super::server::authenticate(&state.db, &email, password, ip).await?;
-    complete_sign_in(&state.db, &session, user.id).await
+    let call = Call::current().await?;
+    let user = super::passwords::authenticate(&call.state.db, &email, password, call.ip).await?;
+    super::server::complete_sign_in(&call, user.id).await
 }
 
 /// How this firm lets people sign in, for the sign-in page. Anyone may ask.
@@ -117,7 +77,7 @@ pub struct SignInOptions {
 
 #[server(name = GetSignInOptions, prefix = "/api", endpoint = "accounts/sign-in/options")]
 pub async fn get_sign_in_options() -> Result<SignInOptions, AppError> {
-    let state = crate::state::AppState::current()?;
+    let Call { state, .. } = Call::current().await?;
     let settings = crate::settings::server::load(&state.db).await?;
     Ok(SignInOptions {
         by_link: settings.client_sign_in_by_link && state.portal.channels.email,
@@ -128,8 +88,7 @@ pub async fn get_sign_in_options() -> Result<SignInOptions, AppError> {
 /// the work, so it never tells who has an account.
 #[server(name = RequestSignInLink, prefix = "/api", endpoint = "accounts/sign-in/link")]
 pub async fn request_sign_in_link(email: String) -> Result<(), AppError> {
-    let state = crate::state::AppState::current()?;
-    let ip = crate::policy::ClientIp::current().await.0;
+    let Call { state, ip, .. } = Call::current().await?;
     let db = state.db.clone();
     let public_url = state.portal.public_url.clone();
     tokio::spawn(async move {
@@ -143,12 +102,9 @@ pub async fn request_sign_in_link(email: String) -> Result<(), AppError> {
 /// Signs in with an emailed link (spent by this call).
 #[server(name = UseSignInLink, prefix = "/api", endpoint = "accounts/sign-in/link/use")]
 pub async fn use_sign_in_link(token: String) -> Result<SignInOutcome, AppError> {
-    let state = crate::state::AppState::current()?;
-    let session: tower_sessions::Session =
-        leptos_axum::extract().await.map_err(AppError::internal)?;
-    let ip = crate::policy::ClientIp::current().await.0;
-    let user = super::sign_in_links::spend(&state.db, &token, ip).await?;
-    complete_sign_in(&state.db, &session, user.id).await
+    let call = Call::current().await?;
+    let user = super::sign_in_links::spend(&call.state.db, &token, call.ip).await?;
+    super::server::complete_sign_in(&call, user.id).await
 }
 
 /// Sends the signed-in person a six-digit code by `channel` (`email` or `sms`), for people
@@ -156,11 +112,8 @@ pub async fn use_sign_in_link(token: String) -> Result<SignInOutcome, AppError> 
 #[server(name = SendCode, prefix = "/api", endpoint = "accounts/code/send")]
 pub async fn send_code(channel: String) -> Result<String, AppError> {
     use crate::entities::one_time_code::Channel;
-    use sea_orm::EntityTrait;
-    let state = crate::state::AppState::current()?;
-    let actor = crate::policy::Actor::current().await?;
-    let user = actor.signed_in()?;
-    let ip = crate::policy::ClientIp::current().await.0;
+    let call = Call::current().await?;
+    let user = call.actor.signed_in()?;
     let channel = match channel.as_str() {
         "email" => Channel::Email,
         "sms" => Channel::Sms,
@@ -170,30 +123,24 @@ pub async fn send_code(channel: String) -> Result<String, AppError> {
             ));
         }
     };
-    let model = crate::entities::user::Entity::find_by_id(user.id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    super::codes::send(&state.db, &state.portal, &model, channel, ip).await
+    super::codes::send_to(&call.state, user.id(), channel, call.ip).await
 }
 
 /// The second step of signing in: the code from the authenticator app, or a recovery code.
 #[server(name = VerifySignInCode, prefix = "/api", endpoint = "accounts/sign-in/code")]
 pub async fn verify_sign_in_code(code: String) -> Result<SignedIn, AppError> {
-    let state = crate::state::AppState::current()?;
-    let session: tower_sessions::Session =
-        leptos_axum::extract().await.map_err(AppError::internal)?;
-    let ip = crate::policy::ClientIp::current().await.0;
-    let Some(user_id) = super::second_factor::pending_user(&session).await? else {
+    let mut call = Call::current().await?;
+    let Some(user_id) = super::second_factor::pending_user(&call.session).await? else {
         return Err(AppError::bad_request(
             "This sign-in has expired. Enter your email and password again.",
         ));
     };
+    let (state, ip) = (call.state.clone(), call.ip);
     super::second_factor::verify(&state.db, &state.portal, user_id, &code, ip).await?;
-    super::server::start_session(&session, user_id).await?;
-    super::second_factor::mark_passed(&session).await?;
-    let actor = crate::policy::Actor::from_session(&state.db, &session).await?;
-    signed_in(&state.db, actor.signed_in()?).await
+    super::server::start_session(&call.session, user_id).await?;
+    super::second_factor::mark_passed(&call.session).await?;
+    let user = call.reread().await?;
+    super::server::signed_in(&state, user).await
 }
 
 /// What the authenticator app needs: shown once, while setting it up.
@@ -212,13 +159,10 @@ pub struct TotpEnrolment {
 /// Starts setting up an authenticator app for the signed-in person.
 #[server(name = StartTotpEnrolment, prefix = "/api", endpoint = "accounts/totp/start")]
 pub async fn start_totp_enrolment() -> Result<TotpEnrolment, AppError> {
-    let state = crate::state::AppState::current()?;
-    let session: tower_sessions::Session =
-        leptos_axum::extract().await.map_err(AppError::internal)?;
-    let actor = crate::policy::Actor::from_session(&state.db, &session).await?;
-    let user = actor.signed_in()?;
-    let ip = crate::policy::ClientIp::current().await.0;
-    super::second_factor::start_enrolment(&state.db, &state.portal, &session, user, ip).await
+    let call = Call::current().await?;
+    let (state, session, ip) = (&call.state, &call.session, call.ip);
+    let user = call.actor.signed_in()?;
+    super::second_factor::start_enrolment(&state.db, &state.portal, session, user, ip).await
 }
 
 /// Finishes setting up the app with a code it shows and, for an account that can receive codes,
@@ -228,16 +172,13 @@ pub async fn confirm_totp_enrolment(
     code: String,
     #[server(default)] proof: String,
 ) -> Result<Vec<String>, AppError> {
-    let state = crate::state::AppState::current()?;
-    let session: tower_sessions::Session =
-        leptos_axum::extract().await.map_err(AppError::internal)?;
-    let actor = crate::policy::Actor::from_session(&state.db, &session).await?;
-    let user = actor.signed_in()?;
-    let ip = crate::policy::ClientIp::current().await.0;
+    let call = Call::current().await?;
+    let (state, session, ip) = (&call.state, &call.session, call.ip);
+    let user = call.actor.signed_in()?;
     super::second_factor::confirm_enrolment(
         &state.db,
         &state.portal,
-        &session,
+        session,
         user,
         &code,
         &proof,
@@ -253,51 +194,42 @@ pub async fn remove_totp(
     password: String,
     #[server(default)] code: String,
 ) -> Result<(), AppError> {
-    let state = crate::state::AppState::current()?;
-    let session: tower_sessions::Session =
-        leptos_axum::extract().await.map_err(AppError::internal)?;
-    let actor = crate::policy::Actor::from_session(&state.db, &session).await?;
-    let user = actor.signed_in()?;
-    let ip = crate::policy::ClientIp::current().await.0;
+    let call = Call::current().await?;
+    let (state, ip) = (&call.state, call.ip);
+    let user = call.actor.signed_in()?;
     super::second_factor::remove(&state.db, &state.portal, user, password, &code, ip).await
 }
 
 /// Step-up: proves the second factor again in this session (MFA conversations ask for this).
 #[server(name = ConfirmSecondFactor, prefix = "/api", endpoint = "accounts/step-up")]
 pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
-    let state = crate::state::AppState::current()?;
-    let session: tower_sessions::Session =
-        leptos_axum::extract().await.map_err(AppError::internal)?;
-    let actor = crate::policy::Actor::from_session(&state.db, &session).await?;
-    let user = actor.signed_in()?;
-    let ip = crate::policy::ClientIp::current().await.0;
-    super::second_factor::verify(&state.db, &state.portal, user.id, &code, ip).await?;
-    super::second_factor::mark_passed(&session).await
+    let call = Call::current().await?;
+    let (state, session, ip) = (&call.state, &call.session, call.ip);
+    let user = call.actor.signed_in()?;
+    super::second_factor::verify(&state.db, &state.portal, user.id(), &code, ip).await?;
+    super::second_factor::mark_passed(session).await
 }
 
 /// Ends this session on the server and clears its cookie.
 #[server(name = SignOut, prefix = "/api", endpoint = "accounts/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    let session: tower_sessions::Session =
-        leptos_axum::extract().await.map_err(AppError::internal)?;
-    session.flush().await.map_err(AppError::internal)
+    let call = Call::current().await?;
+    call.session.flush().await.map_err(AppError::internal)
 }
 
 /// Ends every session of the signed-in person, on every device, this one included.
 #[server(name = SignOutEverywhere, prefix = "/api", endpoint = "accounts/sign-out-everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
-    let state = crate::state::AppState::current()?;
-    let session: tower_sessions::Session =
-        leptos_axum::extract().await.map_err(AppError::internal)?;
-    let actor = crate::policy::Actor::from_session(&state.db, &session).await?;
-    let user = actor.signed_in()?;
-    super::server::revoke_sessions(&state.db, user.id).await?;
+    let call = Call::current().await?;
+    let (state, session) = (&call.state, &call.session);
+    let user = call.actor.signed_in()?;
+    super::server::revoke_sessions(&state.db, user.id()).await?;
     crate::audit::record(
         &state.db,
         crate::audit::Action::SignedOutEverywhere,
-        Some(user.id),
+        Some(user.id()),
         None,
-        crate::policy::ClientIp::current().await.0,
+        call.ip,
     )
     .await?;
     session.flush().await.map_err(AppError::internal)
@@ -306,12 +238,66 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
 /// Changes the signed-in person's password. Every other session ends; this one carries on.
 #[server(name = ChangePassword, prefix = "/api", endpoint = "accounts/password")]
 pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
-    let state = crate::state::AppState::current()?;
-    let session: tower_sessions::Session =
-        leptos_axum::extract().await.map_err(AppError::internal)?;
-    let actor = crate::policy::Actor::from_session(&state.db, &session).await?;
-    let user = actor.signed_in()?;
-    let ip = crate::policy::ClientIp::current().await.0;
+    let call = Call::current().await?;
+    let (state, session, ip) = (&call.state, &call.session, call.ip);
+    let user = call.actor.signed_in()?;
     super::server::change_password(&state.db, &state.portal, user, current, new, ip).await?;
-    super::server::start_session(&session, user.id).await
+    super::server::start_session(session, user.id()).await
+}
+
+/// Who an invitation is for. Anyone holding the link may ask.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Invitation {
+    pub display_name: String,
+    pub email: String,
+    /// They choose a password; otherwise (clients of a firm using emailed sign-in links) they
+    /// simply accept.
+    pub needs_password: bool,
+}
+
+#[server(name = InvitationDetails, prefix = "/api", endpoint = "invitations/details")]
+pub async fn invitation_details(token: String) -> Result<Invitation, AppError> {
+    let Call { state, .. } = Call::current().await?;
+    let holder = super::invitations::invitation_holder(&state.db, &token).await?;
+    Ok(Invitation {
+        needs_password: super::invitations::invitation_needs_password(&state.db, &holder).await?,
+        display_name: holder.display_name,
+        email: holder.email,
+    })
+}
+
+/// Accepts an invitation: sets the password, spends the link and signs in.
+#[server(name = AcceptInvitation, prefix = "/api", endpoint = "invitations/accept")]
+pub async fn accept_invitation(
+    token: String,
+    #[server(default)] password: String,
+) -> Result<SignedIn, AppError> {
+    let mut call = Call::current().await?;
+    let state = call.state.clone();
+    let user = super::invitations::accept_invitation(&state.db, &token, password, call.ip).await?;
+    super::server::start_session(&call.session, user.id).await?;
+    let user = call.reread().await?;
+    super::server::signed_in(&state, user).await
+}
+
+/// Asks for a password-reset email. The answer is the same whether or not the address has an
+/// account, and it does not wait for the work, so neither says who has one.
+#[server(name = RequestPasswordReset, prefix = "/api", endpoint = "accounts/forgot-password")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    let Call { state, ip, .. } = Call::current().await?;
+    let db = state.db.clone();
+    let public_url = state.portal.public_url.clone();
+    tokio::spawn(async move {
+        if let Err(e) = super::resets::request_password_reset(&db, &public_url, &email, ip).await {
+            tracing::warn!(error = %e, "a password-reset request failed");
+        }
+    });
+    Ok(())
+}
+
+/// Sets a new password from the emailed link; every session of the account ends.
+#[server(name = ResetPassword, prefix = "/api", endpoint = "accounts/reset-password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    let Call { state, ip, .. } = Call::current().await?;
+    super::resets::reset_password(&state.db, &state.portal, &token, password, ip).await
 }

@@ -11,6 +11,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::ids::UserId;
 use crate::{
     AppError,
     audit::{self, Action},
@@ -34,11 +35,25 @@ const USED_UP: &str =
 const NO_CODE: &str = "That code has expired or was already used. Ask for a new code.";
 
 /// What is stored of a code: never the code itself.
-pub fn hash(user: Uuid, code: &str) -> String {
+pub fn hash(user: UserId, code: &str) -> String {
     hex::encode(Sha256::digest(format!("{user}:{code}").as_bytes()))
 }
 
 /// Sends `user` a fresh code by `channel`; returns where it went, masked, for the page to say.
+/// `send` for a signed-in person, by id.
+pub async fn send_to(
+    state: &crate::state::AppState,
+    user: crate::ids::UserId,
+    channel: Channel,
+    ip: Option<std::net::IpAddr>,
+) -> Result<String, AppError> {
+    let model = user::Entity::find_by_id(user)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    send(&state.db, &state.portal, &model, channel, ip).await
+}
+
 pub async fn send(
     db: &DatabaseConnection,
     portal: &Portal,
@@ -157,7 +172,7 @@ fn mask(to: &str) -> String {
 /// Spends `user`'s live code if `code` is it; a wrong code uses up one of its attempts. The
 /// attempt is taken (one conditional update) before the code is compared, so parallel guesses
 /// get no more comparisons than the code has attempts.
-pub async fn verify(db: &impl ConnectionTrait, user: Uuid, code: &str) -> Result<(), AppError> {
+pub async fn verify(db: &impl ConnectionTrait, user: UserId, code: &str) -> Result<(), AppError> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     let now = Utc::now();
     let live = one_time_code::Entity::find()

@@ -9,6 +9,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::ids::UserId;
 use crate::{
     AppError,
     entities::{
@@ -27,9 +28,9 @@ fn hash(token: &str) -> String {
 /// A fresh link for `user`; earlier unused links of the same purpose stop working.
 pub async fn issue(
     db: &impl ConnectionTrait,
-    user: Uuid,
+    user: UserId,
     purpose: Purpose,
-    created_by: Option<Uuid>,
+    created_by: Option<UserId>,
     lifetime: Duration,
 ) -> Result<String, AppError> {
     account_link::Entity::delete_many()
@@ -38,7 +39,7 @@ pub async fn issue(
         .filter(account_link::Column::UsedAt.is_null())
         .exec(db)
         .await?;
-    let token = super::server::random_token();
+    let token = crate::secrets::random_token();
     let now = Utc::now();
     account_link::Entity::insert(account_link::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -94,7 +95,7 @@ pub async fn spend(
 }
 
 /// Every unused link of `user` stops working (their access was revoked).
-pub async fn cancel_all(db: &impl ConnectionTrait, user: Uuid) -> Result<(), AppError> {
+pub async fn cancel_all(db: &impl ConnectionTrait, user: UserId) -> Result<(), AppError> {
     account_link::Entity::delete_many()
         .filter(account_link::Column::UserId.eq(user))
         .filter(account_link::Column::UsedAt.is_null())

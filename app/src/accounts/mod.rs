@@ -1,38 +1,44 @@
-//! People and how they sign in: the first administrator from a one-time setup link, the firm's
-//! directory and invitations, sign-in with a password and an optional authenticator app, password
-//! resets, and the account's security settings.
+//! Accounts and how people sign in: the first administrator from a one-time setup link,
+//! accepting an invitation, sign-in with a password and an optional authenticator app, password
+//! resets, and the account's security settings. The firm's directory is `crate::people`.
 
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod codes;
 #[cfg(feature = "ssr")]
+pub mod invitations;
+#[cfg(feature = "ssr")]
 pub mod links;
+mod links_ui;
 #[cfg(feature = "ssr")]
 pub mod notices;
 #[cfg(feature = "ssr")]
-pub mod people;
-pub mod people_api;
-mod people_ui;
+pub mod passwords;
 #[cfg(feature = "ssr")]
 pub mod recovery_codes;
+#[cfg(feature = "ssr")]
+pub mod resets;
 #[cfg(feature = "ssr")]
 pub mod second_factor;
 mod second_factor_ui;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
+pub mod setup;
+#[cfg(feature = "ssr")]
 pub mod sign_in_links;
 #[cfg(feature = "ssr")]
 pub mod throttle;
 mod verify_ui;
 
-pub use people_ui::{ForgotPasswordPage, InvitationPage, PeoplePage, ResetPasswordPage};
+pub use links_ui::{ForgotPasswordPage, InvitationPage, ResetPasswordPage};
 pub use verify_ui::{SignInLinkPage, VerifyPage};
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::testid;
 use crate::ui::{ErrorNote, hydrated};
 
 /// Shortest password we accept; long passphrases beat composition rules (NIST SP 800-63B).
@@ -58,7 +64,7 @@ pub fn SetupPage() -> impl IntoView {
                 fallback=move || view! {
                     <h1>"Set up your portal"</h1>
                     <p>"Create the administrator account for your firm. The administrator adds staff and sets the firm's security policy."</p>
-                    <ActionForm action=create attr:class="form" attr:data-testid="setup-form">
+                    <ActionForm action=create attr:class="form" attr:data-testid=testid::SETUP_FORM>
                         <input type="hidden" name="token" prop:value=token/>
                         <label>"Your name"
                             <input name="display_name" required autocomplete="name" maxlength="200"/>
@@ -71,14 +77,14 @@ pub fn SetupPage() -> impl IntoView {
                                 minlength=MIN_PASSWORD_CHARS.to_string()/>
                         </label>
                         {error}
-                        <button class="button" type="submit" data-testid="setup-submit"
+                        <button class="button" type="submit" data-testid=testid::SETUP_SUBMIT
                             disabled=move || !ready.get() || pending.get()>
                             {move || if pending.get() { "Creating…" } else { "Create administrator" }}
                         </button>
                     </ActionForm>
                 }
             >
-                <h1 data-testid="setup-done">"Your portal is ready"</h1>
+                <h1 data-testid=testid::SETUP_DONE>"Your portal is ready"</h1>
                 <p>"The administrator account has been created. This setup link no longer works."</p>
                 <p><a href="/sign-in">"Sign in"</a></p>
             </Show>
@@ -147,11 +153,11 @@ pub fn AccountMenu() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || auth.me.get().map(|me| match me {
                 Ok(Some(who)) => view! {
-                    <a class="topbar-link" href="/matters" data-testid="topbar-matters">"Matters"</a>
-                    {who.is_firm_member.then(|| view! { <a class="topbar-link" href="/people" data-testid="topbar-people">"People"</a> })}
-                    {who.is_admin.then(|| view! { <a class="topbar-link" href="/settings" data-testid="topbar-settings">"Settings"</a> })}
-                    <span class="topbar-user" data-testid="topbar-user">{who.display_name}</span>
-                    <button class="topbar-link" type="button" data-testid="topbar-sign-out"
+                    <a class="topbar-link" href="/matters" data-testid=testid::TOPBAR_MATTERS>"Matters"</a>
+                    {who.is_firm_member.then(|| view! { <a class="topbar-link" href="/people" data-testid=testid::TOPBAR_PEOPLE>"People"</a> })}
+                    {who.is_admin.then(|| view! { <a class="topbar-link" href="/settings" data-testid=testid::TOPBAR_SETTINGS>"Settings"</a> })}
+                    <span class="topbar-user" data-testid=testid::TOPBAR_USER>{who.display_name}</span>
+                    <button class="topbar-link" type="button" data-testid=testid::TOPBAR_SIGN_OUT
                         on:click=move |_| { auth.sign_out.dispatch(api::SignOut {}); }>
                         "Sign out"
                     </button>
@@ -183,7 +189,7 @@ pub fn SignInPage() -> impl IntoView {
                         view! { <second_factor_ui::SignInCodeForm/> }.into_any()
                     } else { view! {
                         <h1>"Sign in"</h1>
-                        <ActionForm action=auth.sign_in attr:class="form" attr:data-testid="sign-in-form">
+                        <ActionForm action=auth.sign_in attr:class="form" attr:data-testid=testid::SIGN_IN_FORM>
                             <label>"Email"
                                 <input name="email" type="email" required autocomplete="username"/>
                             </label>
@@ -191,23 +197,23 @@ pub fn SignInPage() -> impl IntoView {
                                 <input name="password" type="password" required autocomplete="current-password"/>
                             </label>
                             {error}
-                            <button class="button" type="submit" data-testid="sign-in-submit"
+                            <button class="button" type="submit" data-testid=testid::SIGN_IN_SUBMIT
                                 disabled=move || !ready.get() || pending.get()>
                                 {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                             </button>
                         </ActionForm>
-                        <p class="hint"><a href="/forgot-password" data-testid="forgot-link">"Forgot your password?"</a></p>
+                        <p class="hint"><a href="/forgot-password" data-testid=testid::FORGOT_LINK>"Forgot your password?"</a></p>
                         <verify_ui::SignInLinkRequest/>
                     }.into_any() }
                 >
-                    <h1 data-testid="signed-in">{move || format!("Welcome, {}", signed_in().map(|w| w.display_name).unwrap_or_default())}</h1>
+                    <h1 data-testid=testid::SIGNED_IN>{move || format!("Welcome, {}", signed_in().map(|w| w.display_name).unwrap_or_default())}</h1>
                     <p>"You are signed in. "<a href="/matters">"Go to your matters"</a>"."</p>
                     {move || signed_in().filter(|w| w.must_set_up_second_factor).map(|_| view! {
-                        <p class="error" role="alert" data-testid="must-set-up-second-factor">
+                        <p class="error" role="alert" data-testid=testid::MUST_SET_UP_SECOND_FACTOR>
                             "Your firm requires two-step verification. Set up an authenticator app below before you continue."
                         </p>
                     })}
-                    <button class="button" type="button" data-testid="sign-out"
+                    <button class="button" type="button" data-testid=testid::SIGN_OUT
                         on:click=move |_| { auth.sign_out.dispatch(api::SignOut {}); }>
                         "Sign out"
                     </button>
@@ -233,7 +239,7 @@ fn AccountSecurity() -> impl IntoView {
     let outcome = move || match change.value().get() {
         Some(Ok(())) => Some(
             view! {
-                <p class="status ok" data-testid="password-changed">
+                <p class="status ok" data-testid=testid::PASSWORD_CHANGED>
                     "Password changed. Other devices have been signed out."
                 </p>
             }
@@ -245,7 +251,7 @@ fn AccountSecurity() -> impl IntoView {
     view! {
         <div class="section">
         <h2>"Security"</h2>
-        <ActionForm action=change attr:class="form" attr:data-testid="password-form">
+        <ActionForm action=change attr:class="form" attr:data-testid=testid::PASSWORD_FORM>
             <label>"Current password"
                 <input name="current" type="password" required autocomplete="current-password"/>
             </label>
@@ -259,7 +265,7 @@ fn AccountSecurity() -> impl IntoView {
             </button>
         </ActionForm>
         <p>
-            <button class="button secondary" type="button" data-testid="sign-out-everywhere"
+            <button class="button secondary" type="button" data-testid=testid::SIGN_OUT_EVERYWHERE
                 on:click=move |_| { everywhere.dispatch(api::SignOutEverywhere {}); }>
                 "Sign out on all devices"
             </button>

@@ -10,6 +10,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::ids::UserId;
 use crate::{AppError, entities::recovery_code};
 
 pub const COUNT: usize = 10;
@@ -53,14 +54,14 @@ fn digest(code: &str) -> String {
 pub async fn hashes(codes: &[String]) -> Result<Vec<String>, AppError> {
     let mut hashes = Vec::with_capacity(codes.len());
     for code in codes {
-        hashes.push(super::server::hash_password(digest(code)).await?);
+        hashes.push(super::passwords::hash_password(digest(code)).await?);
     }
     Ok(hashes)
 }
 
 pub async fn replace(
     db: &impl ConnectionTrait,
-    user: Uuid,
+    user: UserId,
     hashes: Vec<String>,
 ) -> Result<(), AppError> {
     recovery_code::Entity::delete_many()
@@ -88,7 +89,7 @@ pub async fn salt_plain(db: &DatabaseConnection) -> Result<(), AppError> {
         .all(db)
         .await?;
     for row in plain {
-        let salted = super::server::hash_password(row.code_hash.clone()).await?;
+        let salted = super::passwords::hash_password(row.code_hash.clone()).await?;
         recovery_code::Entity::update_many()
             .col_expr(recovery_code::Column::CodeHash, Expr::value(salted))
             .filter(recovery_code::Column::Id.eq(row.id))
@@ -101,7 +102,7 @@ pub async fn salt_plain(db: &DatabaseConnection) -> Result<(), AppError> {
 
 /// Spends the unused recovery code of `user` that `code` is, if any. Each stored code has its
 /// own salt, so the (at most ten) unused ones are checked one by one, off the async threads.
-pub async fn spend(db: &DatabaseConnection, user: Uuid, code: &str) -> Result<bool, AppError> {
+pub async fn spend(db: &DatabaseConnection, user: UserId, code: &str) -> Result<bool, AppError> {
     if normalize(code).is_none() {
         return Ok(false);
     }
@@ -113,7 +114,7 @@ pub async fn spend(db: &DatabaseConnection, user: Uuid, code: &str) -> Result<bo
     let digest = digest(code);
     let mut matching = None;
     for row in unused {
-        if super::server::verify_password(digest.clone(), row.code_hash.clone()).await? {
+        if super::passwords::verify_password(digest.clone(), row.code_hash.clone()).await? {
             matching = Some(row.id);
             break;
         }
@@ -130,7 +131,7 @@ pub async fn spend(db: &DatabaseConnection, user: Uuid, code: &str) -> Result<bo
 }
 
 /// How many unused recovery codes `user` has left.
-pub async fn left(db: &DatabaseConnection, user: Uuid) -> Result<u64, AppError> {
+pub async fn left(db: &DatabaseConnection, user: UserId) -> Result<u64, AppError> {
     Ok(recovery_code::Entity::find()
         .filter(recovery_code::Column::UserId.eq(user))
         .filter(recovery_code::Column::UsedAt.is_null())

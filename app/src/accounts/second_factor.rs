@@ -14,13 +14,13 @@ use sea_orm::{
 };
 use totp_rs::{Algorithm, Secret, TOTP};
 use tower_sessions::Session;
-use uuid::Uuid;
 
 use super::{
     api::TotpEnrolment,
     notices::{self, Notice},
     recovery_codes,
 };
+use crate::ids::UserId;
 use crate::{
     AppError,
     audit::{self, Action},
@@ -69,11 +69,11 @@ fn decode(secret: &str) -> Result<Vec<u8>, AppError> {
 }
 
 /// What a secret is sealed for: the row it belongs to.
-fn totp_purpose(user: Uuid) -> String {
+fn totp_purpose(user: UserId) -> String {
     format!("totp:{user}")
 }
 
-fn enrolment_purpose(user: Uuid) -> String {
+fn enrolment_purpose(user: UserId) -> String {
     format!("totp-enrolment:{user}")
 }
 
@@ -101,7 +101,7 @@ async fn proof_channel(
     Ok(sms.then_some(Channel::Sms))
 }
 
-async fn account(db: &DatabaseConnection, user: Uuid) -> Result<user::Model, AppError> {
+async fn account(db: &DatabaseConnection, user: UserId) -> Result<user::Model, AppError> {
     user::Entity::find_by_id(user)
         .one(db)
         .await?
@@ -133,7 +133,7 @@ pub async fn start_enrolment(
     user: &SignedInUser,
     ip: Option<std::net::IpAddr>,
 ) -> Result<TotpEnrolment, AppError> {
-    if is_enrolled(db, user.id).await? {
+    if is_enrolled(db, user.id()).await? {
         return Err(AppError::Conflict(
             "An authenticator app is already set up. Turn it off first to set up a new one.".into(),
         ));
@@ -144,9 +144,9 @@ pub async fn start_enrolment(
         rand::rng().fill_bytes(&mut bytes);
         bytes
     };
-    let totp = totp(secret, &user.email)?;
+    let totp = totp(secret, user.email())?;
     let encoded = totp.get_secret_base32();
-    let model = account(db, user.id).await?;
+    let model = account(db, user.id()).await?;
     let proof_sent_to = match proof_channel(db, portal, &model).await? {
         Some(channel) => Some(super::codes::send(db, portal, &model, channel, ip).await?),
         None => None,
@@ -156,7 +156,7 @@ pub async fn start_enrolment(
             SESSION_ENROLMENT,
             portal
                 .secret_key
-                .seal(&enrolment_purpose(user.id), encoded.as_bytes())?,
+                .seal(&enrolment_purpose(user.id()), encoded.as_bytes())?,
         )
         .await
         .map_err(AppError::internal)?;
@@ -207,7 +207,7 @@ pub async fn confirm_enrolment(
     ip: Option<std::net::IpAddr>,
 ) -> Result<Vec<String>, AppError> {
     check_shape(code)?;
-    let model = account(db, user.id).await?;
+    let model = account(db, user.id()).await?;
     let proof_needed = proof_channel(db, portal, &model).await?.is_some();
     if proof_needed && proof.trim().is_empty() {
         return Err(AppError::bad_request(
@@ -226,40 +226,47 @@ pub async fn confirm_enrolment(
     let secret = String::from_utf8(
         portal
             .secret_key
-            .open(&enrolment_purpose(user.id), &sealed)?,
+            .open(&enrolment_purpose(user.id()), &sealed)?,
     )
     .map_err(AppError::internal)?;
-    let attempt = super::throttle::attempt_code(db, user.id, ip).await?;
+    let attempt = super::throttle::attempt_code(db, user.id(), ip).await?;
     let Some(step) = matching_step(&decode(&secret)?, code, unix_now()) else {
         attempt.keep();
         return Err(AppError::Forbidden(WRONG_CODE.into()));
     };
-    if proof_needed && let Err(e) = super::codes::verify(db, user.id, proof).await {
+    if proof_needed && let Err(e) = super::codes::verify(db, user.id(), proof).await {
         attempt.keep();
-        audit::record(db, Action::SecondFactorRefused, Some(user.id), None, ip).await?;
+        audit::record(db, Action::SecondFactorRefused, Some(user.id()), None, ip).await?;
         return Err(e);
     }
     let codes = recovery_codes::new_set();
     let hashes = recovery_codes::hashes(&codes).await?;
     let txn = begin_write(db).await?;
-    if is_enrolled(&txn, user.id).await? {
+    if is_enrolled(&txn, user.id()).await? {
         return Err(AppError::Conflict(
             "An authenticator app is already set up.".into(),
         ));
     }
     let now = Utc::now();
     totp_credential::Entity::insert(totp_credential::ActiveModel {
-        user_id: Set(user.id),
+        user_id: Set(user.id()),
         secret: Set(portal
             .secret_key
-            .seal(&totp_purpose(user.id), secret.as_bytes())?),
+            .seal(&totp_purpose(user.id()), secret.as_bytes())?),
         enabled_at: Set(now),
         last_used_step: Set(i64::try_from(step).ok()),
     })
     .exec_without_returning(&txn)
     .await?;
-    recovery_codes::replace(&txn, user.id, hashes).await?;
-    audit::record(&txn, Action::SecondFactorEnrolled, Some(user.id), None, ip).await?;
+    recovery_codes::replace(&txn, user.id(), hashes).await?;
+    audit::record(
+        &txn,
+        Action::SecondFactorEnrolled,
+        Some(user.id()),
+        None,
+        ip,
+    )
+    .await?;
     notices::send(
         &txn,
         portal,
@@ -305,7 +312,7 @@ pub async fn seal_stored_secrets(db: &DatabaseConnection, key: &SecretKey) -> Re
     super::recovery_codes::salt_plain(db).await
 }
 
-pub async fn is_enrolled(db: &impl ConnectionTrait, user: Uuid) -> Result<bool, AppError> {
+pub async fn is_enrolled(db: &impl ConnectionTrait, user: UserId) -> Result<bool, AppError> {
     Ok(totp_credential::Entity::find_by_id(user).count(db).await? > 0)
 }
 
@@ -325,21 +332,21 @@ pub async fn remove(
         ));
     }
     super::server::confirm_password(db, user, password, ip).await?;
-    verify(db, portal, user.id, code, ip).await?;
+    verify(db, portal, user.id(), code, ip).await?;
     let txn = begin_write(db).await?;
-    totp_credential::Entity::delete_by_id(user.id)
+    totp_credential::Entity::delete_by_id(user.id())
         .exec(&txn)
         .await?;
     recovery_code::Entity::delete_many()
-        .filter(recovery_code::Column::UserId.eq(user.id))
+        .filter(recovery_code::Column::UserId.eq(user.id()))
         .exec(&txn)
         .await?;
-    audit::record(&txn, Action::SecondFactorRemoved, Some(user.id), None, ip).await?;
+    audit::record(&txn, Action::SecondFactorRemoved, Some(user.id()), None, ip).await?;
     notices::send(
         &txn,
         portal,
-        &user.email,
-        &user.display_name,
+        user.email(),
+        user.display_name(),
         Notice::FactorRemoved,
     )
     .await?;
@@ -366,7 +373,7 @@ fn check_shape(code: &str) -> Result<(), AppError> {
 pub async fn verify(
     db: &DatabaseConnection,
     portal: &Portal,
-    user: Uuid,
+    user: UserId,
     code: &str,
     ip: Option<std::net::IpAddr>,
 ) -> Result<(), AppError> {
@@ -407,7 +414,7 @@ pub async fn verify(
 
 /// Records `step` as used, if no code of this or a later step was accepted before. One statement,
 /// so two requests racing with the same code cannot both pass.
-async fn spend_step(db: &DatabaseConnection, user: Uuid, step: u64) -> Result<(), AppError> {
+async fn spend_step(db: &DatabaseConnection, user: UserId, step: u64) -> Result<(), AppError> {
     let step = i64::try_from(step).map_err(AppError::internal)?;
     let spent = totp_credential::Entity::update_many()
         .col_expr(totp_credential::Column::LastUsedStep, Expr::value(step))
@@ -428,7 +435,7 @@ async fn spend_step(db: &DatabaseConnection, user: Uuid, step: u64) -> Result<()
 
 /// The password was right; the code is still awaited. The session is not signed in yet, and its
 /// id changes now and again when the code is accepted.
-pub async fn await_code(session: &Session, user: Uuid) -> Result<(), AppError> {
+pub async fn await_code(session: &Session, user: UserId) -> Result<(), AppError> {
     session.cycle_id().await.map_err(AppError::internal)?;
     session
         .insert(SESSION_PENDING_USER, user)
@@ -441,8 +448,8 @@ pub async fn await_code(session: &Session, user: Uuid) -> Result<(), AppError> {
 }
 
 /// The account awaiting its code in this session, if the password was given recently enough.
-pub async fn pending_user(session: &Session) -> Result<Option<Uuid>, AppError> {
-    let user: Option<Uuid> = session
+pub async fn pending_user(session: &Session) -> Result<Option<UserId>, AppError> {
+    let user: Option<UserId> = session
         .get(SESSION_PENDING_USER)
         .await
         .map_err(AppError::internal)?;

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::{Auth, api};
+use crate::testid;
 use crate::ui::{ErrorNote, hydrated};
 
 /// The code step of signing in, shown after a right password for an account with an app.
@@ -18,13 +19,13 @@ pub fn SignInCodeForm() -> impl IntoView {
     view! {
         <h1>"Enter your code"</h1>
         <p>"Open your authenticator app and enter the six-digit code it shows for Dossier. Lost your phone? Enter one of your recovery codes instead."</p>
-        <ActionForm action=auth.verify_code attr:class="form" attr:data-testid="sign-in-code-form">
+        <ActionForm action=auth.verify_code attr:class="form" attr:data-testid=testid::SIGN_IN_CODE_FORM>
             <label>"Code"
                 <input name="code" required autocomplete="one-time-code" inputmode="numeric"
-                    maxlength="16" data-testid="sign-in-code"/>
+                    maxlength="16" data-testid=testid::SIGN_IN_CODE/>
             </label>
             {error}
-            <button class="button" type="submit" data-testid="sign-in-code-submit" disabled=move || pending.get()>
+            <button class="button" type="submit" data-testid=testid::SIGN_IN_CODE_SUBMIT disabled=move || pending.get()>
                 {move || if pending.get() { "Checking…" } else { "Continue" }}
             </button>
         </ActionForm>
@@ -70,7 +71,7 @@ pub fn SecondFactorSettings() -> impl IntoView {
             other => view! {
                 <p>"Protect your account with a code from an authenticator app on your phone (such as Google Authenticator, Microsoft Authenticator or 1Password) as well as your password."</p>
                 {other.and_then(Result::err).map(|e| view! { <ErrorNote message=e.to_string()/> })}
-                <button class="button secondary" type="button" data-testid="totp-start"
+                <button class="button secondary" type="button" data-testid=testid::TOTP_START
                     disabled=move || !ready.get() || start.pending().get()
                     on:click=move |_| { start.dispatch(api::StartTotpEnrolment {}); }>
                     "Set up an authenticator app"
@@ -80,7 +81,7 @@ pub fn SecondFactorSettings() -> impl IntoView {
         }
     };
     view! {
-        <div class="section" data-testid="second-factor">
+        <div class="section" data-testid=testid::SECOND_FACTOR>
             <h2>"Two-step verification"</h2>
             {body}
         </div>
@@ -103,21 +104,21 @@ fn Enrol(
         // Drawn on the server from our own otpauth link; it carries no script.
         <div class="qr" role="img" aria-label="QR code for your authenticator app" inner_html=enrolment.qr_svg></div>
         <p class="hint">"Can't scan it? Enter this key in the app instead: "
-            <code class="secret" data-testid="totp-secret">{enrolment.secret}</code>
+            <code class="secret" data-testid=testid::TOTP_SECRET>{enrolment.secret}</code>
         </p>
-        <ActionForm action=confirm attr:class="form" attr:data-testid="totp-confirm-form">
+        <ActionForm action=confirm attr:class="form" attr:data-testid=testid::TOTP_CONFIRM_FORM>
             <label>"Then enter the six-digit code the app shows"
                 <input name="code" required autocomplete="one-time-code" inputmode="numeric"
-                    maxlength="7" data-testid="totp-code"/>
+                    maxlength="7" data-testid=testid::TOTP_CODE/>
             </label>
             {enrolment.proof_sent_to.map(|to| view! {
                 <label>{format!("And the code we just sent to {to}, so we know it is you setting this up")}
                     <input name="proof" required autocomplete="one-time-code" inputmode="numeric"
-                        maxlength="7" data-testid="totp-proof"/>
+                        maxlength="7" data-testid=testid::TOTP_PROOF/>
                 </label>
             })}
             {error}
-            <button class="button" type="submit" data-testid="totp-confirm"
+            <button class="button" type="submit" data-testid=testid::TOTP_CONFIRM
                 disabled=move || confirm.pending().get()>
                 "Turn on"
             </button>
@@ -130,10 +131,10 @@ fn RecoveryCodes(codes: Vec<String>, on_done: impl Fn() + 'static) -> impl IntoV
     view! {
         <p class="status ok">"Two-step verification is on."</p>
         <p>"Keep these recovery codes somewhere safe, such as a password manager or on paper. Each one lets you sign in once if you lose your phone. They are shown only now."</p>
-        <ul class="recovery-codes" data-testid="recovery-codes">
+        <ul class="recovery-codes" data-testid=testid::RECOVERY_CODES>
             {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
         </ul>
-        <button class="button" type="button" data-testid="recovery-codes-done" on:click=move |_| on_done()>
+        <button class="button" type="button" data-testid=testid::RECOVERY_CODES_DONE on:click=move |_| on_done()>
             "I have saved them"
         </button>
     }
@@ -146,7 +147,7 @@ fn TurnOff(remove: ServerAction<api::RemoveTotp>) -> impl IntoView {
         _ => None,
     };
     view! {
-        <p class="status ok" data-testid="second-factor-on">"On: signing in asks for a code from your authenticator app."</p>
+        <p class="status ok" data-testid=testid::SECOND_FACTOR_ON>"On: signing in asks for a code from your authenticator app."</p>
         <details>
             <summary>"Turn off two-step verification"</summary>
             <ActionForm action=remove attr:class="form">
@@ -155,7 +156,7 @@ fn TurnOff(remove: ServerAction<api::RemoveTotp>) -> impl IntoView {
                 </label>
                 <label>"A code from your authenticator app, or a recovery code"
                     <input name="code" required autocomplete="one-time-code" maxlength="16"
-                        data-testid="totp-remove-code"/>
+                        data-testid=testid::TOTP_REMOVE_CODE/>
                 </label>
                 {error}
                 <button class="button secondary" type="submit" disabled=move || remove.pending().get()>

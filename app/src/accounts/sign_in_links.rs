@@ -4,7 +4,7 @@
 use chrono::Duration;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::{links, server::normalize_email};
+use super::{links, passwords::normalize_email};
 use crate::{
     AppError,
     audit::{self, Action},

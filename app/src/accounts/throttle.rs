@@ -7,8 +7,8 @@ use std::net::IpAddr;
 
 use chrono::Duration;
 use sea_orm::DatabaseConnection;
-use uuid::Uuid;
 
+use crate::ids::UserId;
 use crate::{
     AppError,
     limits::{self, Budget, Reservation, Rule},
@@ -35,7 +35,7 @@ pub fn sign_in_key(email: &str) -> String {
 }
 
 /// The key of second-factor codes (authenticator, recovery and emailed codes) for one account.
-pub fn code_key(user: Uuid) -> String {
+pub fn code_key(user: UserId) -> String {
     format!("code:{user}")
 }
 
@@ -73,7 +73,7 @@ pub async fn attempt_sign_in(
 /// guesses.
 pub async fn attempt_code(
     db: &DatabaseConnection,
-    user: Uuid,
+    user: UserId,
     ip: Option<IpAddr>,
 ) -> Result<Reservation, AppError> {
     let key = code_key(user);

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::{Auth, api, second_factor_ui::SignInCodeForm};
+use crate::testid;
 use crate::ui::{ErrorNote, error_of, hydrated};
 
 /// Where to go after verifying: a path on this site, never another site.
@@ -46,7 +47,7 @@ pub fn VerifyPage() -> impl IntoView {
     let sent = move || {
         match send.value().get() {
         Some(Ok(to)) => Some(
-            view! { <p class="status ok" data-testid="code-sent">{format!("We sent a code to {to}. It expires in 10 minutes.")}</p> }
+            view! { <p class="status ok" data-testid=testid::CODE_SENT>{format!("We sent a code to {to}. It expires in 10 minutes.")}</p> }
                 .into_any(),
         ),
         _ => error_of(send.value())(),
@@ -68,13 +69,13 @@ pub fn VerifyPage() -> impl IntoView {
                             view! {
                                 <p>"This needs a one-time code. Where shall we send it?"</p>
                                 <div class="button-row">
-                                    <button class="button secondary" type="button" data-testid="send-code-email"
+                                    <button class="button secondary" type="button" data-testid=testid::SEND_CODE_EMAIL
                                         disabled=move || !ready.get() || send.pending().get()
                                         on:click=move |_| { send.dispatch(api::SendCode { channel: "email".into() }); }>
                                         "Email me a code"
                                     </button>
                                     {who.can_text.then(|| view! {
-                                        <button class="button secondary" type="button" data-testid="send-code-sms"
+                                        <button class="button secondary" type="button" data-testid=testid::SEND_CODE_SMS
                                             disabled=move || !ready.get() || send.pending().get()
                                             on:click=move |_| { send.dispatch(api::SendCode { channel: "sms".into() }); }>
                                             "Text me a code"
@@ -84,13 +85,13 @@ pub fn VerifyPage() -> impl IntoView {
                                 {sent}
                             }.into_any()
                         }}
-                        <ActionForm action=confirm attr:class="form" attr:data-testid="verify-form">
+                        <ActionForm action=confirm attr:class="form" attr:data-testid=testid::VERIFY_FORM>
                             <label>"Code"
                                 <input name="code" required autocomplete="one-time-code" inputmode="numeric"
-                                    maxlength="16" data-testid="verify-code"/>
+                                    maxlength="16" data-testid=testid::VERIFY_CODE/>
                             </label>
                             {error_of(confirm.value())}
-                            <button class="button" type="submit" data-testid="verify-submit"
+                            <button class="button" type="submit" data-testid=testid::VERIFY_SUBMIT
                                 disabled=move || !ready.get() || confirm.pending().get()>
                                 "Verify"
                             </button>
@@ -120,7 +121,7 @@ pub fn SignInLinkPage() -> impl IntoView {
         <section class="card narrow">
             {move || match use_link.value().get() {
                 Some(Ok(api::SignInOutcome::SignedIn(who))) => view! {
-                    <h1 data-testid="signed-in">{format!("Welcome, {}", who.display_name)}</h1>
+                    <h1 data-testid=testid::SIGNED_IN>{format!("Welcome, {}", who.display_name)}</h1>
                     <p><a class="button" href="/">"Continue"</a></p>
                 }.into_any(),
                 Some(Ok(api::SignInOutcome::CodeNeeded)) => view! { <SignInCodeForm/> }.into_any(),
@@ -128,9 +129,9 @@ pub fn SignInLinkPage() -> impl IntoView {
                     <h1>"Sign in"</h1>
                     <p>"Press the button to sign in with the link from your email."</p>
                     {match other { Some(Err(e)) => Some(view! { <ErrorNote message=e.to_string()/> }), _ => None }}
-                    <ActionForm action=use_link attr:class="form" attr:data-testid="sign-in-link-form">
+                    <ActionForm action=use_link attr:class="form" attr:data-testid=testid::SIGN_IN_LINK_FORM>
                         <input type="hidden" name="token" prop:value=token/>
-                        <button class="button" type="submit" data-testid="sign-in-link-submit"
+                        <button class="button" type="submit" data-testid=testid::SIGN_IN_LINK_SUBMIT
                             disabled=move || !ready.get() || use_link.pending().get()>
                             "Sign in"
                         </button>
@@ -149,7 +150,7 @@ pub fn SignInLinkRequest() -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || options.get().and_then(Result::ok).filter(|o| o.by_link).map(|_| view! {
-                <details class="section" data-testid="sign-in-link-request">
+                <details class="section" data-testid=testid::SIGN_IN_LINK_REQUEST>
                     <summary>"Clients: email me a sign-in link instead"</summary>
                     <Show when=move || matches!(request.value().get(), Some(Ok(())))
                         fallback=move || view! {
@@ -158,10 +159,10 @@ pub fn SignInLinkRequest() -> impl IntoView {
                                     <input name="email" type="email" required autocomplete="username"/>
                                 </label>
                                 {error_of(request.value())}
-                                <button class="button secondary" type="submit" data-testid="sign-in-link-send">"Email me a link"</button>
+                                <button class="button secondary" type="submit" data-testid=testid::SIGN_IN_LINK_SEND>"Email me a link"</button>
                             </ActionForm>
                         }>
-                        <p class="status ok" data-testid="sign-in-link-sent">"If that address belongs to a client account, a sign-in link is on its way. It works once, for 15 minutes."</p>
+                        <p class="status ok" data-testid=testid::SIGN_IN_LINK_SENT>"If that address belongs to a client account, a sign-in link is on its way. It works once, for 15 minutes."</p>
                     </Show>
                 </details>
             })}

@@ -1,18 +1,22 @@
+//! The server functions of conversations.
+
+// A server function's arguments are the named fields of a form, not positions a caller can
+// mix up; `#[server]` generates a function per side, so the allow covers the module.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
-use uuid::Uuid;
 
 use super::{ConversationSummary, ConversationView, MessageView};
 use crate::AppError;
+use crate::ids::{AttachmentId, ConversationId, DocumentId, FolderId, MatterId, UserId};
+#[cfg(feature = "ssr")]
+use crate::policy::Call;
 
 /// The conversations on a matter that the signed-in person may see.
 #[server(name = ListConversations, prefix = "/api", endpoint = "conversations/list")]
-pub async fn list_conversations(matter_id: Uuid) -> Result<Vec<ConversationSummary>, AppError> {
-    let state = crate::state::AppState::current()?;
-    let access = crate::policy::Actor::current()
-        .await?
-        .matter(&state.db, matter_id)
-        .await?;
-    super::server::list(&state.db, &access).await
+pub async fn list_conversations(matter_id: MatterId) -> Result<Vec<ConversationSummary>, AppError> {
+    let (state, access) = Call::current().await?.matter(matter_id).await?;
+    super::reading::list(&state.db, &access).await
 }
 
 /// Opens a conversation on a matter with its first message; returns its id. For the firm.
@@ -20,26 +24,20 @@ pub async fn list_conversations(matter_id: Uuid) -> Result<Vec<ConversationSumma
 /// sent as copies of their current version; `shared_documents` and `shared_folders`: items of
 /// the tree shared as live links.
 #[server(name = CreateConversation, prefix = "/api", endpoint = "conversations/create")]
-#[allow(clippy::too_many_arguments)]
 pub async fn create_conversation(
-    matter_id: Uuid,
+    matter_id: MatterId,
     subject: String,
     #[server(default)] body: String,
-    #[server(default)] participants: Vec<Uuid>,
+    #[server(default)] participants: Vec<UserId>,
     #[server(default)] internal: bool,
     #[server(default)] requires_second_factor: bool,
     #[server(default)] sms: bool,
-    #[server(default)] attachments: Vec<Uuid>,
-    #[server(default)] documents: Vec<Uuid>,
-    #[server(default)] shared_documents: Vec<Uuid>,
-    #[server(default)] shared_folders: Vec<Uuid>,
-) -> Result<Uuid, AppError> {
-    let state = crate::state::AppState::current()?;
-    let manage = crate::policy::Actor::current()
-        .await?
-        .matter(&state.db, matter_id)
-        .await?
-        .manage()?;
+    #[server(default)] attachments: Vec<AttachmentId>,
+    #[server(default)] documents: Vec<DocumentId>,
+    #[server(default)] shared_documents: Vec<DocumentId>,
+    #[server(default)] shared_folders: Vec<FolderId>,
+) -> Result<ConversationId, AppError> {
+    let (state, manage) = Call::current().await?.manage_matter(matter_id).await?;
     let input = super::NewConversation {
         subject,
         body,
@@ -59,24 +57,16 @@ pub async fn create_conversation(
 
 /// One conversation and its messages.
 #[server(name = GetConversation, prefix = "/api", endpoint = "conversations/get")]
-pub async fn get_conversation(id: Uuid) -> Result<ConversationView, AppError> {
-    let state = crate::state::AppState::current()?;
-    let access = crate::policy::Actor::current()
-        .await?
-        .conversation(&state.db, id)
-        .await?;
-    super::server::view(&state.db, &access).await
+pub async fn get_conversation(id: ConversationId) -> Result<ConversationView, AppError> {
+    let (state, access) = Call::current().await?.conversation(id).await?;
+    super::reading::view(&state.db, &access).await
 }
 
 /// Marks a conversation read by the signed-in person (the page has it on screen).
 #[server(name = MarkConversationRead, prefix = "/api", endpoint = "conversations/read")]
-pub async fn mark_conversation_read(id: Uuid) -> Result<(), AppError> {
-    let state = crate::state::AppState::current()?;
-    let access = crate::policy::Actor::current()
-        .await?
-        .conversation(&state.db, id)
-        .await?;
-    super::server::read(&state.db, &access).await
+pub async fn mark_conversation_read(id: ConversationId) -> Result<(), AppError> {
+    let (state, access) = Call::current().await?.conversation(id).await?;
+    super::reading::read(&state.db, &access).await
 }
 
 /// Writes a message in a conversation; `sms` also texts it (the firm only). It can send files:
@@ -85,19 +75,15 @@ pub async fn mark_conversation_read(id: Uuid) -> Result<(), AppError> {
 /// out.
 #[server(name = PostMessage, prefix = "/api", endpoint = "conversations/post")]
 pub async fn post_message(
-    id: Uuid,
+    id: ConversationId,
     #[server(default)] body: String,
     #[server(default)] sms: bool,
-    #[server(default)] attachments: Vec<Uuid>,
-    #[server(default)] documents: Vec<Uuid>,
-    #[server(default)] shared_documents: Vec<Uuid>,
-    #[server(default)] shared_folders: Vec<Uuid>,
+    #[server(default)] attachments: Vec<AttachmentId>,
+    #[server(default)] documents: Vec<DocumentId>,
+    #[server(default)] shared_documents: Vec<DocumentId>,
+    #[server(default)] shared_folders: Vec<FolderId>,
 ) -> Result<MessageView, AppError> {
-    let state = crate::state::AppState::current()?;
-    let access = crate::policy::Actor::current()
-        .await?
-        .conversation(&state.db, id)
-        .await?;
+    let (state, access) = Call::current().await?.conversation(id).await?;
     let enclosed =
         super::attachments::Enclosed::new(attachments, documents, shared_documents, shared_folders);
     super::server::post(&state, &access, &body, sms, &enclosed).await

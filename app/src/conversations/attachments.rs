@@ -11,20 +11,19 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     sea_query::Expr,
 };
-use uuid::Uuid;
 
 use super::{AttachmentView, MAX_ATTACHMENTS, MAX_SEND_SIZE};
 use crate::{
     AppError,
     entities::{attachment, matter, message, upload},
     files::{
-        ItemKind,
         blobs::{self, Part},
         human_size, previewable,
-        server::{self as tree, when},
+        tree::{self, when},
         uploads::content_type_of,
     },
-    policy::SignedInUser,
+    ids::{AttachmentId, DocumentId, FolderId, Item, MessageId, UserId},
+    policy::{MatterAccess, SignedInUser},
     shares::server::MAX_SHARES,
     state::AppState,
 };
@@ -56,7 +55,7 @@ pub const STAGED_BYTES: u64 = 10 * MAX_SEND_SIZE;
 /// transaction that records the upload, after `db::lock_person`.
 pub async fn check_staging_quota(
     txn: &impl ConnectionTrait,
-    user: Uuid,
+    user: UserId,
     length: u64,
 ) -> Result<(), AppError> {
     use sea_orm::QuerySelect;
@@ -101,8 +100,8 @@ pub async fn stage(
     parts: &[Part],
     sha256: String,
     now: DateTime<Utc>,
-) -> Result<Uuid, AppError> {
-    let id = Uuid::now_v7();
+) -> Result<AttachmentId, AppError> {
+    let id = AttachmentId::fresh();
     attachment::Entity::insert(attachment::ActiveModel::from(attachment::Model {
         id,
         matter_id: upload.matter_id,
@@ -115,7 +114,7 @@ pub async fn stage(
         blob: upload.id.clone(),
         parts: blobs::parts_to_json(parts),
         source_document_id: None,
-        created_by: Some(user.id),
+        created_by: Some(user.id()),
         created_at: now,
     }))
     .exec_without_returning(txn)
@@ -127,22 +126,22 @@ pub async fn stage(
 /// firm's only) copies of files from the matter's tree and shares of its files and folders.
 #[derive(Debug, Clone, Default)]
 pub struct Enclosed {
-    pub staged: Vec<Uuid>,
-    pub documents: Vec<Uuid>,
-    pub shared: Vec<(ItemKind, Uuid)>,
+    pub staged: Vec<AttachmentId>,
+    pub documents: Vec<DocumentId>,
+    pub shared: Vec<Item>,
 }
 
 impl Enclosed {
     pub fn new(
-        staged: Vec<Uuid>,
-        documents: Vec<Uuid>,
-        shared_documents: Vec<Uuid>,
-        shared_folders: Vec<Uuid>,
+        staged: Vec<AttachmentId>,
+        documents: Vec<DocumentId>,
+        shared_documents: Vec<DocumentId>,
+        shared_folders: Vec<FolderId>,
     ) -> Self {
         let shared = shared_documents
             .into_iter()
-            .map(|id| (ItemKind::Document, id))
-            .chain(shared_folders.into_iter().map(|id| (ItemKind::Folder, id)))
+            .map(Item::Document)
+            .chain(shared_folders.into_iter().map(Item::Folder))
             .collect();
         Self {
             staged,
@@ -188,12 +187,12 @@ impl Enclosed {
 /// and files from the tree are copied as their current version.
 pub async fn attach(
     txn: &impl ConnectionTrait,
-    user: &SignedInUser,
-    matter_id: Uuid,
+    access: &MatterAccess,
     message: &message::Model,
     enclosed: &Enclosed,
 ) -> Result<Vec<attachment::Model>, AppError> {
-    let mut staged: Vec<Uuid> = enclosed.staged.clone();
+    let (user, matter_id) = (access.user(), access.id());
+    let mut staged: Vec<AttachmentId> = enclosed.staged.clone();
     staged.sort();
     staged.dedup();
     if !staged.is_empty() {
@@ -205,7 +204,7 @@ pub async fn attach(
             .col_expr(attachment::Column::MessageId, Expr::value(Some(message.id)))
             .filter(attachment::Column::Id.is_in(staged.iter().copied()))
             .filter(attachment::Column::MatterId.eq(matter_id))
-            .filter(attachment::Column::CreatedBy.eq(user.id))
+            .filter(attachment::Column::CreatedBy.eq(user.id()))
             .filter(attachment::Column::MessageId.is_null())
             .exec(txn)
             .await?;
@@ -218,13 +217,15 @@ pub async fn attach(
         }
     }
     for document_id in &enclosed.documents {
-        let doc = tree::live_document(txn, matter_id, *document_id).await?;
+        // A copy from the tree needs the firm's capability, whatever `Enclosed::check` said.
+        let manage = access.clone().manage()?;
+        let doc = tree::live_document(txn, &manage, *document_id).await?;
         if doc.size as u64 > MAX_SEND_SIZE {
             return Err(too_large(&format!("\"{}\"", doc.name), doc.size as u64));
         }
         let version = tree::current_version(txn, &doc).await?;
         attachment::Entity::insert(attachment::ActiveModel::from(attachment::Model {
-            id: Uuid::now_v7(),
+            id: AttachmentId::fresh(),
             matter_id,
             conversation_id: Some(message.conversation_id),
             message_id: Some(message.id),
@@ -235,7 +236,7 @@ pub async fn attach(
             blob: version.blob,
             parts: version.parts,
             source_document_id: Some(doc.id),
-            created_by: Some(user.id),
+            created_by: Some(user.id()),
             created_at: message.created_at,
         }))
         .exec_without_returning(txn)
@@ -262,9 +263,9 @@ pub fn view(a: attachment::Model) -> AttachmentView {
 /// The attachments of `messages`, by message.
 pub async fn of_messages(
     db: &DatabaseConnection,
-    messages: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<AttachmentView>>, AppError> {
-    let mut out: HashMap<Uuid, Vec<AttachmentView>> = HashMap::new();
+    messages: &[MessageId],
+) -> Result<HashMap<MessageId, Vec<AttachmentView>>, AppError> {
+    let mut out: HashMap<MessageId, Vec<AttachmentView>> = HashMap::new();
     if messages.is_empty() {
         return Ok(out);
     }

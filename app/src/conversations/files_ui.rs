@@ -3,46 +3,49 @@
 //! (or with the composer's "Share" picker), and the list under a sent message.
 
 use leptos::prelude::*;
-use uuid::Uuid;
 
 use super::{AttachmentView, Outgoing, Sending};
+use crate::testid;
 use crate::{
     files::{ItemKind, human_size},
+    ids::{AttachmentId, DocumentId, FolderId, Item, MatterId},
     ui::ErrorNote,
 };
 
 impl Sending {
-    /// The files to send as copies.
-    pub fn sent(&self) -> Vec<Uuid> {
+    /// The picked items: shared ones if `share`, else those sent as copies.
+    fn items(&self, share: bool) -> Vec<Item> {
         self.0.with_untracked(|list| {
             list.iter()
-                .filter(|o| !o.share && o.kind == ItemKind::Document)
-                .map(|o| o.id)
-                .collect()
-        })
-    }
-
-    /// The items of `kind` to share.
-    pub fn shared(&self, kind: ItemKind) -> Vec<Uuid> {
-        self.0.with_untracked(|list| {
-            list.iter()
-                .filter(|o| o.share && o.kind == kind)
-                .map(|o| o.id)
+                .filter(|o| o.share == share)
+                .map(|o| Item::new(o.kind, o.id))
                 .collect()
         })
     }
 
     /// For a message: (files to send, files to share, folders to share).
-    pub fn picked(sending: Option<Self>) -> (Vec<Uuid>, Vec<Uuid>, Vec<Uuid>) {
-        sending
-            .map(|s| {
-                (
-                    s.sent(),
-                    s.shared(ItemKind::Document),
-                    s.shared(ItemKind::Folder),
-                )
+    pub fn picked(sending: Option<Self>) -> (Vec<DocumentId>, Vec<DocumentId>, Vec<FolderId>) {
+        let Some(s) = sending else {
+            return Default::default();
+        };
+        let documents = |items: Vec<Item>| -> Vec<DocumentId> {
+            items
+                .into_iter()
+                .filter_map(|i| match i {
+                    Item::Document(id) => Some(id),
+                    Item::Folder(_) => None,
+                })
+                .collect()
+        };
+        let shared = s.items(true);
+        let folders = shared
+            .iter()
+            .filter_map(|i| match i {
+                Item::Folder(id) => Some(*id),
+                Item::Document(_) => None,
             })
-            .unwrap_or_default()
+            .collect();
+        (documents(s.items(false)), documents(shared), folders)
     }
 
     pub fn add(&self, item: Outgoing) {
@@ -68,7 +71,7 @@ struct Staged {
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 enum StagedState {
     Uploading,
-    Ready(Uuid),
+    Ready(AttachmentId),
     Failed(String),
 }
 
@@ -76,13 +79,13 @@ enum StagedState {
 #[derive(Debug, Clone, Copy)]
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub struct Staging {
-    matter_id: Uuid,
+    matter_id: MatterId,
     list: RwSignal<Vec<Staged>>,
     next_key: StoredValue<u32>,
 }
 
 impl Staging {
-    pub fn new(matter_id: Uuid) -> Self {
+    pub fn new(matter_id: MatterId) -> Self {
         Self {
             matter_id,
             list: RwSignal::new(Vec::new()),
@@ -95,7 +98,7 @@ impl Staging {
     }
 
     /// The uploaded files, for the message to send.
-    pub fn ready(&self) -> Vec<Uuid> {
+    pub fn ready(&self) -> Vec<AttachmentId> {
         self.list.with_untracked(|l| {
             l.iter()
                 .filter_map(|s| match s.state {
@@ -163,7 +166,7 @@ impl Staging {
                                 }
                                 "done" => {
                                     s.sent = s.total;
-                                    s.state = match Uuid::parse_str(&text) {
+                                    s.state = match text.parse::<AttachmentId>() {
                                         Ok(id) => StagedState::Ready(id),
                                         Err(_) => StagedState::Failed(
                                             "The upload finished but the portal did not say so. Attach the file again."
@@ -222,7 +225,7 @@ pub fn Attach(files: Staging) -> AnyView {
                 };
                 let failed = matches!(s.state, StagedState::Failed(_));
                 view! {
-                    <li class="chip" class:failed=failed data-testid="attached-file">
+                    <li class="chip" class:failed=failed data-testid=testid::ATTACHED_FILE>
                         <span class="chip-name">{s.name}</span>
                         <span class="hint">{status}</span>
                         <button type="button" class="link" aria-label="Remove"
@@ -235,7 +238,7 @@ pub fn Attach(files: Staging) -> AnyView {
     view! {
         <div class="attach">
             <input type="file" multiple class="sr-only" node_ref=input on:change=on_change
-                data-testid="attach-input" aria-label="Attach files"/>
+                data-testid=testid::ATTACH_INPUT aria-label="Attach files"/>
             <button type="button" class="button secondary small" disabled=move || !ready.get()
                 on:click=move |_| { if let Some(i) = input.get() { i.click(); } }>"Attach files"</button>
             <span class="hint">"Up to 100 MB a file."</span>
@@ -254,7 +257,7 @@ pub fn AttachmentList(files: Vec<AttachmentView>) -> AnyView {
             let download = format!("/attachments/{}/download", f.id);
             let preview = format!("/attachments/{}/preview", f.id);
             view! {
-                <li class="attachment" data-testid="attachment">
+                <li class="attachment" data-testid=testid::ATTACHMENT>
                     <span class="file-icon" aria-hidden="true"></span>
                     <a href=download download="">{f.name}</a>
                     <span class="hint">{format!(" · {}", human_size(f.size))}
@@ -274,7 +277,7 @@ pub fn AttachmentList(files: Vec<AttachmentView>) -> AnyView {
 pub fn SendingNote(sending: Sending) -> AnyView {
     view! {
         <Show when=move || !sending.0.with(Vec::is_empty)>
-            <div class="sending" role="status" data-testid="sending">
+            <div class="sending" role="status" data-testid=testid::SENDING>
                 <p><strong>"From All Files: "</strong>
                     "open a conversation and press Send, or start a new conversation. A sent file is a copy of it as it is now; a shared one is a live link that always shows the latest version."</p>
                 <ul class="plain chips">
@@ -303,10 +306,10 @@ pub fn SendingNote(sending: Sending) -> AnyView {
 
 /// The composer's "Share": browse the matter's files and pick files or folders to share.
 #[component]
-pub fn SharePicker(matter_id: Uuid) -> AnyView {
+pub fn SharePicker(matter_id: MatterId) -> AnyView {
     let sending = use_context::<Sending>();
     let open = RwSignal::new(false);
-    let folder = RwSignal::new(None::<Uuid>);
+    let folder = RwSignal::new(None::<FolderId>);
     let listing = Resource::new(
         move || (open.get(), folder.get()),
         move |(open, folder_id)| async move {
@@ -319,7 +322,7 @@ pub fn SharePicker(matter_id: Uuid) -> AnyView {
             }
         },
     );
-    let pick = move |kind: ItemKind, id: Uuid, name: String| {
+    let pick = move |kind: ItemKind, id: uuid::Uuid, name: String| {
         if let Some(s) = sending {
             s.add(Outgoing {
                 kind,
@@ -330,10 +333,10 @@ pub fn SharePicker(matter_id: Uuid) -> AnyView {
         }
     };
     view! {
-        <button type="button" class="button secondary small" data-testid="share-picker"
+        <button type="button" class="button secondary small" data-testid=testid::SHARE_PICKER
             on:click=move |_| open.update(|o| *o = !*o)>"Share from All Files"</button>
         <Show when=move || open.get()>
-            <div class="picker" data-testid="share-picker-list">
+            <div class="picker" data-testid=testid::SHARE_PICKER_LIST>
                 <Transition fallback=|| view! { <p class="hint">"Loading…"</p> }>
                     {move || listing.get().map(|r| match r {
                         Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
@@ -349,7 +352,7 @@ pub fn SharePicker(matter_id: Uuid) -> AnyView {
                                         <span class="folder-icon" aria-hidden="true"></span>
                                         <button type="button" class="link" on:click=move |_| folder.set(Some(id))>{sub.name}</button>
                                         <button type="button" class="button small secondary"
-                                            on:click=move |_| pick(ItemKind::Folder, id, name.clone())>"Share"</button>
+                                            on:click=move |_| pick(ItemKind::Folder, id.0, name.clone())>"Share"</button>
                                     </li>
                                 }
                             }).collect_view();
@@ -360,7 +363,7 @@ pub fn SharePicker(matter_id: Uuid) -> AnyView {
                                         <span class="file-icon" aria-hidden="true"></span>
                                         <span>{d.name}</span>
                                         <button type="button" class="button small secondary"
-                                            on:click=move |_| pick(ItemKind::Document, id, name.clone())>"Share"</button>
+                                            on:click=move |_| pick(ItemKind::Document, id.0, name.clone())>"Share"</button>
                                     </li>
                                 }
                             }).collect_view();
@@ -368,7 +371,7 @@ pub fn SharePicker(matter_id: Uuid) -> AnyView {
                                 <p class="hint">
                                     {(!root).then(|| view! {
                                         <button type="button" class="link" on:click=move |_| {
-                                            folder.set(up.filter(|u| *u != matter_id))
+                                            folder.set(up.filter(|u| *u != matter_id.root_folder()))
                                         }>"‹ Back"</button>" · "
                                     })}
                                     {here}

@@ -7,10 +7,15 @@ pub mod api;
 pub mod attachments;
 mod files_ui;
 #[cfg(feature = "ssr")]
+mod notices;
+#[cfg(feature = "ssr")]
+pub mod reading;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 use std::collections::HashSet;
 
+use crate::ids::{AttachmentId, ConversationId, MatterId, MessageId, UserId};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
@@ -20,6 +25,7 @@ use sea_orm::entity::prelude::StringLen;
 
 use files_ui::{Attach, AttachmentList, SendingNote, SharePicker, Staging};
 
+use crate::testid;
 use crate::{
     AppError,
     matters::{MatterPerson, MatterRole},
@@ -53,7 +59,7 @@ pub enum ConversationKind {
 pub struct NewConversation {
     pub subject: String,
     pub body: String,
-    pub participants: Vec<Uuid>,
+    pub participants: Vec<UserId>,
     pub internal: bool,
     pub requires_second_factor: bool,
     pub sms: bool,
@@ -65,7 +71,7 @@ pub struct NewConversation {
 /// unlocked has no subject, names or preview.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ConversationSummary {
-    pub id: Uuid,
+    pub id: ConversationId,
     pub kind: ConversationKind,
     pub subject: Option<String>,
     pub requires_second_factor: bool,
@@ -78,14 +84,14 @@ pub struct ConversationSummary {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Participant {
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub name: String,
     pub firm: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MessageView {
-    pub id: Uuid,
+    pub id: MessageId,
     pub author: String,
     pub mine: bool,
     pub body: String,
@@ -99,7 +105,7 @@ pub struct MessageView {
 /// A file sent with a message: a copy, downloaded from `/attachments/{id}/download`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AttachmentView {
-    pub id: Uuid,
+    pub id: AttachmentId,
     pub name: String,
     pub size: u64,
     /// The browser can show it in the sandboxed viewer.
@@ -134,8 +140,8 @@ impl Sending {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ConversationView {
-    pub id: Uuid,
-    pub matter_id: Uuid,
+    pub id: ConversationId,
+    pub matter_id: MatterId,
     pub kind: ConversationKind,
     pub subject: String,
     pub requires_second_factor: bool,
@@ -149,11 +155,11 @@ pub struct ConversationView {
 
 /// The matter page's "Messages" section: its conversations, a new one, and the open one.
 #[component]
-pub fn Messages(matter_id: Uuid, firm: bool, open: bool, people: Vec<MatterPerson>) -> AnyView {
+pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterPerson>) -> AnyView {
     let from_link = use_query_map()
         .read_untracked()
         .get("conversation")
-        .and_then(|s| Uuid::parse_str(&s).ok());
+        .and_then(|s| s.parse::<ConversationId>().ok());
     let selected = RwSignal::new(from_link);
     // Bumped whenever something the list shows may have changed.
     let changed = RwSignal::new(0u32);
@@ -177,7 +183,7 @@ pub fn Messages(matter_id: Uuid, firm: bool, open: bool, people: Vec<MatterPerso
                             let title = c.subject.clone().unwrap_or_else(|| "Secure conversation".into());
                             view! {
                                 <li class="conversation-item" class:current=move || selected.get() == Some(id)
-                                    data-testid="conversation-item">
+                                    data-testid=testid::CONVERSATION_ITEM>
                                     <button class="link conversation-open" type="button"
                                         on:click=move |_| selected.set(Some(id))>
                                         {c.locked.then(|| view! { <span class="lock" aria-hidden="true"></span> })}
@@ -200,7 +206,7 @@ pub fn Messages(matter_id: Uuid, firm: bool, open: bool, people: Vec<MatterPerso
             })
         }
     };
-    let on_created = Callback::new(move |id: Uuid| {
+    let on_created = Callback::new(move |id: ConversationId| {
         selected.set(Some(id));
         changed.update(|n| *n += 1);
     });
@@ -212,19 +218,19 @@ pub fn Messages(matter_id: Uuid, firm: bool, open: bool, people: Vec<MatterPerso
     let sending = use_context::<Sending>();
     let viewing = crate::shares::Viewing::provide();
     view! {
-        <section class="card" id="messages" data-testid="messages">
+        <section class="card" id="messages" data-testid=testid::MESSAGES>
             <h2>"Messages"</h2>
             {sending.map(|sending| view! { <SendingNote sending/> })}
             {move || viewing.open.get().map(|id| view! { <crate::shares::ShareViewer id on_changed/> })}
             <div class="conversations">
                 <div class="conversation-list">
                     <h3>"External conversations"</h3>
-                    <ul class="plain" data-testid="external-conversations">
+                    <ul class="plain" data-testid=testid::EXTERNAL_CONVERSATIONS>
                         <Transition fallback=|| ()>{group(ConversationKind::External)}</Transition>
                     </ul>
                     {firm.then(|| view! {
                         <h3>"Internal conversations"</h3>
-                        <ul class="plain" data-testid="internal-conversations">
+                        <ul class="plain" data-testid=testid::INTERNAL_CONVERSATIONS>
                             <Transition fallback=|| ()>{group(ConversationKind::Internal)}</Transition>
                         </ul>
                     })}
@@ -249,7 +255,7 @@ struct Live(RwSignal<u32>);
 
 /// Opens the page's live-update stream (`/events`); the browser's EventSource reconnects by
 /// itself after a drop, and the stream closes when the page goes.
-fn listen(matter_id: Uuid, changed: RwSignal<u32>, live: RwSignal<u32>) {
+fn listen(matter_id: MatterId, changed: RwSignal<u32>, live: RwSignal<u32>) {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         use wasm_bindgen::{JsCast, closure::Closure};
@@ -275,9 +281,9 @@ fn listen(matter_id: Uuid, changed: RwSignal<u32>, live: RwSignal<u32>) {
 /// "New conversation": recipients, subject, verification, text message, first message.
 #[component]
 fn NewConversationForm(
-    matter_id: Uuid,
+    matter_id: MatterId,
     people: Vec<MatterPerson>,
-    on_created: Callback<Uuid>,
+    on_created: Callback<ConversationId>,
 ) -> AnyView {
     let ready = hydrated();
     let create = ServerAction::<api::CreateConversation>::new();
@@ -286,7 +292,7 @@ fn NewConversationForm(
     let body = RwSignal::new(String::new());
     let requires_second_factor = RwSignal::new(false);
     let sms = RwSignal::new(false);
-    let chosen = RwSignal::new(HashSet::<Uuid>::new());
+    let chosen = RwSignal::new(HashSet::<UserId>::new());
     let open = RwSignal::new(false);
     let files = Staging::new(matter_id);
     let sending = use_context::<Sending>();
@@ -320,7 +326,7 @@ fn NewConversationForm(
                 let id = p.user_id;
                 view! {
                     <label class="check">
-                        <input type="checkbox" data-testid="recipient"
+                        <input type="checkbox" data-testid=testid::RECIPIENT
                             prop:checked=move || chosen.with(|c| c.contains(&id))
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
@@ -352,13 +358,13 @@ fn NewConversationForm(
     };
     let with_files = move || files.any() || sending.is_some_and(|s| !s.0.with(Vec::is_empty));
     view! {
-        <button class="button secondary" type="button" data-testid="new-conversation"
+        <button class="button secondary" type="button" data-testid=testid::NEW_CONVERSATION
             disabled=move || !ready.get()
             on:click=move |_| open.update(|o| *o = !*o)>
             "+ New conversation"
         </button>
         <Show when=move || open.get()>
-            <form class="form new-conversation" data-testid="new-conversation-form" on:submit=submit>
+            <form class="form new-conversation" data-testid=testid::NEW_CONVERSATION_FORM on:submit=submit>
                 <fieldset class="choice">
                     <legend>"With"</legend>
                     <label class="check"><input type="radio" name="kind" prop:checked=move || !internal.get()
@@ -375,12 +381,12 @@ fn NewConversationForm(
                     <textarea required=move || !with_files() rows="4" maxlength="20000" bind:value=body></textarea></label>
                 <Attach files/>
                 <Show when=move || !internal.get()>
-                    <label class="check"><input type="checkbox" bind:checked=requires_second_factor data-testid="requires-second-factor"/>
+                    <label class="check"><input type="checkbox" bind:checked=requires_second_factor data-testid=testid::REQUIRES_SECOND_FACTOR/>
                         "Require recipients to confirm it is them (multi-factor authentication) before they read it"</label>
                 </Show>
                 <label class="check"><input type="checkbox" bind:checked=sms/>"Also send as a text message"</label>
                 {error_of(create.value())}
-                <button class="button" type="submit" data-testid="create-conversation"
+                <button class="button" type="submit" data-testid=testid::CREATE_CONVERSATION
                     disabled=move || !ready.get() || create.pending().get() || files.busy()>"Create"</button>
             </form>
         </Show>
@@ -390,7 +396,7 @@ fn NewConversationForm(
 
 /// One conversation: its messages and a reply box, or the step-up it asks for first.
 #[component]
-fn ConversationPane(id: Uuid, matter_id: Uuid, on_changed: Callback<()>) -> AnyView {
+fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callback<()>) -> AnyView {
     let ready = hydrated();
     let post = ServerAction::<api::PostMessage>::new();
     let unlocked = RwSignal::new(0u32);
@@ -469,7 +475,7 @@ fn ConversationPane(id: Uuid, matter_id: Uuid, on_changed: Callback<()>) -> AnyV
                 Ok(c) => {
                     let names = c.participants.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join(", ");
                     let messages = c.messages.into_iter().map(|m| view! {
-                        <li class="message" class:mine=m.mine data-testid="message">
+                        <li class="message" class:mine=m.mine data-testid=testid::MESSAGE>
                             <p class="message-meta"><strong>{m.author}</strong>" · "{m.created_at}
                                 {m.sent_as_sms.then(|| view! { " · "<span class="badge">"Also sent by text"</span> })}</p>
                             {(!m.body.is_empty()).then(|| view! { <p class="pre message-body">{m.body}</p> })}
@@ -478,13 +484,13 @@ fn ConversationPane(id: Uuid, matter_id: Uuid, on_changed: Callback<()>) -> AnyV
                         </li>
                     }).collect_view();
                     view! {
-                        <h3 data-testid="conversation-subject">{c.subject}</h3>
+                        <h3 data-testid=testid::CONVERSATION_SUBJECT>{c.subject}</h3>
                         <p class="hint">
                             {match c.kind { ConversationKind::External => "External", ConversationKind::Internal => "Internal" }}
                             {c.requires_second_factor.then_some(" · verification required")}
                             " · "{names}
                         </p>
-                        <ol class="messages plain" data-testid="messages-list">{messages}</ol>
+                        <ol class="messages plain" data-testid=testid::MESSAGES_LIST>{messages}</ol>
                     }.into_any()
                 }
             })}
@@ -494,15 +500,15 @@ fn ConversationPane(id: Uuid, matter_id: Uuid, on_changed: Callback<()>) -> AnyV
         // After hydration only: the server renders the messages, not the form.
         {move || match ready.get().then(|| composer.get()).flatten() {
             Some((true, firm)) => view! {
-                <form class="form composer" data-testid="composer" on:submit=submit>
-                    <label>"Reply"<textarea required=move || !with_files() rows="3" maxlength="20000" bind:value=body data-testid="reply"></textarea></label>
+                <form class="form composer" data-testid=testid::COMPOSER on:submit=submit>
+                    <label>"Reply"<textarea required=move || !with_files() rows="3" maxlength="20000" bind:value=body data-testid=testid::REPLY></textarea></label>
                     <Attach files/>
                     {firm.then(|| view! { <SharePicker matter_id/> })}
                     {firm.then(|| view! {
                         <label class="check"><input type="checkbox" bind:checked=sms/>"Also send as a text message"</label>
                     })}
                     {error_of(post.value())}
-                    <button class="button" type="submit" data-testid="send-message"
+                    <button class="button" type="submit" data-testid=testid::SEND_MESSAGE
                         disabled=move || !ready.get() || post.pending().get() || files.busy()>
                         {move || if with_files() && body.with(|b| b.trim().is_empty()) { "Send files" } else { "Send" }}
                     </button>
@@ -534,12 +540,12 @@ fn StepUp(on_passed: Callback<()>) -> AnyView {
     let has_app = move || me().is_some_and(|m| m.second_factor);
     let can_text = move || me().is_some_and(|m| m.can_text);
     view! {
-        <div class="step-up" data-testid="step-up">
+        <div class="step-up" data-testid=testid::STEP_UP>
             <h3><span class="lock" aria-hidden="true"></span>"Confirm it is you"</h3>
             <p>{AppError::StepUpRequired.to_string()}</p>
             <Show when=move || !has_app()>
                 <div class="button-row">
-                    <button class="button secondary" type="button" data-testid="email-code"
+                    <button class="button secondary" type="button" data-testid=testid::EMAIL_CODE
                         disabled=move || !ready.get() || send.pending().get()
                         on:click=move |_| { send.dispatch(SendCode { channel: "email".into() }); }>"Email me a code"</button>
                     <Show when=can_text>
@@ -554,12 +560,12 @@ fn StepUp(on_passed: Callback<()>) -> AnyView {
                     None => None,
                 }}
             </Show>
-            <ActionForm action=confirm attr:class="form inline" attr:data-testid="step-up-form">
+            <ActionForm action=confirm attr:class="form inline" attr:data-testid=testid::STEP_UP_FORM>
                 <label>{move || if has_app() { "Code from your authenticator app" } else { "Verification code" }}
-                    <input name="code" required autocomplete="one-time-code" inputmode="numeric" maxlength="16" data-testid="step-up-code"/>
+                    <input name="code" required autocomplete="one-time-code" inputmode="numeric" maxlength="16" data-testid=testid::STEP_UP_CODE/>
                 </label>
                 {error_of(confirm.value())}
-                <button class="button" type="submit" data-testid="step-up-submit"
+                <button class="button" type="submit" data-testid=testid::STEP_UP_SUBMIT
                     disabled=move || !ready.get() || confirm.pending().get()>"Confirm"</button>
             </ActionForm>
         </div>

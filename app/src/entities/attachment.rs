@@ -1,15 +1,17 @@
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{AttachmentId, ConversationId, DocumentId, MatterId, MessageId, UserId};
+
 /// A file sent with a message: a copy, not a link. Staged (no conversation or message yet)
 /// between its upload and the message that sends it.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "attachments")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub matter_id: Uuid,
-    pub conversation_id: Option<Uuid>,
-    pub message_id: Option<Uuid>,
+    pub id: AttachmentId,
+    pub matter_id: MatterId,
+    pub conversation_id: Option<ConversationId>,
+    pub message_id: Option<MessageId>,
     pub name: String,
     pub size: i64,
     pub sha256: String,
@@ -20,8 +22,8 @@ pub struct Model {
     /// JSON: the parts' keys and sizes, in order.
     pub parts: String,
     /// Sent from the matter's files: the document it is a copy of.
-    pub source_document_id: Option<Uuid>,
-    pub created_by: Option<Uuid>,
+    pub source_document_id: Option<DocumentId>,
+    pub created_by: Option<UserId>,
     pub created_at: DateTimeUtc,
 }
 

@@ -1,11 +1,13 @@
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{DocumentId, UserId, VersionId};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "document_versions")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub document_id: Uuid,
+    pub id: VersionId,
+    pub document_id: DocumentId,
     pub number: i32,
     pub blob: String,
     /// JSON: the parts' keys and sizes, in order.
@@ -13,7 +15,7 @@ pub struct Model {
     pub size: i64,
     pub sha256: String,
     pub content_type: String,
-    pub uploaded_by: Option<Uuid>,
+    pub uploaded_by: Option<UserId>,
     pub uploaded_at: DateTimeUtc,
 }
 

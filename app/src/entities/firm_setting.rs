@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::ids::UserId;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "firm_settings")]
 pub struct Model {
@@ -12,7 +14,7 @@ pub struct Model {
     pub sms_enabled: bool,
     pub client_sign_in_by_link: bool,
     pub updated_at: Option<DateTimeUtc>,
-    pub updated_by: Option<Uuid>,
+    pub updated_by: Option<UserId>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

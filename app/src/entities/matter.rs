@@ -1,17 +1,19 @@
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{MatterId, UserId};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "matters")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: MatterId,
     pub number: String,
     #[sea_orm(unique)]
     pub number_key: String,
     pub name: String,
     pub description: String,
     pub status: Status,
-    pub responsible_id: Option<Uuid>,
+    pub responsible_id: Option<UserId>,
     pub search_text: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -1,12 +1,14 @@
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{ConversationId, MessageId, UserId};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "messages")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub conversation_id: Uuid,
-    pub author_id: Option<Uuid>,
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
+    pub author_id: Option<UserId>,
     #[sea_orm(column_type = "Text")]
     pub body: String,
     pub sent_as_sms: bool,

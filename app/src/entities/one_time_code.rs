@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::ids::UserId;
+
 pub use super::outbox_message::Channel;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +9,7 @@ pub use super::outbox_message::Channel;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub channel: Channel,
     pub code_hash: String,
     pub attempts: i32,

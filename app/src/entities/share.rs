@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{ConversationId, MatterId, MessageId, ShareId, UserId};
+
 use crate::files::ItemKind;
 
 /// A file or folder of the matter's tree shared in a message: a live link to the item as it is
@@ -8,19 +10,26 @@ use crate::files::ItemKind;
 #[sea_orm(table_name = "shares")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub matter_id: Uuid,
-    pub conversation_id: Uuid,
-    pub message_id: Uuid,
+    pub id: ShareId,
+    pub matter_id: MatterId,
+    pub conversation_id: ConversationId,
+    pub message_id: MessageId,
     pub kind: ItemKind,
     pub item_id: Uuid,
-    pub created_by: Option<Uuid>,
+    pub created_by: Option<UserId>,
     pub created_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
-    pub revoked_by: Option<Uuid>,
+    pub revoked_by: Option<UserId>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// What is shared: a file or a folder of the tree.
+    pub fn item(&self) -> crate::ids::Item {
+        crate::ids::Item::new(self.kind, self.item_id)
+    }
+}

@@ -1,3 +1,4 @@
+use crate::ids::{DocumentId, FolderId, MatterId, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -5,19 +6,20 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub matter_id: Uuid,
-    pub folder_id: Uuid,
-    pub document_id: Option<Uuid>,
+    pub matter_id: MatterId,
+    pub folder_id: FolderId,
+    pub document_id: Option<DocumentId>,
     pub name: String,
     pub length: i64,
     pub received: i64,
     /// JSON: the parts' keys and sizes, in order.
     pub parts: String,
     pub hash_state: Vec<u8>,
-    pub created_by: Uuid,
+    pub created_by: UserId,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
-    /// What the finished upload became: a document version, or a staged attachment.
+    /// What the finished upload became: a document version, or a staged attachment (so no
+    /// single id type).
     pub version_id: Option<Uuid>,
     /// For a message (an attachment), not for the file tree.
     pub for_attachment: bool,

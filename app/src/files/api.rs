@@ -6,94 +6,83 @@ use uuid::Uuid;
 
 use super::{FolderEntry, FolderView, ItemKind, TrashEntry, VersionEntry};
 use crate::AppError;
-
-/// The state, and proof that the caller may work on matter `id`'s files (the firm's staff).
+use crate::ids::{DocumentId, FolderId, MatterId};
 #[cfg(feature = "ssr")]
-async fn manage(
-    matter_id: Uuid,
-) -> Result<(crate::state::AppState, crate::policy::ManageMatter), AppError> {
-    let state = crate::state::AppState::current()?;
-    let manage = crate::policy::Actor::current()
-        .await?
-        .matter(&state.db, matter_id)
-        .await?
-        .manage()?;
-    Ok((state, manage))
-}
+use crate::{ids::Item, policy::Call};
 
 /// A folder's contents (`folder_id` unset: the matter's top level).
 #[server(name = ListFolder, prefix = "/api", endpoint = "files/list")]
 pub async fn list_folder(
-    matter_id: Uuid,
-    #[server(default)] folder_id: Option<Uuid>,
+    matter_id: MatterId,
+    #[server(default)] folder_id: Option<FolderId>,
 ) -> Result<FolderView, AppError> {
-    let (state, manage) = manage(matter_id).await?;
-    super::server::list(&state.db, &manage, folder_id).await
+    let (state, files) = Call::current().await?.matter_files(matter_id).await?;
+    super::server::list(&state.db, &files, folder_id).await
 }
 
 #[server(name = CreateFolder, prefix = "/api", endpoint = "files/folders/create")]
 pub async fn create_folder(
-    matter_id: Uuid,
-    #[server(default)] parent_id: Option<Uuid>,
+    matter_id: MatterId,
+    #[server(default)] parent_id: Option<FolderId>,
     name: String,
 ) -> Result<FolderEntry, AppError> {
-    let (state, manage) = manage(matter_id).await?;
+    let (state, manage) = Call::current().await?.manage_matter(matter_id).await?;
     super::server::create_folder(&state.db, &manage, parent_id, &name).await
 }
 
 #[server(name = RenameItem, prefix = "/api", endpoint = "files/rename")]
 pub async fn rename_item(
-    matter_id: Uuid,
+    matter_id: MatterId,
     kind: ItemKind,
     id: Uuid,
     name: String,
 ) -> Result<(), AppError> {
-    let (state, manage) = manage(matter_id).await?;
-    super::server::rename(&state.db, &manage, kind, id, &name).await
+    let (state, manage) = Call::current().await?.manage_matter(matter_id).await?;
+    super::server::rename(&state.db, &manage, Item::new(kind, id), &name).await
 }
 
 /// Moves a file or folder into `to` (unset: the matter's top level).
 #[server(name = MoveItem, prefix = "/api", endpoint = "files/move")]
 pub async fn move_item(
-    matter_id: Uuid,
+    matter_id: MatterId,
     kind: ItemKind,
     id: Uuid,
-    #[server(default)] to: Option<Uuid>,
+    #[server(default)] to: Option<FolderId>,
 ) -> Result<(), AppError> {
-    let (state, manage) = manage(matter_id).await?;
-    super::server::move_item(&state.db, &manage, kind, id, to).await
+    let (state, manage) = Call::current().await?.manage_matter(matter_id).await?;
+    super::server::move_item(&state.db, &manage, Item::new(kind, id), to).await
 }
 
 #[server(name = TrashItem, prefix = "/api", endpoint = "files/trash")]
-pub async fn trash_item(matter_id: Uuid, kind: ItemKind, id: Uuid) -> Result<(), AppError> {
-    let (state, manage) = manage(matter_id).await?;
-    super::server::trash(&state.db, &manage, kind, id).await
+pub async fn trash_item(matter_id: MatterId, kind: ItemKind, id: Uuid) -> Result<(), AppError> {
+    let (state, manage) = Call::current().await?.manage_matter(matter_id).await?;
+    super::server::trash(&state.db, &manage, Item::new(kind, id)).await
 }
 
 #[server(name = RestoreItem, prefix = "/api", endpoint = "files/restore")]
-pub async fn restore_item(matter_id: Uuid, kind: ItemKind, id: Uuid) -> Result<(), AppError> {
-    let (state, manage) = manage(matter_id).await?;
-    super::server::restore(&state.db, &manage, kind, id).await
+pub async fn restore_item(matter_id: MatterId, kind: ItemKind, id: Uuid) -> Result<(), AppError> {
+    let (state, manage) = Call::current().await?.manage_matter(matter_id).await?;
+    super::server::restore(&state.db, &manage, Item::new(kind, id)).await
 }
 
 #[server(name = ListTrash, prefix = "/api", endpoint = "files/trash/list")]
-pub async fn list_trash(matter_id: Uuid) -> Result<Vec<TrashEntry>, AppError> {
-    let (state, manage) = manage(matter_id).await?;
-    super::server::trash_list(&state.db, &manage).await
+pub async fn list_trash(matter_id: MatterId) -> Result<Vec<TrashEntry>, AppError> {
+    let (state, files) = Call::current().await?.matter_files(matter_id).await?;
+    super::server::trash_list(&state.db, &files).await
 }
 
 #[server(name = ListVersions, prefix = "/api", endpoint = "files/versions")]
 pub async fn list_versions(
-    matter_id: Uuid,
-    document_id: Uuid,
+    matter_id: MatterId,
+    document_id: DocumentId,
 ) -> Result<Vec<VersionEntry>, AppError> {
-    let (state, manage) = manage(matter_id).await?;
-    super::server::versions(&state.db, &manage, document_id).await
+    let (state, files) = Call::current().await?.matter_files(matter_id).await?;
+    super::server::versions(&state.db, &files, document_id).await
 }
 
 /// Every folder of the matter, with its path: where "Move to…" can put something.
 #[server(name = ListAllFolders, prefix = "/api", endpoint = "files/folders/all")]
-pub async fn list_all_folders(matter_id: Uuid) -> Result<Vec<(Uuid, String)>, AppError> {
-    let (state, manage) = manage(matter_id).await?;
-    super::server::all_folders(&state.db, &manage).await
+pub async fn list_all_folders(matter_id: MatterId) -> Result<Vec<(FolderId, String)>, AppError> {
+    let (state, files) = Call::current().await?.matter_files(matter_id).await?;
+    super::server::all_folders(&state.db, &files).await
 }

@@ -11,8 +11,11 @@ pub mod blobs;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
+pub mod tree;
+#[cfg(feature = "ssr")]
 pub mod uploads;
 
+use crate::ids::{DocumentId, FolderId, MatterId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -55,20 +58,20 @@ impl ItemKind {
 /// One step of the path from the matter's root to a folder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Crumb {
-    pub id: Uuid,
+    pub id: FolderId,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FolderEntry {
-    pub id: Uuid,
+    pub id: FolderId,
     pub name: String,
     pub created_at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentEntry {
-    pub id: Uuid,
+    pub id: DocumentId,
     pub name: String,
     pub size: u64,
     pub content_type: String,
@@ -82,8 +85,8 @@ pub struct DocumentEntry {
 /// A folder's contents, as the file tree shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FolderView {
-    pub matter_id: Uuid,
-    pub id: Uuid,
+    pub matter_id: MatterId,
+    pub id: FolderId,
     /// From the root ("All Files") to this folder.
     pub path: Vec<Crumb>,
     pub folders: Vec<FolderEntry>,

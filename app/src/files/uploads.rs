@@ -21,8 +21,9 @@ use super::{
     blobs::{self, Part, Written},
     human_size,
     names::{clean_name, name_key},
-    server::{self as tree, Place},
+    tree::{self, Place},
 };
+use crate::ids::{AttachmentId, DocumentId, FolderId, VersionId};
 use crate::{
     AppError,
     audit::{self, Action},
@@ -41,9 +42,9 @@ const NO_SUCH_UPLOAD: &str =
 /// What a new upload is for.
 pub struct NewUpload {
     /// The folder to put a new file in (`None`: the matter's top level).
-    pub folder_id: Option<Uuid>,
+    pub folder_id: Option<FolderId>,
     /// Set for "upload a new version" of this document.
-    pub document_id: Option<Uuid>,
+    pub document_id: Option<DocumentId>,
     pub name: String,
     pub length: u64,
     /// For a message, not for the file tree (`folder_id` and `document_id` are then ignored).
@@ -53,8 +54,8 @@ pub struct NewUpload {
 /// What a finished upload was filed as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Filed {
-    Document(Uuid),
-    Attachment(Uuid),
+    Document(DocumentId),
+    Attachment(AttachmentId),
 }
 
 fn hasher_state(hasher: &Sha256) -> Vec<u8> {
@@ -74,11 +75,11 @@ pub async fn create(
     access: &MatterAccess,
     input: NewUpload,
 ) -> Result<upload::Model, AppError> {
-    let matter_id = access.matter.id;
+    let matter_id = access.id();
     let (folder_id, name) = if input.attachment {
-        crate::conversations::attachments::may_send(&access.matter, input.length)?;
+        crate::conversations::attachments::may_send(access.matter(), input.length)?;
         let name = clean_name(&input.name)?;
-        (tree::live_folder(db, matter_id, None).await?.id, name)
+        (tree::live_folder(db, access, None).await?.id, name)
     } else {
         into_tree(db, access, &input).await?
     };
@@ -93,7 +94,7 @@ pub async fn create(
         received: 0,
         parts: "[]".into(),
         hash_state: hasher_state(&Sha256::new()),
-        created_by: access.user.id,
+        created_by: access.user().id(),
         created_at: now,
         updated_at: now,
         version_id: None,
@@ -108,8 +109,8 @@ pub async fn create(
     // Files waiting to be sent count against the person's quota: checked and taken in one
     // transaction, one at a time per person, so parallel uploads cannot all slip in.
     let txn = begin_write(db).await?;
-    crate::db::lock_person(&txn, access.user.id).await?;
-    crate::conversations::attachments::check_staging_quota(&txn, access.user.id, input.length)
+    crate::db::lock_person(&txn, access.user().id()).await?;
+    crate::conversations::attachments::check_staging_quota(&txn, access.user().id(), input.length)
         .await?;
     upload::Entity::insert(upload::ActiveModel::from(row.clone()))
         .exec_without_returning(&txn)
@@ -123,24 +124,23 @@ async fn into_tree(
     db: &DatabaseConnection,
     access: &MatterAccess,
     input: &NewUpload,
-) -> Result<(Uuid, String), AppError> {
+) -> Result<(FolderId, String), AppError> {
     let manage = access.clone().manage()?;
-    tree::writable(&manage)?;
+    super::server::writable(&manage)?;
     if input.length > MAX_FILE_SIZE {
         return Err(AppError::TooLarge(format!(
             "This file is {}; a file can be at most 5 GB.",
             human_size(input.length)
         )));
     }
-    let matter_id = manage.matter_id();
     Ok(match input.document_id {
         Some(document_id) => {
-            let doc = tree::live_document(db, matter_id, document_id).await?;
+            let doc = tree::live_document(db, &manage, document_id).await?;
             (doc.folder_id, doc.name)
         }
         None => {
             let name = clean_name(&input.name)?;
-            let folder = tree::live_folder(db, matter_id, input.folder_id).await?;
+            let folder = tree::live_folder(db, &manage, input.folder_id).await?;
             match tree::occupant(db, folder.id, &name_key(&name)).await? {
                 Some(Place::Folder(_)) => {
                     return Err(AppError::Conflict(format!(
@@ -155,7 +155,7 @@ async fn into_tree(
     })
 }
 
-async fn full_check(db: &impl ConnectionTrait, folder_id: Uuid) -> Result<(), AppError> {
+async fn full_check(db: &impl ConnectionTrait, folder_id: FolderId) -> Result<(), AppError> {
     if tree::live_file_count(db, folder_id).await? >= MAX_FILES_PER_FOLDER as u64 {
         return Err(AppError::Conflict(format!(
             "This folder already holds {MAX_FILES_PER_FOLDER} files, the most a folder can hold. \
@@ -179,7 +179,7 @@ pub async fn find(
     id: &str,
 ) -> Result<upload::Model, AppError> {
     upload::Entity::find_by_id(id.to_string())
-        .filter(upload::Column::CreatedBy.eq(user.id))
+        .filter(upload::Column::CreatedBy.eq(user.id()))
         .filter(upload::Column::UpdatedAt.gt(Utc::now() - ABANDONED_AFTER))
         .one(db)
         .await?
@@ -259,18 +259,33 @@ where
     let mut parts = blobs::parts_from_json(&upload.parts)?;
     parts.push(part.clone());
     let now_at = received + part.size;
-    if now_at == length
-        && let Err(refused) = may_still_write(state, user, &upload).await
-    {
-        // Access changed while the bytes travelled: nothing of the upload is kept.
-        cancel(state, upload).await?;
-        return Err(refused);
-    }
+    // Asked again at the last byte; the answer is the capability the filing needs.
+    let access = if now_at == length {
+        match may_still_write(state, user, &upload).await {
+            Ok(access) => Some(access),
+            Err(refused) => {
+                // Access changed while the bytes travelled: nothing of the upload is kept.
+                cancel(state, upload).await?;
+                return Err(refused);
+            }
+        }
+    } else {
+        None
+    };
     // Two nodes finishing uploads of the same new name at once: the loser of the unique index
     // tries again and files its bytes as the next version.
     let mut outcome: Result<Option<Filed>, Retry> = Err(Retry::Unique);
     for _ in 0..3 {
-        outcome = commit(state, user, &upload, &parts, &hasher, received, now_at).await;
+        outcome = commit(
+            state,
+            access.as_ref(),
+            &upload,
+            &parts,
+            &hasher,
+            received,
+            now_at,
+        )
+        .await;
         match &outcome {
             Err(Retry::Unique) => continue,
             _ => break,
@@ -305,7 +320,7 @@ async fn may_still_write(
     state: &AppState,
     user: &SignedInUser,
     upload: &upload::Model,
-) -> Result<(), AppError> {
+) -> Result<MatterAccess, AppError> {
     let stopped = |why: String| {
         AppError::Conflict(format!(
             "{why} The upload was stopped and nothing of it was kept."
@@ -319,14 +334,18 @@ async fn may_still_write(
             other => other,
         })?;
     let allowed = if upload.for_attachment {
-        crate::conversations::attachments::may_send(&access.matter, upload.length as u64)
+        crate::conversations::attachments::may_send(access.matter(), upload.length as u64)
     } else {
-        access.manage().and_then(|manage| tree::writable(&manage))
+        access
+            .clone()
+            .manage()
+            .and_then(|manage| super::server::writable(&manage))
     };
     allowed.map_err(|e| match e {
         AppError::Conflict(why) | AppError::Forbidden(why) => stopped(why),
         other => other,
-    })
+    })?;
+    Ok(access)
 }
 
 enum Retry {
@@ -352,7 +371,7 @@ impl From<sea_orm::DbErr> for Retry {
 /// Records the new part (and, when it was the last, the document version) in one transaction.
 async fn commit(
     state: &AppState,
-    user: &SignedInUser,
+    access: Option<&MatterAccess>,
     upload: &upload::Model,
     parts: &[Part],
     hasher: &Sha256,
@@ -381,18 +400,19 @@ async fn commit(
         )
         .into());
     }
-    if to < upload.length as u64 {
+    let (true, Some(access)) = (to >= upload.length as u64, access) else {
         txn.commit().await?;
         return Ok(None);
-    }
+    };
+    let user = access.user();
     let sha256 = hex::encode(hasher.clone().finalize());
     let filed = if upload.for_attachment {
         let id = crate::conversations::attachments::stage(&txn, user, upload, parts, sha256, now)
             .await?;
-        filed_as(&txn, upload, id).await?;
+        filed_as(&txn, upload, id.0).await?;
         Filed::Attachment(id)
     } else {
-        Filed::Document(finish(&txn, user, upload, parts, sha256, now).await?)
+        Filed::Document(finish(&txn, access, upload, parts, sha256, now).await?)
     };
     txn.commit().await?;
     Ok(Some(filed))
@@ -402,12 +422,13 @@ async fn commit(
 /// same name in its folder.
 async fn finish(
     txn: &impl ConnectionTrait,
-    user: &SignedInUser,
+    access: &MatterAccess,
     upload: &upload::Model,
     parts: &[Part],
     sha256: String,
     now: chrono::DateTime<Utc>,
-) -> Result<Uuid, Retry> {
+) -> Result<DocumentId, Retry> {
+    let user = access.user();
     let gone = || {
         AppError::Conflict(
             "The folder or file this upload was for was moved to the trash meanwhile. Restore it, or upload again elsewhere."
@@ -417,12 +438,12 @@ async fn finish(
     let content_type = content_type_of(&upload.name);
     let existing = match upload.document_id {
         Some(id) => Some(
-            tree::live_document(txn, upload.matter_id, id)
+            tree::live_document(txn, access, id)
                 .await
                 .map_err(|_| gone())?,
         ),
         None => {
-            tree::live_folder(txn, upload.matter_id, Some(upload.folder_id))
+            tree::live_folder(txn, access, Some(upload.folder_id))
                 .await
                 .map_err(|_| gone())?;
             match tree::occupant(txn, upload.folder_id, &name_key(&upload.name)).await? {
@@ -443,17 +464,17 @@ async fn finish(
         None => {
             full_check(txn, upload.folder_id).await?;
             let doc = document::Model {
-                id: Uuid::now_v7(),
-                matter_id: upload.matter_id,
+                id: DocumentId::fresh(),
+                matter_id: access.id(),
                 folder_id: upload.folder_id,
                 name: upload.name.clone(),
                 name_key: name_key(&upload.name),
                 version_count: 0,
                 size: 0,
                 content_type: content_type.clone(),
-                created_by: Some(user.id),
+                created_by: Some(user.id()),
                 created_at: now,
-                updated_by: Some(user.id),
+                updated_by: Some(user.id()),
                 updated_at: now,
                 trashed_at: None,
                 trashed_by: None,
@@ -464,7 +485,7 @@ async fn finish(
             doc
         }
     };
-    let version_id = Uuid::now_v7();
+    let version_id = VersionId::fresh();
     let number = doc.version_count + 1;
     document_version::Entity::insert(document_version::ActiveModel {
         id: Set(version_id),
@@ -475,7 +496,7 @@ async fn finish(
         size: Set(upload.length),
         sha256: Set(sha256.clone()),
         content_type: Set(content_type.clone()),
-        uploaded_by: Set(Some(user.id)),
+        uploaded_by: Set(Some(user.id())),
         uploaded_at: Set(now),
     })
     .exec_without_returning(txn)
@@ -484,16 +505,16 @@ async fn finish(
         .col_expr(document::Column::VersionCount, Expr::value(number))
         .col_expr(document::Column::Size, Expr::value(upload.length))
         .col_expr(document::Column::ContentType, Expr::value(content_type))
-        .col_expr(document::Column::UpdatedBy, Expr::value(Some(user.id)))
+        .col_expr(document::Column::UpdatedBy, Expr::value(Some(user.id())))
         .col_expr(document::Column::UpdatedAt, Expr::value(now))
         .filter(document::Column::Id.eq(doc.id))
         .exec(txn)
         .await?;
-    filed_as(txn, upload, version_id).await?;
+    filed_as(txn, upload, version_id.0).await?;
     audit::record(
         txn,
         Action::FileUploaded,
-        Some(user.id),
+        Some(user.id()),
         Some(format!(
             "document {} version {number} ({} bytes, sha256 {sha256})",
             doc.id, upload.length

@@ -1,24 +1,12 @@
 use leptos::prelude::*;
-use uuid::Uuid;
 
 use super::{MatterDetails, MatterSummary};
 #[cfg(feature = "ssr")]
 use super::{MatterInput, MatterRole};
 use crate::AppError;
-
-/// The state, and proof that the caller may change matter `id`.
+use crate::ids::{MatterId, UserId};
 #[cfg(feature = "ssr")]
-async fn manage(
-    id: Uuid,
-) -> Result<(crate::state::AppState, crate::policy::ManageMatter), AppError> {
-    let state = crate::state::AppState::current()?;
-    let manage = crate::policy::Actor::current()
-        .await?
-        .matter(&state.db, id)
-        .await?
-        .manage()?;
-    Ok((state, manage))
-}
+use crate::policy::Call;
 
 /// The matters the signed-in person may see, narrowed by `query`.
 #[server(name = ListMatters, prefix = "/api", endpoint = "matters/list")]
@@ -26,10 +14,9 @@ pub async fn list_matters(
     #[server(default)] query: String,
     #[server(default)] include_closed: bool,
 ) -> Result<Vec<MatterSummary>, AppError> {
-    let state = crate::state::AppState::current()?;
-    let actor = crate::policy::Actor::current().await?;
-    let user = actor.viewer()?;
-    super::server::list(&state.db, user, &query, include_closed).await
+    let call = Call::current().await?;
+    let user = call.actor.viewer()?;
+    super::server::list(&call.state.db, user, &query, include_closed).await
 }
 
 #[server(name = CreateMatter, prefix = "/api", endpoint = "matters/create")]
@@ -38,8 +25,7 @@ pub async fn create_matter(
     name: String,
     #[server(default)] description: String,
 ) -> Result<MatterSummary, AppError> {
-    let state = crate::state::AppState::current()?;
-    let by = crate::policy::Actor::current().await?.firm_member()?;
+    let (state, by) = Call::current().await?.firm_member()?;
     let input = MatterInput {
         number,
         name,
@@ -50,24 +36,20 @@ pub async fn create_matter(
 }
 
 #[server(name = GetMatter, prefix = "/api", endpoint = "matters/get")]
-pub async fn get_matter(id: Uuid) -> Result<MatterDetails, AppError> {
-    let state = crate::state::AppState::current()?;
-    let access = crate::policy::Actor::current()
-        .await?
-        .matter(&state.db, id)
-        .await?;
+pub async fn get_matter(id: MatterId) -> Result<MatterDetails, AppError> {
+    let (state, access) = Call::current().await?.matter(id).await?;
     super::server::details(&state.db, &access).await
 }
 
 #[server(name = UpdateMatter, prefix = "/api", endpoint = "matters/update")]
 pub async fn update_matter(
-    id: Uuid,
+    id: MatterId,
     number: String,
     name: String,
     #[server(default)] description: String,
-    #[server(default)] responsible_id: Option<Uuid>,
+    #[server(default)] responsible_id: Option<UserId>,
 ) -> Result<MatterDetails, AppError> {
-    let (state, manage) = manage(id).await?;
+    let (state, manage) = Call::current().await?.manage_matter(id).await?;
     let input = MatterInput {
         number,
         name,
@@ -79,25 +61,28 @@ pub async fn update_matter(
 
 /// Closes (`open = false`) or reopens a matter.
 #[server(name = SetMatterOpen, prefix = "/api", endpoint = "matters/status")]
-pub async fn set_matter_open(id: Uuid, open: bool) -> Result<MatterDetails, AppError> {
-    let (state, manage) = manage(id).await?;
+pub async fn set_matter_open(id: MatterId, open: bool) -> Result<MatterDetails, AppError> {
+    let (state, manage) = Call::current().await?.manage_matter(id).await?;
     super::server::set_open(&state.db, &manage, open).await
 }
 
 /// Puts a person from the firm's directory on the matter, by email, in `role`.
 #[server(name = AddMatterPerson, prefix = "/api", endpoint = "matters/people/add")]
 pub async fn add_matter_person(
-    id: Uuid,
+    id: MatterId,
     email: String,
     role: String,
 ) -> Result<MatterDetails, AppError> {
-    let (state, manage) = manage(id).await?;
+    let (state, manage) = Call::current().await?.manage_matter(id).await?;
     let role = MatterRole::parse(&role)?;
     super::server::add_person(&state.db, &manage, &email, role).await
 }
 
 #[server(name = RemoveMatterPerson, prefix = "/api", endpoint = "matters/people/remove")]
-pub async fn remove_matter_person(id: Uuid, user_id: Uuid) -> Result<MatterDetails, AppError> {
-    let (state, manage) = manage(id).await?;
+pub async fn remove_matter_person(
+    id: MatterId,
+    user_id: UserId,
+) -> Result<MatterDetails, AppError> {
+    let (state, manage) = Call::current().await?.manage_matter(id).await?;
     super::server::remove_person(&state.db, &manage, user_id).await
 }

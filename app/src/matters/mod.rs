@@ -5,14 +5,15 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+use crate::ids::{MatterId, UserId};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 use sea_orm::entity::prelude::StringLen;
 
+use crate::testid;
 use crate::{
     AppError,
     ui::{ErrorNote, PageError, error_of, hydrated},
@@ -87,13 +88,13 @@ pub struct MatterInput {
     pub number: String,
     pub name: String,
     pub description: String,
-    pub responsible_id: Option<Uuid>,
+    pub responsible_id: Option<UserId>,
 }
 
 /// A line in the list of matters.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MatterSummary {
-    pub id: Uuid,
+    pub id: MatterId,
     pub number: String,
     pub name: String,
     pub open: bool,
@@ -104,7 +105,7 @@ pub struct MatterSummary {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MatterPerson {
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub name: String,
     /// Empty when the viewer may not see it (another contact's address, seen by a contact).
     pub email: String,
@@ -115,12 +116,12 @@ pub struct MatterPerson {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MatterDetails {
-    pub id: Uuid,
+    pub id: MatterId,
     pub number: String,
     pub name: String,
     pub description: String,
     pub open: bool,
-    pub responsible_id: Option<Uuid>,
+    pub responsible_id: Option<UserId>,
     pub responsible: Option<String>,
     pub people: Vec<MatterPerson>,
     /// The viewer is at the firm and may change the matter.
@@ -149,7 +150,7 @@ pub fn MattersPage() -> impl IntoView {
     let created = move || match create.value().get() {
         Some(Ok(m)) => Some(
             view! {
-                <p class="status ok" data-testid="matter-created">
+                <p class="status ok" data-testid=testid::MATTER_CREATED>
                     {format!("Matter {} opened. ", m.number)}
                     <a href=format!("/matters/{}", m.id)>"Go to it"</a>
                 </p>
@@ -164,7 +165,7 @@ pub fn MattersPage() -> impl IntoView {
             <h1>"Matters"</h1>
             <div class="toolbar">
                 <input type="search" placeholder="Find by number, name or contact" aria-label="Find a matter"
-                    data-testid="matter-search"
+                    data-testid=testid::MATTER_SEARCH
                     on:input=move |ev| set_query.set(event_target_value(&ev))/>
                 <label class="check">
                     <input type="checkbox" on:change=move |ev| set_closed.set(event_target_checked(&ev))/>
@@ -175,7 +176,7 @@ pub fn MattersPage() -> impl IntoView {
                 {move || matters.get().map(|r| match r {
                     Ok(list) if list.is_empty() => view! { <p class="hint">"No matters to show."</p> }.into_any(),
                     Ok(list) => view! {
-                        <ul class="matters" data-testid="matters">
+                        <ul class="matters" data-testid=testid::MATTERS>
                             {list.into_iter().map(|m| view! {
                                 <li>
                                     <a href=format!("/matters/{}", m.id)>
@@ -196,12 +197,12 @@ pub fn MattersPage() -> impl IntoView {
         <Show when=is_firm>
             <section class="card">
                 <h2>"Open a new matter"</h2>
-                <ActionForm action=create attr:class="form" attr:data-testid="create-matter-form">
+                <ActionForm action=create attr:class="form" attr:data-testid=testid::CREATE_MATTER_FORM>
                     <label>"Matter number"<input name="number" required maxlength="40" autocomplete="off"/></label>
                     <label>"Name"<input name="name" required maxlength="200" autocomplete="off"/></label>
                     <label>"Description (optional)"<textarea name="description" rows="3" maxlength="10000"></textarea></label>
                     {created}
-                    <button class="button" type="submit" data-testid="create-matter"
+                    <button class="button" type="submit" data-testid=testid::CREATE_MATTER
                         disabled=move || !ready.get() || create.pending().get()>
                         "Open matter"
                     </button>
@@ -220,7 +221,7 @@ pub fn MatterPage() -> impl IntoView {
         use_params_map()
             .read()
             .get("id")
-            .and_then(|s| Uuid::parse_str(&s).ok())
+            .and_then(|s| s.parse::<MatterId>().ok())
     };
     let update = ServerAction::<api::UpdateMatter>::new();
     let status = ServerAction::<api::SetMatterOpen>::new();
@@ -265,7 +266,7 @@ pub fn MatterPage() -> impl IntoView {
                     let people = m.people.clone().into_iter().map(|p| {
                         let user_id = p.user_id;
                         view! {
-                            <li data-testid="matter-person">
+                            <li data-testid=testid::MATTER_PERSON>
                                 <span class="person-name">{p.name}</span>
                                 <span class="hint">{p.email}</span>
                                 <span class="badge">{p.role.label()}</span>
@@ -282,16 +283,16 @@ pub fn MatterPage() -> impl IntoView {
                     view! {
                         <Title text=format!("{} {}", m.number, m.name)/>
                         <section class="card">
-                            <p class="matter-number" data-testid="matter-number">{m.number.clone()}</p>
-                            <h1 data-testid="matter-name">{m.name.clone()}</h1>
-                            {(!open).then(|| view! { <p class="badge" data-testid="matter-closed">"Closed"</p> })}
+                            <p class="matter-number" data-testid=testid::MATTER_NUMBER>{m.number.clone()}</p>
+                            <h1 data-testid=testid::MATTER_NAME>{m.name.clone()}</h1>
+                            {(!open).then(|| view! { <p class="badge" data-testid=testid::MATTER_CLOSED>"Closed"</p> })}
                             <p class="pre">{m.description.clone()}</p>
                             <p class="hint">{m.responsible.clone().map(|r| format!("Responsible: {r}"))}</p>
                             {note}
                             {manage.then(|| view! {
                                 <details class="section">
                                     <summary>"Edit details"</summary>
-                                    <ActionForm action=update attr:class="form" attr:data-testid="edit-matter-form">
+                                    <ActionForm action=update attr:class="form" attr:data-testid=testid::EDIT_MATTER_FORM>
                                         <input type="hidden" name="id" value=id.to_string()/>
                                         <input type="hidden" name="responsible_id" value=m.responsible_id.map(|r| r.to_string()).unwrap_or_default()/>
                                         <label>"Matter number"<input name="number" required maxlength="40" value=m.number.clone()/></label>
@@ -300,7 +301,7 @@ pub fn MatterPage() -> impl IntoView {
                                         <button class="button" type="submit" disabled=move || !ready.get()>"Save"</button>
                                     </ActionForm>
                                 </details>
-                                <button class="button secondary" type="button" data-testid="toggle-matter-status"
+                                <button class="button secondary" type="button" data-testid=testid::TOGGLE_MATTER_STATUS
                                     disabled=move || !ready.get()
                                     on:click=move |_| { status.dispatch(api::SetMatterOpen { id, open: !open }); }>
                                     {if open { "Close matter" } else { "Reopen matter" }}
@@ -309,9 +310,9 @@ pub fn MatterPage() -> impl IntoView {
                         </section>
                         <section class="card">
                             <h2>"Contacts and staff"</h2>
-                            <ul class="people" data-testid="matter-people">{people}</ul>
+                            <ul class="people" data-testid=testid::MATTER_PEOPLE>{people}</ul>
                             {manage.then(|| view! {
-                                <ActionForm action=add attr:class="form inline" attr:data-testid="add-matter-person-form">
+                                <ActionForm action=add attr:class="form inline" attr:data-testid=testid::ADD_MATTER_PERSON_FORM>
                                     <input type="hidden" name="id" value=id.to_string()/>
                                     <label>"Email of a person in the directory"<input name="email" type="email" required/></label>
                                     <label>"Role"
@@ -323,7 +324,7 @@ pub fn MatterPage() -> impl IntoView {
                                             <option value="staff">"Staff"</option>
                                         </select>
                                     </label>
-                                    <button class="button" type="submit" data-testid="add-matter-person" disabled=move || !ready.get()>"Add to matter"</button>
+                                    <button class="button" type="submit" data-testid=testid::ADD_MATTER_PERSON disabled=move || !ready.get()>"Add to matter"</button>
                                 </ActionForm>
                             })}
                         </section>

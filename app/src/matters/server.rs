@@ -10,12 +10,12 @@ use sea_orm::{
     QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait, Func},
 };
-use uuid::Uuid;
 
 use super::{MatterDetails, MatterInput, MatterPerson, MatterRole, MatterSummary};
+use crate::ids::{MatterId, UserId};
 use crate::{
     AppError,
-    db::begin_write,
+    db::{OnUnique, begin_write},
     entities::{
         matter::{self, Status},
         matter_person,
@@ -78,7 +78,7 @@ struct Checked {
     number: String,
     name: String,
     description: String,
-    responsible_id: Option<Uuid>,
+    responsible_id: Option<UserId>,
 }
 
 async fn check(db: &impl ConnectionTrait, input: MatterInput) -> Result<Checked, AppError> {
@@ -112,7 +112,7 @@ async fn check(db: &impl ConnectionTrait, input: MatterInput) -> Result<Checked,
 async fn number_taken(
     db: &impl ConnectionTrait,
     number: &str,
-    except: Option<Uuid>,
+    except: Option<MatterId>,
 ) -> Result<bool, AppError> {
     let mut query =
         matter::Entity::find().filter(matter::Column::NumberKey.eq(number.to_lowercase()));
@@ -139,7 +139,8 @@ pub async fn create(
         return Err(taken(&checked.number));
     }
     let now = Utc::now();
-    let id = Uuid::now_v7();
+    let id = MatterId::fresh();
+    let number = checked.number.clone();
     matter::Entity::insert(matter::ActiveModel {
         id: Set(id),
         number_key: Set(checked.number.to_lowercase()),
@@ -147,14 +148,15 @@ pub async fn create(
         name: Set(checked.name),
         description: Set(checked.description),
         status: Set(Status::Open),
-        responsible_id: Set(checked.responsible_id.or(Some(by.0.id))),
+        responsible_id: Set(checked.responsible_id.or(Some(by.id()))),
         search_text: Set(String::new()),
         created_at: Set(now),
         updated_at: Set(now),
         closed_at: Set(None),
     })
     .exec_without_returning(&txn)
-    .await?;
+    .await
+    .on_unique(|| taken(&number))?;
     refresh_search_text(&txn, id).await?;
     txn.commit().await?;
     summary_of(db, id).await
@@ -171,6 +173,7 @@ pub async fn update(
     if number_taken(&txn, &checked.number, Some(id)).await? {
         return Err(taken(&checked.number));
     }
+    let number = checked.number.clone();
     matter::Entity::update_many()
         .col_expr(
             matter::Column::NumberKey,
@@ -189,10 +192,11 @@ pub async fn update(
         .col_expr(matter::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(matter::Column::Id.eq(id))
         .exec(&txn)
-        .await?;
+        .await
+        .on_unique(|| taken(&number))?;
     refresh_search_text(&txn, id).await?;
     txn.commit().await?;
-    details(db, &manage.0).await
+    details(db, manage.access()).await
 }
 
 /// Closes (`open = false`) or reopens a matter. A closed matter stays readable.
@@ -214,7 +218,7 @@ pub async fn set_open(
         .filter(matter::Column::Id.eq(manage.matter_id()))
         .exec(db)
         .await?;
-    details(db, &manage.0).await
+    details(db, manage.access()).await
 }
 
 /// Puts the person with `email` on the matter in `role` (or changes their role there).
@@ -224,7 +228,7 @@ pub async fn add_person(
     email: &str,
     role: MatterRole,
 ) -> Result<MatterDetails, AppError> {
-    let email = crate::accounts::server::normalize_email(email)?;
+    let email = crate::accounts::passwords::normalize_email(email)?;
     let person = user::Entity::find()
         .filter(user::Column::Email.eq(&email))
         .one(db)
@@ -255,7 +259,7 @@ pub async fn add_person(
         user_id: Set(person.id),
         role: Set(role),
         added_at: Set(Utc::now()),
-        added_by: Set(Some(manage.0.user.id)),
+        added_by: Set(Some(manage.user().id())),
     })
     .on_conflict(
         sea_orm::sea_query::OnConflict::columns([
@@ -270,13 +274,13 @@ pub async fn add_person(
     touch(&txn, id).await?;
     refresh_search_text(&txn, id).await?;
     txn.commit().await?;
-    details(db, &manage.0).await
+    details(db, manage.access()).await
 }
 
 pub async fn remove_person(
     db: &DatabaseConnection,
     manage: &ManageMatter,
-    person: Uuid,
+    person: UserId,
 ) -> Result<MatterDetails, AppError> {
     let id = manage.matter_id();
     let txn = begin_write(db).await?;
@@ -293,10 +297,10 @@ pub async fn remove_person(
     touch(&txn, id).await?;
     refresh_search_text(&txn, id).await?;
     txn.commit().await?;
-    details(db, &manage.0).await
+    details(db, manage.access()).await
 }
 
-async fn touch(db: &impl ConnectionTrait, id: Uuid) -> Result<(), AppError> {
+async fn touch(db: &impl ConnectionTrait, id: MatterId) -> Result<(), AppError> {
     matter::Entity::update_many()
         .col_expr(matter::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(matter::Column::Id.eq(id))
@@ -307,7 +311,7 @@ async fn touch(db: &impl ConnectionTrait, id: Uuid) -> Result<(), AppError> {
 
 /// Search looks in one lower-cased column: number, name, and the names and addresses of the
 /// matter's contacts, kept up to date whenever one of them changes here.
-async fn refresh_search_text(db: &impl ConnectionTrait, id: Uuid) -> Result<(), AppError> {
+async fn refresh_search_text(db: &impl ConnectionTrait, id: MatterId) -> Result<(), AppError> {
     let Some(m) = matter::Entity::find_by_id(id).one(db).await? else {
         return Ok(());
     };
@@ -328,7 +332,7 @@ async fn refresh_search_text(db: &impl ConnectionTrait, id: Uuid) -> Result<(), 
 
 async fn people_of(
     db: &impl ConnectionTrait,
-    matter: Uuid,
+    matter: MatterId,
 ) -> Result<Vec<(matter_person::Model, user::Model)>, AppError> {
     Ok(people_of_many(db, vec![matter])
         .await?
@@ -340,22 +344,22 @@ async fn people_of(
 /// matters a list shows.
 async fn people_of_many(
     db: &impl ConnectionTrait,
-    matters: Vec<Uuid>,
-) -> Result<HashMap<Uuid, Vec<(matter_person::Model, user::Model)>>, AppError> {
+    matters: Vec<MatterId>,
+) -> Result<HashMap<MatterId, Vec<(matter_person::Model, user::Model)>>, AppError> {
     let links = matter_person::Entity::find()
         .filter(matter_person::Column::MatterId.is_in(matters))
         .order_by_asc(matter_person::Column::AddedAt)
         .all(db)
         .await?;
-    let ids: Vec<Uuid> = links.iter().map(|l| l.user_id).collect();
-    let users: HashMap<Uuid, user::Model> = user::Entity::find()
+    let ids: Vec<UserId> = links.iter().map(|l| l.user_id).collect();
+    let users: HashMap<UserId, user::Model> = user::Entity::find()
         .filter(user::Column::Id.is_in(ids))
         .all(db)
         .await?
         .into_iter()
         .map(|u| (u.id, u))
         .collect();
-    let mut by_matter: HashMap<Uuid, Vec<_>> = HashMap::new();
+    let mut by_matter: HashMap<MatterId, Vec<_>> = HashMap::new();
     for link in links {
         if let Some(u) = users.get(&link.user_id) {
             by_matter
@@ -394,9 +398,9 @@ pub async fn list(
         )));
     }
     let mut select = matter::Entity::find();
-    if user.role == Role::Client {
-        let mine: Vec<Uuid> = matter_person::Entity::find()
-            .filter(matter_person::Column::UserId.eq(user.id))
+    if user.role() == Role::Client {
+        let mine: Vec<MatterId> = matter_person::Entity::find()
+            .filter(matter_person::Column::UserId.eq(user.id()))
             .filter(matter_person::Column::Role.is_in(MatterRole::CONTACTS))
             .select_only()
             .column(matter_person::Column::MatterId)
@@ -410,7 +414,7 @@ pub async fn list(
     }
     if !query.trim().is_empty() {
         let like = || sea_orm::sea_query::LikeExpr::new(like_pattern(query)).escape('\\');
-        select = if user.role == Role::Client {
+        select = if user.role() == Role::Client {
             // A contact finds their matters by number and name only: the search text holds the
             // other people on a matter, and a partial address must not tell who they are.
             select.filter(
@@ -453,7 +457,7 @@ fn summary(m: matter::Model, people: Vec<(matter_person::Model, user::Model)>) -
     }
 }
 
-async fn summary_of(db: &DatabaseConnection, id: Uuid) -> Result<MatterSummary, AppError> {
+async fn summary_of(db: &DatabaseConnection, id: MatterId) -> Result<MatterSummary, AppError> {
     let m = matter::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -468,7 +472,7 @@ pub async fn details(
     db: &DatabaseConnection,
     access: &MatterAccess,
 ) -> Result<MatterDetails, AppError> {
-    let m = matter::Entity::find_by_id(access.matter.id)
+    let m = matter::Entity::find_by_id(access.id())
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound(crate::policy::NO_SUCH_MATTER.into()))?;
@@ -479,10 +483,10 @@ pub async fn details(
     let people = people_of(db, m.id)
         .await?
         .into_iter()
-        .filter(|(l, u)| access.firm || l.role == MatterRole::Staff || u.id == access.user.id)
+        .filter(|(l, u)| access.firm() || l.role == MatterRole::Staff || u.id == access.user().id())
         .map(|(l, u)| MatterPerson {
             user_id: u.id,
-            email: if access.firm || u.id == access.user.id {
+            email: if access.firm() || u.id == access.user().id() {
                 u.email
             } else {
                 String::new()
@@ -501,7 +505,7 @@ pub async fn details(
         responsible_id: responsible.as_ref().map(|u| u.id),
         responsible: responsible.map(|u| u.display_name),
         people,
-        can_manage: access.firm,
+        can_manage: access.firm(),
     })
 }
 

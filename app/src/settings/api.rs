@@ -2,12 +2,13 @@ use leptos::prelude::*;
 
 use super::FirmSettings;
 use crate::AppError;
+#[cfg(feature = "ssr")]
+use crate::policy::Call;
 
 /// The firm's settings, for the administrator's settings page.
 #[server(name = GetFirmSettings, prefix = "/api", endpoint = "settings/get")]
 pub async fn get_firm_settings() -> Result<FirmSettings, AppError> {
-    let state = crate::state::AppState::current()?;
-    crate::policy::Actor::current().await?.admin()?;
+    let (state, _admin) = Call::current().await?.admin()?;
     super::server::load(&state.db).await
 }
 
@@ -21,9 +22,9 @@ pub async fn save_firm_settings(
     #[server(default)] sms_enabled: bool,
     #[server(default)] client_sign_in_by_link: bool,
 ) -> Result<FirmSettings, AppError> {
-    let state = crate::state::AppState::current()?;
-    let admin = crate::policy::Actor::current().await?.admin()?;
-    let ip = crate::policy::ClientIp::current().await.0;
+    let call = Call::current().await?;
+    let ip = call.ip;
+    let (state, admin) = call.admin()?;
     let new = FirmSettings {
         idle_timeout_minutes,
         session_lifetime_hours,

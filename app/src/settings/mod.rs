@@ -9,6 +9,7 @@ pub mod server;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::testid;
 use crate::{
     AppError,
     ui::{ErrorNote, error_of, hydrated},
@@ -98,7 +99,7 @@ pub fn SettingsPage() -> impl IntoView {
     let current = Resource::new(move || save.version().get(), |_| api::get_firm_settings());
     let saved = move || match save.value().get() {
         Some(Ok(_)) => Some(
-            view! { <p class="status ok" data-testid="settings-saved">"Settings saved."</p> }
+            view! { <p class="status ok" data-testid=testid::SETTINGS_SAVED>"Settings saved."</p> }
                 .into_any(),
         ),
         _ => error_of(save.value())(),
@@ -110,7 +111,7 @@ pub fn SettingsPage() -> impl IntoView {
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || current.get().map(|r| match r {
                     Ok(s) => view! {
-                        <ActionForm action=save attr:class="form" attr:data-testid="settings-form">
+                        <ActionForm action=save attr:class="form" attr:data-testid=testid::SETTINGS_FORM>
                             <h2>"Sessions"</h2>
                             <label>{format!("Sign out after this many minutes without activity ({}–{})", IDLE_MINUTES.start(), IDLE_MINUTES.end())}
                                 <input name="idle_timeout_minutes" type="number" required
@@ -122,7 +123,7 @@ pub fn SettingsPage() -> impl IntoView {
                                     min=LIFETIME_HOURS.start().to_string() max=LIFETIME_HOURS.end().to_string()
                                     value=s.session_lifetime_hours.to_string()/>
                             </label>
-                            <p class="hint" data-testid="session-advice">"30 minutes and 12 hours meet the OWASP ASVS level 2 standard for applications holding sensitive data. Longer values mean fewer sign-ins, but a phone or computer left unlocked, or a stolen session cookie, stays in the account that much longer."</p>
+                            <p class="hint" data-testid=testid::SESSION_ADVICE>"30 minutes and 12 hours meet the OWASP ASVS level 2 standard for applications holding sensitive data. Longer values mean fewer sign-ins, but a phone or computer left unlocked, or a stolen session cookie, stays in the account that much longer."</p>
                             <h2>"Multi-factor authentication"</h2>
                             <label>{format!("A verified person may open MFA conversations for this many hours ({}–{})", STEP_UP_HOURS.start(), STEP_UP_HOURS.end())}
                                 <input name="step_up_window_hours" type="number" required
@@ -143,7 +144,7 @@ pub fn SettingsPage() -> impl IntoView {
                                 "Send invitations and codes by text message when asked"
                             </label>
                             {saved}
-                            <button class="button" type="submit" data-testid="save-settings"
+                            <button class="button" type="submit" data-testid=testid::SAVE_SETTINGS
                                 disabled=move || !ready.get() || save.pending().get()>
                                 "Save settings"
                             </button>

@@ -46,7 +46,7 @@ pub async fn save(
 ) -> Result<FirmSettings, AppError> {
     new.validate()?;
     if new.staff_two_step_required
-        && !crate::accounts::second_factor::is_enrolled(db, by.0.id).await?
+        && !crate::accounts::second_factor::is_enrolled(db, by.id()).await?
     {
         return Err(AppError::bad_request(
             "Set up two-step verification for your own account first (Account, Two-step \
@@ -62,7 +62,7 @@ pub async fn save(
         sms_enabled: Set(new.sms_enabled),
         client_sign_in_by_link: Set(new.client_sign_in_by_link),
         updated_at: Set(Some(Utc::now())),
-        updated_by: Set(Some(by.0.id)),
+        updated_by: Set(Some(by.id())),
     };
     let txn = crate::db::begin_write(db).await?;
     firm_setting::Entity::insert(row)
@@ -85,7 +85,7 @@ pub async fn save(
     audit::record(
         &txn,
         Action::SettingsChanged,
-        Some(by.0.id),
+        Some(by.id()),
         Some(format!("{new:?}")),
         ip,
     )

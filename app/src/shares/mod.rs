@@ -9,8 +9,9 @@ pub mod api;
 pub mod server;
 
 use leptos::prelude::*;
-use uuid::Uuid;
 
+use crate::ids::{ConversationId, DocumentId, FolderId, MatterId, ShareId};
+use crate::testid;
 use crate::{
     files::{DocumentEntry, FolderView, ItemKind, human_size, ui::Preview},
     ui::{ErrorNote, hydrated},
@@ -19,14 +20,14 @@ use crate::{
 /// A share as a message or the matter's "Shared" list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ShareView {
-    pub id: Uuid,
+    pub id: ShareId,
     pub kind: ItemKind,
     /// The item's name now; `None` once it is in the trash.
     pub name: Option<String>,
     pub revoked: bool,
     pub shared_by: String,
     pub shared_at: String,
-    pub conversation_id: Uuid,
+    pub conversation_id: ConversationId,
 }
 
 /// A share opened: the document as it is now, or the folder being looked at inside it.
@@ -40,11 +41,11 @@ pub struct OpenedShare {
     pub can_revoke: bool,
 }
 
-fn download_url(share: Uuid, document: Uuid) -> String {
+fn download_url(share: ShareId, document: DocumentId) -> String {
     format!("/shares/{share}/files/{document}/download")
 }
 
-fn preview_url(share: Uuid, document: Uuid) -> String {
+fn preview_url(share: ShareId, document: DocumentId) -> String {
     format!("/shares/{share}/files/{document}/preview")
 }
 
@@ -52,7 +53,7 @@ fn preview_url(share: Uuid, document: Uuid) -> String {
 /// the removals of access, so that what lists shares shows them again.
 #[derive(Debug, Clone, Copy)]
 pub struct Viewing {
-    pub open: RwSignal<Option<Uuid>>,
+    pub open: RwSignal<Option<ShareId>>,
     pub revoked: RwSignal<u32>,
 }
 
@@ -84,7 +85,7 @@ pub fn ShareLinks(shares: Vec<ShareView>) -> AnyView {
             let name = s.name.clone().unwrap_or_else(|| "A shared item".into());
             let openable = s.name.is_some() && !s.revoked && viewing.is_some();
             view! {
-                <li class="shared" data-testid="shared-item">
+                <li class="shared" data-testid=testid::SHARED_ITEM>
                     <span class="shared-icon" title="Shared: always the latest version" aria-label="Shared"></span>
                     {if openable {
                         view! {
@@ -107,7 +108,7 @@ pub fn ShareLinks(shares: Vec<ShareView>) -> AnyView {
 
 /// The matter's "Shared" list: everything shared that this person may open.
 #[component]
-pub fn SharedList(matter_id: Uuid, changed: RwSignal<u32>) -> AnyView {
+pub fn SharedList(matter_id: MatterId, changed: RwSignal<u32>) -> AnyView {
     let revoked = use_context::<Viewing>().map(|v| v.revoked);
     let shares = Resource::new(
         move || (matter_id, changed.get(), revoked.map(|r| r.get())),
@@ -115,7 +116,7 @@ pub fn SharedList(matter_id: Uuid, changed: RwSignal<u32>) -> AnyView {
     );
     view! {
         <h3>"Shared files and folders"</h3>
-        <div data-testid="shared-list">
+        <div data-testid=testid::SHARED_LIST>
             <Transition fallback=|| ()>
                 {move || shares.get().map(|r| match r {
                     Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
@@ -131,10 +132,10 @@ pub fn SharedList(matter_id: Uuid, changed: RwSignal<u32>) -> AnyView {
 /// The share viewer: the shared document as it is now (with its last update at the top
 /// right), or the shared folder to browse; the firm removes access from its "⋯" menu.
 #[component]
-pub fn ShareViewer(id: Uuid, on_changed: Callback<()>) -> AnyView {
+pub fn ShareViewer(id: ShareId, on_changed: Callback<()>) -> AnyView {
     let ready = hydrated();
     let viewing = use_context::<Viewing>();
-    let folder = RwSignal::new(None::<Uuid>);
+    let folder = RwSignal::new(None::<FolderId>);
     let menu = RwSignal::new(false);
     let revoke = ServerAction::<api::RevokeShare>::new();
     let opened = Resource::new(
@@ -162,7 +163,7 @@ pub fn ShareViewer(id: Uuid, on_changed: Callback<()>) -> AnyView {
                     view! { <a href=preview_url(id, d.id) target="_blank" rel="noopener">"Open"</a> }
                 });
                 view! {
-                    <li class="shared-row" data-testid="shared-document">
+                    <li class="shared-row" data-testid=testid::SHARED_DOCUMENT>
                         <span class="file-icon" aria-hidden="true"></span>
                         <a href=download_url(id, d.id) download="">{d.name.clone()}</a>
                         <span class="hint">{format!("{} · updated {} by {}", human_size(d.size), d.updated_at, d.updated_by)}</span>
@@ -173,7 +174,7 @@ pub fn ShareViewer(id: Uuid, on_changed: Callback<()>) -> AnyView {
             .collect_view()
     };
     view! {
-        <div class="share-viewer" id="share-viewer" role="dialog" aria-label="Shared with you" data-testid="share-viewer">
+        <div class="share-viewer" id="share-viewer" role="dialog" aria-label="Shared with you" data-testid=testid::SHARE_VIEWER>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || opened.get().map(|r| match r {
                     Err(e) => view! {
@@ -205,7 +206,7 @@ pub fn ShareViewer(id: Uuid, on_changed: Callback<()>) -> AnyView {
                                 let folders = f.folders.into_iter().map(|sub| {
                                     let target = sub.id;
                                     view! {
-                                        <li class="shared-row" data-testid="shared-folder">
+                                        <li class="shared-row" data-testid=testid::SHARED_FOLDER>
                                             <span class="folder-icon" aria-hidden="true"></span>
                                             <button type="button" class="link" on:click=move |_| folder.set(Some(target))>{sub.name}</button>
                                         </li>
@@ -223,15 +224,15 @@ pub fn ShareViewer(id: Uuid, on_changed: Callback<()>) -> AnyView {
                         view! {
                             <div class="share-head">
                                 <span class="shared-icon" aria-label="Shared"></span>
-                                <strong data-testid="share-name">{name}</strong>
-                                <span class="share-updated hint" data-testid="share-updated">{updated}</span>
+                                <strong data-testid=testid::SHARE_NAME>{name}</strong>
+                                <span class="share-updated hint" data-testid=testid::SHARE_UPDATED>{updated}</span>
                                 {o.can_revoke.then(|| view! {
                                     <div class="share-menu">
-                                        <button type="button" class="icon-button" aria-label="More" data-testid="share-more"
+                                        <button type="button" class="icon-button" aria-label="More" data-testid=testid::SHARE_MORE
                                             on:click=move |_| menu.update(|m| *m = !*m)>"⋯"</button>
                                         <Show when=move || menu.get()>
                                             <div class="menu" role="menu">
-                                                <button role="menuitem" type="button" class="danger" data-testid="revoke-share"
+                                                <button role="menuitem" type="button" class="danger" data-testid=testid::REVOKE_SHARE
                                                     disabled=move || !ready.get() || revoke.pending().get()
                                                     on:click=move |_| { revoke.dispatch(api::RevokeShare { id }); }>"Remove access"</button>
                                             </div>

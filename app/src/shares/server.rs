@@ -8,7 +8,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, sea_query::Expr,
 };
-use uuid::Uuid;
 
 use super::{OpenedShare, ShareView};
 use crate::{
@@ -19,9 +18,10 @@ use crate::{
         conversation, conversation_participant, document, document_version, folder, message, share,
         user,
     },
-    files::{ItemKind, server as tree},
+    files::{ItemKind, tree},
+    ids::{DocumentId, FolderId, Item, MessageId, ShareId, UserId},
     live::Change,
-    policy::{MatterAccess, NO_SUCH_SHARE, ShareAccess, SignedInUser},
+    policy::{ManageMatter, ManageShare, MatterAccess, NO_SUCH_SHARE, ShareAccess},
     state::AppState,
 };
 
@@ -33,38 +33,39 @@ pub const MAX_SHARES: usize = 20;
 /// whole tree.
 pub async fn attach(
     txn: &impl ConnectionTrait,
-    user: &SignedInUser,
-    matter_id: Uuid,
+    manage: &ManageMatter,
     message: &message::Model,
-    items: &[(ItemKind, Uuid)],
+    items: &[Item],
 ) -> Result<Vec<share::Model>, AppError> {
+    let user = manage.user();
     let mut out = Vec::with_capacity(items.len());
     let mut seen = HashSet::new();
-    for &(kind, item_id) in items {
-        if !seen.insert((kind, item_id)) {
+    for &item in items {
+        if !seen.insert(item) {
             continue;
         }
-        match kind {
-            ItemKind::Document => {
-                tree::live_document(txn, matter_id, item_id).await?;
+        match item {
+            Item::Document(id) => {
+                tree::live_document(txn, manage, id).await?;
             }
-            ItemKind::Folder if item_id == matter_id => {
+            Item::Folder(id) if id == manage.matter_id().root_folder() => {
                 return Err(AppError::bad_request(
                     "Share a folder inside All Files, not all of the matter's files at once.",
                 ));
             }
-            ItemKind::Folder => {
-                tree::live_folder(txn, matter_id, Some(item_id)).await?;
+            Item::Folder(id) => {
+                tree::live_folder(txn, manage, Some(id)).await?;
             }
         }
+        let (kind, item_id) = (item.kind(), item.uuid());
         let row = share::Model {
-            id: Uuid::now_v7(),
-            matter_id,
+            id: ShareId::fresh(),
+            matter_id: manage.matter_id(),
             conversation_id: message.conversation_id,
             message_id: message.id,
             kind,
             item_id,
-            created_by: Some(user.id),
+            created_by: Some(user.id()),
             created_at: message.created_at,
             revoked_at: None,
             revoked_by: None,
@@ -75,7 +76,7 @@ pub async fn attach(
         audit::record(
             txn,
             Action::Shared,
-            Some(user.id),
+            Some(user.id()),
             Some(format!(
                 "{} {item_id} in conversation {} (share {})",
                 kind.noun(),
@@ -96,20 +97,20 @@ pub async fn views(
     db: &impl ConnectionTrait,
     rows: Vec<share::Model>,
 ) -> Result<Vec<ShareView>, AppError> {
-    let ids = |kind: ItemKind| -> Vec<Uuid> {
+    let ids = |kind: ItemKind| -> Vec<uuid::Uuid> {
         rows.iter()
             .filter(|r| r.kind == kind)
             .map(|r| r.item_id)
             .collect()
     };
-    let mut names: HashMap<Uuid, String> = HashMap::new();
+    let mut names: HashMap<uuid::Uuid, String> = HashMap::new();
     for d in document::Entity::find()
         .filter(document::Column::Id.is_in(ids(ItemKind::Document)))
         .filter(document::Column::TrashedAt.is_null())
         .all(db)
         .await?
     {
-        names.insert(d.id, d.name);
+        names.insert(d.id.0, d.name);
     }
     for f in folder::Entity::find()
         .filter(folder::Column::Id.is_in(ids(ItemKind::Folder)))
@@ -117,9 +118,9 @@ pub async fn views(
         .all(db)
         .await?
     {
-        names.insert(f.id, f.name);
+        names.insert(f.id.0, f.name);
     }
-    let people: HashMap<Uuid, String> = user::Entity::find()
+    let people: HashMap<UserId, String> = user::Entity::find()
         .filter(user::Column::Id.is_in(rows.iter().filter_map(|r| r.created_by)))
         .all(db)
         .await?
@@ -146,9 +147,9 @@ pub async fn views(
 /// The shares of `messages`, by message.
 pub async fn of_messages(
     db: &DatabaseConnection,
-    messages: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<ShareView>>, AppError> {
-    let mut out: HashMap<Uuid, Vec<ShareView>> = HashMap::new();
+    messages: &[MessageId],
+) -> Result<HashMap<MessageId, Vec<ShareView>>, AppError> {
+    let mut out: HashMap<MessageId, Vec<ShareView>> = HashMap::new();
     if messages.is_empty() {
         return Ok(out);
     }
@@ -158,7 +159,7 @@ pub async fn of_messages(
         .order_by_asc(share::Column::Id)
         .all(db)
         .await?;
-    let by_message: Vec<Uuid> = rows.iter().map(|r| r.message_id).collect();
+    let by_message: Vec<MessageId> = rows.iter().map(|r| r.message_id).collect();
     for (message, view) in by_message.into_iter().zip(views(db, rows).await?) {
         out.entry(message).or_default().push(view);
     }
@@ -173,21 +174,21 @@ pub async fn list(
     access: &MatterAccess,
 ) -> Result<Vec<ShareView>, AppError> {
     let mut query = share::Entity::find()
-        .filter(share::Column::MatterId.eq(access.matter.id))
+        .filter(share::Column::MatterId.eq(access.id()))
         .order_by_desc(share::Column::CreatedAt);
-    if !access.firm {
+    if !access.firm() {
         let mine = conversation_participant::Entity::find()
             .select_only()
             .column(conversation_participant::Column::ConversationId)
-            .filter(conversation_participant::Column::UserId.eq(access.user.id))
+            .filter(conversation_participant::Column::UserId.eq(access.user().id()))
             .into_query();
         let mut readable = conversation::Entity::find()
             .select_only()
             .column(conversation::Column::Id)
-            .filter(conversation::Column::MatterId.eq(access.matter.id))
+            .filter(conversation::Column::MatterId.eq(access.id()))
             .filter(conversation::Column::Kind.eq(ConversationKind::External))
             .filter(conversation::Column::Id.in_subquery(mine));
-        if !access.user.passed_step_up() {
+        if !access.user().passed_step_up() {
             readable = readable.filter(conversation::Column::RequiresSecondFactor.eq(false));
         }
         query = query
@@ -202,17 +203,19 @@ pub async fn list(
 async fn within(
     db: &impl ConnectionTrait,
     access: &ShareAccess,
-    folder_id: Option<Uuid>,
+    folder_id: Option<FolderId>,
 ) -> Result<Vec<folder::Model>, AppError> {
-    let share = &access.share;
     let not_inside = || AppError::NotFound(NO_SUCH_SHARE.into());
-    let start = folder_id.unwrap_or(share.item_id);
-    let mut chain = tree::live_lineage(db, share.matter_id, Some(start))
+    let Item::Folder(shared) = access.share().item() else {
+        return Err(not_inside());
+    };
+    let start = folder_id.unwrap_or(shared);
+    let mut chain = tree::live_lineage(db, access, Some(start))
         .await
         .map_err(|_| not_inside())?;
     let at = chain
         .iter()
-        .position(|f| f.id == share.item_id)
+        .position(|f| f.id == shared)
         .ok_or_else(not_inside)?;
     chain.truncate(at + 1);
     Ok(chain)
@@ -223,30 +226,30 @@ async fn within(
 pub async fn open(
     db: &DatabaseConnection,
     access: &ShareAccess,
-    folder_id: Option<Uuid>,
+    folder_id: Option<FolderId>,
 ) -> Result<OpenedShare, AppError> {
-    let share = &access.share;
+    let share = access.share();
     let gone = || {
         AppError::NotFound(format!(
             "This shared {} is no longer available: the firm moved it to the trash.",
             share.kind.noun()
         ))
     };
-    let (document, folder) = match share.kind {
-        ItemKind::Document => {
-            let doc = tree::live_document(db, share.matter_id, share.item_id)
+    let (document, folder) = match share.item() {
+        Item::Document(id) => {
+            let doc = tree::live_document(db, access, id)
                 .await
                 .map_err(|_| gone())?;
             (tree::entries(db, vec![doc]).await?.pop(), None)
         }
-        ItemKind::Folder => {
+        Item::Folder(id) => {
             if folder_id.is_none() {
-                tree::live_folder(db, share.matter_id, Some(share.item_id))
+                tree::live_folder(db, access, Some(id))
                     .await
                     .map_err(|_| gone())?;
             }
             let chain = within(db, access, folder_id).await?;
-            let view = tree::contents(db, share.matter_id, &chain, false).await?;
+            let view = tree::contents(db, access, &chain, false).await?;
             (None, Some(view))
         }
     };
@@ -258,7 +261,7 @@ pub async fn open(
         share: view,
         document,
         folder,
-        can_revoke: access.conversation.matter.firm,
+        can_revoke: access.conversation().matter().firm(),
     })
 }
 
@@ -267,14 +270,14 @@ pub async fn open(
 pub async fn reach(
     db: &DatabaseConnection,
     access: &ShareAccess,
-    document_id: Uuid,
+    document_id: DocumentId,
 ) -> Result<(document::Model, document_version::Model), AppError> {
-    let share = &access.share;
+    let share = access.share();
     let not_shared = || AppError::NotFound(NO_SUCH_SHARE.into());
-    if share.kind == ItemKind::Document && share.item_id != document_id {
+    if share.kind == ItemKind::Document && share.item() != Item::Document(document_id) {
         return Err(not_shared());
     }
-    let doc = tree::live_document(db, share.matter_id, document_id)
+    let doc = tree::live_document(db, access, document_id)
         .await
         .map_err(|_| not_shared())?;
     if share.kind == ItemKind::Folder {
@@ -285,32 +288,27 @@ pub async fn reach(
 }
 
 /// Removes access to a share at once: from the next request on it opens nothing. The firm's.
-pub async fn revoke(state: &AppState, access: &ShareAccess) -> Result<(), AppError> {
+pub async fn revoke(state: &AppState, manage: &ManageShare) -> Result<(), AppError> {
     let db = &state.db;
-    if !access.conversation.matter.firm {
-        return Err(AppError::Forbidden(
-            "Only the firm can remove access to a shared file or folder.".into(),
-        ));
-    }
-    let user = access.conversation.user();
+    let (share, user) = (manage.share(), manage.user());
     share::Entity::update_many()
         .col_expr(share::Column::RevokedAt, Expr::value(Some(Utc::now())))
-        .col_expr(share::Column::RevokedBy, Expr::value(Some(user.id)))
-        .filter(share::Column::Id.eq(access.share.id))
+        .col_expr(share::Column::RevokedBy, Expr::value(Some(user.id())))
+        .filter(share::Column::Id.eq(share.id))
         .filter(share::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
     audit::record(
         db,
         Action::ShareRevoked,
-        Some(user.id),
-        Some(format!("share {}", access.share.id)),
+        Some(user.id()),
+        Some(format!("share {}", share.id)),
         None,
     )
     .await?;
     let change = Change {
-        matter: access.share.matter_id,
-        conversation: access.share.conversation_id,
+        matter: share.matter_id,
+        conversation: share.conversation_id,
     };
     state.live.publish(db, change).await;
     Ok(())

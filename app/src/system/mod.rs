@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
+use crate::testid;
 use crate::ui::{ErrorNote, hydrated};
 
 /// Whether the portal's two dependencies answer.
@@ -55,7 +56,7 @@ fn StatusCard() -> impl IntoView {
                     "status bad"
                 };
                 view! {
-                    <p class=class data-testid="status-result">
+                    <p class=class data-testid=testid::STATUS_RESULT>
                         {format!(
                             "Database: {} · Storage: {} · Version {}",
                             word(status.database),
@@ -76,7 +77,7 @@ fn StatusCard() -> impl IntoView {
             <button
                 type="button"
                 class="button"
-                data-testid="status-check"
+                data-testid=testid::STATUS_CHECK
                 disabled=move || !ready.get() || pending.get()
                 on:click=move |_| {
                     check.dispatch(api::SystemStatusCheck {});

@@ -117,13 +117,13 @@ impl TestPortal {
     /// A portal whose administrator is ada@firm.example with `PASSWORD`.
     pub async fn with_admin(backend: Backend, public_url: &str) -> Self {
         let portal = Self::start_with(backend, public_url).await;
-        let account = app::accounts::server::NewAccount::parse(
+        let account = app::accounts::passwords::NewAccount::parse(
             "Ada Lovelace",
             "ada@firm.example",
             PASSWORD.into(),
         )
         .expect("valid account");
-        app::accounts::server::create_admin(&portal.state.db, account)
+        app::accounts::setup::create_admin(&portal.state.db, account)
             .await
             .expect("admin");
         portal
@@ -346,15 +346,17 @@ pub async fn add_person(
     role: app::entities::user::Role,
     mobile: Option<&str>,
 ) -> app::entities::user::Model {
-    use app::accounts::server::{hash_password, insert_person};
+    use app::accounts::{passwords::hash_password, server::insert_person};
     let hash = hash_password(PASSWORD.into()).await.expect("hash");
     insert_person(
         &portal.state.db,
-        name.into(),
-        email.into(),
-        mobile.map(String::from),
-        role,
-        Some(hash),
+        app::accounts::server::NewPerson {
+            display_name: name.into(),
+            email: email.into(),
+            mobile: mobile.map(String::from),
+            role,
+            password_hash: Some(hash),
+        },
     )
     .await
     .expect("person")

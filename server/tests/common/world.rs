@@ -59,13 +59,13 @@ impl World {
         let delivery = delivery(&smtp, &sms);
         let transports = Transports::new(&delivery).expect("transports");
         let portal = TestPortal::start_full(backend, URL, Some(delivery)).await;
-        let account = app::accounts::server::NewAccount::parse(
+        let account = app::accounts::passwords::NewAccount::parse(
             "Ada Lovelace",
             "ada@firm.example",
             PASSWORD.into(),
         )
         .expect("valid");
-        app::accounts::server::create_admin(&portal.state.db, account)
+        app::accounts::setup::create_admin(&portal.state.db, account)
             .await
             .expect("admin");
         let grace = add_person(

@@ -1,10 +1,19 @@
-//! The one place that decides who is asking and what they may do. Server functions and routes
-//! start from an `Actor`; the capabilities it hands out (`SignedInUser`, `Admin`) are the only way
-//! to reach the code that needs them, so a check cannot be forgotten.
+//! The one place that decides who is asking and what they may do. Server functions start from
+//! a `Call`, routes from an `Actor`; the capabilities it hands out (`capabilities`) are the only
+//! way to reach the code that needs them, and only this module can make one, so a check cannot
+//! be forgotten or skipped.
+
+mod call;
+mod capabilities;
+
+pub use call::Call;
+pub use capabilities::{
+    Admin, AttachmentAccess, ConversationAccess, DocumentAccess, FirmMember, InMatter,
+    ManageMatter, ManageShare, MatterAccess, MatterFiles, ShareAccess, SignedInUser,
+};
 
 use sea_orm::{DatabaseConnection, EntityTrait};
 use tower_sessions::Session;
-use uuid::Uuid;
 
 use crate::{
     AppError,
@@ -14,16 +23,16 @@ use crate::{
     },
     conversations::ConversationKind,
     entities::{
-        attachment, conversation, conversation_participant, matter, matter_person, share,
+        attachment, conversation, conversation_participant, document, matter, matter_person, share,
         user::{self, Role},
     },
+    ids::{AttachmentId, ConversationId, DocumentId, MatterId, ShareId},
     matters::MatterRole,
 };
 
 /// The one answer to a matter that does not exist or is not this person's: the same, so a
 /// contact cannot learn which matter numbers exist.
 pub const NO_SUCH_MATTER: &str = "There is no such matter, or it is not shared with you.";
-
 /// The address a request came from: the peer, or, when the peer is a trusted reverse proxy, the
 /// client it names in `X-Forwarded-For`. Resolved once per request by the server.
 #[derive(Debug, Clone, Copy, Default)]
@@ -48,58 +57,6 @@ pub enum Actor {
     User(SignedInUser),
 }
 
-/// Proof that the request comes from an active, signed-in account.
-#[derive(Debug, Clone)]
-pub struct SignedInUser {
-    pub id: Uuid,
-    pub role: Role,
-    pub display_name: String,
-    pub email: String,
-    /// When this session last passed the second factor, if it has.
-    pub second_factor_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The firm's step-up window for MFA conversations.
-    pub step_up_window: chrono::Duration,
-    /// The firm requires an authenticator app of its staff and this firm member has none yet:
-    /// until they set one up, they may only manage their own account.
-    pub must_set_up_second_factor: bool,
-}
-
-impl SignedInUser {
-    /// Whether this session passed the second factor within `window` (the step-up rule of MFA
-    /// conversations).
-    pub fn passed_second_factor_within(&self, window: chrono::Duration) -> bool {
-        self.second_factor_at
-            .is_some_and(|at| chrono::Utc::now() - at < window)
-    }
-
-    /// Whether this session may see what an MFA conversation holds now.
-    pub fn passed_step_up(&self) -> bool {
-        self.passed_second_factor_within(self.step_up_window)
-    }
-}
-
-/// Proof that this person may see this matter: someone at the firm, or a contact on it.
-#[derive(Debug, Clone)]
-pub struct MatterAccess {
-    pub matter: matter::Model,
-    pub user: SignedInUser,
-    /// Seen as the firm (all of it), not as a contact (their part of it).
-    pub firm: bool,
-}
-
-impl MatterAccess {
-    /// Changing the matter (details, status, people) is for the firm.
-    pub fn manage(self) -> Result<ManageMatter, AppError> {
-        if self.firm {
-            Ok(ManageMatter(self))
-        } else {
-            Err(AppError::Forbidden(
-                "Only the firm's staff can change a matter.".into(),
-            ))
-        }
-    }
-}
-
 /// A "not found" from the container, said in the words of what was asked for, so that the
 /// answer does not tell which of the two is missing.
 fn renamed(e: AppError, not_found: impl Fn() -> AppError) -> AppError {
@@ -113,72 +70,11 @@ fn renamed(e: AppError, not_found: impl Fn() -> AppError) -> AppError {
 pub const NO_SUCH_CONVERSATION: &str =
     "There is no such conversation, or it is not shared with you.";
 
-/// Proof that this person may read this conversation: someone at the firm, or a contact who
-/// takes part in an external conversation on a matter they are on and, where the conversation
-/// asks for it, has passed the second factor within the firm's window.
-#[derive(Debug, Clone)]
-pub struct ConversationAccess {
-    pub conversation: conversation::Model,
-    pub matter: MatterAccess,
-}
-
-impl ConversationAccess {
-    pub fn user(&self) -> &SignedInUser {
-        &self.matter.user
-    }
-}
-
-/// Proof that this person may download this file sent with a message: it was sent (not only
-/// staged) in a conversation they may read.
-#[derive(Debug, Clone)]
-pub struct AttachmentAccess {
-    pub attachment: attachment::Model,
-    pub conversation: ConversationAccess,
-}
-
-/// Proof that this person may open this share: it is not revoked, and they may read the
-/// conversation it was shared in (step-up included). What inside a shared folder it reaches is
-/// `shares::server::reach`'s to say.
-#[derive(Debug, Clone)]
-pub struct ShareAccess {
-    pub share: share::Model,
-    pub conversation: ConversationAccess,
-}
-
 /// The one answer to a share that does not exist, is not this person's, or was revoked.
 pub const NO_SUCH_SHARE: &str = "This file or folder is not shared with you, or no longer is.";
 
-/// Proof that this person may change this matter.
-#[derive(Debug, Clone)]
-pub struct ManageMatter(pub MatterAccess);
-
-impl ManageMatter {
-    pub fn matter_id(&self) -> Uuid {
-        self.0.matter.id
-    }
-}
-
-/// Proof that the request comes from an administrator.
-#[derive(Debug, Clone)]
-pub struct Admin(pub SignedInUser);
-
-/// Proof that the request comes from someone at the firm (an administrator or staff), not a
-/// contact.
-#[derive(Debug, Clone)]
-pub struct FirmMember(pub SignedInUser);
-
-impl FirmMember {
-    /// Whether this firm member may add, invite, revoke or restore a person of `role`: staff
-    /// manage contacts; only administrators manage the firm's own accounts.
-    pub fn may_manage(&self, role: Role) -> Result<(), AppError> {
-        match (self.0.role, role) {
-            (Role::Admin, _) | (Role::Staff, Role::Client) => Ok(()),
-            _ => Err(AppError::Forbidden(
-                "Only an administrator can manage staff accounts.".into(),
-            )),
-        }
-    }
-}
+/// The one answer to a file of the tree that does not exist or is not this person's.
+pub const NO_SUCH_FILE: &str = "There is no such file, or it is not shared with you.";
 
 impl Actor {
     /// Reads the session once. A session is ended here, so no stale cookie outlives it, when its
@@ -195,7 +91,7 @@ impl Actor {
                 .await
                 .map_err(AppError::internal)
         };
-        let id: Option<Uuid> = session
+        let id: Option<crate::ids::UserId> = session
             .get(SESSION_USER)
             .await
             .map_err(AppError::internal)?;
@@ -243,13 +139,6 @@ impl Actor {
         }
     }
 
-    /// The actor of the current server function call.
-    pub async fn current() -> Result<Self, AppError> {
-        let state = crate::state::AppState::current()?;
-        let session: Session = leptos_axum::extract().await.map_err(AppError::internal)?;
-        Self::from_session(&state.db, &session).await
-    }
-
     pub fn signed_in(&self) -> Result<&SignedInUser, AppError> {
         match self {
             Self::User(user) => Ok(user),
@@ -272,7 +161,7 @@ impl Actor {
     pub async fn matter(
         &self,
         db: &DatabaseConnection,
-        id: Uuid,
+        id: MatterId,
     ) -> Result<MatterAccess, AppError> {
         use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
         let user = self.viewer()?;
@@ -308,7 +197,7 @@ impl Actor {
     pub async fn conversation(
         &self,
         db: &DatabaseConnection,
-        id: Uuid,
+        id: ConversationId,
     ) -> Result<ConversationAccess, AppError> {
         use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
         let not_found = || AppError::NotFound(NO_SUCH_CONVERSATION.into());
@@ -347,7 +236,7 @@ impl Actor {
     pub async fn attachment(
         &self,
         db: &DatabaseConnection,
-        id: Uuid,
+        id: AttachmentId,
     ) -> Result<AttachmentAccess, AppError> {
         use sea_orm::{ColumnTrait, QueryFilter};
         let not_found =
@@ -371,7 +260,11 @@ impl Actor {
 
     /// Whether this person may open share `id`: exactly when they may read the conversation
     /// it was shared in, until the firm revokes it; a revoked share opens nothing at once.
-    pub async fn share(&self, db: &DatabaseConnection, id: Uuid) -> Result<ShareAccess, AppError> {
+    pub async fn share(
+        &self,
+        db: &DatabaseConnection,
+        id: ShareId,
+    ) -> Result<ShareAccess, AppError> {
         let not_found = || AppError::NotFound(NO_SUCH_SHARE.into());
         self.viewer()?;
         let share = share::Entity::find_by_id(id)
@@ -389,6 +282,28 @@ impl Actor {
             share,
             conversation,
         })
+    }
+
+    /// Whether this person may read document `id` of a matter's tree (live or in the trash):
+    /// exactly when they may read that matter's files. Anything else is "no such file", looked
+    /// up by nothing but the id and answered before any of the document is used.
+    pub async fn document(
+        &self,
+        db: &DatabaseConnection,
+        id: DocumentId,
+    ) -> Result<DocumentAccess, AppError> {
+        let not_found = || AppError::NotFound(NO_SUCH_FILE.into());
+        self.viewer()?;
+        let document = document::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or_else(not_found)?;
+        let files = self
+            .matter(db, document.matter_id)
+            .await
+            .and_then(MatterAccess::files)
+            .map_err(|e| renamed(e, not_found))?;
+        Ok(DocumentAccess { document, files })
     }
 
     /// Someone at the firm, who has set up an authenticator app if the firm requires it.
@@ -427,7 +342,7 @@ mod tests {
 
     fn user(role: Role) -> Actor {
         Actor::User(SignedInUser {
-            id: Uuid::now_v7(),
+            id: crate::ids::UserId::fresh(),
             role,
             display_name: "Someone".into(),
             email: "someone@firm.example".into(),

@@ -1,20 +1,18 @@
-//! The firm's people on the server: adding staff and contacts, inviting them by email (and text
-//! message), revoking and restoring access, accepting an invitation, and resetting a password.
+//! The firm's people on the server: the directory, adding staff and contacts, inviting them by
+//! email (and text message), revoking and restoring access.
 
 use chrono::Utc;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
 };
-use uuid::Uuid;
 
-use super::{
+use super::{Person, PersonStatus};
+use crate::accounts::{
     links,
-    people_api::{Person, PersonStatus},
-    server::{
-        NewAccount, hash_password, insert_person, normalize_email, normalize_mobile,
-        normalize_name, revoke_sessions,
-    },
+    passwords::{normalize_email, normalize_mobile, normalize_name},
+    server::{NewPerson, insert_person, revoke_sessions},
 };
+use crate::ids::UserId;
 use crate::{
     AppError,
     audit::{self, Action},
@@ -28,12 +26,8 @@ use crate::{
     state::Portal,
 };
 
-/// At most this many reset emails an hour for one account, however often it is asked for.
-const RESETS_PER_HOUR: u64 = 3;
 /// Invitations one person can be sent in an hour, however many staff send them.
 const INVITATIONS_PER_HOUR: u64 = 5;
-
-const LINK_REFUSED: &str = "This link is not valid any more: it was already used, has expired, or was replaced by a newer one.";
 
 pub fn role_from_str(role: &str) -> Result<Role, AppError> {
     match role {
@@ -58,7 +52,7 @@ fn person(u: user::Model) -> Person {
     person_as_seen(u, false, None)
 }
 
-fn person_as_seen(u: user::Model, invited: bool, by: Option<Uuid>) -> Person {
+fn person_as_seen(u: user::Model, invited: bool, by: Option<UserId>) -> Person {
     let status = if u.disabled_at.is_some() {
         PersonStatus::Revoked
     } else if u.joined_at.is_some() {
@@ -86,7 +80,7 @@ pub async fn list(db: &DatabaseConnection, by: &FirmMember) -> Result<Vec<Person
         .order_by_asc(user::Column::DisplayName)
         .all(db)
         .await?;
-    let invited: std::collections::HashSet<Uuid> = account_link::Entity::find()
+    let invited: std::collections::HashSet<UserId> = account_link::Entity::find()
         .filter(account_link::Column::Purpose.eq(Purpose::Invitation))
         .filter(account_link::Column::UsedAt.is_null())
         .filter(account_link::Column::ExpiresAt.gt(Utc::now()))
@@ -99,7 +93,7 @@ pub async fn list(db: &DatabaseConnection, by: &FirmMember) -> Result<Vec<Person
         .into_iter()
         .map(|u| {
             let open = invited.contains(&u.id);
-            person_as_seen(u, open, Some(by.0.id))
+            person_as_seen(u, open, Some(by.id()))
         })
         .collect())
 }
@@ -118,11 +112,18 @@ pub async fn add(
     let email = normalize_email(email)?;
     let mobile = normalize_mobile(mobile)?;
     let txn = begin_write(db).await?;
-    let added = insert_person(&txn, display_name, email, mobile, role, None).await?;
+    let new = NewPerson {
+        display_name,
+        email,
+        mobile,
+        role,
+        password_hash: None,
+    };
+    let added = insert_person(&txn, new).await?;
     audit::record(
         &txn,
         Action::PersonAdded,
-        Some(by.0.id),
+        Some(by.id()),
         Some(format!("{} {}", role_label(role), added.id)),
         None,
     )
@@ -174,7 +175,7 @@ pub async fn invite(
     db: &DatabaseConnection,
     portal: &Portal,
     by: &FirmMember,
-    id: Uuid,
+    id: UserId,
     by_sms: bool,
 ) -> Result<Person, AppError> {
     let target = user::Entity::find_by_id(id)
@@ -220,13 +221,13 @@ pub async fn invite(
         &txn,
         target.id,
         Purpose::Invitation,
-        Some(by.0.id),
+        Some(by.id()),
         links::INVITATION_LIFETIME,
     )
     .await?;
     let link = format!("{}/invitation?token={token}", portal.public_url);
     let days = links::INVITATION_LIFETIME.num_days();
-    let inviter = &by.0.display_name;
+    let inviter = by.user().display_name();
     outbox::enqueue(
         &txn,
         Outgoing::Email {
@@ -257,13 +258,13 @@ pub async fn invite(
     audit::record(
         &txn,
         Action::InvitationSent,
-        Some(by.0.id),
+        Some(by.id()),
         Some(target.id.to_string()),
         None,
     )
     .await?;
     txn.commit().await?;
-    Ok(person_as_seen(target, true, Some(by.0.id)))
+    Ok(person_as_seen(target, true, Some(by.id())))
 }
 
 /// Revokes (or restores) a person's access. Revoking ends their sessions at once and cancels
@@ -271,10 +272,10 @@ pub async fn invite(
 pub async fn set_access(
     db: &DatabaseConnection,
     by: &FirmMember,
-    id: Uuid,
+    id: UserId,
     active: bool,
 ) -> Result<Person, AppError> {
-    if id == by.0.id {
+    if id == by.id() {
         return Err(AppError::bad_request(
             "You cannot change your own access. Ask another administrator.",
         ));
@@ -304,181 +305,11 @@ pub async fn set_access(
     } else {
         Action::AccessRevoked
     };
-    audit::record(&txn, action, Some(by.0.id), Some(id.to_string()), None).await?;
+    audit::record(&txn, action, Some(by.id()), Some(id.to_string()), None).await?;
     txn.commit().await?;
     let updated = user::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("There is no such person.".into()))?;
     Ok(person(updated))
-}
-
-/// Who an invitation link is for, so the page can greet them.
-pub async fn invitation_holder(
-    db: &DatabaseConnection,
-    token: &str,
-) -> Result<user::Model, AppError> {
-    match links::holder(db, token, Purpose::Invitation).await? {
-        Some(u) if u.joined_at.is_none() => Ok(u),
-        _ => Err(AppError::bad_request(LINK_REFUSED)),
-    }
-}
-
-/// Whether the holder of this invitation chooses a password: everyone does, except clients of a
-/// firm whose clients sign in by emailed link.
-pub async fn invitation_needs_password(
-    db: &DatabaseConnection,
-    invited: &user::Model,
-) -> Result<bool, AppError> {
-    Ok(invited.role != Role::Client
-        || !crate::settings::server::load(db)
-            .await?
-            .client_sign_in_by_link)
-}
-
-/// Spends the invitation link and sets the password (if this person needs one); they are
-/// signed in by the caller.
-pub async fn accept_invitation(
-    db: &DatabaseConnection,
-    token: &str,
-    password: String,
-    ip: Option<std::net::IpAddr>,
-) -> Result<user::Model, AppError> {
-    let invited = match invitation_holder(db, token).await {
-        Ok(u) => u,
-        Err(e) => {
-            audit::record(db, Action::InvitationRefused, None, None, ip).await?;
-            return Err(e);
-        }
-    };
-    let hash = if invitation_needs_password(db, &invited).await? || !password.is_empty() {
-        let account = NewAccount::parse(&invited.display_name, &invited.email, password)?;
-        Some(hash_password(account.password_owned()).await?)
-    } else {
-        None
-    };
-    let txn = begin_write(db).await?;
-    if !links::spend(&txn, token, Purpose::Invitation).await? {
-        drop(txn);
-        return Err(AppError::bad_request(LINK_REFUSED));
-    }
-    let now = Utc::now();
-    let set = user::Entity::update_many()
-        .col_expr(user::Column::PasswordHash, Expr::value(hash))
-        .col_expr(user::Column::JoinedAt, Expr::value(now))
-        .col_expr(user::Column::UpdatedAt, Expr::value(now))
-        .filter(user::Column::Id.eq(invited.id))
-        .filter(user::Column::JoinedAt.is_null())
-        .filter(user::Column::DisabledAt.is_null())
-        .exec(&txn)
-        .await?;
-    if set.rows_affected != 1 {
-        return Err(AppError::bad_request(LINK_REFUSED));
-    }
-    audit::record(&txn, Action::InvitationAccepted, Some(invited.id), None, ip).await?;
-    txn.commit().await?;
-    Ok(invited)
-}
-
-/// Emails a reset link if `email` belongs to an active account with a password. The caller
-/// answers the same whatever happens here, and does not wait for it.
-pub async fn request_password_reset(
-    db: &DatabaseConnection,
-    public_url: &str,
-    email: &str,
-    ip: Option<std::net::IpAddr>,
-) -> Result<(), AppError> {
-    let Ok(email) = normalize_email(email) else {
-        return Ok(());
-    };
-    let found = user::Entity::find()
-        .filter(user::Column::Email.eq(&email))
-        .filter(user::Column::DisabledAt.is_null())
-        .filter(user::Column::PasswordHash.is_not_null())
-        .one(db)
-        .await?;
-    // Reserved before the address is looked up, so unknown addresses count alike.
-    if crate::limits::reserve_send(db, &format!("reset:{email}"), RESETS_PER_HOUR, ip)
-        .await?
-        .is_err()
-    {
-        return Ok(());
-    }
-    let Some(found) = found else {
-        return audit::record(db, Action::PasswordResetRequested, None, None, ip).await;
-    };
-    let txn = begin_write(db).await?;
-    let token = links::issue(
-        &txn,
-        found.id,
-        Purpose::PasswordReset,
-        None,
-        links::PASSWORD_RESET_LIFETIME,
-    )
-    .await?;
-    let minutes = links::PASSWORD_RESET_LIFETIME.num_minutes();
-    outbox::enqueue(
-        &txn,
-        Outgoing::Email {
-            to: found.email.clone(),
-            subject: "Reset your password".into(),
-            body: format!(
-                "Hello {name},\n\nSomeone (we hope you) asked to reset the password of your \
-                 portal account. Open this link to choose a new one:\n\n{public_url}/reset-password?token={token}\n\n\
-                 The link works once and expires in {minutes} minutes. If you did not ask, \
-                 ignore this email: your password stays as it is.\n",
-                name = found.display_name,
-            ),
-        },
-    )
-    .await?;
-    audit::record(
-        &txn,
-        Action::PasswordResetRequested,
-        Some(found.id),
-        None,
-        ip,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
-}
-
-/// Sets a new password from a reset link; every session of the account ends.
-pub async fn reset_password(
-    db: &DatabaseConnection,
-    portal: &Portal,
-    token: &str,
-    password: String,
-    ip: Option<std::net::IpAddr>,
-) -> Result<(), AppError> {
-    let Some(holder) = links::holder(db, token, Purpose::PasswordReset).await? else {
-        return Err(AppError::bad_request(LINK_REFUSED));
-    };
-    let account = NewAccount::parse(&holder.display_name, &holder.email, password)?;
-    let hash = hash_password(account.password_owned()).await?;
-    let txn = begin_write(db).await?;
-    if !links::spend(&txn, token, Purpose::PasswordReset).await? {
-        drop(txn);
-        return Err(AppError::bad_request(LINK_REFUSED));
-    }
-    user::Entity::update_many()
-        .col_expr(user::Column::PasswordHash, Expr::value(hash))
-        .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(user::Column::Id.eq(holder.id))
-        .exec(&txn)
-        .await?;
-    revoke_sessions(&txn, holder.id).await?;
-    audit::record(&txn, Action::PasswordReset, Some(holder.id), None, ip).await?;
-    super::notices::send(
-        &txn,
-        portal,
-        &holder.email,
-        &holder.display_name,
-        super::notices::Notice::PasswordReset,
-    )
-    .await?;
-    txn.commit().await?;
-    super::throttle::clear(db, &holder.email).await?;
-    Ok(())
 }

@@ -1,0 +1,312 @@
+//! Reading conversations on the server: the list a person may see, one conversation with its
+//! latest messages, and what each person has read.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::Utc;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait,
+    sea_query::{Expr, ExprTrait, Func},
+};
+
+use super::{
+    ConversationKind, ConversationSummary, ConversationView, MessageView, Participant, attachments,
+};
+use crate::{
+    AppError,
+    entities::{
+        conversation, conversation_participant, matter, message,
+        user::{self, Role},
+    },
+    files::tree::when,
+    ids::{ConversationId, MessageId, UserId},
+    policy::{ConversationAccess, MatterAccess},
+};
+
+/// How many of a conversation's latest messages a page shows.
+pub const PAGE: u64 = 500;
+
+/// The conversations on a matter this person may see, latest first. A contact sees only the
+/// external ones they take part in; of a protected one they have not unlocked, only that it is
+/// there and whether something is unread.
+pub async fn list(
+    db: &DatabaseConnection,
+    access: &MatterAccess,
+) -> Result<Vec<ConversationSummary>, AppError> {
+    let me = access.user().id();
+    let mut query = conversation::Entity::find()
+        .filter(conversation::Column::MatterId.eq(access.id()))
+        .order_by_desc(conversation::Column::LastMessageAt);
+    if !access.firm() {
+        let mine = conversation_participant::Entity::find()
+            .select_only()
+            .column(conversation_participant::Column::ConversationId)
+            .filter(conversation_participant::Column::UserId.eq(me))
+            .into_query();
+        query = query
+            .filter(conversation::Column::Kind.eq(ConversationKind::External))
+            .filter(conversation::Column::Id.in_subquery(mine));
+    }
+    let conversations = query.all(db).await?;
+    let ids: Vec<ConversationId> = conversations.iter().map(|c| c.id).collect();
+    let people = participants_of(db, &ids).await?;
+    let unlocked = access.firm() || access.user().passed_step_up();
+    let readable: Vec<&conversation::Model> = conversations
+        .iter()
+        .filter(|c| !c.requires_second_factor || unlocked)
+        .collect();
+    let mut previews = last_messages(db, &readable).await?;
+    let unread = unread_counts(db, me, &ids).await?;
+    let mut out = Vec::with_capacity(conversations.len());
+    for c in conversations {
+        let locked = c.requires_second_factor && !unlocked;
+        let (subject, preview, names) = if locked {
+            (None, None, Vec::new())
+        } else {
+            let names = people
+                .get(&c.id)
+                .map(|p| p.iter().map(|(_, u)| u.display_name.clone()).collect())
+                .unwrap_or_default();
+            let preview = previews.remove(&c.id).map(|m| {
+                if m.body.is_empty() {
+                    "Sent files".to_string()
+                } else {
+                    quote(&m.body, 120)
+                }
+            });
+            (Some(c.subject.clone()), preview, names)
+        };
+        out.push(ConversationSummary {
+            id: c.id,
+            kind: c.kind,
+            subject,
+            requires_second_factor: c.requires_second_factor,
+            locked,
+            participants: names,
+            last_message_at: when(c.last_message_at),
+            preview,
+            // Counted for those taking part: the firm's other people are not waited on.
+            unread: unread.get(&c.id).copied().unwrap_or(0),
+        });
+    }
+    Ok(out)
+}
+
+/// The latest message of each conversation, in one query: the one written at the
+/// conversation's `last_message_at`, which every write sets to its message's time.
+async fn last_messages(
+    db: &DatabaseConnection,
+    conversations: &[&conversation::Model],
+) -> Result<HashMap<ConversationId, message::Model>, AppError> {
+    let ids: Vec<ConversationId> = conversations.iter().map(|c| c.id).collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let latest = message::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            message::Entity::belongs_to(conversation::Entity)
+                .from(message::Column::ConversationId)
+                .to(conversation::Column::Id)
+                .into(),
+        )
+        .filter(message::Column::ConversationId.is_in(ids))
+        .filter(
+            Expr::col((message::Entity, message::Column::CreatedAt)).eq(Expr::col((
+                conversation::Entity,
+                conversation::Column::LastMessageAt,
+            ))),
+        )
+        .order_by_asc(message::Column::Id)
+        .all(db)
+        .await?;
+    // Two messages in the same instant: the later id wins.
+    Ok(latest.into_iter().map(|m| (m.conversation_id, m)).collect())
+}
+
+/// How many messages by others `me` has not read, by conversation `me` takes part in, in one
+/// query.
+async fn unread_counts(
+    db: &DatabaseConnection,
+    me: UserId,
+    ids: &[ConversationId],
+) -> Result<HashMap<ConversationId, u64>, AppError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let read_at = Expr::col((
+        conversation_participant::Entity,
+        conversation_participant::Column::LastReadAt,
+    ));
+    let author = || Expr::col((message::Entity, message::Column::AuthorId));
+    let rows: Vec<(ConversationId, i64)> = message::Entity::find()
+        .select_only()
+        .column(message::Column::ConversationId)
+        .expr(Func::count(Expr::col((
+            message::Entity,
+            message::Column::Id,
+        ))))
+        .join(
+            JoinType::InnerJoin,
+            message::Entity::belongs_to(conversation_participant::Entity)
+                .from(message::Column::ConversationId)
+                .to(conversation_participant::Column::ConversationId)
+                .into(),
+        )
+        .filter(conversation_participant::Column::UserId.eq(me))
+        .filter(message::Column::ConversationId.is_in(ids.iter().copied()))
+        .filter(author().ne(me).or(author().is_null()))
+        .filter(
+            read_at
+                .clone()
+                .is_null()
+                .or(Expr::col((message::Entity, message::Column::CreatedAt)).gt(read_at)),
+        )
+        .group_by(message::Column::ConversationId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
+        .collect())
+}
+
+pub(super) type People =
+    HashMap<ConversationId, Vec<(conversation_participant::Model, user::Model)>>;
+
+/// The participants of `ids`, with their accounts, in two queries.
+pub(super) async fn participants_of(
+    db: &DatabaseConnection,
+    ids: &[ConversationId],
+) -> Result<People, AppError> {
+    let rows = conversation_participant::Entity::find()
+        .filter(conversation_participant::Column::ConversationId.is_in(ids.iter().copied()))
+        .order_by_asc(conversation_participant::Column::AddedAt)
+        .all(db)
+        .await?;
+    let user_ids: HashSet<UserId> = rows.iter().map(|r| r.user_id).collect();
+    let users: HashMap<UserId, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(user_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let mut out: People = HashMap::new();
+    for row in rows {
+        if let Some(u) = users.get(&row.user_id) {
+            out.entry(row.conversation_id)
+                .or_default()
+                .push((row, u.clone()));
+        }
+    }
+    Ok(out)
+}
+
+pub(super) fn quote(body: &str, chars: usize) -> String {
+    let line = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() > chars {
+        format!("{}…", line.chars().take(chars).collect::<String>())
+    } else {
+        line
+    }
+}
+
+/// The reader has this conversation on screen: its messages count as read. Asked for by the
+/// hydrated page with a POST; opening a conversation (a GET, a link followed) reads nothing.
+pub async fn read(db: &DatabaseConnection, access: &ConversationAccess) -> Result<(), AppError> {
+    mark_read(db, access.id(), access.user().id(), Utc::now()).await
+}
+
+pub(super) async fn mark_read(
+    db: &impl ConnectionTrait,
+    conversation: ConversationId,
+    user: UserId,
+    at: chrono::DateTime<Utc>,
+) -> Result<(), AppError> {
+    conversation_participant::Entity::update_many()
+        .col_expr(
+            conversation_participant::Column::LastReadAt,
+            Expr::value(Some(at)),
+        )
+        .filter(conversation_participant::Column::ConversationId.eq(conversation))
+        .filter(conversation_participant::Column::UserId.eq(user))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// One conversation and its latest messages (reading it marks nothing: see `read`).
+pub async fn view(
+    db: &DatabaseConnection,
+    access: &ConversationAccess,
+) -> Result<ConversationView, AppError> {
+    let c = access.conversation();
+    let me = access.user().id();
+    let people = participants_of(db, &[c.id]).await?;
+    let people = people.get(&c.id).cloned().unwrap_or_default();
+    let mut messages = message::Entity::find()
+        .filter(message::Column::ConversationId.eq(c.id))
+        .order_by_desc(message::Column::CreatedAt)
+        .limit(PAGE)
+        .all(db)
+        .await?;
+    messages.reverse();
+    let authors: HashSet<UserId> = messages.iter().filter_map(|m| m.author_id).collect();
+    let names: HashMap<UserId, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(authors))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();
+    let mut files = attachments::of_messages(db, &ids).await?;
+    let mut shares = crate::shares::server::of_messages(db, &ids).await?;
+    Ok(ConversationView {
+        id: c.id,
+        matter_id: c.matter_id,
+        kind: c.kind,
+        subject: c.subject.clone(),
+        requires_second_factor: c.requires_second_factor,
+        participants: people
+            .into_iter()
+            .map(|(_, u)| Participant {
+                user_id: u.id,
+                name: u.display_name,
+                firm: u.role != Role::Client,
+            })
+            .collect(),
+        messages: messages
+            .into_iter()
+            .map(|m| MessageView {
+                id: m.id,
+                author: m
+                    .author_id
+                    .and_then(|a| names.get(&a).cloned())
+                    .unwrap_or_else(|| "A former user".into()),
+                mine: m.author_id == Some(me),
+                attachments: files.remove(&m.id).unwrap_or_default(),
+                shares: shares.remove(&m.id).unwrap_or_default(),
+                body: m.body,
+                sent_as_sms: m.sent_as_sms,
+                created_at: when(m.created_at),
+            })
+            .collect(),
+        can_write: access.matter().matter().status == matter::Status::Open,
+        firm: access.matter().firm(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_are_one_line_and_short() {
+        assert_eq!(quote("a\n\n b", 10), "a b");
+        assert_eq!(quote("abcdef", 3), "abc…");
+    }
+}

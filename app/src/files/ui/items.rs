@@ -1,0 +1,182 @@
+//! What opens under a file or folder of the tree: its menu, the rename box, the "Move to…"
+//! picker and a document's versions.
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::{Open, Tree};
+use crate::{
+    conversations::Outgoing,
+    files::{DocumentEntry, ItemKind, api, human_size},
+    ids::DocumentId,
+    testid,
+    ui::ErrorNote,
+};
+
+/// Whatever is open on this item now, if anything.
+#[component]
+pub(super) fn RowTools(
+    tree: Tree,
+    kind: ItemKind,
+    id: Uuid,
+    name: String,
+    doc: Option<DocumentEntry>,
+) -> impl IntoView {
+    move || match tree.open.get() {
+        Some(Open::Menu(k, i)) if k == kind && i == id => {
+            let (name, doc) = (name.clone(), doc.clone());
+            Some(view! { <ItemMenu tree kind id name doc/> }.into_any())
+        }
+        Some(Open::Rename(k, i)) if k == kind && i == id => {
+            let name = name.clone();
+            Some(view! { <RenameForm tree kind id name/> }.into_any())
+        }
+        Some(Open::Move(k, i)) if k == kind && i == id => {
+            Some(view! { <MovePicker tree kind id/> }.into_any())
+        }
+        Some(Open::Versions(i)) if i == id => {
+            Some(view! { <VersionsPanel tree id=DocumentId(id)/> }.into_any())
+        }
+        _ => None,
+    }
+}
+
+#[component]
+fn ItemMenu(
+    tree: Tree,
+    kind: ItemKind,
+    id: Uuid,
+    name: String,
+    doc: Option<DocumentEntry>,
+) -> impl IntoView {
+    let open = tree.open;
+    let outgoing = {
+        let name = name.clone();
+        move |share: bool| Outgoing {
+            kind,
+            id,
+            name: name.clone(),
+            share,
+        }
+    };
+    let pick = move |item: Outgoing| {
+        if let Some(s) = tree.sending {
+            s.add(item);
+        }
+        open.set(None);
+        crate::ui::scroll_to("messages");
+    };
+    let (send, share) = (outgoing(false), outgoing(true));
+    let document_tools = doc.map(|d| {
+        let for_open = d.clone();
+        view! {
+            {d.previewable.then(|| view! {
+                <button role="menuitem" type="button" on:click=move |_| { tree.preview.set(Some(for_open.clone())); open.set(None); }>"Open"</button>
+            })}
+            <a role="menuitem" href=format!("/files/{}/download", d.id) download="">"Download"</a>
+            <button role="menuitem" type="button" on:click=move |_| {
+                tree.new_version_of.set(Some(DocumentId(id)));
+                open.set(None);
+                if let Some(input) = tree.version_input.get() { input.click(); }
+            }>"Upload new version"</button>
+            <button role="menuitem" type="button" on:click=move |_| open.set(Some(Open::Versions(id)))>
+                {format!("Versions ({})", d.versions)}
+            </button>
+        }
+    });
+    view! {
+        <div class="menu" role="menu" data-testid=testid::ITEM_MENU>
+            {document_tools}
+            <button role="menuitem" type="button" on:click=move |_| open.set(Some(Open::Rename(kind, id)))>"Rename"</button>
+            <button role="menuitem" type="button" on:click=move |_| open.set(Some(Open::Move(kind, id)))>"Move to…"</button>
+            <button role="menuitem" type="button" data-testid=testid::SEND_ITEM
+                disabled=kind == ItemKind::Folder || tree.sending.is_none()
+                title=(kind == ItemKind::Folder).then_some("A folder is shared, not sent")
+                on:click=move |_| pick(send.clone())>"Send"</button>
+            <button role="menuitem" type="button" data-testid=testid::SHARE_ITEM disabled=tree.sending.is_none()
+                on:click=move |_| pick(share.clone())>"Share"</button>
+            <button role="menuitem" type="button" class="danger" data-testid=testid::TRASH_ITEM
+                on:click=move |_| { tree.trash.dispatch(api::TrashItem { matter_id: tree.matter_id, kind, id }); }>
+                "Move to trash"
+            </button>
+            <span class="sr-only">{name}</span>
+        </div>
+    }
+}
+
+#[component]
+fn RenameForm(tree: Tree, kind: ItemKind, id: Uuid, name: String) -> impl IntoView {
+    view! {
+        <ActionForm action=tree.rename attr:class="form inline rename" attr:data-testid=testid::RENAME_FORM>
+            <input type="hidden" name="matter_id" value=tree.matter_id.to_string()/>
+            <input type="hidden" name="kind" value=if kind == ItemKind::Folder { "folder" } else { "document" }/>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <input name="name" value=name required maxlength="255" aria-label="New name" autofocus/>
+            <button class="button small" type="submit">"Rename"</button>
+            <button class="button small secondary" type="button" on:click=move |_| tree.open.set(None)>"Cancel"</button>
+        </ActionForm>
+    }
+}
+
+/// Every folder of the matter but the item itself: where it can go.
+#[component]
+fn MovePicker(tree: Tree, kind: ItemKind, id: Uuid) -> impl IntoView {
+    let matter_id = tree.matter_id;
+    let folders = Resource::new(
+        move || tree.changed(),
+        move |_| api::list_all_folders(matter_id),
+    );
+    view! {
+        <div class="move-picker" data-testid=testid::MOVE_PICKER>
+            <Transition fallback=|| view! { <p class="hint">"Loading folders…"</p> }>
+                {move || folders.get().map(|r| match r {
+                    Ok(list) => view! {
+                        <ul>
+                            {list.into_iter().filter(|(fid, _)| !(kind == ItemKind::Folder && fid.0 == id)).map(|(fid, path)| {
+                                let to = tree.target(fid);
+                                view! {
+                                    <li><button type="button" class="link" on:click=move |_| {
+                                        tree.move_item.dispatch(api::MoveItem { matter_id, kind, id, to });
+                                    }>{path}</button></li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
+                })}
+            </Transition>
+            <button class="button small secondary" type="button" on:click=move |_| tree.open.set(None)>"Cancel"</button>
+        </div>
+    }
+}
+
+/// A document's versions, newest first, each with its download and fingerprint.
+#[component]
+fn VersionsPanel(tree: Tree, id: DocumentId) -> impl IntoView {
+    let matter_id = tree.matter_id;
+    let versions = Resource::new(
+        move || id,
+        move |document_id| api::list_versions(matter_id, document_id),
+    );
+    view! {
+        <div class="versions" data-testid=testid::VERSIONS>
+            <Transition fallback=|| view! { <p class="hint">"Loading versions…"</p> }>
+                {move || versions.get().map(|r| match r {
+                    Ok(list) => view! {
+                        <ol reversed>
+                            {list.into_iter().map(|v| view! {
+                                <li>
+                                    <a href=format!("/files/{id}/download?version={}", v.number) download="">{format!("Version {}", v.number)}</a>
+                                    {format!(" · {} · {} by {} · SHA-256 ", human_size(v.size), v.uploaded_at, v.uploaded_by)}
+                                    <code title=v.sha256.clone()>{v.sha256[..12.min(v.sha256.len())].to_string()}"…"</code>
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
+                })}
+            </Transition>
+            <button class="button small secondary" type="button" on:click=move |_| tree.open.set(None)>"Close"</button>
+        </div>
+    }
+}

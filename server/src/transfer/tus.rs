@@ -1,0 +1,349 @@
+//! tus 1.0 resumable uploads: core, creation, creation-with-upload, termination, expiration
+//! and checksum (sha256), into the file tree or for a message.
+
+use std::collections::HashMap;
+
+use axum::{
+    extract::{Path, Request, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
+use tower_sessions::Session;
+
+use super::signed_in;
+use app::{
+    AppError,
+    entities::upload,
+    files::{
+        MAX_FILE_SIZE,
+        uploads::{self, Appended, Filed, NewUpload},
+    },
+    ids::{AttachmentId, DocumentId, FolderId, MatterId},
+    policy::Actor,
+    state::AppState,
+};
+
+pub(super) const TUS_VERSION: &str = "1.0.0";
+const TUS_EXTENSIONS: &str = "creation,creation-with-upload,termination,expiration,checksum";
+const OFFSET_STREAM: &str = "application/offset+octet-stream";
+
+pub(super) fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// A request from a tus client of another protocol version.
+fn version_check(headers: &HeaderMap) -> Result<(), Response> {
+    if header_str(headers, "tus-resumable") == Some(TUS_VERSION) {
+        return Ok(());
+    }
+    Err((
+        StatusCode::PRECONDITION_FAILED,
+        [("tus-version", TUS_VERSION)],
+        "This upload client speaks another version of the tus protocol; this server speaks 1.0.0.\n",
+    )
+        .into_response())
+}
+
+pub(super) async fn tus_options() -> Response {
+    (
+        StatusCode::NO_CONTENT,
+        [
+            ("tus-version", TUS_VERSION.to_string()),
+            ("tus-extension", TUS_EXTENSIONS.to_string()),
+            ("tus-max-size", MAX_FILE_SIZE.to_string()),
+            ("tus-checksum-algorithm", "sha256".to_string()),
+        ],
+    )
+        .into_response()
+}
+
+/// `Upload-Metadata`: comma-separated `key base64value` pairs.
+fn metadata(headers: &HeaderMap) -> Result<HashMap<String, String>, AppError> {
+    let bad = || AppError::bad_request("The upload's Upload-Metadata header is malformed.");
+    let mut map = HashMap::new();
+    for pair in header_str(headers, "upload-metadata")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let (key, value) = pair.split_once(' ').unwrap_or((pair, ""));
+        let value = BASE64.decode(value.trim()).map_err(|_| bad())?;
+        map.insert(
+            key.to_string(),
+            String::from_utf8(value).map_err(|_| bad())?,
+        );
+    }
+    Ok(map)
+}
+
+/// An id in the metadata (`matter`, `folder`, `document`), of the type its key names.
+fn id_field<T: std::str::FromStr>(
+    meta: &HashMap<String, String>,
+    key: &str,
+) -> Result<Option<T>, AppError> {
+    match meta.get(key).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::bad_request(format!("The upload's {key} is not a valid id."))),
+    }
+}
+
+fn expires(row: &upload::Model) -> String {
+    uploads::expires_at(row)
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string()
+}
+
+fn upload_url(row: &upload::Model) -> String {
+    format!("/uploads/{}", row.id)
+}
+
+/// POST /uploads: starts an upload, into the tree or (metadata `purpose attachment`) for a
+/// message. Refused before any byte when the file is too large, the folder full, the name
+/// unusable, or the caller may not put it there (the tree is the firm's; anyone on the matter
+/// may send a file).
+pub(super) async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+) -> Result<Response, Response> {
+    let (parts, body) = request.into_parts();
+    version_check(&parts.headers)?;
+    let result = async {
+        if parts.headers.contains_key("upload-defer-length") {
+            return Err(AppError::bad_request(
+                "Give the file's size (Upload-Length) when the upload starts.",
+            ));
+        }
+        let length = header_str(&parts.headers, "upload-length")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .ok_or_else(|| {
+                AppError::bad_request("Give the file's size in bytes in the Upload-Length header.")
+            })?;
+        let meta = metadata(&parts.headers)?;
+        let matter_id: MatterId = id_field(&meta, "matter")?.ok_or_else(|| {
+            AppError::bad_request("Say which matter the upload is for (the matter metadata).")
+        })?;
+        let access = Actor::from_session(&state.db, &session)
+            .await?
+            .matter(&state.db, matter_id)
+            .await?;
+        let attachment = match meta.get("purpose").map(String::as_str) {
+            None | Some("") | Some("files") => false,
+            Some("attachment") => true,
+            Some(_) => {
+                return Err(AppError::bad_request(
+                    "An upload's purpose is \"files\" or \"attachment\".",
+                ));
+            }
+        };
+        let input = NewUpload {
+            folder_id: id_field::<FolderId>(&meta, "folder")?,
+            document_id: id_field::<DocumentId>(&meta, "document")?,
+            name: meta
+                .get("filename")
+                .or_else(|| meta.get("name"))
+                .cloned()
+                .unwrap_or_default(),
+            length,
+            attachment,
+        };
+        let row = uploads::create(&state.db, &access, input).await?;
+        // An empty file is complete as soon as it is created (tus-js-client sends no PATCH).
+        let with_data =
+            header_str(&parts.headers, "content-type") == Some(OFFSET_STREAM) || length == 0;
+        let (offset, filed) = if with_data {
+            let appended = uploads::append(
+                &state,
+                access.user(),
+                row.clone(),
+                0,
+                body.into_data_stream(),
+                checksum(&parts.headers)?,
+            )
+            .await?;
+            match appended {
+                Appended::At { offset, filed } => (offset, filed),
+                Appended::ChecksumMismatch => (0, None),
+            }
+        } else {
+            (0, None)
+        };
+        Ok((row, offset, filed))
+    }
+    .await;
+    let (row, offset, filed) = result.map_err(IntoResponse::into_response)?;
+    let mut response = (
+        StatusCode::CREATED,
+        [
+            (header::LOCATION, upload_url(&row)),
+            (
+                header::HeaderName::from_static("upload-offset"),
+                offset.to_string(),
+            ),
+            (
+                header::HeaderName::from_static("upload-expires"),
+                expires(&row),
+            ),
+        ],
+    )
+        .into_response();
+    if let Some(filed) = filed {
+        insert_filed(&mut response, filed);
+    }
+    Ok(response)
+}
+
+/// Tells the client what its finished upload became.
+fn insert_filed(response: &mut Response, filed: Filed) {
+    let (name, id) = match filed {
+        Filed::Document(id) => ("dossier-document", id.0),
+        Filed::Attachment(id) => ("dossier-attachment", id.0),
+    };
+    if let Ok(v) = HeaderValue::from_str(&id.to_string()) {
+        response.headers_mut().insert(name, v);
+    }
+}
+
+/// HEAD /uploads/{id}: where the upload is, so the client resumes from there.
+pub(super) async fn offset(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = signed_in(&state, &session).await?;
+    let row = uploads::find(&state.db, &user, &id).await?;
+    let mut response = (
+        StatusCode::OK,
+        [
+            ("upload-offset", row.received.to_string()),
+            ("upload-length", row.length.to_string()),
+            ("upload-expires", expires(&row)),
+        ],
+    )
+        .into_response();
+    // A client that lost the last response learns here what its finished file for a message
+    // became (tus-js-client resumes a finished upload with this HEAD alone).
+    if let (true, Some(id)) = (row.for_attachment, row.version_id) {
+        insert_filed(&mut response, Filed::Attachment(AttachmentId(id)));
+    }
+    Ok(response)
+}
+
+/// `Upload-Checksum: sha256 <base64>` of this request's body.
+fn checksum(headers: &HeaderMap) -> Result<Option<[u8; 32]>, AppError> {
+    let Some(value) = header_str(headers, "upload-checksum") else {
+        return Ok(None);
+    };
+    let (algorithm, digest) = value.trim().split_once(' ').unwrap_or((value, ""));
+    if !algorithm.eq_ignore_ascii_case("sha256") {
+        return Err(AppError::bad_request(
+            "Only sha256 checksums are supported (Upload-Checksum: sha256 <base64>).",
+        ));
+    }
+    BASE64
+        .decode(digest.trim())
+        .ok()
+        .and_then(|d| <[u8; 32]>::try_from(d).ok())
+        .map(Some)
+        .ok_or_else(|| AppError::bad_request("The Upload-Checksum value is not a base64 SHA-256."))
+}
+
+/// PATCH /uploads/{id}: appends the body at `Upload-Offset`.
+pub(super) async fn append(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    request: Request,
+) -> Result<Response, Response> {
+    let (parts, body) = request.into_parts();
+    version_check(&parts.headers)?;
+    if header_str(&parts.headers, "content-type") != Some(OFFSET_STREAM) {
+        return Err((
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Upload bytes are sent as application/offset+octet-stream.\n",
+        )
+            .into_response());
+    }
+    let result = async {
+        let user = signed_in(&state, &session).await?;
+        let row = uploads::find(&state.db, &user, &id).await?;
+        let offset = header_str(&parts.headers, "upload-offset")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .ok_or_else(|| AppError::bad_request("Say where these bytes go (Upload-Offset)."))?;
+        // Refused before reading when the declared body overruns the file.
+        if let Some(declared) =
+            header_str(&parts.headers, "content-length").and_then(|v| v.trim().parse::<u64>().ok())
+            && offset.saturating_add(declared) > row.length as u64
+        {
+            return Err(AppError::TooLarge(
+                "These bytes go past the end of the file's declared size.".into(),
+            ));
+        }
+        if offset != row.received as u64 {
+            return Ok(Err(row.received));
+        }
+        let expected = checksum(&parts.headers)?;
+        uploads::append(
+            &state,
+            &user,
+            row,
+            offset,
+            body.into_data_stream(),
+            expected,
+        )
+        .await
+        .map(Ok)
+    }
+    .await
+    .map_err(IntoResponse::into_response)?;
+    // Bytes for another place: say where the upload is, so the client resumes from there.
+    let result = result.map_err(|at| {
+        (
+            StatusCode::CONFLICT,
+            [("upload-offset", at.to_string())],
+            format!("The upload is at byte {at}; resume from there.\n"),
+        )
+            .into_response()
+    })?;
+    match result {
+        Appended::At { offset, filed } => {
+            let mut response = (
+                StatusCode::NO_CONTENT,
+                [("upload-offset", offset.to_string())],
+            )
+                .into_response();
+            if let Some(filed) = filed {
+                insert_filed(&mut response, filed);
+            }
+            Ok(response)
+        }
+        Appended::ChecksumMismatch => Err((
+            StatusCode::from_u16(460).unwrap_or(StatusCode::BAD_REQUEST),
+            "These bytes do not match their checksum: they were not kept. Send them again.\n",
+        )
+            .into_response()),
+    }
+}
+
+/// DELETE /uploads/{id}: cancels the upload and deletes its bytes.
+pub(super) async fn cancel(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Response> {
+    version_check(&headers)?;
+    let result = async {
+        let user = signed_in(&state, &session).await?;
+        let row = uploads::find(&state.db, &user, &id).await?;
+        uploads::cancel(&state, row).await
+    }
+    .await;
+    result.map_err(IntoResponse::into_response)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -171,7 +171,7 @@ cmd=${1:-run}
 case "$cmd" in
   run)
     build
-    say "Starting Dossier on http://127.0.0.1:3000 (data in ./data)"
+    say "Starting Dossier (http://127.0.0.1:3000 unless --listen says otherwise; data in ./data)"
     exec "$BIN" --data-dir "$ROOT/data" "$@"
     ;;
   test)
@@ -191,7 +191,8 @@ case "$cmd" in
     # What must not compile (capabilities made outside the policy, one id for another): doc
     # tests, which nextest does not run.
     say "Doc tests (what the compiler must refuse)"
-    cargo test --release --doc -p app --features app/ssr
+    # With the same packages as the tests, so features unify the same and nothing is rebuilt.
+    cargo test --release --doc -p dossier -p app -p migrations --features app/ssr
     say "Browser tests (Chromium)"
     DOSSIER_BIN="$BIN" npm --prefix end2end test
     ;;

@@ -83,6 +83,40 @@ ids! {
     UserId;
 }
 
+/// An upload in progress (tus). Not a UUID: 160 random bits in hex, since whoever holds it may
+/// write to it; it also names the upload's folder of objects in storage.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveValueType))]
+#[serde(transparent)]
+pub struct UploadId(pub String);
+
+impl UploadId {
+    #[cfg(feature = "ssr")]
+    pub fn fresh() -> Self {
+        use rand::RngCore;
+        let mut bytes = [0u8; 20];
+        rand::rng().fill_bytes(&mut bytes);
+        Self(hex::encode(bytes))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UploadId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl sea_orm::TryFromU64 for UploadId {
+    fn try_from_u64(_: u64) -> Result<Self, sea_orm::DbErr> {
+        Err(sea_orm::DbErr::ConvertFromU64("UploadId"))
+    }
+}
+
 impl MatterId {
     /// The matter's top folder ("All Files"), whose id is the matter's.
     pub fn root_folder(self) -> FolderId {

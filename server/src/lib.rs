@@ -167,7 +167,7 @@ pub async fn serve(config: &Config, state: AppState) -> Result<(), String> {
         })?;
     sessions::DbSessionStore::new(state.db.clone()).spawn_cleanup();
     delivery::Transports::new(&config.delivery)?.spawn(state.db.clone());
-    app::files::uploads::spawn_clean_up(state.clone());
+    app::files::clean_up::spawn_clean_up(state.clone());
     live::start_listener(&config.database.url, &state).await;
     tracing::info!(listen = %config.listen, public_url = %config.public_url, "Dossier is ready");
     serve_on(listener, state, Timeouts::default(), async {

@@ -1,6 +1,7 @@
 //! Sessions: tower-sessions on a store in the main database (SQLite or PostgreSQL), so a session
-//! survives restarts and is shared by every node. `tower-sessions-sqlx-store` does not fit our
-//! sqlx and tower-sessions versions, hence this small store.
+//! survives restarts and is shared by every node. Our own small store rather than
+//! `tower-sessions-sqlx-store`, because that one keeps the id itself in the table and its save
+//! writes a deleted row back, both of which this store refuses (below).
 //!
 //! A row is stored under the SHA-256 of the session id, so whoever reads the table (or a backup)
 //! holds no usable cookie. Saving only updates a row: a request still in flight when its session

@@ -738,6 +738,16 @@ async fn a_share_shows_what_is_there_now_and_nothing_once_revoked() {
         // Nothing outside the shared folder is reached through it: not the lease, not the top
         // folder, and not a file moved out of it.
         assert_eq!(fetch(&world, &grace, &through(&lease)).await.status, 404);
+        // The tree itself is not there for a contact: a document of her own matter, asked for
+        // by its id, answers word for word as one that does not exist.
+        let direct = fetch(&world, &grace, &format!("/files/{lease}/download")).await;
+        let nowhere = format!("/files/{}/download", uuid::Uuid::now_v7());
+        let nowhere = fetch(&world, &grace, &nowhere).await;
+        assert_eq!(nowhere.status, 404);
+        assert_eq!(
+            (direct.status, direct.text()),
+            (nowhere.status, nowhere.text())
+        );
         let matter = world.matter.clone();
         assert_eq!(
             open_share(&mut grace, &court_share, Some(&matter))

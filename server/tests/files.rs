@@ -672,7 +672,7 @@ async fn uploads_on(backend: Backend, storage: Option<dossier::config::StorageCo
         .await
         .expect("age the upload");
     assert!(
-        app::files::uploads::clean_up(&portal.state)
+        app::files::clean_up::clean_up(&portal.state)
             .await
             .expect("clean up")
             >= 1

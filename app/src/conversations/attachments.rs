@@ -111,7 +111,7 @@ pub async fn stage(
         size: upload.length,
         sha256,
         content_type: content_type_of(&upload.name),
-        blob: upload.id.clone(),
+        blob: upload.id.0.clone(),
         parts: blobs::parts_to_json(parts),
         source_document_id: None,
         created_by: Some(user.id()),

@@ -1,11 +1,11 @@
-use crate::ids::{DocumentId, FolderId, MatterId, UserId};
+use crate::ids::{DocumentId, FolderId, MatterId, UploadId, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "uploads")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: UploadId,
     pub matter_id: MatterId,
     pub folder_id: FolderId,
     pub document_id: Option<DocumentId>,

@@ -9,6 +9,8 @@ pub mod ui;
 #[cfg(feature = "ssr")]
 pub mod blobs;
 #[cfg(feature = "ssr")]
+pub mod clean_up;
+#[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod tree;

@@ -23,7 +23,7 @@ use super::{
     names::{clean_name, name_key},
     tree::{self, Place},
 };
-use crate::ids::{AttachmentId, DocumentId, FolderId, VersionId};
+use crate::ids::{AttachmentId, DocumentId, FolderId, UploadId, VersionId};
 use crate::{
     AppError,
     audit::{self, Action},
@@ -85,7 +85,7 @@ pub async fn create(
     };
     let now = Utc::now();
     let row = upload::Model {
-        id: random_id(),
+        id: UploadId::fresh(),
         matter_id,
         folder_id,
         document_id: input.document_id,
@@ -165,20 +165,13 @@ async fn full_check(db: &impl ConnectionTrait, folder_id: FolderId) -> Result<()
     Ok(())
 }
 
-fn random_id() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 20];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
 /// The upload `id`, if `user` started it and it is not abandoned.
 pub async fn find(
     db: &DatabaseConnection,
     user: &SignedInUser,
-    id: &str,
+    id: &UploadId,
 ) -> Result<upload::Model, AppError> {
-    upload::Entity::find_by_id(id.to_string())
+    upload::Entity::find_by_id(id.clone())
         .filter(upload::Column::CreatedBy.eq(user.id()))
         .filter(upload::Column::UpdatedAt.gt(Utc::now() - ABANDONED_AFTER))
         .one(db)
@@ -231,7 +224,7 @@ where
     let mut hasher = hasher_from(&upload.hash_state)?;
     let part = match blobs::write_part(
         &state.storage,
-        &upload.id,
+        upload.id.as_str(),
         body,
         length - received,
         &mut hasher,
@@ -294,7 +287,7 @@ where
     match outcome {
         Ok(filed) => {
             if filed.is_some() {
-                let _ = blobs::remove_strays(&state.storage, &upload.id, &parts).await;
+                let _ = blobs::remove_strays(&state.storage, upload.id.as_str(), &parts).await;
             }
             Ok(Appended::At {
                 offset: now_at,
@@ -491,7 +484,7 @@ async fn finish(
         id: Set(version_id),
         document_id: Set(doc.id),
         number: Set(number),
-        blob: Set(upload.id.clone()),
+        blob: Set(upload.id.0.clone()),
         parts: Set(blobs::parts_to_json(parts)),
         size: Set(upload.length),
         sha256: Set(sha256.clone()),
@@ -555,55 +548,11 @@ pub async fn cancel(state: &AppState, upload: upload::Model) -> Result<(), AppEr
         .exec(&state.db)
         .await?;
     if gone.rows_affected == 1 {
-        blobs::remove(&state.storage, &blobs::prefix(&upload.id)).await?;
+        blobs::remove(&state.storage, &blobs::prefix(upload.id.as_str())).await?;
     } else {
         upload::Entity::delete_by_id(upload.id)
             .exec(&state.db)
             .await?;
     }
     Ok(())
-}
-
-/// Deletes uploads untouched for `ABANDONED_AFTER`: unfinished ones with their bytes, finished
-/// ones' rows only (their bytes are a version's now). Returns how many were abandoned.
-pub async fn clean_up(state: &AppState) -> Result<usize, AppError> {
-    let cutoff = Utc::now() - ABANDONED_AFTER;
-    let stale = upload::Entity::find()
-        .filter(upload::Column::UpdatedAt.lt(cutoff))
-        .all(&state.db)
-        .await?;
-    let mut abandoned = 0;
-    for row in stale {
-        // Conditional on the row still being stale: a request may have just moved it on.
-        let gone = upload::Entity::delete_many()
-            .filter(upload::Column::Id.eq(row.id.clone()))
-            .filter(upload::Column::UpdatedAt.lt(cutoff))
-            .exec(&state.db)
-            .await?;
-        if gone.rows_affected == 1 && row.version_id.is_none() {
-            blobs::remove(&state.storage, &blobs::prefix(&row.id)).await?;
-            abandoned += 1;
-        }
-    }
-    // Files uploaded for a message that was never sent.
-    abandoned += crate::conversations::attachments::clean_up(state, cutoff).await?;
-    Ok(abandoned)
-}
-
-/// Runs `clean_up` every few minutes for as long as the server runs.
-pub fn spawn_clean_up(state: AppState) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
-        loop {
-            tick.tick().await;
-            match clean_up(&state).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(count = n, "deleted abandoned uploads"),
-                Err(e) => tracing::warn!(error = %e, "cleaning up abandoned uploads failed"),
-            }
-            if let Err(e) = crate::limits::forget_old(&state.db).await {
-                tracing::warn!(error = %e, "forgetting old limit counters failed");
-            }
-        }
-    });
 }

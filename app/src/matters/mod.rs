@@ -1,5 +1,6 @@
-//! Matters: a client's legal case, its people and (in later parts) its messages and files.
-//! `/matters` lists and finds them; `/matters/:id` is one matter's page.
+//! Matters: a client's legal case and its people. `/matters` lists and finds them;
+//! `/matters/:id` is one matter's page, which also holds its conversations (`crate::conversations`)
+//! and, for the firm, its files (`crate::files`).
 
 pub mod api;
 #[cfg(feature = "ssr")]

@@ -39,7 +39,14 @@ pub async fn add_person(
         )
         .await?;
     }
-    let added = super::server::add(&state.db, &by, &display_name, &email, &mobile, role).await?;
+    let asked = crate::accounts::server::NewPerson {
+        display_name,
+        email,
+        mobile: Some(mobile),
+        role,
+        password_hash: None,
+    };
+    let added = super::server::add(&state.db, &by, asked).await?;
     if invite {
         return super::server::invite(&state.db, &state.portal, &by, added.id, sms).await;
     }

@@ -102,23 +102,19 @@ pub async fn list(db: &DatabaseConnection, by: &FirmMember) -> Result<Vec<Person
 pub async fn add(
     db: &DatabaseConnection,
     by: &FirmMember,
-    display_name: &str,
-    email: &str,
-    mobile: &str,
-    role: Role,
+    asked: NewPerson,
 ) -> Result<Person, AppError> {
+    let role = asked.role;
     by.may_manage(role)?;
-    let display_name = normalize_name(display_name)?;
-    let email = normalize_email(email)?;
-    let mobile = normalize_mobile(mobile)?;
-    let txn = begin_write(db).await?;
     let new = NewPerson {
-        display_name,
-        email,
-        mobile,
+        display_name: normalize_name(&asked.display_name)?,
+        email: normalize_email(&asked.email)?,
+        mobile: normalize_mobile(asked.mobile.as_deref().unwrap_or_default())?,
         role,
+        // A contact has no password until they accept an invitation.
         password_hash: None,
     };
+    let txn = begin_write(db).await?;
     let added = insert_person(&txn, new).await?;
     audit::record(
         &txn,

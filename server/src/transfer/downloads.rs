@@ -80,7 +80,8 @@ struct Servable {
     what: String,
 }
 
-/// A version of a document in the tree: the firm's (shares arrive later).
+/// A version of a document in the tree, for the firm (a contact reaches a document only through
+/// a share, `shared`).
 async fn document(
     state: &AppState,
     session: &Session,

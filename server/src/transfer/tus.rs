@@ -19,7 +19,7 @@ use app::{
         MAX_FILE_SIZE,
         uploads::{self, Appended, Filed, NewUpload},
     },
-    ids::{AttachmentId, DocumentId, FolderId, MatterId},
+    ids::{AttachmentId, DocumentId, FolderId, MatterId, UploadId},
     policy::Actor,
     state::AppState,
 };
@@ -213,7 +213,7 @@ fn insert_filed(response: &mut Response, filed: Filed) {
 pub(super) async fn offset(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<UploadId>,
 ) -> Result<Response, AppError> {
     let user = signed_in(&state, &session).await?;
     let row = uploads::find(&state.db, &user, &id).await?;
@@ -257,7 +257,7 @@ fn checksum(headers: &HeaderMap) -> Result<Option<[u8; 32]>, AppError> {
 pub(super) async fn append(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<UploadId>,
     request: Request,
 ) -> Result<Response, Response> {
     let (parts, body) = request.into_parts();
@@ -334,7 +334,7 @@ pub(super) async fn append(
 pub(super) async fn cancel(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<UploadId>,
     headers: HeaderMap,
 ) -> Result<Response, Response> {
     version_check(&headers)?;

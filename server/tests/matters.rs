@@ -302,6 +302,12 @@ async fn racing_creates_of_one_number_or_name_make_one_and_say_why_for_the_rest(
             .expect("count");
         assert_eq!(matters, 1, "{backend:?}");
         let matter: MatterSummary = serde_json::from_slice(&made[0].body).expect("json");
+        // The top folder exists before the race: made on first use, its insert would otherwise
+        // queue the racers one behind another.
+        let listed = staff
+            .call("/api/files/list", &[("matter_id", &matter.id.to_string())])
+            .await;
+        assert_eq!(listed.status, 200, "{}", listed.text());
 
         let replies = race(
             "/api/files/folders/create",

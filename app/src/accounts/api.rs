@@ -89,10 +89,8 @@ pub async fn get_sign_in_options() -> Result<SignInOptions, AppError> {
 #[server(name = RequestSignInLink, prefix = "/api", endpoint = "accounts/sign-in/link")]
 pub async fn request_sign_in_link(email: String) -> Result<(), AppError> {
     let Call { state, ip, .. } = Call::current().await?;
-    let db = state.db.clone();
-    let public_url = state.portal.public_url.clone();
     tokio::spawn(async move {
-        if let Err(e) = super::sign_in_links::request(&db, &public_url, &email, ip).await {
+        if let Err(e) = super::sign_in_links::request(&state.db, &state.portal, &email, ip).await {
             tracing::warn!(error = %e, "a sign-in link request failed");
         }
     });
@@ -175,16 +173,12 @@ pub async fn confirm_totp_enrolment(
     let call = Call::current().await?;
     let (state, session, ip) = (&call.state, &call.session, call.ip);
     let user = call.actor.signed_in()?;
-    super::second_factor::confirm_enrolment(
-        &state.db,
-        &state.portal,
-        session,
-        user,
-        &code,
-        &proof,
-        ip,
-    )
-    .await
+    let codes = super::second_factor::EnrolmentCodes {
+        app: &code,
+        proof: &proof,
+    };
+    super::second_factor::confirm_enrolment(&state.db, &state.portal, session, user, codes, ip)
+        .await
 }
 
 /// Turns the authenticator app off, after the password and a current code (from the app, or a
@@ -241,7 +235,8 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
     let call = Call::current().await?;
     let (state, session, ip) = (&call.state, &call.session, call.ip);
     let user = call.actor.signed_in()?;
-    super::server::change_password(&state.db, &state.portal, user, current, new, ip).await?;
+    let change = super::server::PasswordChange { current, new };
+    super::server::change_password(&state.db, &state.portal, user, change, ip).await?;
     super::server::start_session(session, user.id()).await
 }
 
@@ -285,10 +280,10 @@ pub async fn accept_invitation(
 #[server(name = RequestPasswordReset, prefix = "/api", endpoint = "accounts/forgot-password")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     let Call { state, ip, .. } = Call::current().await?;
-    let db = state.db.clone();
-    let public_url = state.portal.public_url.clone();
     tokio::spawn(async move {
-        if let Err(e) = super::resets::request_password_reset(&db, &public_url, &email, ip).await {
+        if let Err(e) =
+            super::resets::request_password_reset(&state.db, &state.portal, &email, ip).await
+        {
             tracing::warn!(error = %e, "a password-reset request failed");
         }
     });

@@ -41,13 +41,35 @@ impl Notice {
 }
 
 /// Queues `notice` to `email`, in the caller's transaction, when this server sends email.
+/// Whom a notice goes to.
+pub struct To<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+}
+
+impl<'a> To<'a> {
+    pub fn account(user: &'a crate::entities::user::Model) -> Self {
+        Self {
+            email: &user.email,
+            name: &user.display_name,
+        }
+    }
+
+    pub fn signed_in(user: &'a crate::policy::SignedInUser) -> Self {
+        Self {
+            email: user.email(),
+            name: user.display_name(),
+        }
+    }
+}
+
 pub async fn send(
     db: &impl ConnectionTrait,
     portal: &Portal,
-    email: &str,
-    name: &str,
+    to: To<'_>,
     notice: Notice,
 ) -> Result<(), AppError> {
+    let To { email, name } = to;
     if !portal.channels.email {
         return Ok(());
     }

@@ -27,10 +27,11 @@ const RESETS_PER_HOUR: u64 = 3;
 /// answers the same whatever happens here, and does not wait for it.
 pub async fn request_password_reset(
     db: &DatabaseConnection,
-    public_url: &str,
+    portal: &crate::state::Portal,
     email: &str,
     ip: Option<std::net::IpAddr>,
 ) -> Result<(), AppError> {
+    let public_url = &portal.public_url;
     let Ok(email) = normalize_email(email) else {
         return Ok(());
     };
@@ -116,8 +117,7 @@ pub async fn reset_password(
     super::notices::send(
         &txn,
         portal,
-        &holder.email,
-        &holder.display_name,
+        super::notices::To::account(&holder),
         super::notices::Notice::PasswordReset,
     )
     .await?;

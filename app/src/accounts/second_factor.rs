@@ -197,15 +197,23 @@ fn grouped(secret: &str) -> String {
 /// Finishes enrolment when `code` comes from the app holding the session's secret and, for an
 /// account that can receive codes, `proof` is the code just sent to it. Returns the recovery
 /// codes, shown this once and stored only as hashes.
+/// The two codes that confirm an enrolment, named so they cannot be swapped.
+pub struct EnrolmentCodes<'a> {
+    /// The code the new authenticator app shows.
+    pub app: &'a str,
+    /// The code sent over the channel the account already has (empty when it has none).
+    pub proof: &'a str,
+}
+
 pub async fn confirm_enrolment(
     db: &DatabaseConnection,
     portal: &Portal,
     session: &Session,
     user: &SignedInUser,
-    code: &str,
-    proof: &str,
+    codes: EnrolmentCodes<'_>,
     ip: Option<std::net::IpAddr>,
 ) -> Result<Vec<String>, AppError> {
+    let EnrolmentCodes { app: code, proof } = codes;
     check_shape(code)?;
     let model = account(db, user.id()).await?;
     let proof_needed = proof_channel(db, portal, &model).await?.is_some();
@@ -270,8 +278,7 @@ pub async fn confirm_enrolment(
     notices::send(
         &txn,
         portal,
-        &model.email,
-        &model.display_name,
+        notices::To::account(&model),
         Notice::FactorAdded,
     )
     .await?;
@@ -345,8 +352,7 @@ pub async fn remove(
     notices::send(
         &txn,
         portal,
-        user.email(),
-        user.display_name(),
+        notices::To::signed_in(user),
         Notice::FactorRemoved,
     )
     .await?;

@@ -86,14 +86,20 @@ pub async fn confirm_password(
 }
 
 /// Checks the current password, sets a new one and ends every other session.
+/// A password change as asked for, named so the two cannot be swapped.
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
 pub async fn change_password(
     db: &DatabaseConnection,
     portal: &crate::state::Portal,
     user: &crate::policy::SignedInUser,
-    current: String,
-    new: String,
+    change: PasswordChange,
     ip: Option<std::net::IpAddr>,
 ) -> Result<(), AppError> {
+    let PasswordChange { current, new } = change;
     let checked = NewAccount::parse(user.display_name(), user.email(), new)?;
     confirm_password(db, user, current, ip).await?;
     let hash = hash_password(checked.password_owned()).await?;
@@ -115,8 +121,7 @@ pub async fn change_password(
     super::notices::send(
         &txn,
         portal,
-        user.email(),
-        user.display_name(),
+        super::notices::To::signed_in(user),
         super::notices::Notice::PasswordChanged,
     )
     .await?;

@@ -25,10 +25,11 @@ const LINK_REFUSED: &str = "This sign-in link is not valid any more: it was alre
 /// The caller answers the same whatever happens here, and does not wait for it.
 pub async fn request(
     db: &DatabaseConnection,
-    public_url: &str,
+    portal: &crate::state::Portal,
     email: &str,
     ip: Option<std::net::IpAddr>,
 ) -> Result<(), AppError> {
+    let public_url = &portal.public_url;
     let found = match normalize_email(email) {
         Ok(email)
             if crate::settings::server::load(db)

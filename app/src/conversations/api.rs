@@ -45,12 +45,11 @@ pub async fn create_conversation(
         internal,
         requires_second_factor,
         sms,
-        enclosed: super::attachments::Enclosed::new(
-            attachments,
+        enclosed: super::attachments::Enclosed {
+            staged: attachments,
             documents,
-            shared_documents,
-            shared_folders,
-        ),
+            shared: super::attachments::shared_items(shared_documents, shared_folders),
+        },
     };
     super::server::create(&state, &manage, input).await
 }
@@ -84,7 +83,10 @@ pub async fn post_message(
     #[server(default)] shared_folders: Vec<FolderId>,
 ) -> Result<MessageView, AppError> {
     let (state, access) = Call::current().await?.conversation(id).await?;
-    let enclosed =
-        super::attachments::Enclosed::new(attachments, documents, shared_documents, shared_folders);
+    let enclosed = super::attachments::Enclosed {
+        staged: attachments,
+        documents,
+        shared: super::attachments::shared_items(shared_documents, shared_folders),
+    };
     super::server::post(&state, &access, &body, sms, &enclosed).await
 }

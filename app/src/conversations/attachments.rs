@@ -131,25 +131,16 @@ pub struct Enclosed {
     pub shared: Vec<Item>,
 }
 
-impl Enclosed {
-    pub fn new(
-        staged: Vec<AttachmentId>,
-        documents: Vec<DocumentId>,
-        shared_documents: Vec<DocumentId>,
-        shared_folders: Vec<FolderId>,
-    ) -> Self {
-        let shared = shared_documents
-            .into_iter()
-            .map(Item::Document)
-            .chain(shared_folders.into_iter().map(Item::Folder))
-            .collect();
-        Self {
-            staged,
-            documents,
-            shared,
-        }
-    }
+/// The items of the tree a form shares: its documents, then its folders.
+pub fn shared_items(documents: Vec<DocumentId>, folders: Vec<FolderId>) -> Vec<Item> {
+    documents
+        .into_iter()
+        .map(Item::Document)
+        .chain(folders.into_iter().map(Item::Folder))
+        .collect()
+}
 
+impl Enclosed {
     pub fn is_empty(&self) -> bool {
         self.staged.is_empty() && self.documents.is_empty() && self.shared.is_empty()
     }

@@ -139,24 +139,12 @@ impl Uploads {
         for i in 0..files.length() {
             let Some(file) = files.get(i) else { continue };
             // The server decides; this only saves sending a file it would refuse.
-            if file.size() > crate::files::MAX_FILE_SIZE as f64 {
-                let key = next_key.get_value();
-                next_key.set_value(key + 1);
-                transfers.update(|t| {
-                    t.push(Transfer {
-                        key,
-                        name: file.name(),
-                        sent: 0.0,
-                        total: file.size(),
-                        started_ms: now_ms(),
-                        state: TransferState::Failed(format!(
-                            "This file is {}; a file can be at most 5 GB.",
-                            human_size(file.size() as u64)
-                        )),
-                    })
-                });
-                continue;
-            }
+            let refused = (file.size() > crate::files::MAX_FILE_SIZE as f64).then(|| {
+                format!(
+                    "This file is {}; a file can be at most 5 GB.",
+                    human_size(file.size() as u64)
+                )
+            });
             let key = next_key.get_value();
             next_key.set_value(key + 1);
             transfers.update(|t| {
@@ -166,9 +154,14 @@ impl Uploads {
                     sent: 0.0,
                     total: file.size(),
                     started_ms: now_ms(),
-                    state: TransferState::Running,
+                    state: refused
+                        .clone()
+                        .map_or(TransferState::Running, TransferState::Failed),
                 })
             });
+            if refused.is_some() {
+                continue;
+            }
             let on = Closure::<dyn FnMut(String, f64, f64, String)>::new(
                 move |kind: String, sent: f64, total: f64, text: String| {
                     transfers.update(|list| {

@@ -40,6 +40,11 @@ pub enum Action {
     ConversationCreated,
     Shared,
     ShareRevoked,
+    LegalHoldPlaced,
+    LegalHoldLifted,
+    RetentionSet,
+    MatterDeleted,
+    TrashEmptied,
 }
 
 impl Action {
@@ -76,6 +81,11 @@ impl Action {
             Self::ConversationCreated => "conversations.created",
             Self::Shared => "shares.created",
             Self::ShareRevoked => "shares.revoked",
+            Self::LegalHoldPlaced => "matters.legal_hold_placed",
+            Self::LegalHoldLifted => "matters.legal_hold_lifted",
+            Self::RetentionSet => "matters.retention_set",
+            Self::MatterDeleted => "matters.deleted",
+            Self::TrashEmptied => "files.trash_emptied",
         }
     }
 }

@@ -134,6 +134,11 @@ mod hub {
             })
         }
 
+        /// How many streams this node holds open.
+        pub fn streams_open(&self) -> usize {
+            self.open.lock().unwrap_or_else(|e| e.into_inner()).total
+        }
+
         pub fn subscribe(&self) -> broadcast::Receiver<Change> {
             self.tx.subscribe()
         }

@@ -3,7 +3,7 @@
 //! that rolled back; the server's delivery task sends them, retrying with back-off.
 
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseTransaction, EntityTrait};
 use uuid::Uuid;
 
 use crate::{
@@ -11,7 +11,7 @@ use crate::{
     entities::outbox_message::{self, Channel},
 };
 
-/// Wakes the delivery task when a message is queued, so it goes out at once.
+/// Wakes the delivery task once queued messages are committed, so they go out at once.
 pub static WAKE: tokio::sync::Notify = tokio::sync::Notify::const_new();
 
 #[derive(Debug, Clone)]
@@ -48,8 +48,13 @@ pub async fn enqueue(db: &impl ConnectionTrait, message: Outgoing) -> Result<(),
     })
     .exec_without_returning(db)
     .await?;
-    // Delivery may pick it up before the caller commits; it then finds nothing and the
-    // periodic sweep sends it a moment later.
+    Ok(())
+}
+
+/// Commits a transaction that queued messages, then wakes delivery. Waking it before the commit
+/// would let it look, find nothing yet, and leave the message to the next sweep (15 s later).
+pub async fn commit_and_send(txn: DatabaseTransaction) -> Result<(), AppError> {
+    txn.commit().await?;
     WAKE.notify_one();
     Ok(())
 }

@@ -13,6 +13,7 @@ mod m20261125_000008_matters;
 mod m20261125_000009_files;
 mod m20261125_000010_conversations;
 mod m20261127_000011_security;
+mod m20261127_000012_retention;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000009_files::Migration),
             Box::new(m20261125_000010_conversations::Migration),
             Box::new(m20261127_000011_security::Migration),
+            Box::new(m20261127_000012_retention::Migration),
         ]
     }
 }

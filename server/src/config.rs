@@ -122,6 +122,11 @@ pub struct Settings {
     )]
     pub secret_key: Option<String>,
 
+    /// Address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9100; never the public
+    /// address [default: off]
+    #[arg(long, env = "DOSSIER_METRICS_LISTEN", global = true)]
+    pub metrics_listen: Option<SocketAddr>,
+
     /// Log format: human-readable text or one JSON object per line.
     #[arg(long, env = "DOSSIER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -145,6 +150,8 @@ pub enum LogFormat {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
+    /// Where /metrics is served; `None`: nowhere.
+    pub metrics_listen: Option<SocketAddr>,
     pub public_url: String,
     pub https: bool,
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -298,7 +305,18 @@ impl Settings {
                  such as the output of `openssl rand -hex 32`.",
             )?)),
         };
+        if self
+            .metrics_listen
+            .is_some_and(|m| m.port() == self.listen.port())
+        {
+            return Err(format!(
+                "DOSSIER_METRICS_LISTEN must be another port than DOSSIER_LISTEN ({}): metrics \
+                 are never served to the public.",
+                self.listen
+            ));
+        }
         Ok(Config {
+            metrics_listen: self.metrics_listen,
             secret_key,
             delivery,
             listen: self.listen,

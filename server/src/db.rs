@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, Statement};
 
 use crate::config::DatabaseConfig;
 
@@ -14,11 +14,12 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, Stri
         .connect_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
     if config.is_sqlite() {
-        // WAL lets readers run beside the writer; NORMAL is durable at each checkpoint and safe
-        // in WAL mode; writers queue for up to busy_timeout instead of failing at once.
+        // WAL lets readers run beside the writer. FULL syncs the log at every commit: a version
+        // or message the portal acknowledged survives a power cut (NORMAL would keep it only
+        // from the next checkpoint). Writers queue for up to busy_timeout instead of failing.
         options.map_sqlx_sqlite_opts(|o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
                 .create_if_missing(true)
@@ -35,8 +36,62 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, Stri
     Ok(db)
 }
 
+/// Migrations are forward-only and run at start. A database that a newer Dossier has already
+/// migrated is refused: this binary cannot know what the newer schema means.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), String> {
+    refuse_newer_schema(db).await?;
     Migrator::up(db, None)
         .await
         .map_err(|e| format!("Cannot bring the database schema up to date: {e}."))
+}
+
+/// The newest migration this binary knows.
+pub fn schema_version() -> String {
+    Migrator::migrations()
+        .last()
+        .map(|m| m.name().to_string())
+        .unwrap_or_default()
+}
+
+async fn refuse_newer_schema(db: &DatabaseConnection) -> Result<(), String> {
+    let known: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_string())
+        .collect();
+    // No table yet: a new database.
+    let Ok(applied) = applied(db).await else {
+        return Ok(());
+    };
+    match applied.iter().rfind(|version| !known.contains(version)) {
+        None => Ok(()),
+        Some(newest) => Err(format!(
+            "This database has schema {newest}, written by a newer Dossier; this is Dossier {} \
+             with schema {}. Start the newer version, or restore a backup this version made.",
+            env!("CARGO_PKG_VERSION"),
+            schema_version(),
+        )),
+    }
+}
+
+/// The migrations applied to `db`, oldest first.
+async fn applied(db: &impl ConnectionTrait) -> Result<Vec<String>, sea_orm::DbErr> {
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT version FROM seaql_migrations ORDER BY version",
+        ))
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|row| row.try_get::<String>("", "version").ok())
+        .collect())
+}
+
+/// The newest migration applied to `db`.
+pub async fn newest_applied(db: &impl ConnectionTrait) -> Result<String, String> {
+    applied(db)
+        .await
+        .map_err(|e| format!("Cannot read the database's schema version: {e}."))?
+        .pop()
+        .ok_or_else(|| "The database has no schema yet.".into())
 }

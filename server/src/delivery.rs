@@ -122,6 +122,7 @@ impl Transports {
                         .col_expr(outbox::Column::Body, Expr::value(SCRUBBED))
                 }
                 Err(Failure::Permanent(error)) => {
+                    crate::metrics::outbox_failure(channel_name(message.channel), true);
                     tracing::warn!(id = %message.id, %error, "message cannot be delivered; giving up");
                     update
                         .col_expr(outbox::Column::GaveUpAt, Expr::value(Utc::now()))
@@ -129,6 +130,7 @@ impl Transports {
                         .col_expr(outbox::Column::Body, Expr::value(SCRUBBED))
                 }
                 Err(Failure::Retry(error)) if attempts >= MAX_ATTEMPTS => {
+                    crate::metrics::outbox_failure(channel_name(message.channel), true);
                     tracing::warn!(id = %message.id, %error, attempts, "message still failing; giving up");
                     update
                         .col_expr(outbox::Column::GaveUpAt, Expr::value(Utc::now()))
@@ -136,6 +138,7 @@ impl Transports {
                         .col_expr(outbox::Column::Body, Expr::value(SCRUBBED))
                 }
                 Err(Failure::Retry(error)) => {
+                    crate::metrics::outbox_failure(channel_name(message.channel), false);
                     tracing::info!(id = %message.id, %error, attempts, "message not sent yet; will retry");
                     update
                         .col_expr(
@@ -215,6 +218,13 @@ fn backoff(attempts: i32) -> chrono::Duration {
         .unwrap_or(0)
         .min(7);
     chrono::Duration::seconds(30 * 2_i64.pow(exponent)).min(chrono::Duration::hours(1))
+}
+
+fn channel_name(channel: outbox::Channel) -> &'static str {
+    match channel {
+        outbox::Channel::Email => "email",
+        outbox::Channel::Sms => "sms",
+    }
 }
 
 #[cfg(test)]

@@ -1,15 +1,21 @@
 //! The Dossier server: configuration, database, storage and the HTTP routes around the app.
 
+pub mod backup;
+pub mod check;
 pub mod config;
 pub mod db;
 pub mod delivery;
 pub mod live;
+pub mod metrics;
+pub mod restore;
 pub mod routes;
 pub mod security;
 pub mod sessions;
 pub mod site;
 pub mod storage;
+pub mod stored;
 pub mod telemetry;
+pub mod to_postgres;
 pub mod transfer;
 
 use std::sync::Arc;
@@ -165,10 +171,21 @@ pub async fn serve(config: &Config, state: AppState) -> Result<(), String> {
                 config.listen
             )
         })?;
+    // Local disk belongs to this one node: every scratch file is a write the last run left cut
+    // off. (`open` does not do this: `dossier backup` opens storage beside a running server.)
+    let freed = app::files::blobs::clean_scratch(&state.storage, std::time::Duration::ZERO)
+        .await
+        .map_err(|e| format!("Cannot clean the storage scratch folder: {e}"))?;
+    if freed > 0 {
+        tracing::info!(bytes = freed, "deleted scratch files a stopped run left");
+    }
     sessions::DbSessionStore::new(state.db.clone()).spawn_cleanup();
     delivery::Transports::new(&config.delivery)?.spawn(state.db.clone());
     app::files::clean_up::spawn_clean_up(state.clone());
     live::start_listener(&config.database.url, &state).await;
+    if let Some(listen) = config.metrics_listen {
+        metrics::serve(listen, state.clone()).await?;
+    }
     tracing::info!(listen = %config.listen, public_url = %config.public_url, "Dossier is ready");
     serve_on(listener, state, Timeouts::default(), async {
         shutdown_signal().await;

@@ -1,6 +1,6 @@
 //! `dossier`: the portal in one binary.
 
-use std::{io::Read, process::ExitCode};
+use std::{io::Read, path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 use dossier::config::Settings;
@@ -26,6 +26,29 @@ enum Command {
     Migrate,
     /// Print a new one-time link for creating the first administrator.
     SetupLink,
+    /// Copy the database and every stored document to a folder, while the portal runs. Run it
+    /// again into the same folder: only objects not there yet are copied.
+    Backup {
+        /// The backup folder; created if missing.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Restore a backup into an empty data folder (and an empty bucket on S3).
+    Restore {
+        /// The backup folder `dossier backup` wrote.
+        #[arg(long)]
+        from: PathBuf,
+        /// The old portal's secret.key (not needed when DOSSIER_SECRET_KEY is set).
+        #[arg(long)]
+        key_file: Option<PathBuf>,
+    },
+    /// Check the database and every stored document: present, the right size, the right
+    /// SHA-256, and nothing stored that no row names. Exits non-zero on any problem.
+    Check {
+        /// Read through only this many files (spread over all of them); sizes are checked for all.
+        #[arg(long)]
+        sample: Option<usize>,
+    },
     /// Manage administrator accounts.
     Admin {
         #[command(subcommand)]
@@ -63,8 +86,16 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let config = cli.settings.validate()?;
+    let command = cli.command.unwrap_or(Command::Serve);
+    // Restoring must find the data folder empty: before `open` creates anything in it.
+    if let Command::Restore { from, key_file } = &command {
+        return dossier::restore::restore(&config, from, key_file.as_deref()).await;
+    }
     let state = dossier::open(&config).await?;
-    match cli.command.unwrap_or(Command::Serve) {
+    match command {
+        Command::Restore { .. } => Ok(()),
+        Command::Backup { to } => dossier::backup::backup(&state, &to).await,
+        Command::Check { sample } => dossier::check::check(&state, sample).await,
         Command::Serve => {
             dossier::announce_setup_link(&state).await?;
             dossier::serve(&config, state).await

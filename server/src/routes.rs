@@ -14,9 +14,10 @@ use axum::{
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::{
+    LatencyUnit,
     catch_panic::CatchPanicLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
-    trace::TraceLayer,
+    trace::{DefaultOnResponse, TraceLayer},
 };
 
 use app::{AppError, shell::shell, state::AppState, system};
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), crate::security::refuse_cross_site))
         .layer(DefaultBodyLimit::max(SERVER_FN_BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), crate::security::headers))
+        .layer(middleware::from_fn(crate::metrics::track))
         .layer(CatchPanicLayer::custom(|_| {
             AppError::internal("a request handler panicked").into_response()
         }))
@@ -66,7 +68,9 @@ pub fn router(state: AppState) -> Router {
                 .unwrap_or_default();
             // The path only: query strings can hold one-time tokens.
             tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
-        }))
+        })
+        // One line per response, carrying the request's id like every line logged inside it.
+        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Millis)))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }

@@ -22,7 +22,7 @@ pub async fn open(config: &StorageConfig) -> Result<Operator, String> {
                 .map_err(|e| format!("Cannot use the storage folder {}: {e}.", root.display()))?;
             // Writes land in a scratch folder first, then are renamed into place: a crash never
             // leaves a half-written file under its real key.
-            let scratch = root.join(".incoming");
+            let scratch = root.join(app::files::blobs::SCRATCH);
             std::fs::create_dir_all(&scratch).map_err(|e| {
                 format!(
                     "Cannot create the storage folder {}: {e}.",

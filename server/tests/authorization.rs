@@ -220,6 +220,16 @@ const SERVER_FNS: &[(&str, Rule, Args)] = &[
         &[("id", MATTER), ("open", "true")],
     ),
     (
+        "/api/matters/hold",
+        Rule::FirmMember,
+        &[("id", MATTER), ("on", "false")],
+    ),
+    (
+        "/api/matters/retention",
+        Rule::FirmMember,
+        &[("id", MATTER), ("until", "")],
+    ),
+    (
         "/api/matters/people/add",
         Rule::FirmMember,
         &[
@@ -380,6 +390,7 @@ async fn add_matter(portal: &TestPortal, id: &str, number: &str, client: UserId)
         created_at: Set(now),
         updated_at: Set(now),
         closed_at: Set(None),
+        ..Default::default()
     })
     .exec_without_returning(&portal.state.db)
     .await

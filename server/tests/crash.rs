@@ -1,6 +1,6 @@
 //! The real binary killed with SIGKILL in the middle of an upload: after a restart nothing
 //! partial is visible, the upload resumes from the last committed offset, and the finished file
-//! has the right SHA-256.
+//! has the right SHA-256; nothing the cut-off request wrote is left behind.
 
 use std::{
     io::Write,
@@ -247,6 +247,14 @@ async fn sigkill_mid_upload_leaves_nothing_partial_and_the_upload_resumes() {
     .expect("blob folder")
     .count();
     assert_eq!(parts, 2, "two committed parts, nothing else");
+    // Nor in the scratch folder, where the cut-off request's bytes were being written.
+    let scratch: Vec<_> = std::fs::read_dir(dir.path().join("data/files/.incoming"))
+        .expect("scratch folder")
+        .collect();
+    assert!(
+        scratch.is_empty(),
+        "left in the scratch folder: {scratch:?}"
+    );
     let _ = server.kill();
     let _ = server.wait();
 }

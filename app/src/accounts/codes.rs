@@ -145,7 +145,7 @@ pub async fn send(
         ip,
     )
     .await?;
-    txn.commit().await?;
+    crate::outbox::commit_and_send(txn).await?;
     Ok(mask(&to))
 }
 

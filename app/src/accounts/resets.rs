@@ -84,7 +84,7 @@ pub async fn request_password_reset(
         ip,
     )
     .await?;
-    txn.commit().await?;
+    crate::outbox::commit_and_send(txn).await?;
     Ok(())
 }
 
@@ -121,7 +121,7 @@ pub async fn reset_password(
         super::notices::Notice::PasswordReset,
     )
     .await?;
-    txn.commit().await?;
+    crate::outbox::commit_and_send(txn).await?;
     super::throttle::clear(db, &holder.email).await?;
     Ok(())
 }

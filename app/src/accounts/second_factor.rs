@@ -282,7 +282,7 @@ pub async fn confirm_enrolment(
         Notice::FactorAdded,
     )
     .await?;
-    txn.commit().await?;
+    crate::outbox::commit_and_send(txn).await?;
     attempt.release(db).await?;
     session
         .remove_value(SESSION_ENROLMENT)
@@ -356,7 +356,7 @@ pub async fn remove(
         Notice::FactorRemoved,
     )
     .await?;
-    txn.commit().await?;
+    crate::outbox::commit_and_send(txn).await?;
     Ok(())
 }
 

@@ -125,7 +125,7 @@ pub async fn change_password(
         super::notices::Notice::PasswordChanged,
     )
     .await?;
-    txn.commit().await?;
+    crate::outbox::commit_and_send(txn).await?;
     Ok(())
 }
 

@@ -76,7 +76,7 @@ pub async fn request(
     )
     .await?;
     audit::record(&txn, Action::SignInLinkRequested, Some(found.id), None, ip).await?;
-    txn.commit().await?;
+    crate::outbox::commit_and_send(txn).await?;
     Ok(())
 }
 

@@ -259,7 +259,7 @@ pub async fn create(
         None,
     )
     .await?;
-    txn.commit().await?;
+    crate::outbox::commit_and_send(txn).await?;
     let change = Change {
         matter: access.id(),
         conversation: id,
@@ -371,7 +371,7 @@ pub async fn post(
         &others,
     )
     .await?;
-    txn.commit().await?;
+    crate::outbox::commit_and_send(txn).await?;
     let change = Change {
         matter: conversation.matter_id,
         conversation: conversation.id,

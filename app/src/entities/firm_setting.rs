@@ -13,6 +13,7 @@ pub struct Model {
     pub staff_two_step_required: bool,
     pub sms_enabled: bool,
     pub client_sign_in_by_link: bool,
+    pub trash_retention_days: i32,
     pub updated_at: Option<DateTimeUtc>,
     pub updated_by: Option<UserId>,
 }

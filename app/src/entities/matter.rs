@@ -18,6 +18,11 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub closed_at: Option<DateTimeUtc>,
+    /// A closed matter is deleted, with everything on it, after this moment.
+    pub retain_until: Option<DateTimeUtc>,
+    /// Set while a legal hold blocks every deletion on the matter.
+    pub legal_hold_at: Option<DateTimeUtc>,
+    pub legal_hold_by: Option<UserId>,
 }
 
 #[derive(

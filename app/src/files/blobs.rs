@@ -101,12 +101,70 @@ where
         }
     }
     writer.close().await?;
+    make_durable(op, &key).await?;
     let part = Part { key, size };
     Ok(if cut {
         Written::Cut(part)
     } else {
         Written::Complete(part)
     })
+}
+
+/// On local disk a part is written in the scratch folder, synced, and renamed into place
+/// (OpenDAL does that much); the rename, and the blob's folder when the part is its first, last
+/// through a power cut only once the folders holding them are synced too. S3 acknowledges a
+/// write only once it is durable.
+async fn make_durable(op: &Operator, key: &str) -> Result<(), AppError> {
+    if op.info().scheme() != "fs" {
+        return Ok(());
+    }
+    let file = std::path::Path::new(&op.info().root()).join(key);
+    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        let blob = file.parent().ok_or(std::io::ErrorKind::NotFound)?;
+        std::fs::File::open(blob)?.sync_all()?;
+        std::fs::File::open(blob.parent().ok_or(std::io::ErrorKind::NotFound)?)?.sync_all()
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("syncing a stored part: {e}")))?
+    .map_err(|e| AppError::internal(format!("syncing a stored part: {e}")))
+}
+
+/// The scratch folder, under the storage root, where local-disk writes start (see
+/// `storage::open` in the server) before they are renamed into place.
+pub const SCRATCH: &str = ".incoming";
+
+/// Deletes scratch files untouched for `idle` (all of them with `Duration::ZERO`): what writes
+/// cut off by a crash left. A live write touches its file at least every body timeout (60 s).
+/// Returns the bytes freed. S3 has no scratch folder.
+pub async fn clean_scratch(op: &Operator, idle: std::time::Duration) -> Result<u64, AppError> {
+    if op.info().scheme() != "fs" {
+        return Ok(0);
+    }
+    let scratch = std::path::Path::new(&op.info().root()).join(SCRATCH);
+    tokio::task::spawn_blocking(move || -> std::io::Result<u64> {
+        let now = std::time::SystemTime::now();
+        let mut freed = 0;
+        let entries = match std::fs::read_dir(&scratch) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            entries => entries?,
+        };
+        for entry in entries.flatten() {
+            // A file renamed into place meanwhile is simply gone.
+            let Ok(meta) = entry.metadata() else { continue };
+            let age = meta
+                .modified()
+                .ok()
+                .and_then(|at| now.duration_since(at).ok())
+                .unwrap_or_default();
+            if meta.is_file() && age >= idle && std::fs::remove_file(entry.path()).is_ok() {
+                freed += meta.len();
+            }
+        }
+        Ok(freed)
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("cleaning the scratch folder: {e}")))?
+    .map_err(|e| AppError::internal(format!("cleaning the scratch folder: {e}")))
 }
 
 /// The bytes `range` of the blob made of `parts`, streamed part by part.

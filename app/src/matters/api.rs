@@ -66,6 +66,35 @@ pub async fn set_matter_open(id: MatterId, open: bool) -> Result<MatterDetails, 
     super::server::set_open(&state.db, &manage, open).await
 }
 
+/// Places (`on = true`) or lifts the legal hold that blocks every deletion on the matter.
+#[server(name = SetLegalHold, prefix = "/api", endpoint = "matters/hold")]
+pub async fn set_legal_hold(id: MatterId, on: bool) -> Result<MatterDetails, AppError> {
+    let call = Call::current().await?;
+    let ip = call.ip;
+    let (state, manage) = call.manage_matter(id).await?;
+    super::retention::set_hold(&state.db, &manage, on, ip).await
+}
+
+/// Sets the day (`YYYY-MM-DD`) from which a closed matter is deleted; empty clears it.
+#[server(name = SetRetention, prefix = "/api", endpoint = "matters/retention")]
+pub async fn set_retention(
+    id: MatterId,
+    #[server(default)] until: String,
+) -> Result<MatterDetails, AppError> {
+    let call = Call::current().await?;
+    let ip = call.ip;
+    let (state, manage) = call.manage_matter(id).await?;
+    let until = match until.trim() {
+        "" => None,
+        day => Some(
+            chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| {
+                AppError::bad_request("Give the day as a date, such as 2031-03-31.")
+            })?,
+        ),
+    };
+    super::retention::set_retention(&state.db, &manage, until, ip).await
+}
+
 /// Puts a person from the firm's directory on the matter, by email, in `role`.
 #[server(name = AddMatterPerson, prefix = "/api", endpoint = "matters/people/add")]
 pub async fn add_matter_person(

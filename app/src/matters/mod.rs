@@ -4,6 +4,8 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod retention;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 use crate::ids::{MatterId, UserId};
@@ -127,6 +129,10 @@ pub struct MatterDetails {
     pub people: Vec<MatterPerson>,
     /// The viewer is at the firm and may change the matter.
     pub can_manage: bool,
+    /// A legal hold blocks every deletion (shown to the firm only).
+    pub legal_hold: bool,
+    /// The closed matter is deleted from this day ("2027-03-31"; the firm only).
+    pub retain_until: Option<String>,
 }
 
 /// `/matters`: the matters this person may see, a search box, and (for staff) a new matter.
@@ -228,12 +234,16 @@ pub fn MatterPage() -> impl IntoView {
     let status = ServerAction::<api::SetMatterOpen>::new();
     let add = ServerAction::<api::AddMatterPerson>::new();
     let remove = ServerAction::<api::RemoveMatterPerson>::new();
+    let hold = ServerAction::<api::SetLegalHold>::new();
+    let retention = ServerAction::<api::SetRetention>::new();
     let matter = Resource::new(
         move || {
             (
                 id(),
                 update.version().get(),
                 status.version().get(),
+                hold.version().get(),
+                retention.version().get(),
                 add.version().get(),
                 remove.version().get(),
             )
@@ -252,6 +262,8 @@ pub fn MatterPage() -> impl IntoView {
             .or_else(error_of(status.value()))
             .or_else(error_of(add.value()))
             .or_else(error_of(remove.value()))
+            .or_else(error_of(hold.value()))
+            .or_else(error_of(retention.value()))
     };
     view! {
         <Title text="Matter"/>
@@ -262,6 +274,7 @@ pub fn MatterPage() -> impl IntoView {
                     let id = m.id;
                     let open = m.open;
                     let manage = m.can_manage;
+                    let held = m.legal_hold;
                     // What the file tree's "Send" picks, for the Messages section to send.
                     crate::conversations::Sending::provide();
                     let people = m.people.clone().into_iter().map(|p| {
@@ -287,6 +300,8 @@ pub fn MatterPage() -> impl IntoView {
                             <p class="matter-number" data-testid=testid::MATTER_NUMBER>{m.number.clone()}</p>
                             <h1 data-testid=testid::MATTER_NAME>{m.name.clone()}</h1>
                             {(!open).then(|| view! { <p class="badge" data-testid=testid::MATTER_CLOSED>"Closed"</p> })}
+                            {held.then(|| view! { <p class="badge" data-testid=testid::LEGAL_HOLD>"Legal hold: nothing on this matter can be deleted"</p> })}
+                            {m.retain_until.clone().map(|day| view! { <p class="hint">{format!("This closed matter and everything on it will be deleted on {day}.")}</p> })}
                             <p class="pre">{m.description.clone()}</p>
                             <p class="hint">{m.responsible.clone().map(|r| format!("Responsible: {r}"))}</p>
                             {note}
@@ -307,6 +322,24 @@ pub fn MatterPage() -> impl IntoView {
                                     on:click=move |_| { status.dispatch(api::SetMatterOpen { id, open: !open }); }>
                                     {if open { "Close matter" } else { "Reopen matter" }}
                                 </button>
+                                <details class="section">
+                                    <summary>"Records"</summary>
+                                    <p class="hint">"A legal hold keeps everything on the matter: its trash is not emptied and it is not deleted on a date, until the hold is lifted."</p>
+                                    <button class="button secondary" type="button" data-testid=testid::TOGGLE_LEGAL_HOLD
+                                        disabled=move || !ready.get()
+                                        on:click=move |_| { hold.dispatch(api::SetLegalHold { id, on: !held }); }>
+                                        {if held { "Lift the legal hold" } else { "Place a legal hold" }}
+                                    </button>
+                                    {(!open).then(|| view! {
+                                        <ActionForm action=retention attr:class="form inline" attr:data-testid=testid::RETENTION_FORM>
+                                            <input type="hidden" name="id" value=id.to_string()/>
+                                            <label>"Delete this closed matter on (empty: keep it)"
+                                                <input name="until" type="date" value=m.retain_until.clone().unwrap_or_default()/>
+                                            </label>
+                                            <button class="button" type="submit" disabled=move || !ready.get()>"Save the date"</button>
+                                        </ActionForm>
+                                    })}
+                                </details>
                             })}
                         </section>
                         <section class="card">

@@ -153,6 +153,7 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
         closed_at: Set(None),
+        ..Default::default()
     })
     .exec_without_returning(&txn)
     .await
@@ -214,6 +215,11 @@ pub async fn set_open(
     matter::Entity::update_many()
         .col_expr(matter::Column::Status, Expr::value(status))
         .col_expr(matter::Column::ClosedAt, Expr::value(closed_at))
+        // An open matter is never deleted on a date.
+        .col_expr(
+            matter::Column::RetainUntil,
+            Expr::value(None::<chrono::DateTime<Utc>>),
+        )
         .col_expr(matter::Column::UpdatedAt, Expr::value(now))
         .filter(matter::Column::Id.eq(manage.matter_id()))
         .exec(db)
@@ -506,6 +512,11 @@ pub async fn details(
         responsible: responsible.map(|u| u.display_name),
         people,
         can_manage: access.firm(),
+        legal_hold: access.firm() && m.legal_hold_at.is_some(),
+        retain_until: m
+            .retain_until
+            .filter(|_| access.firm())
+            .map(|at| at.date_naive().to_string()),
     })
 }
 

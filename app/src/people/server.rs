@@ -259,7 +259,7 @@ pub async fn invite(
         None,
     )
     .await?;
-    txn.commit().await?;
+    crate::outbox::commit_and_send(txn).await?;
     Ok(person_as_seen(target, true, Some(by.id())))
 }
 

@@ -21,10 +21,16 @@ pub async fn save_firm_settings(
     #[server(default)] staff_two_step_required: bool,
     #[server(default)] sms_enabled: bool,
     #[server(default)] client_sign_in_by_link: bool,
+    // Left out by an older form: the value in force stays.
+    #[server(default)] trash_retention_days: Option<i32>,
 ) -> Result<FirmSettings, AppError> {
     let call = Call::current().await?;
     let ip = call.ip;
     let (state, admin) = call.admin()?;
+    let trash_retention_days = match trash_retention_days {
+        Some(days) => days,
+        None => super::server::load(&state.db).await?.trash_retention_days,
+    };
     let new = FirmSettings {
         idle_timeout_minutes,
         session_lifetime_hours,
@@ -32,6 +38,7 @@ pub async fn save_firm_settings(
         staff_two_step_required,
         sms_enabled,
         client_sign_in_by_link,
+        trash_retention_days,
     };
     super::server::save(&state.db, &admin, new, ip).await
 }

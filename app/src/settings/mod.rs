@@ -29,6 +29,9 @@ pub struct FirmSettings {
     pub sms_enabled: bool,
     /// Clients sign in with a one-time link sent by email instead of a password.
     pub client_sign_in_by_link: bool,
+    /// What has been in a matter's trash this many days is deleted for good (unless the matter
+    /// is on legal hold).
+    pub trash_retention_days: i32,
 }
 
 impl Default for FirmSettings {
@@ -41,6 +44,7 @@ impl Default for FirmSettings {
             staff_two_step_required: false,
             sms_enabled: true,
             client_sign_in_by_link: false,
+            trash_retention_days: 30,
         }
     }
 }
@@ -48,6 +52,7 @@ impl Default for FirmSettings {
 pub const IDLE_MINUTES: std::ops::RangeInclusive<i32> = 5..=24 * 60;
 pub const LIFETIME_HOURS: std::ops::RangeInclusive<i32> = 1..=30 * 24;
 pub const STEP_UP_HOURS: std::ops::RangeInclusive<i32> = 1..=24;
+pub const TRASH_DAYS: std::ops::RangeInclusive<i32> = 1..=3650;
 
 impl FirmSettings {
     pub fn validate(&self) -> Result<(), AppError> {
@@ -66,6 +71,9 @@ impl FirmSettings {
         }
         if !STEP_UP_HOURS.contains(&self.step_up_window_hours) {
             return Err(out_of("The multi-factor window", &STEP_UP_HOURS, "hours"));
+        }
+        if !TRASH_DAYS.contains(&self.trash_retention_days) {
+            return Err(out_of("The days kept in the trash", &TRASH_DAYS, "days"));
         }
         if i64::from(self.idle_timeout_minutes) > i64::from(self.session_lifetime_hours) * 60 {
             return Err(AppError::bad_request(
@@ -134,6 +142,13 @@ pub fn SettingsPage() -> impl IntoView {
                                 <input type="checkbox" name="staff_two_step_required" value="true" checked=s.staff_two_step_required/>
                                 "Require staff and administrators to use an authenticator app"
                             </label>
+                            <h2>"Records"</h2>
+                            <label>{format!("Delete what has been in a matter's trash for this many days ({}–{})", TRASH_DAYS.start(), TRASH_DAYS.end())}
+                                <input name="trash_retention_days" type="number" required
+                                    min=TRASH_DAYS.start().to_string() max=TRASH_DAYS.end().to_string()
+                                    value=s.trash_retention_days.to_string()/>
+                            </label>
+                            <p class="hint">"A matter on legal hold keeps its trash until the hold is lifted."</p>
                             <h2>"Clients"</h2>
                             <label class="check">
                                 <input type="checkbox" name="client_sign_in_by_link" value="true" checked=s.client_sign_in_by_link/>
@@ -180,6 +195,10 @@ mod tests {
             FirmSettings {
                 idle_timeout_minutes: 120,
                 session_lifetime_hours: 1,
+                ..Default::default()
+            },
+            FirmSettings {
+                trash_retention_days: 0,
                 ..Default::default()
             },
         ] {

@@ -23,6 +23,7 @@ impl From<firm_setting::Model> for FirmSettings {
             staff_two_step_required: row.staff_two_step_required,
             sms_enabled: row.sms_enabled,
             client_sign_in_by_link: row.client_sign_in_by_link,
+            trash_retention_days: row.trash_retention_days,
         }
     }
 }
@@ -61,6 +62,7 @@ pub async fn save(
         staff_two_step_required: Set(new.staff_two_step_required),
         sms_enabled: Set(new.sms_enabled),
         client_sign_in_by_link: Set(new.client_sign_in_by_link),
+        trash_retention_days: Set(new.trash_retention_days),
         updated_at: Set(Some(Utc::now())),
         updated_by: Set(Some(by.id())),
     };
@@ -75,6 +77,7 @@ pub async fn save(
                     firm_setting::Column::StaffTwoStepRequired,
                     firm_setting::Column::SmsEnabled,
                     firm_setting::Column::ClientSignInByLink,
+                    firm_setting::Column::TrashRetentionDays,
                     firm_setting::Column::UpdatedAt,
                     firm_setting::Column::UpdatedBy,
                 ])

@@ -288,7 +288,8 @@ pub(super) async fn append(
             return Ok(Err(row.received));
         }
         let expected = checksum(&parts.headers)?;
-        uploads::append(
+        let _in_progress = crate::metrics::UploadInProgress::start();
+        let appended = uploads::append(
             &state,
             &user,
             row,
@@ -296,8 +297,11 @@ pub(super) async fn append(
             body.into_data_stream(),
             expected,
         )
-        .await
-        .map(Ok)
+        .await?;
+        if let Appended::At { offset: at, .. } = &appended {
+            crate::metrics::upload_bytes(at.saturating_sub(offset));
+        }
+        Ok(Ok(appended))
     }
     .await
     .map_err(IntoResponse::into_response)?;

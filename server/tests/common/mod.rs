@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod outside;
+pub mod process;
 pub mod s3;
 pub mod world;
 
@@ -91,6 +92,7 @@ impl TestPortal {
         };
         let config = Config {
             listen: "127.0.0.1:3000".parse().expect("address"),
+            metrics_listen: None,
             public_url: public_url.to_string(),
             https: public_url.starts_with("https://"),
             trusted_proxies: vec!["10.0.0.1".parse().expect("ip")],

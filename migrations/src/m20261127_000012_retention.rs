@@ -35,4 +35,25 @@ impl MigrationTrait for Migration {
         }
         Ok(())
     }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for column in ["legal_hold_by", "legal_hold_at", "retain_until"] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table("matters")
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("firm_settings")
+                    .drop_column("trash_retention_days")
+                    .to_owned(),
+            )
+            .await
+    }
 }

@@ -1,5 +1,6 @@
 //! `dossier backup --to DIR`: a consistent copy of a running portal. The database is copied
-//! first, as one snapshot (SQLite `VACUUM INTO`); then every object a row of that snapshot
+//! first, as one snapshot (SQLite `VACUUM INTO`; on PostgreSQL `pg_dump` of a snapshot exported
+//! from the transaction that lists the objects); then every object a row of that snapshot
 //! names. Objects are written once and never changed, so one already in DIR is not copied
 //! again. `manifest.json` lists the database and every object with its size and SHA-256; it
 //! is written last, so a DIR with a manifest holds everything the manifest lists.
@@ -23,7 +24,9 @@ use tokio::io::AsyncWriteExt;
 use crate::stored;
 
 pub const MANIFEST: &str = "manifest.json";
+/// The database in a backup: a SQLite file, or a PostgreSQL dump (`pg_dump --format=custom`).
 pub const DATABASE: &str = "dossier.db";
+pub const DUMP: &str = "dossier.pgdump";
 pub const OBJECTS: &str = "objects";
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -57,6 +60,18 @@ impl Manifest {
         })?;
         let manifest: Self = serde_json::from_str(&text)
             .map_err(|e| format!("The backup's manifest {} is damaged: {e}.", path.display()))?;
+        let safe = |key: &str| {
+            key.starts_with("blobs/") && !key.split('/').any(|s| s.is_empty() || s == "..")
+        };
+        if ![DATABASE, DUMP].contains(&manifest.database.key.as_str())
+            || !manifest.objects.iter().all(|o| safe(&o.key))
+        {
+            return Err(format!(
+                "The backup's manifest {} names files outside the backup: it is not one \
+                 `dossier backup` wrote.",
+                path.display()
+            ));
+        }
         if manifest.format != 1 {
             return Err(format!(
                 "This backup has format {}, which this Dossier ({}) does not know. Restore it \
@@ -75,40 +90,31 @@ pub fn object_path(dir: &Path, key: &str) -> PathBuf {
     dir.join(OBJECTS).join(key)
 }
 
-pub async fn backup(state: &AppState, dir: &Path) -> Result<(), String> {
-    if state.db.get_database_backend() != DbBackend::Sqlite {
-        return Err(POSTGRES_ADVICE.into());
-    }
+/// The database copied into the backup folder, and what its rows name.
+struct Snapshot {
+    /// The file written, under a `.partial` name until the objects are in.
+    partial: PathBuf,
+    file: &'static str,
+    schema: String,
+    files: Vec<stored::StoredFile>,
+}
+
+pub async fn backup(state: &AppState, database_url: &str, dir: &Path) -> Result<(), String> {
     std::fs::create_dir_all(dir.join(OBJECTS))
         .map_err(|e| format!("Cannot create the backup folder {}: {e}.", dir.display()))?;
     // What an earlier backup into this folder already holds, and its digests.
     let earlier: HashMap<String, Entry> = Manifest::read(dir)
         .map(|m| m.objects.into_iter().map(|e| (e.key.clone(), e)).collect())
         .unwrap_or_default();
-
-    let snapshot = dir.join(format!("{DATABASE}.partial"));
-    let _ = std::fs::remove_file(&snapshot);
-    let quoted = snapshot.to_string_lossy().replace('\'', "''");
-    state
-        .db
-        .execute_unprepared(&format!("VACUUM INTO '{quoted}'"))
-        .await
-        .map_err(|e| format!("Cannot copy the database: {e}."))?;
-    let copy = Database::connect(format!("sqlite://{}?mode=rw", snapshot.display()))
-        .await
-        .map_err(|e| format!("Cannot open the database copy: {e}."))?;
-    // Rows whose bytes a running server may delete at any moment; both are started again.
-    copy.execute_unprepared(
-        "DELETE FROM uploads WHERE version_id IS NULL; \
-         DELETE FROM attachments WHERE message_id IS NULL;",
-    )
-    .await
-    .map_err(|e| format!("Cannot prepare the database copy: {e}."))?;
-    let schema = crate::db::newest_applied(&copy).await?;
-    let files = stored::files(&copy).await?;
-    copy.close()
-        .await
-        .map_err(|e| format!("Cannot close the database copy: {e}."))?;
+    let Snapshot {
+        partial: snapshot,
+        file,
+        schema,
+        files,
+    } = match state.db.get_database_backend() {
+        DbBackend::Postgres => snapshot_postgres(state, database_url, dir).await?,
+        _ => snapshot_sqlite(state, dir).await?,
+    };
 
     let mut wanted: Vec<(String, u64)> = files
         .iter()
@@ -152,13 +158,13 @@ pub async fn backup(state: &AppState, dir: &Path) -> Result<(), String> {
         schema,
         created_at: chrono::Utc::now().to_rfc3339(),
         database: Entry {
-            key: DATABASE.into(),
+            key: file.into(),
             size: database_size,
             sha256: database_sha256,
         },
         objects,
     };
-    durable_rename(&snapshot, &dir.join(DATABASE))?;
+    durable_rename(&snapshot, &dir.join(file))?;
     let json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     let partial = dir.join(format!("{MANIFEST}.partial"));
     write_synced(&partial, &json)?;
@@ -176,10 +182,105 @@ pub async fn backup(state: &AppState, dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-pub const POSTGRES_ADVICE: &str = "`dossier backup` copies a SQLite portal. On PostgreSQL, back \
-     up the database with `pg_dump --format=custom` and the bucket with your object store's own \
-     tools (versioning or replication), in that order: objects are never changed once written, \
-     and the rows of the dump name only objects that existed when it was taken.";
+async fn snapshot_sqlite(state: &AppState, dir: &Path) -> Result<Snapshot, String> {
+    let snapshot = dir.join(format!("{DATABASE}.partial"));
+    let _ = std::fs::remove_file(&snapshot);
+    let quoted = snapshot.to_string_lossy().replace('\'', "''");
+    state
+        .db
+        .execute_unprepared(&format!("VACUUM INTO '{quoted}'"))
+        .await
+        .map_err(|e| format!("Cannot copy the database: {e}."))?;
+    let copy = Database::connect(format!("sqlite://{}?mode=rw", snapshot.display()))
+        .await
+        .map_err(|e| format!("Cannot open the database copy: {e}."))?;
+    copy.execute_unprepared(LEFT_OUT)
+        .await
+        .map_err(|e| format!("Cannot prepare the database copy: {e}."))?;
+    let schema = crate::db::newest_applied(&copy).await?;
+    let files = stored::files(&copy).await?;
+    copy.close()
+        .await
+        .map_err(|e| format!("Cannot close the database copy: {e}."))?;
+    Ok(Snapshot {
+        partial: snapshot,
+        file: DATABASE,
+        schema,
+        files,
+    })
+}
+
+/// Rows whose bytes a running server may delete at any moment (uploads in progress, files
+/// staged for a message not sent): a backup leaves them out, and they are started again.
+pub const LEFT_OUT: &str = "DELETE FROM uploads WHERE version_id IS NULL; DELETE FROM attachments WHERE message_id IS NULL;";
+
+/// `pg_dump` of the snapshot that the listing of objects reads, so the two agree exactly.
+async fn snapshot_postgres(state: &AppState, url: &str, dir: &Path) -> Result<Snapshot, String> {
+    use sea_orm::{AccessMode, IsolationLevel, Statement, TransactionTrait};
+    let failed = |e: sea_orm::DbErr| format!("Cannot read the database: {e}.");
+    let txn = state
+        .db
+        .begin_with_config(
+            Some(IsolationLevel::RepeatableRead),
+            Some(AccessMode::ReadOnly),
+        )
+        .await
+        .map_err(failed)?;
+    let exported = txn
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT pg_export_snapshot()",
+        ))
+        .await
+        .map_err(failed)?
+        .and_then(|row| row.try_get_by_index::<String>(0).ok())
+        .ok_or("PostgreSQL did not export a snapshot.")?;
+    let partial = dir.join(format!("{DUMP}.partial"));
+    let dumped = pg_tool("pg_dump", url)?
+        .arg("--format=custom")
+        .arg("--no-owner")
+        .arg(format!("--snapshot={exported}"))
+        .arg("--file")
+        .arg(&partial)
+        .status()
+        .await
+        .map_err(|e| {
+            format!(
+                "Cannot run pg_dump ({e}): install PostgreSQL's client tools, of the server's \
+                 major version or newer."
+            )
+        })?;
+    if !dumped.success() {
+        return Err("pg_dump failed; its message is above.".into());
+    }
+    let schema = crate::db::newest_applied(&txn).await?;
+    let files = stored::files_kept(&txn).await?;
+    txn.rollback().await.map_err(failed)?;
+    Ok(Snapshot {
+        partial,
+        file: DUMP,
+        schema,
+        files,
+    })
+}
+
+/// `pg_dump` or `pg_restore` for the database at `url`; the password goes in the environment,
+/// not on a command line other accounts can read.
+pub fn pg_tool(tool: &str, url: &str) -> Result<tokio::process::Command, String> {
+    let mut url = url::Url::parse(url).map_err(|e| format!("DATABASE_URL: {e}."))?;
+    let password = url.password().map(|p| {
+        percent_encoding::percent_decode_str(p)
+            .decode_utf8_lossy()
+            .into_owned()
+    });
+    let _ = url.set_password(None);
+    let mut command = tokio::process::Command::new(tool);
+    command.arg(format!("--dbname={url}"));
+    if let Some(password) = password {
+        command.env("PGPASSWORD", password);
+    }
+    Ok(command)
+}
 
 /// Copies one stored object to `path` (via `path.partial`, synced, then renamed).
 async fn copy_out(state: &AppState, key: &str, path: &Path) -> Result<Entry, String> {

@@ -94,7 +94,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     let state = dossier::open(&config).await?;
     match command {
         Command::Restore { .. } => Ok(()),
-        Command::Backup { to } => dossier::backup::backup(&state, &to).await,
+        Command::Backup { to } => dossier::backup::backup(&state, &config.database.url, &to).await,
         Command::Check { sample } => dossier::check::check(&state, sample).await,
         Command::Serve => {
             dossier::announce_setup_link(&state).await?;

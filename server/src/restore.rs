@@ -26,6 +26,14 @@ pub async fn restore(config: &Config, from: &Path, key_file: Option<&Path>) -> R
             database.display()
         ));
     }
+    let dump = manifest.database.key == backup::DUMP;
+    if dump && database.is_some() {
+        return Err(
+            "This backup holds a PostgreSQL dump: restore it with DATABASE_URL naming an empty \
+             PostgreSQL database."
+                .into(),
+        );
+    }
     let key = key_hex(config, key_file)?;
 
     std::fs::create_dir_all(&config.data_dir).map_err(|e| {
@@ -37,7 +45,7 @@ pub async fn restore(config: &Config, from: &Path, key_file: Option<&Path>) -> R
     if let Some(hex) = key {
         write_key(&config.data_dir.join("secret.key"), &hex)?;
     }
-    let source = from.join(backup::DATABASE);
+    let source = from.join(&manifest.database.key);
     let (sha256, _) = backup::file_sha256(&source).await?;
     if sha256 != manifest.database.sha256 {
         return Err(format!(
@@ -46,15 +54,6 @@ pub async fn restore(config: &Config, from: &Path, key_file: Option<&Path>) -> R
             source.display()
         ));
     }
-    match database {
-        Some(database) => {
-            let partial = database.with_extension("partial");
-            copy_synced(&source, &partial)?;
-            backup::durable_rename(&partial, &database)?;
-        }
-        None => into_postgres(config, &source).await?,
-    }
-
     let storage = crate::storage::open(&config.storage).await?;
     if matches!(config.storage, StorageConfig::S3 { .. })
         && !stored::objects(&storage).await?.is_empty()
@@ -63,6 +62,16 @@ pub async fn restore(config: &Config, from: &Path, key_file: Option<&Path>) -> R
             "The bucket already holds documents: restore only into an empty bucket.".into(),
         );
     }
+    match database {
+        Some(database) => {
+            let partial = database.with_extension("partial");
+            copy_synced(&source, &partial)?;
+            backup::durable_rename(&partial, &database)?;
+        }
+        None if dump => from_dump(config, &source).await?,
+        None => into_postgres(config, &source).await?,
+    }
+
     let wanted: Vec<(String, u64)> = manifest
         .objects
         .iter()
@@ -126,6 +135,49 @@ fn copy_synced(from: &Path, to: &Path) -> Result<(), String> {
     std::fs::copy(from, to)
         .and_then(|_| std::fs::File::open(to)?.sync_all())
         .map_err(|e| format!("Cannot copy the database to {}: {e}.", to.display()))
+}
+
+/// `pg_restore` of the backup's dump into an empty PostgreSQL database.
+async fn from_dump(config: &Config, dump: &Path) -> Result<(), String> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let postgres = crate::db::connect(&config.database).await?;
+    let tables = postgres
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+        ))
+        .await
+        .map_err(|e| format!("Cannot read the PostgreSQL database: {e}."))?
+        .and_then(|row| row.try_get_by_index::<i64>(0).ok())
+        .unwrap_or(0);
+    if tables > 0 {
+        return Err(
+            "The PostgreSQL database already holds tables: restore only into an empty \
+             database, so that nothing is overwritten."
+                .into(),
+        );
+    }
+    let restored = backup::pg_tool("pg_restore", &config.database.url)?
+        .arg("--no-owner")
+        .arg("--exit-on-error")
+        .arg(dump)
+        .status()
+        .await
+        .map_err(|e| {
+            format!(
+                "Cannot run pg_restore ({e}): install PostgreSQL's client tools, of the \
+                 dump's major version or newer."
+            )
+        })?;
+    if !restored.success() {
+        return Err("pg_restore failed; its message is above.".into());
+    }
+    postgres
+        .execute_unprepared(backup::LEFT_OUT)
+        .await
+        .map_err(|e| format!("Cannot prepare the restored database: {e}."))?;
+    let _ = postgres.close().await;
+    Ok(())
 }
 
 /// The backup's SQLite database, brought to this version's schema, copied row by row into the

@@ -26,6 +26,15 @@ pub struct StoredFile {
 
 /// Every version's and sent or staged attachment's file, once per distinct list of parts.
 pub async fn files(db: &impl ConnectionTrait) -> Result<Vec<StoredFile>, String> {
+    collect(db, true).await
+}
+
+/// Like `files`, without files staged for a message not sent yet: a backup leaves those out.
+pub async fn files_kept(db: &impl ConnectionTrait) -> Result<Vec<StoredFile>, String> {
+    collect(db, false).await
+}
+
+async fn collect(db: &impl ConnectionTrait, staged: bool) -> Result<Vec<StoredFile>, String> {
     let failed = |e: sea_orm::DbErr| format!("Cannot read the stored files' rows: {e}.");
     let mut by_parts: BTreeMap<String, StoredFile> = BTreeMap::new();
     for v in document_version::Entity::find()
@@ -43,7 +52,11 @@ pub async fn files(db: &impl ConnectionTrait) -> Result<Vec<StoredFile>, String>
             sha256: v.sha256,
         });
     }
-    for a in attachment::Entity::find().all(db).await.map_err(failed)? {
+    let mut attachments = attachment::Entity::find();
+    if !staged {
+        attachments = attachments.filter(attachment::Column::MessageId.is_not_null());
+    }
+    for a in attachments.all(db).await.map_err(failed)? {
         by_parts.entry(a.parts.clone()).or_insert(StoredFile {
             named_by: format!("attachment {} (\u{201c}{}\u{201d})", a.id, a.name),
             parts: parse(&a.parts)?,

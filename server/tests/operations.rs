@@ -76,6 +76,69 @@ async fn add_client(ada: &Client, matter: &str) -> String {
     grace.id.to_string()
 }
 
+/// What a test portal holds before a backup: a matter, files with their SHA-256, and a
+/// conversation with Grace whose first message carries the second file.
+struct Filled {
+    files: Vec<(String, String)>,
+    conversation: String,
+}
+
+const FILLED_MESSAGE: &str = "Nothing changes for you.";
+
+async fn fill(ada: &Client, number: &str, sizes: &[usize]) -> Filled {
+    let matter = create_matter(ada, number).await;
+    let mut files = Vec::new();
+    for (i, len) in sizes.iter().enumerate() {
+        let bytes = file_bytes(*len, i as u8);
+        let id = ada.upload(&matter, &format!("f{i}.bin"), &bytes).await;
+        files.push((id, sha256(&bytes)));
+    }
+    let grace = add_client(ada, &matter).await;
+    let conversation: uuid::Uuid = ada
+        .call_ok(
+            "/api/conversations/create",
+            &[
+                ("matter_id", &matter),
+                ("subject", "Moving"),
+                ("body", FILLED_MESSAGE),
+                ("participants[0]", &grace),
+                ("documents[0]", &files[1].0),
+            ],
+        )
+        .await;
+    Filled {
+        files,
+        conversation: conversation.to_string(),
+    }
+}
+
+/// Every file and the message of `fill`, as they were.
+async fn still_there(ada: &Client, filled: &Filled) {
+    for (id, expected) in &filled.files {
+        assert_eq!(&sha256(&ada.download(id).await), expected);
+    }
+    let view: app::conversations::ConversationView = ada
+        .call_ok("/api/conversations/get", &[("id", &filled.conversation)])
+        .await;
+    assert_eq!(view.messages[0].body, FILLED_MESSAGE);
+    assert_eq!(view.messages[0].attachments.len(), 1);
+}
+
+/// A portal started on a restore serves every file and message of `fill`, and `dossier check`
+/// finds nothing wrong.
+async fn serves_what_it_held(env: &Env, log: &Path, filled: &Filled) {
+    let node = Node::start(env, log);
+    let ada = Client::sign_in(&node.base, ADA, PASSWORD).await;
+    still_there(&ada, filled).await;
+    let checked = env.run(&["check"]);
+    assert!(
+        checked.status.success(),
+        "{}{}",
+        text(&checked.stdout),
+        text(&checked.stderr)
+    );
+}
+
 /// Every object file under a local-disk storage root.
 fn object_files(files: &Path) -> Vec<std::path::PathBuf> {
     let mut found = Vec::new();
@@ -593,29 +656,8 @@ async fn a_portal_moves_from_sqlite_and_disk_to_postgresql_and_s3_by_backup_and_
     old.create_admin(ADA, PASSWORD);
     let node = Node::start(&old, &dir.path().join("old.log"));
     let ada = Client::sign_in(&node.base, ADA, PASSWORD).await;
-    let matter = create_matter(&ada, "S-1").await;
-    let mut files = Vec::new();
-    // One larger than a storage write chunk, so it is stored in pieces.
-    for (i, len) in [(1u8, 10_000usize), (2, 9_500_000), (3, 1)] {
-        let bytes = file_bytes(len, i);
-        files.push((
-            ada.upload(&matter, &format!("f{i}.bin"), &bytes).await,
-            sha256(&bytes),
-        ));
-    }
-    let grace = add_client(&ada, &matter).await;
-    let conversation: uuid::Uuid = ada
-        .call_ok(
-            "/api/conversations/create",
-            &[
-                ("matter_id", &matter),
-                ("subject", "Moving"),
-                ("body", "Nothing changes for you."),
-                ("participants[0]", &grace),
-                ("documents[0]", &files[1].0),
-            ],
-        )
-        .await;
+    // One file larger than a storage write chunk, so it is stored in pieces.
+    let filled = fill(&ada, "S-1", &[10_000, 9_500_000, 1]).await;
     let backups = dir.path().join("backups");
     let backed_up = old.run(&["backup", "--to", &backups.display().to_string()]);
     assert!(backed_up.status.success(), "{}", text(&backed_up.stderr));
@@ -637,26 +679,50 @@ async fn a_portal_moves_from_sqlite_and_disk_to_postgresql_and_s3_by_backup_and_
     let again = new.run(&args);
     assert!(!again.status.success(), "never over a restored portal");
 
-    let node = Node::start(&new, &dir.path().join("new.log"));
+    serves_what_it_held(&new, &dir.path().join("new.log"), &filled).await;
+}
+
+/// On PostgreSQL the backup is `pg_dump` of the snapshot the object listing reads; it restores
+/// into an empty database and bucket, and never into SQLite.
+#[tokio::test]
+async fn a_postgresql_portal_is_backed_up_with_pg_dump_and_restored_into_an_empty_database() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let s3 = common::s3::S3Server::start();
+    let key = app::secrets::new_key_hex();
+    let old = postgres_and_s3(&s3)
+        .await
+        .with("DOSSIER_SECRET_KEY", &key)
+        .with("DOSSIER_DATA_DIR", dir.path().join("old").display());
+    old.create_admin(ADA, PASSWORD);
+    let node = Node::start(&old, &dir.path().join("old.log"));
     let ada = Client::sign_in(&node.base, ADA, PASSWORD).await;
-    for (id, expected) in &files {
-        assert_eq!(&sha256(&ada.download(id).await), expected);
-    }
-    let view: app::conversations::ConversationView = ada
-        .call_ok(
-            "/api/conversations/get",
-            &[("id", &conversation.to_string())],
-        )
-        .await;
-    assert_eq!(view.messages[0].body, "Nothing changes for you.");
-    assert_eq!(view.messages[0].attachments.len(), 1);
-    let checked = new.run(&["check"]);
+    let filled = fill(&ada, "P-1", &[50_000, 100_000, 150_000]).await;
+    let backups = dir.path().join("backups").display().to_string();
+    let backed_up = old.run(&["backup", "--to", &backups]);
+    assert!(backed_up.status.success(), "{}", text(&backed_up.stderr));
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(Path::new(&backups).join("manifest.json")).expect("manifest"),
+    )
+    .expect("json");
+    assert_eq!(manifest["database"]["key"], "dossier.pgdump");
+    drop(node);
+
+    let into_sqlite = Env::data_dir(&dir.path().join("sqlite"))
+        .with("DOSSIER_SECRET_KEY", &key)
+        .run(&["restore", "--from", &backups]);
+    assert!(!into_sqlite.status.success());
     assert!(
-        checked.status.success(),
-        "{}{}",
-        text(&checked.stdout),
-        text(&checked.stderr)
+        text(&into_sqlite.stderr).contains("PostgreSQL dump"),
+        "{}",
+        text(&into_sqlite.stderr)
     );
+    let new = postgres_and_s3(&s3)
+        .await
+        .with("DOSSIER_SECRET_KEY", &key)
+        .with("DOSSIER_DATA_DIR", dir.path().join("new").display());
+    let restored = new.run(&["restore", "--from", &backups]);
+    assert!(restored.status.success(), "{}", text(&restored.stderr));
+    serves_what_it_held(&new, &dir.path().join("new.log"), &filled).await;
 }
 
 /// How many objects storage holds under `blobs/`.
@@ -837,6 +903,32 @@ async fn retention_on(backend: common::Backend) {
         Ok(()),
         "nothing orphaned"
     );
+
+    // An upload nobody finished: a day later, two nodes' clean-ups abandon it once, bytes and all.
+    let started = world
+        .portal
+        .send(world::upload_request(
+            &world, &ada, None, "left.bin", 1000, &[7; 400], "files",
+        ))
+        .await;
+    assert_eq!(started.status, 201, "{}", started.text());
+    let objects = stored_objects(state).await;
+    db.execute_unprepared(&format!(
+        "UPDATE uploads SET updated_at = {} WHERE received < length",
+        if backend == common::Backend::Sqlite {
+            "strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now', '-25 hours')"
+        } else {
+            "now() - interval '25 hours'"
+        }
+    ))
+    .await
+    .expect("a day passes");
+    let (one, two) = tokio::join!(
+        app::files::clean_up::clean_up(state),
+        app::files::clean_up::clean_up(&other_node)
+    );
+    assert_eq!(one.expect("clean-up") + two.expect("clean-up"), 1);
+    assert_eq!(stored_objects(state).await, objects - 1);
 
     // The firm's days: a setting with its range.
     let refused = ada

@@ -86,11 +86,15 @@ pub async fn uploads_in_progress(db: &impl ConnectionTrait) -> Result<HashSet<St
 
 /// Every object under `blobs/`, with its size.
 pub async fn objects(op: &Operator) -> Result<Vec<(String, u64)>, String> {
-    let entries = op
-        .list_with("blobs/")
-        .recursive(true)
-        .await
-        .map_err(|e| format!("Cannot list the stored objects: {e}."))?;
+    // A running server's clean-up may remove a folder while the walk enters it: try again.
+    let mut attempt = 0;
+    let entries = loop {
+        match op.list_with("blobs/").recursive(true).await {
+            Ok(entries) => break entries,
+            Err(_) if attempt < 3 => attempt += 1,
+            Err(e) => return Err(format!("Cannot list the stored objects: {e}.")),
+        }
+    };
     let mut objects = Vec::new();
     for entry in entries {
         if entry.path().ends_with('/') {

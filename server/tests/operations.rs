@@ -751,6 +751,8 @@ async fn set_open(
 }
 
 async fn retention_on(backend: common::Backend) {
+    // The cause of an internal error is only in the log.
+    let _ = tracing_subscriber::fmt().with_test_writer().try_init();
     use common::world::{self, World};
     let world = World::start(backend).await;
     let state = &world.portal.state;

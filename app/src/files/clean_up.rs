@@ -132,10 +132,11 @@ pub async fn empty_trash(state: &AppState) -> Result<usize, AppError> {
 /// written after the listing is not looked at, and any object listed was named by its upload's
 /// row before its first byte was written. Returns how many blobs went.
 pub async fn collect_bytes(state: &AppState) -> Result<usize, AppError> {
+    // One level only: the blobs' folders (prefixes on S3). Walking into them would race with
+    // another node removing one.
     let listed: HashSet<String> = state
         .storage
-        .list_with("blobs/")
-        .recursive(true)
+        .list("blobs/")
         .await?
         .iter()
         .filter_map(|e| e.path().strip_prefix("blobs/")?.split('/').next())
@@ -174,8 +175,11 @@ pub async fn collect_bytes(state: &AppState) -> Result<usize, AppError> {
     );
     let mut collected = 0;
     for blob in listed.difference(&named) {
-        blobs::remove(&state.storage, &blobs::prefix(blob)).await?;
-        collected += 1;
+        // Another node may be removing the same blob; the next pass finishes what fails here.
+        match blobs::remove(&state.storage, &blobs::prefix(blob)).await {
+            Ok(()) => collected += 1,
+            Err(e) => tracing::warn!(blob, error = %e, "removing unnamed bytes failed"),
+        }
     }
     Ok(collected)
 }

@@ -15,7 +15,7 @@ use std::{
 };
 
 use app::state::AppState;
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use sea_orm::{ConnectionTrait, Database, DbBackend};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -28,6 +28,8 @@ pub const MANIFEST: &str = "manifest.json";
 pub const DATABASE: &str = "dossier.db";
 pub const DUMP: &str = "dossier.pgdump";
 pub const OBJECTS: &str = "objects";
+/// Objects copied at once; each holds one 4 MiB read buffer.
+const COPIES_AT_ONCE: usize = 4;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Manifest {
@@ -123,18 +125,15 @@ pub async fn backup(state: &AppState, database_url: &str, dir: &Path) -> Result<
     wanted.sort();
     wanted.dedup();
     let mut progress = Progress::new(&wanted);
-    let mut objects = Vec::with_capacity(wanted.len());
-    for (key, size) in wanted {
+    // A few objects at a time, so hashing one overlaps reading and syncing another.
+    let mut copies = futures_util::stream::iter(wanted.into_iter().map(|(key, size)| {
         let path = object_path(dir, &key);
         let kept = earlier
             .get(&key)
-            .filter(|e| e.size == size && std::fs::metadata(&path).is_ok_and(|m| m.len() == size));
-        let entry = match kept {
-            Some(entry) => {
-                progress.skipped(size);
-                entry.clone()
-            }
-            None => {
+            .filter(|e| e.size == size && std::fs::metadata(&path).is_ok_and(|m| m.len() == size))
+            .cloned();
+        async move {
+            let Some(entry) = kept else {
                 let entry = copy_out(state, &key, &path).await?;
                 if entry.size != size {
                     return Err(format!(
@@ -143,12 +142,24 @@ pub async fn backup(state: &AppState, database_url: &str, dir: &Path) -> Result<
                         entry.size
                     ));
                 }
-                progress.copied(size);
-                entry
-            }
-        };
+                return Ok((entry, true));
+            };
+            Ok((entry, false))
+        }
+    }))
+    .buffer_unordered(COPIES_AT_ONCE);
+    let mut objects = Vec::new();
+    while let Some(copied) = copies.next().await {
+        let (entry, copied) = copied?;
+        if copied {
+            progress.copied(entry.size);
+        } else {
+            progress.skipped(entry.size);
+        }
         objects.push(entry);
     }
+    drop(copies);
+    objects.sort_by(|a, b| a.key.cmp(&b.key));
     progress.finish();
 
     let (database_sha256, database_size) = file_sha256(&snapshot).await?;

@@ -1028,3 +1028,44 @@ async fn the_trash_and_closed_matters_are_deleted_on_time_unless_a_legal_hold_st
 async fn the_trash_and_closed_matters_are_deleted_on_time_unless_a_legal_hold_stands_postgres() {
     retention_on(common::Backend::Postgres).await;
 }
+
+/// Delivery is woken only once the message it is to send is committed: woken earlier, it looks,
+/// finds nothing and leaves the message to the next sweep (11.5 s measured before the fix).
+#[tokio::test]
+async fn delivery_is_woken_only_once_the_queued_message_is_committed() {
+    use app::outbox::{self, Outgoing};
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    for backend in common::BACKENDS {
+        let portal = common::TestPortal::start(backend).await;
+        let db = portal.state.db.clone();
+        let delivery = tokio::spawn(async move {
+            outbox::WAKE.notified().await;
+            // What the delivery task reads when woken, on a connection of its own.
+            app::entities::outbox_message::Entity::find()
+                .count(&db)
+                .await
+                .expect("count")
+        });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let txn = app::db::begin_write(&portal.state.db).await.expect("begin");
+        outbox::enqueue(
+            &txn,
+            Outgoing::Email {
+                to: "grace@client.example".into(),
+                subject: "Subject".into(),
+                body: "Body".into(),
+            },
+        )
+        .await
+        .expect("queued");
+        // A transaction that goes on a moment after queueing, as most do.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        outbox::commit_and_send(txn).await.expect("committed");
+        let seen = tokio::time::timeout(Duration::from_secs(5), delivery)
+            .await
+            .expect("woken")
+            .expect("task");
+        assert_eq!(seen, 1, "{backend:?}: woken before the commit");
+        portal.finish().await;
+    }
+}

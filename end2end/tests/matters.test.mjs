@@ -62,6 +62,27 @@ test('staff open a matter, find it and put a client on it', async () => {
   await page.getByTestId(T.MATTER_CLOSED).waitFor();
   await page.getByTestId(T.TOGGLE_MATTER_STATUS).click();
   await page.getByTestId(T.MATTER_CLOSED).waitFor({ state: 'detached' });
+
+  // Records: a legal hold shows on the matter until it is lifted; a closed matter takes the
+  // day it will be deleted. Each change redraws the matter, so the section is opened again.
+  const records = async () => {
+    if (!(await page.getByTestId(T.TOGGLE_LEGAL_HOLD).isVisible())) {
+      await page.locator('summary', { hasText: 'Records' }).click();
+    }
+  };
+  await records();
+  await page.getByTestId(T.TOGGLE_LEGAL_HOLD).click();
+  await page.getByTestId(T.LEGAL_HOLD).waitFor();
+  await page.getByTestId(T.TOGGLE_MATTER_STATUS).click();
+  await page.getByTestId(T.MATTER_CLOSED).waitFor();
+  await records();
+  const retention = page.getByTestId(T.RETENTION_FORM);
+  await retention.locator('input[name=until]').fill('2031-03-31');
+  await retention.getByRole('button', { name: 'Save the date' }).click();
+  await page.getByText('will be deleted on 2031-03-31').waitFor();
+  await records();
+  await page.getByTestId(T.TOGGLE_LEGAL_HOLD).click();
+  await page.getByTestId(T.LEGAL_HOLD).waitFor({ state: 'detached' });
   assert.deepEqual(errors, [], 'no console errors');
   await context.close();
 });

@@ -4,6 +4,7 @@
 mod common;
 
 use axum::{body::Body, http::Request};
+use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 use common::{BACKENDS, Backend, TestPortal};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm_migration::SchemaManager;
@@ -108,6 +109,70 @@ async fn wasm_is_served_with_a_content_hash_and_a_long_cache_lifetime() {
     }
     let wasm = portal.get(&assets.wasm).await;
     assert_eq!(&wasm.body[..4], b"\0asm");
+    portal.finish().await;
+}
+
+#[tokio::test]
+async fn pages_are_compressed_for_browsers_that_accept_it_but_files_are_not() {
+    let portal = TestPortal::with_admin(Backend::Sqlite, "http://127.0.0.1:3000").await;
+    let accepting = |path: &str| {
+        Request::get(path)
+            .header("accept-encoding", "gzip, br")
+            .body(Body::empty())
+            .expect("request")
+    };
+    let plain = portal.get("/").await;
+    assert_eq!(plain.header("content-encoding"), "", "only when asked");
+    let page = portal.send(accepting("/")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("content-encoding"), "br");
+    assert!(page.body.len() * 2 < plain.body.len(), "the HTML shrinks");
+
+    // A stored file is sent as stored, so its length and byte ranges hold.
+    let mut ada = common::Browser::new(&portal);
+    assert_eq!(ada.sign_in().await.status, 200);
+    let matter: app::matters::MatterSummary = serde_json::from_slice(
+        &ada.call(
+            "/api/matters/create",
+            &[("number", "Z-1"), ("name", "Zipped")],
+        )
+        .await
+        .body,
+    )
+    .expect("matter");
+    let text = "a plain text file that compresses very well. ".repeat(200);
+    let upload = Request::post("/uploads")
+        .header("tus-resumable", "1.0.0")
+        .header("sec-fetch-site", "same-origin")
+        .header("upload-length", text.len().to_string())
+        .header(
+            "upload-metadata",
+            format!(
+                "filename {},matter {}",
+                BASE64.encode("notes.txt"),
+                BASE64.encode(matter.id.to_string())
+            ),
+        )
+        .header("content-type", "application/offset+octet-stream")
+        .header("cookie", ada.cookie.clone().expect("signed in"))
+        .body(Body::from(text.clone()))
+        .expect("request");
+    let uploaded = portal.send(upload).await;
+    assert_eq!(uploaded.status, 201, "{}", uploaded.text());
+    let document = uploaded.header("dossier-document").to_string();
+    let mut download = accepting(&format!("/files/{document}/download"));
+    download.headers_mut().insert(
+        "cookie",
+        ada.cookie.clone().expect("cookie").parse().expect("cookie"),
+    );
+    let file = portal.send(download).await;
+    assert_eq!(file.status, 200);
+    assert_eq!(
+        file.header("content-encoding"),
+        "",
+        "a file is never re-encoded"
+    );
+    assert_eq!(&file.body[..], text.as_bytes());
     portal.finish().await;
 }
 

@@ -185,7 +185,7 @@ pub async fn backup(state: &AppState, database_url: &str, dir: &Path) -> Result<
          the portal's key (secret.key or DOSSIER_SECRET_KEY) apart from the backup: a restore \
          needs it.",
         manifest.objects.len(),
-        stored::size(progress.bytes_total),
+        app::files::human_size(progress.bytes_total),
         dir.display(),
         progress.copied,
         progress.skipped,
@@ -408,8 +408,8 @@ impl Progress {
                 "\r  {} of {} objects, {} of {}   ",
                 self.copied + self.skipped,
                 self.objects,
-                stored::size(self.bytes_done),
-                stored::size(self.bytes_total)
+                app::files::human_size(self.bytes_done),
+                app::files::human_size(self.bytes_total)
             );
         }
     }

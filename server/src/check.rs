@@ -79,11 +79,11 @@ pub async fn check(state: &AppState, sample: Option<usize>) -> Result<(), String
         }
     }
     for (key, size) in &objects {
-        let live_upload = stored::blob_of(key).is_some_and(|b| in_progress.contains(b));
+        let live_upload = app::files::blobs::blob_of(key).is_some_and(|b| in_progress.contains(b));
         if !named.contains(key.as_str()) && !live_upload {
             problems.push(format!(
                 "orphan: {key} ({}) is named by no version, attachment or upload",
-                stored::size(*size)
+                app::files::human_size(*size)
             ));
         }
     }
@@ -96,7 +96,7 @@ pub async fn check(state: &AppState, sample: Option<usize>) -> Result<(), String
             "All sound: {} files checked, {} of them read through ({}), {} objects stored.",
             files.len(),
             to_hash.len(),
-            stored::size(bytes_read),
+            app::files::human_size(bytes_read),
             objects.len()
         );
         Ok(())

@@ -90,7 +90,7 @@ pub async fn restore(config: &Config, from: &Path, key_file: Option<&Path>) -> R
         "Restored {} objects ({}) and the database (schema {}, backed up {}) into {}. Start \
          the portal on it: `dossier`.",
         manifest.objects.len(),
-        stored::size(manifest.objects.iter().map(|e| e.size).sum()),
+        app::files::human_size(manifest.objects.iter().map(|e| e.size).sum()),
         manifest.schema,
         manifest.created_at,
         config.data_dir.display(),

@@ -113,30 +113,6 @@ pub async fn objects(op: &Operator) -> Result<Vec<(String, u64)>, String> {
     Ok(objects)
 }
 
-/// The blob (upload id) an object key belongs to: `blobs/<blob>/<part>`.
-pub fn blob_of(key: &str) -> Option<&str> {
-    key.strip_prefix("blobs/")?.split('/').next()
-}
-
-/// The SHA-256 (hex) and length of one stored object, read as a stream.
-pub async fn object_sha256(op: &Operator, key: &str) -> Result<(String, u64), opendal::Error> {
-    let mut hasher = Sha256::new();
-    let mut size = 0u64;
-    let mut stream = op
-        .reader_with(key)
-        .chunk(4 * 1024 * 1024)
-        .await?
-        .into_bytes_stream(..)
-        .await?;
-    while let Some(bytes) = stream.try_next().await.map_err(|e| {
-        opendal::Error::new(opendal::ErrorKind::Unexpected, "reading an object").set_source(e)
-    })? {
-        size += bytes.len() as u64;
-        hasher.update(&bytes);
-    }
-    Ok((hex::encode(hasher.finalize()), size))
-}
-
 /// The SHA-256 (hex) of a whole file, its parts read in order.
 pub async fn file_sha256(op: &Operator, file: &StoredFile) -> Result<String, String> {
     let mut hasher = Sha256::new();
@@ -149,9 +125,4 @@ pub async fn file_sha256(op: &Operator, file: &StoredFile) -> Result<String, Str
         hasher.update(&bytes);
     }
     Ok(hex::encode(hasher.finalize()))
-}
-
-/// "1.2 GB", for progress and summaries.
-pub fn size(bytes: u64) -> String {
-    app::files::human_size(bytes)
 }

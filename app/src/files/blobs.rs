@@ -34,6 +34,14 @@ pub fn prefix(blob: &str) -> String {
     format!("blobs/{blob}/")
 }
 
+/// The blob an object key (`blobs/<blob>/<part>`) or a blob's folder (`blobs/<blob>/`) belongs to.
+pub fn blob_of(key: &str) -> Option<&str> {
+    key.strip_prefix("blobs/")?
+        .split('/')
+        .next()
+        .filter(|b| !b.is_empty())
+}
+
 pub fn parts_from_json(json: &str) -> Result<Vec<Part>, AppError> {
     serde_json::from_str(json).map_err(|e| AppError::internal(format!("bad parts list: {e}")))
 }

@@ -139,8 +139,7 @@ pub async fn collect_bytes(state: &AppState) -> Result<usize, AppError> {
         .list("blobs/")
         .await?
         .iter()
-        .filter_map(|e| e.path().strip_prefix("blobs/")?.split('/').next())
-        .filter(|b| !b.is_empty())
+        .filter_map(|e| blobs::blob_of(e.path()))
         .map(str::to_string)
         .collect();
     if listed.is_empty() {

@@ -58,10 +58,11 @@ pub async fn set_retention(
     ip: Option<std::net::IpAddr>,
 ) -> Result<MatterDetails, AppError> {
     let matter = manage.access().matter();
+    let close_first = || {
+        AppError::bad_request("Close the matter first: only a closed matter is deleted on a date.")
+    };
     if until.is_some() && matter.status != Status::Closed {
-        return Err(AppError::bad_request(
-            "Close the matter first: only a closed matter is deleted on a date.",
-        ));
+        return Err(close_first());
     }
     let at = match until {
         Some(day) if day <= Utc::now().date_naive() => {
@@ -74,11 +75,17 @@ pub async fn set_retention(
     };
     let by = manage.access().user().id();
     let txn = crate::db::begin_write(db).await?;
-    matter::Entity::update_many()
+    let mut update = matter::Entity::update_many()
         .col_expr(matter::Column::RetainUntil, Expr::value(at))
-        .filter(matter::Column::Id.eq(manage.matter_id()))
-        .exec(&txn)
-        .await?;
+        .filter(matter::Column::Id.eq(manage.matter_id()));
+    if at.is_some() {
+        // Asked again in the write: a reopening that landed since the check above wins, so an
+        // open matter never carries a date that would apply when it is next closed.
+        update = update.filter(matter::Column::Status.eq(Status::Closed));
+    }
+    if update.exec(&txn).await?.rows_affected == 0 {
+        return Err(close_first());
+    }
     audit::record(
         &txn,
         Action::RetentionSet,

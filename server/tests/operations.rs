@@ -1069,3 +1069,27 @@ async fn delivery_is_woken_only_once_the_queued_message_is_committed() {
         portal.finish().await;
     }
 }
+
+/// The ten-minute clean-up deletes what a write a crash cut off left in the scratch folder, and
+/// leaves a file a live write is still filling.
+#[tokio::test]
+async fn the_clean_up_deletes_scratch_files_no_write_has_touched_for_ten_minutes() {
+    let portal = common::TestPortal::start(common::Backend::Sqlite).await;
+    let scratch = portal.config.data_dir.join("files/.incoming");
+    let (cut_off, live) = (scratch.join("cut-off"), scratch.join("live"));
+    std::fs::write(&cut_off, vec![0u8; 1000]).expect("scratch file");
+    std::fs::write(&live, b"still arriving").expect("scratch file");
+    std::fs::File::options()
+        .write(true)
+        .open(&cut_off)
+        .and_then(|f| f.set_modified(std::time::SystemTime::now() - Duration::from_secs(11 * 60)))
+        .expect("age it");
+    let freed =
+        app::files::blobs::clean_scratch(&portal.state.storage, app::files::clean_up::SCRATCH_IDLE)
+            .await
+            .expect("clean");
+    assert_eq!(freed, 1000);
+    assert!(!cut_off.exists(), "the cut-off write's file is gone");
+    assert!(live.exists(), "the live write's file stays");
+    portal.finish().await;
+}

@@ -123,12 +123,13 @@ leptos_env() {
 setup() { choose_toolchain; ensure_tools; }
 
 # What the release binary is made from: every source file (tracked or new, not ignored), the lock
-# files and the tools. Equal fingerprints, same binary: `build` then skips cargo-leptos, which
+# files, the tools and the checkout's own path (the site it embeds lives in ./target/site, not in
+# the shared cache). Equal fingerprints, same binary: `build` then skips cargo-leptos, which
 # would otherwise optimize, compress and relink the whole site again (minutes) for nothing.
 build_inputs() {
   local paths=(Cargo.toml Cargo.lock app server frontend migrations public style end2end/package-lock.json)
   {
-    rustc --version; cargo leptos --version; wasm-bindgen --version; printf '%s\n' "${LIB_ARGS[@]}"
+    echo "$ROOT"; rustc --version; cargo leptos --version; wasm-bindgen --version; printf '%s\n' "${LIB_ARGS[@]}"
     if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
       git ls-files -z -co --exclude-standard -- "${paths[@]}" | sort -z | xargs -0 sha256sum
     else
@@ -142,7 +143,10 @@ build() {
   BIN="$CARGO_TARGET_DIR/release/dossier"
   local stamp="$BIN.inputs" inputs
   inputs=$(build_inputs)
-  if [ -x "$BIN" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$inputs" ]; then
+  # A clean clone next to a warm cache has the binary and its stamp but not ./target/site: the
+  # tests' build would then embed an empty site, so the site must be there too.
+  if [ -x "$BIN" ] && compgen -G "$ROOT/target/site/pkg/*.wasm" >/dev/null &&
+    [ "$(cat "$stamp" 2>/dev/null)" = "$inputs" ]; then
     say "The release binary is up to date (nothing changed since it was built)"
     return
   fi

@@ -3,16 +3,26 @@
 //!
 //! A subscriber is told of a change only if, at that moment, it may see the conversation it
 //! happened in (`Actor::conversation`; a protected one it has not unlocked still counts, as
-//! the list shows it locked with its unread count). The session is read again from the store
-//! for each change and at least once a minute, not the copy loaded when the stream opened, so
-//! a stream ends with its session whatever ended it (sign-out, idle, lifetime, a disabled
-//! account, a password change); it ends too when the node shuts down. A session holds a few
-//! streams at most, and a node a bounded number.
+//! the list shows it locked with its unread count). One task per node decides that for every
+//! open page at once: on each change it re-reads the sessions of the pages open on that matter
+//! (one query), who holds them (a few more), and asks the policy once per person, not once per
+//! page, so a thousand open pages cost about as much as the people behind them. Sessions are
+//! read from the store for each change and on the hub's period (a minute), never cached, so a
+//! stream ends with its session whatever ended it (sign-out, idle, lifetime, a disabled
+//! account, a password change); it ends too when the node shuts down, and when its page reads
+//! too slowly to keep up (the browser reconnects and reloads). A session holds a few streams
+//! at most, and a node a bounded number.
 
-use std::{convert::Infallible, sync::Arc, time::Duration};
+use std::{
+    collections::HashMap,
+    convert::Infallible,
+    sync::{Arc, Mutex, OnceLock},
+    time::Duration,
+};
 
 use app::ids::MatterId;
 use axum::{
+    Extension,
     extract::{Query, State},
     response::{
         IntoResponse, Response,
@@ -20,13 +30,13 @@ use axum::{
     },
 };
 use futures_util::stream;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::{broadcast::error::RecvError, mpsc};
 use tower_sessions::{Session, session::Id};
 
 use app::{
     AppError,
     live::{CHANNEL, Change},
-    policy::Actor,
+    policy::{Actor, SessionFacts},
     state::AppState,
 };
 
@@ -35,66 +45,194 @@ use crate::sessions::DbSessionStore;
 /// The path, for the router and the authorization matrix.
 pub const ROUTE: &str = "/events";
 
+/// Events a page may fall behind by before its stream is ended (it reconnects and reloads).
+const BACKLOG: usize = 64;
+
 #[derive(serde::Deserialize)]
 pub struct EventsQuery {
     matter: MatterId,
 }
 
-/// One open stream: what it listens to, and whose session it serves.
-struct Stream {
-    state: AppState,
-    store: Arc<DbSessionStore>,
-    session: Id,
-    matter: MatterId,
-    changes: tokio::sync::broadcast::Receiver<Change>,
-    closing: tokio::sync::watch::Receiver<bool>,
-    recheck: tokio::time::Interval,
-    _ticket: app::live::Ticket,
+/// What a stream is told.
+#[derive(Debug, Clone, Copy)]
+enum Say {
+    Change(Change),
+    /// Changes may have been missed: reload everything.
+    Resync,
 }
 
-impl Stream {
-    /// The person behind the session as the store has it now, if it still stands.
-    async fn actor(&self) -> Option<Actor> {
-        let session = Session::new(Some(self.session), self.store.clone(), None);
-        let actor = Actor::from_session(&self.state.db, &session).await.ok()?;
-        actor.signed_in().ok()?;
-        Some(actor)
+/// One open page: whose session it serves, and where its events go.
+struct Subscriber {
+    session: Id,
+    events: mpsc::Sender<Say>,
+}
+
+/// This node's open pages by matter, and the one task that tells them of changes.
+#[derive(Clone, Default)]
+pub struct Streams {
+    open: Arc<Mutex<HashMap<MatterId, Vec<Subscriber>>>>,
+    dispatcher: Arc<OnceLock<()>>,
+}
+
+impl Streams {
+    fn subscribe(&self, state: &AppState, matter: MatterId, session: Id) -> mpsc::Receiver<Say> {
+        // Started with the first stream, in the server's runtime.
+        self.dispatcher.get_or_init(|| {
+            tokio::spawn(dispatch(self.clone(), state.clone()));
+        });
+        let (events, receiver) = mpsc::channel(BACKLOG);
+        self.lock()
+            .entry(matter)
+            .or_default()
+            .push(Subscriber { session, events });
+        receiver
     }
 
-    /// What the stream says next: a change to reload for, "reload everything" after falling
-    /// behind, or the end (the session is over, or the node shuts down).
-    async fn next(&mut self) -> Option<Event> {
-        loop {
-            let received = tokio::select! {
-                received = self.changes.recv() => Some(received),
-                _ = self.closing.wait_for(|closing| *closing) => return None,
-                _ = self.recheck.tick() => None,
-            };
-            let Some(received) = received else {
-                self.actor().await?;
-                continue;
-            };
-            let change = match received {
-                Ok(change) => change,
-                Err(RecvError::Lagged(_)) => {
-                    self.actor().await?;
-                    return Some(Event::default().event("resync").data("{}"));
-                }
-                Err(RecvError::Closed) => return None,
-            };
-            if change.matter != self.matter {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<MatterId, Vec<Subscriber>>> {
+        self.open.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The sessions of the pages open on `matter` (every matter if `None`), forgetting pages
+    /// that have closed.
+    fn sessions(&self, matter: Option<MatterId>) -> Vec<Id> {
+        let mut open = self.lock();
+        for subscribers in open.values_mut() {
+            subscribers.retain(|s| !s.events.is_closed());
+        }
+        open.retain(|_, subscribers| !subscribers.is_empty());
+        let mut ids: Vec<Id> = open
+            .iter()
+            .filter(|(m, _)| matter.is_none_or(|wanted| wanted == **m))
+            .flat_map(|(_, subscribers)| subscribers.iter().map(|s| s.session))
+            .collect();
+        ids.sort_unstable_by_key(|id| id.0);
+        ids.dedup();
+        ids
+    }
+
+    /// For the pages on `matter` (every matter if `None`) whose session was `checked`: ends
+    /// the streams whose session no longer stands, sends the others what `say` gives them, and
+    /// ends those too far behind to take it. Pages opened since the check are left alone.
+    /// Returns how many pages were sent something.
+    fn tell(
+        &self,
+        matter: Option<MatterId>,
+        checked: &HashMap<Id, Option<Actor>>,
+        say: impl Fn(&Id) -> Option<Say>,
+    ) -> usize {
+        let mut told = 0;
+        let mut open = self.lock();
+        for (m, subscribers) in open.iter_mut() {
+            if matter.is_some_and(|wanted| wanted != *m) {
                 continue;
             }
-            let actor = self.actor().await?;
-            match actor
-                .conversation(&self.state.db, change.conversation)
-                .await
-            {
-                Ok(_) | Err(AppError::StepUpRequired) => {
-                    let data = serde_json::to_string(&change).unwrap_or_default();
-                    return Some(Event::default().event("change").data(data));
+            subscribers.retain(|s| match checked.get(&s.session) {
+                None => true,
+                Some(None) => false,
+                Some(Some(_)) => say(&s.session).is_none_or(|say| {
+                    let sent = s.events.try_send(say).is_ok();
+                    told += usize::from(sent);
+                    sent
+                }),
+            });
+        }
+        open.retain(|_, subscribers| !subscribers.is_empty());
+        told
+    }
+}
+
+/// Who holds each of these sessions now (`None` for one that no longer stands), or `None` if
+/// the database could not say (then nothing is told and no stream is ended).
+async fn standing(
+    state: &AppState,
+    store: &DbSessionStore,
+    ids: &[Id],
+) -> Option<HashMap<Id, Option<Actor>>> {
+    let records = store
+        .load_many(ids)
+        .await
+        .map_err(|e| tracing::warn!(error = %e, "live updates could not read the sessions"))
+        .ok()?;
+    let facts = records
+        .iter()
+        .map(|(id, data)| (*id, SessionFacts::from_data(data)))
+        .collect();
+    let actors = Actor::from_many(&state.db, facts)
+        .await
+        .map_err(|e| tracing::warn!(error = %e, "live updates could not read who is signed in"))
+        .ok()?;
+    Some(
+        ids.iter()
+            .map(|id| {
+                let actor = actors.get(id).filter(|a| a.signed_in().is_ok()).cloned();
+                (*id, actor)
+            })
+            .collect(),
+    )
+}
+
+/// The node's dispatcher: every change, every missed change and every period, for all of this
+/// node's open pages.
+async fn dispatch(streams: Streams, state: AppState) {
+    let store = DbSessionStore::new(state.db.clone());
+    let mut changes = state.live.subscribe();
+    let mut closing = state.live.closing();
+    let mut recheck = tokio::time::interval(state.live.recheck());
+    recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    recheck.reset();
+    loop {
+        let (matter, say) = tokio::select! {
+            received = changes.recv() => match received {
+                Ok(change) => (Some(change.matter), Some(Say::Change(change))),
+                Err(RecvError::Lagged(_)) => (None, Some(Say::Resync)),
+                Err(RecvError::Closed) => return,
+            },
+            _ = recheck.tick() => (None, None),
+            _ = closing.wait_for(|closing| *closing) => {
+                streams.lock().clear();
+                return;
+            }
+        };
+        let started = std::time::Instant::now();
+        let ids = streams.sessions(matter);
+        if ids.is_empty() {
+            continue;
+        }
+        let Some(checked) = standing(&state, &store, &ids).await else {
+            continue;
+        };
+        match say {
+            None => {
+                streams.tell(None, &checked, |_| None);
+            }
+            Some(Say::Resync) => {
+                streams.tell(None, &checked, |_| Some(Say::Resync));
+            }
+            Some(Say::Change(change)) => {
+                // Once per person, not once per page.
+                let mut verdicts: HashMap<app::ids::UserId, bool> = HashMap::new();
+                for actor in checked.values().flatten() {
+                    let Ok(user) = actor.signed_in() else {
+                        continue;
+                    };
+                    if verdicts.contains_key(&user.id()) {
+                        continue;
+                    }
+                    let hears = matches!(
+                        actor.conversation(&state.db, change.conversation).await,
+                        Ok(_) | Err(AppError::StepUpRequired)
+                    );
+                    verdicts.insert(user.id(), hears);
                 }
-                Err(_) => continue,
+                let told = streams.tell(matter, &checked, |id| {
+                    let user = checked.get(id)?.as_ref()?.signed_in().ok()?.id();
+                    verdicts
+                        .get(&user)
+                        .copied()
+                        .unwrap_or(false)
+                        .then_some(Say::Change(change))
+                });
+                crate::metrics::live_change(verdicts.len(), told, started.elapsed());
             }
         }
     }
@@ -103,6 +241,7 @@ impl Stream {
 /// GET /events?matter=<id>: the changes on a matter this person may see, as they happen.
 pub async fn events(
     State(state): State<AppState>,
+    Extension(streams): Extension<Streams>,
     session: Session,
     Query(query): Query<EventsQuery>,
 ) -> Result<Response, AppError> {
@@ -112,23 +251,24 @@ pub async fn events(
         .await?;
     let id = session.id().ok_or(AppError::Unauthenticated)?;
     let ticket = state.live.admit(id.to_string())?;
-    let mut recheck = tokio::time::interval(state.live.recheck());
-    recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    recheck.reset();
-    let stream = Stream {
-        store: Arc::new(DbSessionStore::new(state.db.clone())),
-        changes: state.live.subscribe(),
-        closing: state.live.closing(),
-        state,
-        session: id,
-        matter: query.matter,
-        recheck,
-        _ticket: ticket,
-    };
-    let events = stream::unfold(stream, |mut stream| async move {
-        let event = stream.next().await?;
-        Some((Ok::<_, Infallible>(event), stream))
-    });
+    let receiver = streams.subscribe(&state, query.matter, id);
+    let closing = state.live.closing();
+    let events = stream::unfold(
+        (receiver, closing, ticket),
+        |(mut receiver, mut closing, ticket)| async move {
+            let say = tokio::select! {
+                say = receiver.recv() => say?,
+                _ = closing.wait_for(|closing| *closing) => return None,
+            };
+            let event = match say {
+                Say::Change(change) => Event::default()
+                    .event("change")
+                    .data(serde_json::to_string(&change).unwrap_or_default()),
+                Say::Resync => Event::default().event("resync").data("{}"),
+            };
+            Some((Ok::<_, Infallible>(event), (receiver, closing, ticket)))
+        },
+    );
     Ok((
         [(axum::http::header::CACHE_CONTROL, "no-store")],
         Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))),

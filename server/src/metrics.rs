@@ -82,6 +82,15 @@ pub fn outbox_failure(channel: &str, given_up: bool) {
         .increment(1);
 }
 
+/// One change told to this node's open pages: the policy checks it took (one per person, however
+/// many pages each has open), the pages told, and how long deciding took.
+pub fn live_change(access_checks: usize, pages_told: usize, took: std::time::Duration) {
+    metrics::counter!("dossier_live_changes_total").increment(1);
+    metrics::counter!("dossier_live_access_checks_total").increment(access_checks as u64);
+    metrics::counter!("dossier_live_events_sent_total").increment(pages_told as u64);
+    metrics::histogram!("dossier_live_dispatch_seconds").record(took.as_secs_f64());
+}
+
 /// Listens on `listen` for `GET /metrics` until the process ends.
 pub async fn serve(listen: SocketAddr, state: AppState) -> Result<(), String> {
     recorder()?;

@@ -41,7 +41,10 @@ pub fn router(state: AppState) -> Router {
     };
     Router::new()
         .route(PLAIN_ROUTES[0], get(health))
-        .route(PLAIN_ROUTES[1], get(crate::live::events))
+        .route(
+            PLAIN_ROUTES[1],
+            get(crate::live::events).layer(axum::Extension(crate::live::Streams::default())),
+        )
         .route("/api/{*rest}", any(unknown_api))
         .merge(crate::transfer::routes())
         .leptos_routes_with_context(&state, generate_route_list(app::App), context, pages)

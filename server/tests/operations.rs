@@ -1093,3 +1093,96 @@ async fn the_clean_up_deletes_scratch_files_no_write_has_touched_for_ten_minutes
     assert!(live.exists(), "the live write's file stays");
     portal.finish().await;
 }
+
+/// The value of an unlabelled counter in a Prometheus scrape (0 if it is not there yet).
+fn counter(scrape: &str, name: &str) -> u64 {
+    scrape
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// A live stream, read until it says `change`.
+async fn hears_a_change(stream: reqwest::Response) {
+    let mut bytes = stream.bytes_stream();
+    let mut seen = String::new();
+    let heard = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(Ok(chunk)) = bytes.next().await {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if seen.contains("event: change") {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(heard.is_ok(), "no change heard: {seen:?}");
+}
+
+/// The node decides who may hear a change once per person, whatever number of pages and
+/// sessions each has open: two people with seven pages between them cost two policy checks.
+#[tokio::test]
+async fn a_change_is_checked_once_per_person_however_many_pages_they_have_open() {
+    const BEN: &str = "ben@firm.example";
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let env = Env::data_dir(&dir.path().join("data"));
+    env.create_admin(ADA, PASSWORD);
+    env.create_admin(BEN, PASSWORD);
+    let metrics_port = free_port();
+    let node = Node::start(
+        &env.clone().with(
+            "DOSSIER_METRICS_LISTEN",
+            format!("127.0.0.1:{metrics_port}"),
+        ),
+        &dir.path().join("node.log"),
+    );
+    let ada = Client::sign_in(&node.base, ADA, PASSWORD).await;
+    let ada_phone = Client::sign_in(&node.base, ADA, PASSWORD).await;
+    let ben = Client::sign_in(&node.base, BEN, PASSWORD).await;
+    let matter = create_matter(&ada, "M-1").await;
+    let mut pages = Vec::new();
+    for (who, n) in [(&ada, 3), (&ada_phone, 2), (&ben, 2)] {
+        for _ in 0..n {
+            let page = who
+                .req(reqwest::Method::GET, &format!("/events?matter={matter}"))
+                .send()
+                .await
+                .expect("stream");
+            assert_eq!(page.status(), 200);
+            pages.push(page);
+        }
+    }
+    let scrape = || async {
+        reqwest::get(format!("http://127.0.0.1:{metrics_port}/metrics"))
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text")
+    };
+    let people: Vec<app::people::Person> = ada.call_ok("/api/people/list", &[]).await;
+    let ben_id = people
+        .iter()
+        .find(|p| p.email == BEN)
+        .map(|p| p.id.to_string())
+        .expect("Ben in the directory");
+    let before = scrape().await;
+    let (status, body) = ada
+        .call(
+            "/api/conversations/create",
+            &[
+                ("matter_id", matter.as_str()),
+                ("subject", "Fees"),
+                ("body", "Between us"),
+                ("internal", "true"),
+                ("participants[0]", ben_id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    futures_util::future::join_all(pages.into_iter().map(hears_a_change)).await;
+    let after = scrape().await;
+    let grew = |name| counter(&after, name) - counter(&before, name);
+    assert_eq!(grew("dossier_live_changes_total"), 1, "{after}");
+    assert_eq!(grew("dossier_live_access_checks_total"), 2, "{after}");
+    assert_eq!(grew("dossier_live_events_sent_total"), 7, "{after}");
+}

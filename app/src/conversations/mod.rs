@@ -151,6 +151,8 @@ pub struct ConversationView {
     pub can_write: bool,
     /// Seen by the firm (who may text the message too).
     pub firm: bool,
+    /// Something in it is new to this reader, who takes part in it (reading it clears that).
+    pub unread: bool,
 }
 
 /// The matter page's "Messages" section: its conversations, a new one, and the open one.
@@ -212,7 +214,7 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
     });
     let on_changed = Callback::new(move |()| changed.update(|n| *n += 1));
     // Live updates: a change on this matter reloads the list and the open conversation.
-    let live = RwSignal::new(0u32);
+    let live = RwSignal::new(Heard::default());
     provide_context(Live(live));
     listen(matter_id, changed, live);
     let sending = use_context::<Sending>();
@@ -251,26 +253,75 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
 
 /// Bumped when the server tells of a change on this matter (`crate::live`).
 #[derive(Debug, Clone, Copy)]
-struct Live(RwSignal<u32>);
+struct Live(RwSignal<Heard>);
+
+/// The live changes heard so far: how many, and in which conversation the last one was
+/// (`None`: maybe any).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Heard {
+    count: u32,
+    last: Option<ConversationId>,
+}
+
+impl Heard {
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn hear(&mut self, conversation: Option<ConversationId>) {
+        self.count += 1;
+        self.last = conversation;
+    }
+
+    /// A number that moves exactly when a change may concern conversation `id`.
+    fn concerning(self, id: ConversationId, before: Option<&u32>) -> u32 {
+        match self.last {
+            Some(other) if other != id => before.copied().unwrap_or(0),
+            _ => self.count,
+        }
+    }
+}
 
 /// Opens the page's live-update stream (`/events`); the browser's EventSource reconnects by
 /// itself after a drop, and the stream closes when the page goes.
-fn listen(matter_id: MatterId, changed: RwSignal<u32>, live: RwSignal<u32>) {
+fn listen(matter_id: MatterId, changed: RwSignal<u32>, live: RwSignal<Heard>) {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         use wasm_bindgen::{JsCast, closure::Closure};
         let Ok(source) = web_sys::EventSource::new(&format!("/events?matter={matter_id}")) else {
             return;
         };
-        let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+        // A change names its conversation: only a page showing that one reloads it.
+        let on_change =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                let in_conversation = e
+                    .data()
+                    .as_string()
+                    .and_then(|data| js_sys::JSON::parse(&data).ok())
+                    .and_then(|change| js_sys::Reflect::get(&change, &"conversation".into()).ok())
+                    .and_then(|id| id.as_string())
+                    .and_then(|id| id.parse::<ConversationId>().ok());
+                changed.try_update(|n| *n += 1);
+                live.try_update(|heard| heard.hear(in_conversation));
+            });
+        let _ =
+            source.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+        // "Resync", and every reconnection after the first (the stream was cut: a node went
+        // away, or the page fell behind): changes may have been missed, reload everything.
+        let opened = std::cell::Cell::new(0u32);
+        let on_missed = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            if e.type_() == "open" {
+                opened.set(opened.get() + 1);
+                if opened.get() == 1 {
+                    return;
+                }
+            }
             changed.try_update(|n| *n += 1);
-            live.try_update(|n| *n += 1);
+            live.try_update(|heard| heard.hear(None));
         });
-        for kind in ["change", "resync"] {
+        for kind in ["resync", "open"] {
             let _ =
-                source.add_event_listener_with_callback(kind, on_change.as_ref().unchecked_ref());
+                source.add_event_listener_with_callback(kind, on_missed.as_ref().unchecked_ref());
         }
         on_change.forget();
+        on_missed.forget();
         let source = send_wrapper::SendWrapper::new(source);
         on_cleanup(move || source.close());
     });
@@ -401,7 +452,8 @@ fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callbac
     let post = ServerAction::<api::PostMessage>::new();
     let unlocked = RwSignal::new(0u32);
     let revoked = use_context::<crate::shares::Viewing>().map(|v| v.revoked);
-    let live = use_context::<Live>();
+    let live = use_context::<Live>()
+        .map(|Live(heard)| Memo::new(move |before| heard.get().concerning(id, before)));
     let conversation = Resource::new(
         move || {
             (
@@ -409,7 +461,7 @@ fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callbac
                 post.version().get(),
                 unlocked.get(),
                 revoked.map(|r| r.get()),
-                live.map(|l| l.0.get()),
+                live.map(|l| l.get()),
             )
         },
         |(id, ..)| api::get_conversation(id),
@@ -442,7 +494,9 @@ fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callbac
     // the list's unread count changes then.
     let read = ServerAction::<api::MarkConversationRead>::new();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = conversation.get() {
+        if let Some(Ok(c)) = conversation.get()
+            && c.unread
+        {
             read.dispatch(api::MarkConversationRead { id });
         }
     });

@@ -262,6 +262,16 @@ pub async fn view(
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect();
+    // As the list counts it: a message by someone else since I last read it here.
+    let read_at = people
+        .iter()
+        .find(|(p, _)| p.user_id == me)
+        .map(|(p, _)| p.last_read_at);
+    let unread = read_at.is_some_and(|read_at| {
+        messages
+            .iter()
+            .any(|m| m.author_id != Some(me) && read_at.is_none_or(|at| m.created_at > at))
+    });
     let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();
     let mut files = attachments::of_messages(db, &ids).await?;
     let mut shares = crate::shares::server::of_messages(db, &ids).await?;
@@ -297,6 +307,7 @@ pub async fn view(
             .collect(),
         can_write: access.matter().matter().status == matter::Status::Open,
         firm: access.matter().firm(),
+        unread,
     })
 }
 

@@ -21,12 +21,25 @@ pub struct Call {
     pub ip: Option<std::net::IpAddr>,
 }
 
+/// Who is calling, worked out at most once per request: a page renders with several server
+/// functions, and each would otherwise read the session's account and the firm's settings
+/// again. The server puts a fresh one in every request.
+#[derive(Debug, Clone, Default)]
+pub struct CallerOnce(std::sync::Arc<tokio::sync::OnceCell<Actor>>);
+
 impl Call {
     pub async fn current() -> Result<Self, AppError> {
         let state = AppState::current()?;
         let session: tower_sessions::Session =
             leptos_axum::extract().await.map_err(AppError::internal)?;
-        let actor = Actor::from_session(&state.db, &session).await?;
+        let actor = match leptos_axum::extract::<axum::Extension<CallerOnce>>().await {
+            Ok(axum::Extension(once)) => once
+                .0
+                .get_or_try_init(|| Actor::from_session(&state.db, &session))
+                .await?
+                .clone(),
+            Err(_) => Actor::from_session(&state.db, &session).await?,
+        };
         let ip = super::ClientIp::current().await.0;
         Ok(Self {
             state,

@@ -50,6 +50,36 @@ pub fn PageError(error: crate::AppError) -> impl IntoView {
     view! { <ErrorNote message=error.to_string()/> }
 }
 
+/// Whether this server function was called by a plain HTML form (posted before the Wasm arrived,
+/// or with scripts off) rather than by the front end, which asks for JSON.
+#[cfg(feature = "ssr")]
+pub fn plain_form() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
+/// Sends a plain HTML form's browser on to `location` (a path of this site), 303 so that it
+/// loads the page with a GET; the front end's own calls are not touched. Without this a plain
+/// form returns to the page it came from.
+#[cfg(feature = "ssr")]
+pub fn after_plain_form(location: &'static str) {
+    if !plain_form() {
+        return;
+    }
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::SEE_OTHER);
+        res.insert_header(
+            http::header::LOCATION,
+            http::HeaderValue::from_static(location),
+        );
+    }
+}
+
 /// True once the Wasm has taken over the page; controls that need it stay disabled until then.
 pub fn hydrated() -> ReadSignal<bool> {
     let (hydrated, set_hydrated) = signal(false);

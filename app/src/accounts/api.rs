@@ -64,8 +64,19 @@ pub enum SignInOutcome {
 #[server(name = SignIn, prefix = "/api", endpoint = "accounts/sign-in")]
 pub async fn sign_in(email: String, password: String) -> Result<SignInOutcome, AppError> {
     let call = Call::current().await?;
-    let user = super::passwords::authenticate(&call.state.db, &email, password, call.ip).await?;
-    super::server::complete_sign_in(&call, user.id).await
+    let outcome =
+        match super::passwords::authenticate(&call.state.db, &email, password, call.ip).await {
+            Ok(user) => super::server::complete_sign_in(&call, user.id).await,
+            Err(e) => Err(e),
+        };
+    // The sign-in page works before its Wasm arrives: a plain form lands on the step it leads
+    // to, or on the page with a fixed sentence (never one taken from the address).
+    crate::ui::after_plain_form(match &outcome {
+        Ok(SignInOutcome::SignedIn(_)) => "/sign-in",
+        Ok(SignInOutcome::CodeNeeded) => "/sign-in?step=code",
+        Err(_) => "/sign-in?step=again",
+    });
+    outcome
 }
 
 /// How this firm lets people sign in, for the sign-in page. Anyone may ask.
@@ -127,18 +138,27 @@ pub async fn send_code(channel: String) -> Result<String, AppError> {
 /// The second step of signing in: the code from the authenticator app, or a recovery code.
 #[server(name = VerifySignInCode, prefix = "/api", endpoint = "accounts/sign-in/code")]
 pub async fn verify_sign_in_code(code: String) -> Result<SignedIn, AppError> {
-    let mut call = Call::current().await?;
-    let Some(user_id) = super::second_factor::pending_user(&call.session).await? else {
-        return Err(AppError::bad_request(
-            "This sign-in has expired. Enter your email and password again.",
-        ));
-    };
-    let (state, ip) = (call.state.clone(), call.ip);
-    super::second_factor::verify(&state.db, &state.portal, user_id, &code, ip).await?;
-    super::server::start_session(&call.session, user_id).await?;
-    super::second_factor::mark_passed(&call.session).await?;
-    let user = call.reread().await?;
-    super::server::signed_in(&state, user).await
+    let outcome = async {
+        let mut call = Call::current().await?;
+        let Some(user_id) = super::second_factor::pending_user(&call.session).await? else {
+            return Err(AppError::bad_request(
+                "This sign-in has expired. Enter your email and password again.",
+            ));
+        };
+        let (state, ip) = (call.state.clone(), call.ip);
+        super::second_factor::verify(&state.db, &state.portal, user_id, &code, ip).await?;
+        super::server::start_session(&call.session, user_id).await?;
+        super::second_factor::mark_passed(&call.session).await?;
+        let user = call.reread().await?;
+        super::server::signed_in(&state, user).await
+    }
+    .await;
+    crate::ui::after_plain_form(if outcome.is_ok() {
+        "/sign-in"
+    } else {
+        "/sign-in?step=code-again"
+    });
+    outcome
 }
 
 /// What the authenticator app needs: shown once, while setting it up.

@@ -136,12 +136,17 @@ impl Auth {
         expect_context()
     }
 
-    /// The password was right and the account's second factor is awaited.
+    /// The password was right and the account's second factor is awaited (said by the sign-in
+    /// call, or, for a form posted before the Wasm arrived, by the address it led to).
     pub fn awaiting_code(self) -> bool {
-        matches!(
-            self.sign_in.value().get(),
-            Some(Ok(api::SignInOutcome::CodeNeeded))
-        )
+        match self.sign_in.value().get() {
+            Some(Ok(api::SignInOutcome::CodeNeeded)) => true,
+            Some(_) => false,
+            None => {
+                self.sign_out.version().get() == 0
+                    && matches!(sign_in_step().as_deref(), Some("code" | "code-again"))
+            }
+        }
     }
 }
 
@@ -168,16 +173,27 @@ pub fn AccountMenu() -> impl IntoView {
     }
 }
 
-/// `/sign-in`: email and password.
+/// Where a sign-in form posted before the Wasm arrived has led (`?step=code|again`).
+pub(super) fn sign_in_step() -> Option<String> {
+    leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("step")
+}
+
+/// `/sign-in`: email and password. The form works before the Wasm arrives (a plain post).
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let ready = hydrated();
     let auth = Auth::get();
     let pending = auth.sign_in.pending();
     let signed_in = move || auth.me.get().and_then(Result::ok).flatten();
-    let error = move || match auth.sign_in.value().get() {
+    let error = move || {
+        match auth.sign_in.value().get() {
         Some(Err(e)) => Some(view! { <ErrorNote message=e.to_string()/> }),
-        _ => None,
+        Some(Ok(_)) => None,
+        None => (sign_in_step().as_deref() == Some("again")).then(|| view! {
+            <ErrorNote message="That did not sign you in. Check your email and password; after many attempts, wait a few minutes.".to_string()/>
+        }),
+    }
     };
     view! {
         <Title text="Sign in"/>
@@ -198,7 +214,7 @@ pub fn SignInPage() -> impl IntoView {
                             </label>
                             {error}
                             <button class="button" type="submit" data-testid=testid::SIGN_IN_SUBMIT
-                                disabled=move || !ready.get() || pending.get()>
+                                disabled=move || pending.get()>
                                 {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                             </button>
                         </ActionForm>

@@ -12,9 +12,15 @@ use crate::ui::{ErrorNote, hydrated};
 pub fn SignInCodeForm() -> impl IntoView {
     let auth = Auth::get();
     let pending = auth.verify_code.pending();
-    let error = move || match auth.verify_code.value().get() {
+    let error = move || {
+        match auth.verify_code.value().get() {
         Some(Err(e)) => Some(view! { <ErrorNote message=e.to_string()/> }),
-        _ => None,
+        Some(Ok(_)) => None,
+        // Posted before the Wasm arrived, and refused.
+        None => (super::sign_in_step().as_deref() == Some("code-again")).then(|| view! {
+            <ErrorNote message="That code did not work. Enter the code your app shows now, or a recovery code.".to_string()/>
+        }),
+    }
     };
     view! {
         <h1>"Enter your code"</h1>

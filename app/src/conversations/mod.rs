@@ -445,6 +445,9 @@ fn NewConversationForm(
     .into_any()
 }
 
+/// The reply box of the plain form shown before the Wasm arrives.
+const PLAIN_REPLY_ID: &str = "plain-reply";
+
 /// One conversation: its messages and a reply box, or the step-up it asks for first.
 #[component]
 fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callback<()>) -> AnyView {
@@ -489,6 +492,25 @@ fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callbac
             .get()
             .and_then(Result::ok)
             .map(|c| (c.can_write, c.firm))
+    });
+    // The plain reply form gives way once the full one is on screen, handing over its text.
+    let swapped = RwSignal::new(false);
+    Effect::new(move |_| {
+        if ready.get() && composer.get().is_some() && !swapped.get_untracked() {
+            #[cfg(feature = "hydrate")]
+            {
+                use wasm_bindgen::JsCast;
+                let typed = leptos::prelude::document()
+                    .get_element_by_id(PLAIN_REPLY_ID)
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+                    .map(|e| e.value())
+                    .filter(|v| !v.is_empty());
+                if let Some(typed) = typed {
+                    body.set(typed);
+                }
+            }
+            swapped.set(true);
+        }
     });
     // Having it on screen reads it (a POST from the hydrated page: a GET changes nothing);
     // the list's unread count changes then.
@@ -545,6 +567,17 @@ fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callbac
                             " · "{names}
                         </p>
                         <ol class="messages plain" data-testid=testid::MESSAGES_LIST>{messages}</ol>
+                        // Until the Wasm arrives, a plain form posts a reply (the server sends the
+                        // browser back here); then the full reply box takes over what was typed.
+                        {c.can_write.then(|| move || (!swapped.get()).then(|| view! {
+                            <form class="form composer" method="post" action="/api/conversations/post"
+                                data-testid=testid::PLAIN_REPLY_FORM>
+                                <input type="hidden" name="id" value=id.to_string()/>
+                                <label>"Reply"<textarea id=PLAIN_REPLY_ID name="body" required rows="3" maxlength="20000"
+                                    data-testid=testid::PLAIN_REPLY></textarea></label>
+                                <button class="button" type="submit">"Send"</button>
+                            </form>
+                        }))}
                     }.into_any()
                 }
             })}

@@ -1,0 +1,83 @@
+// The forms that matter work before the Wasm arrives (a phone on slow data, or scripts off):
+// signing in, with its mistakes said, and replying in a conversation. The browser here runs no
+// JavaScript at all, so every step is a plain HTML form the server answers.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createAdmin, launchBrowser, signIn, startPortal, T } from './portal.mjs';
+
+let portal;
+let browser;
+let admin;
+let sam;
+
+// A server function called with this context's session.
+async function call(context, path, form) {
+  const res = await context.request.post(`${portal.url}/api/${path}`, {
+    form, headers: { origin: portal.url, accept: 'application/json' },
+  });
+  assert.equal(res.status(), 200, `${path}: ${await res.text()}`);
+  return res.json();
+}
+
+async function conversationOn(context, number) {
+  const matter = await call(context, 'matters/create', { number, name: 'Before the Wasm' });
+  sam ??= await call(context, 'people/add', { display_name: 'Sam Staff', email: 'sam@firm.example', role: 'staff' });
+  const conversation = await call(context, 'conversations/create', {
+    matter_id: matter.id, subject: 'Plain forms', body: 'First', internal: 'true', 'participants[0]': sam.id,
+  });
+  return `${portal.url}/matters/${matter.id}?conversation=${conversation}`;
+}
+
+before(async () => {
+  portal = await startPortal();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  portal?.stop();
+});
+
+test('signing in and replying work as plain forms, before any script runs', async () => {
+  admin = await createAdmin(portal);
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+
+  await page.goto(`${portal.url}/sign-in`);
+  await page.getByLabel('Email').fill(admin.email);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByTestId(T.SIGN_IN_SUBMIT).click();
+  await page.getByText('That did not sign you in').waitFor();
+  await page.getByLabel('Email').fill(admin.email);
+  await page.getByLabel('Password').fill(admin.password);
+  await page.getByTestId(T.SIGN_IN_SUBMIT).click();
+  await page.getByTestId(T.SIGNED_IN).waitFor();
+
+  // A matter and a conversation on it, made through the API with this browser's session.
+  const url = await conversationOn(context, 'NJ-1');
+  await page.goto(url);
+  await page.getByTestId(T.PLAIN_REPLY).fill('Sent without the Wasm');
+  await page.getByTestId(T.PLAIN_REPLY_FORM).getByRole('button', { name: 'Send' }).click();
+  await page.getByTestId(T.MESSAGES_LIST).getByText('Sent without the Wasm').waitFor();
+  assert.equal(page.url(), url, 'back on the conversation');
+  await context.close();
+});
+
+test('what is typed before the Wasm arrives stays in the reply box when it does', async () => {
+  // The service worker would answer for the Wasm from its cache, out of the route's reach.
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await signIn(page, portal, admin);
+  const url = await conversationOn(context, 'NJ-2');
+  let release;
+  const arrived = new Promise((resolve) => { release = resolve; });
+  await page.route('**/*.wasm', async (route) => { await arrived; await route.continue(); });
+  await page.goto(url);
+  await page.getByTestId(T.PLAIN_REPLY).fill('Typed while it loaded');
+  release();
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+  await page.getByTestId(T.REPLY).waitFor();
+  assert.equal(await page.getByTestId(T.REPLY).inputValue(), 'Typed while it loaded');
+  assert.equal(await page.getByTestId(T.PLAIN_REPLY).count(), 0, 'one reply box, not two');
+  await context.close();
+});

@@ -132,11 +132,11 @@ pub async fn client_ip(
             .unwrap_or(peer)
     });
     request.extensions_mut().insert(ClientIp(ip));
-    // Who is calling is then worked out once for the request, however many server functions
-    // a page renders with.
+    // Who is calling, and what it reads, are then worked out once for the request, however
+    // many server functions a page renders with.
     request
         .extensions_mut()
-        .insert(app::policy::CallerOnce::default());
+        .insert(app::policy::RequestMemo::default());
     next.run(request).await
 }
 

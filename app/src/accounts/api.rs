@@ -42,13 +42,16 @@ pub struct SignedIn {
 /// The person behind this browser's session, if any. Anyone may ask; the answer is about them.
 #[server(name = CurrentUser, prefix = "/api", endpoint = "accounts/me")]
 pub async fn current_user() -> Result<Option<SignedIn>, AppError> {
-    let call = Call::current().await?;
-    Ok(match &call.actor {
-        crate::policy::Actor::User(user) => {
-            Some(super::server::signed_in(&call.state, user).await?)
-        }
-        crate::policy::Actor::Anonymous => None,
+    crate::policy::read_once("accounts/me".into(), async {
+        let call = Call::current().await?;
+        Ok(match &call.actor {
+            crate::policy::Actor::User(user) => {
+                Some(super::server::signed_in(&call.state, user).await?)
+            }
+            crate::policy::Actor::Anonymous => None,
+        })
     })
+    .await
 }
 
 /// What a right password leads to.

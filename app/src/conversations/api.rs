@@ -10,13 +10,16 @@ use super::{ConversationSummary, ConversationView, MessageView};
 use crate::AppError;
 use crate::ids::{AttachmentId, ConversationId, DocumentId, FolderId, MatterId, UserId};
 #[cfg(feature = "ssr")]
-use crate::policy::Call;
+use crate::policy::{Call, read_once};
 
 /// The conversations on a matter that the signed-in person may see.
 #[server(name = ListConversations, prefix = "/api", endpoint = "conversations/list")]
 pub async fn list_conversations(matter_id: MatterId) -> Result<Vec<ConversationSummary>, AppError> {
-    let (state, access) = Call::current().await?.matter(matter_id).await?;
-    super::reading::list(&state.db, &access).await
+    read_once(format!("conversations/list {matter_id}"), async {
+        let (state, access) = Call::current().await?.matter(matter_id).await?;
+        super::reading::list(&state.db, &access).await
+    })
+    .await
 }
 
 /// Opens a conversation on a matter with its first message; returns its id. For the firm.
@@ -57,8 +60,11 @@ pub async fn create_conversation(
 /// One conversation and its messages.
 #[server(name = GetConversation, prefix = "/api", endpoint = "conversations/get")]
 pub async fn get_conversation(id: ConversationId) -> Result<ConversationView, AppError> {
-    let (state, access) = Call::current().await?.conversation(id).await?;
-    super::reading::view(&state.db, &access).await
+    read_once(format!("conversations/get {id}"), async {
+        let (state, access) = Call::current().await?.conversation(id).await?;
+        super::reading::view(&state.db, &access).await
+    })
+    .await
 }
 
 /// Marks a conversation read by the signed-in person (the page has it on screen).

@@ -8,7 +8,10 @@ use super::{FolderEntry, FolderView, ItemKind, TrashEntry, VersionEntry};
 use crate::AppError;
 use crate::ids::{DocumentId, FolderId, MatterId};
 #[cfg(feature = "ssr")]
-use crate::{ids::Item, policy::Call};
+use crate::{
+    ids::Item,
+    policy::{Call, read_once},
+};
 
 /// A folder's contents (`folder_id` unset: the matter's top level).
 #[server(name = ListFolder, prefix = "/api", endpoint = "files/list")]
@@ -16,8 +19,11 @@ pub async fn list_folder(
     matter_id: MatterId,
     #[server(default)] folder_id: Option<FolderId>,
 ) -> Result<FolderView, AppError> {
-    let (state, files) = Call::current().await?.matter_files(matter_id).await?;
-    super::server::list(&state.db, &files, folder_id).await
+    read_once(format!("files/list {matter_id} {folder_id:?}"), async {
+        let (state, files) = Call::current().await?.matter_files(matter_id).await?;
+        super::server::list(&state.db, &files, folder_id).await
+    })
+    .await
 }
 
 #[server(name = CreateFolder, prefix = "/api", endpoint = "files/folders/create")]
@@ -67,8 +73,11 @@ pub async fn restore_item(matter_id: MatterId, kind: ItemKind, id: Uuid) -> Resu
 
 #[server(name = ListTrash, prefix = "/api", endpoint = "files/trash/list")]
 pub async fn list_trash(matter_id: MatterId) -> Result<Vec<TrashEntry>, AppError> {
-    let (state, files) = Call::current().await?.matter_files(matter_id).await?;
-    super::server::trash_list(&state.db, &files).await
+    read_once(format!("files/trash/list {matter_id}"), async {
+        let (state, files) = Call::current().await?.matter_files(matter_id).await?;
+        super::server::trash_list(&state.db, &files).await
+    })
+    .await
 }
 
 #[server(name = ListVersions, prefix = "/api", endpoint = "files/versions")]

@@ -6,7 +6,7 @@ use super::{MatterInput, MatterRole};
 use crate::AppError;
 use crate::ids::{MatterId, UserId};
 #[cfg(feature = "ssr")]
-use crate::policy::Call;
+use crate::policy::{Call, read_once};
 
 /// The matters the signed-in person may see, narrowed by `query`.
 #[server(name = ListMatters, prefix = "/api", endpoint = "matters/list")]
@@ -37,8 +37,11 @@ pub async fn create_matter(
 
 #[server(name = GetMatter, prefix = "/api", endpoint = "matters/get")]
 pub async fn get_matter(id: MatterId) -> Result<MatterDetails, AppError> {
-    let (state, access) = Call::current().await?.matter(id).await?;
-    super::server::details(&state.db, &access).await
+    read_once(format!("matters/get {id}"), async {
+        let (state, access) = Call::current().await?.matter(id).await?;
+        super::server::details(&state.db, &access).await
+    })
+    .await
 }
 
 #[server(name = UpdateMatter, prefix = "/api", endpoint = "matters/update")]

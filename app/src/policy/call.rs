@@ -21,20 +21,65 @@ pub struct Call {
     pub ip: Option<std::net::IpAddr>,
 }
 
-/// Who is calling, worked out at most once per request: a page renders with several server
+/// What one request has already worked out: who is calling (a page renders with several server
 /// functions, and each would otherwise read the session's account and the firm's settings
-/// again. The server puts a fresh one in every request.
-#[derive(Debug, Clone, Default)]
-pub struct CallerOnce(std::sync::Arc<tokio::sync::OnceCell<Actor>>);
+/// again), and the answers of read-only server functions (a page rendered on the server builds
+/// its nested parts twice, once to learn what they wait for and once to render them, and each
+/// pass would read the database again). The server puts a fresh one in every request, so nothing
+/// here outlives it.
+#[derive(Clone, Default)]
+pub struct RequestMemo {
+    actor: std::sync::Arc<tokio::sync::OnceCell<Actor>>,
+    reads: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Answer>>>,
+}
+
+type Answer =
+    std::sync::Arc<tokio::sync::OnceCell<std::sync::Arc<dyn std::any::Any + Send + Sync>>>;
+
+impl std::fmt::Debug for RequestMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RequestMemo")
+    }
+}
+
+/// The answer of the read-only server function named by `key` (its endpoint and arguments),
+/// worked out at most once in this request; a failure is not kept, so a second ask tries again.
+pub async fn read_once<T, F>(key: String, read: F) -> Result<T, AppError>
+where
+    T: Clone + Send + Sync + 'static,
+    F: std::future::Future<Output = Result<T, AppError>>,
+{
+    let Ok(axum::Extension(memo)) = leptos_axum::extract::<axum::Extension<RequestMemo>>().await
+    else {
+        return read.await;
+    };
+    let cell = memo
+        .reads
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(key)
+        .or_default()
+        .clone();
+    let answer = cell
+        .get_or_try_init(|| async {
+            read.await
+                .map(|t| std::sync::Arc::new(t) as std::sync::Arc<dyn std::any::Any + Send + Sync>)
+        })
+        .await?;
+    answer
+        .downcast_ref::<T>()
+        .cloned()
+        .ok_or_else(|| AppError::internal("one request key named two kinds of answer"))
+}
 
 impl Call {
     pub async fn current() -> Result<Self, AppError> {
         let state = AppState::current()?;
         let session: tower_sessions::Session =
             leptos_axum::extract().await.map_err(AppError::internal)?;
-        let actor = match leptos_axum::extract::<axum::Extension<CallerOnce>>().await {
-            Ok(axum::Extension(once)) => once
-                .0
+        let actor = match leptos_axum::extract::<axum::Extension<RequestMemo>>().await {
+            Ok(axum::Extension(memo)) => memo
+                .actor
                 .get_or_try_init(|| Actor::from_session(&state.db, &session))
                 .await?
                 .clone(),

@@ -6,7 +6,7 @@
 mod call;
 mod capabilities;
 
-pub use call::{Call, CallerOnce};
+pub use call::{Call, RequestMemo, read_once};
 pub use capabilities::{
     Admin, AttachmentAccess, ConversationAccess, DocumentAccess, FirmMember, InMatter,
     ManageMatter, ManageShare, MatterAccess, MatterFiles, ShareAccess, SignedInUser,

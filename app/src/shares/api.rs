@@ -7,13 +7,16 @@ use super::{OpenedShare, ShareView};
 use crate::AppError;
 use crate::ids::{FolderId, MatterId, ShareId};
 #[cfg(feature = "ssr")]
-use crate::policy::Call;
+use crate::policy::{Call, read_once};
 
 /// What has been shared on a matter that the signed-in person may open.
 #[server(name = ListShares, prefix = "/api", endpoint = "shares/list")]
 pub async fn list_shares(matter_id: MatterId) -> Result<Vec<ShareView>, AppError> {
-    let (state, access) = Call::current().await?.matter(matter_id).await?;
-    super::server::list(&state.db, &access).await
+    read_once(format!("shares/list {matter_id}"), async {
+        let (state, access) = Call::current().await?.matter(matter_id).await?;
+        super::server::list(&state.db, &access).await
+    })
+    .await
 }
 
 /// A share as it is now; for a folder, `folder_id` is a folder inside it (default: itself).

@@ -97,6 +97,9 @@ pub async fn views(
     db: &impl ConnectionTrait,
     rows: Vec<share::Model>,
 ) -> Result<Vec<ShareView>, AppError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let ids = |kind: ItemKind| -> Vec<uuid::Uuid> {
         rows.iter()
             .filter(|r| r.kind == kind)

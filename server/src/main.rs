@@ -68,6 +68,13 @@ enum AdminCommand {
     },
 }
 
+/// mimalloc rather than the C library's allocator: under 200 concurrent page renders glibc's
+/// per-thread arenas spent a sixth of the CPU in malloc and free and kept 243 MiB afterwards
+/// (mimalloc: 40% more pages a second, 135 MiB). Without transparent huge pages, which grew the
+/// idle server by 16 MiB.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     // The database, key file and stored files are readable by this account only (0600/0700).

@@ -569,7 +569,7 @@ fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callbac
                         <ol class="messages plain" data-testid=testid::MESSAGES_LIST>{messages}</ol>
                         // Until the Wasm arrives, a plain form posts a reply (the server sends the
                         // browser back here); then the full reply box takes over what was typed.
-                        {c.can_write.then(|| move || (!swapped.get()).then(|| view! {
+                        {c.can_write.then_some(move || (!swapped.get()).then(|| view! {
                             <form class="form composer" method="post" action="/api/conversations/post"
                                 data-testid=testid::PLAIN_REPLY_FORM>
                                 <input type="hidden" name="id" value=id.to_string()/>

@@ -3,7 +3,7 @@
 // JavaScript at all, so every step is a plain HTML form the server answers.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createAdmin, launchBrowser, signIn, startPortal, T } from './portal.mjs';
+import { createAdmin, hydrated, launchBrowser, signIn, startPortal, T } from './portal.mjs';
 
 let portal;
 let browser;
@@ -75,7 +75,7 @@ test('what is typed before the Wasm arrives stays in the reply box when it does'
   await page.goto(url);
   await page.getByTestId(T.PLAIN_REPLY).fill('Typed while it loaded');
   release();
-  await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+  await hydrated(page);
   await page.getByTestId(T.REPLY).waitFor();
   assert.equal(await page.getByTestId(T.REPLY).inputValue(), 'Typed while it loaded');
   assert.equal(await page.getByTestId(T.PLAIN_REPLY).count(), 0, 'one reply box, not two');

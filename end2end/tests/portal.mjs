@@ -180,6 +180,11 @@ export const T = (() => {
   });
 })();
 
+// Waits until the Wasm has taken over the page.
+export function hydrated(page) {
+  return page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+}
+
 // Waits until the control with test id `id` is enabled: the page has hydrated and it can act.
 export function enabled(page, id) {
   return page.waitForFunction((testid) => document.querySelector(`[data-testid=${testid}]`)?.disabled === false, id);
@@ -189,6 +194,9 @@ export function enabled(page, id) {
 // 'signed-in' (the default) or 'code' (the account has a second factor) or nothing (null).
 export async function signIn(page, portal, { email, password }, { then = 'signed-in', goto = true } = {}) {
   if (goto) await page.goto(`${portal.url}/sign-in`);
+  // The form works before the Wasm too (before-wasm.test.mjs), but then each step is a new page
+  // that may not have hydrated when the test goes on; here it signs in the way the Wasm does.
+  await hydrated(page);
   await enabled(page, T.SIGN_IN_SUBMIT);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);

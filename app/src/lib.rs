@@ -59,7 +59,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=ui::NotFound>
                     <Route path=StaticSegment("") view=system::HomePage/>
                     <Route path=StaticSegment("setup") view=accounts::SetupPage/>
-                    <Route path=StaticSegment("sign-in") view=accounts::SignInPage/>
+                    // Rendered whole before it is sent: its form must work before the Wasm
+                    // arrives, and streamed parts need a script to take their place.
+                    <Route path=StaticSegment("sign-in") view=accounts::SignInPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("people") view=people::PeoplePage/>
                     <Route path=StaticSegment("invitation") view=accounts::InvitationPage/>
                     <Route path=StaticSegment("forgot-password") view=accounts::ForgotPasswordPage/>

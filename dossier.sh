@@ -127,7 +127,7 @@ setup() { choose_toolchain; ensure_tools; }
 # the shared cache). Equal fingerprints, same binary: `build` then skips cargo-leptos, which
 # would otherwise optimize, compress and relink the whole site again (minutes) for nothing.
 build_inputs() {
-  local paths=(Cargo.toml Cargo.lock app server frontend migrations public style end2end/package-lock.json)
+  local paths=(Cargo.toml Cargo.lock .cargo app server frontend migrations public style end2end/package-lock.json)
   {
     echo "$ROOT"; rustc --version; cargo leptos --version; wasm-bindgen --version; printf '%s\n' "${LIB_ARGS[@]}"
     if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then

@@ -1,9 +1,11 @@
-//! Live updates: "something changed in conversation C on matter M". A change carries no
-//! content, only ids; a page that hears of one reloads what it shows through the server
-//! functions, which check everything as usual. On PostgreSQL a change travels between nodes by
-//! LISTEN/NOTIFY (`server/src/live.rs` listens); on SQLite, which is one node, it stays here.
+//! Live updates: "something changed in conversation C on matter M" (a new message M, say). A
+//! change carries only ids between nodes (LISTEN/NOTIFY on PostgreSQL, `server/src/live.rs`
+//! listens; on SQLite, which is one node, it stays here). Each person with the matter open is
+//! then told of it as `Told`: for a new message they may read, the message and the
+//! conversation's line as they see them, decided by the same policy and reading code as the
+//! server functions; otherwise the page reloads what it shows through them.
 
-use crate::ids::{ConversationId, MatterId};
+use crate::ids::{ConversationId, MatterId, MessageId};
 use serde::{Deserialize, Serialize};
 
 /// The PostgreSQL channel changes travel on.
@@ -13,6 +15,21 @@ pub const CHANNEL: &str = "dossier_changes";
 pub struct Change {
     pub matter: MatterId,
     pub conversation: ConversationId,
+    /// The message written, when that is the change.
+    #[serde(default)]
+    pub message: Option<MessageId>,
+}
+
+/// What one person's open page is told of a change (`conversations::reading::told`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Told {
+    pub change: Change,
+    /// The new message, as this person sees it, when they may read it.
+    #[serde(default)]
+    pub message: Option<crate::conversations::MessageView>,
+    /// The conversation's line in this person's list.
+    #[serde(default)]
+    pub summary: Option<crate::conversations::ConversationSummary>,
 }
 
 #[cfg(feature = "ssr")]

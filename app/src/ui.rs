@@ -80,6 +80,57 @@ pub fn after_plain_form(location: &'static str) {
     }
 }
 
+/// Sends a plain HTML form's browser back to the page it came from (its `Referer`, a path of this
+/// site: the server functions refuse other origins), with the query word `flag` set to `value`
+/// when it is given and removed when it is not. The page turns the word into a fixed sentence:
+/// never the server's text, which a crafted link could otherwise put on the page.
+#[cfg(feature = "ssr")]
+pub fn back_from_plain_form(flag: &str, value: Option<&str>) {
+    if !plain_form() {
+        return;
+    }
+    let Some(back) = use_context::<http::request::Parts>().and_then(|parts| {
+        let referer = parts.headers.get(http::header::REFERER)?.to_str().ok()?;
+        back_to(referer, flag, value)
+    }) else {
+        return;
+    };
+    if let (Some(res), Ok(location)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&back),
+    ) {
+        res.set_status(http::StatusCode::SEE_OTHER);
+        res.insert_header(http::header::LOCATION, location);
+    }
+}
+
+/// The path and query of `referer` with `flag` set to `value` (removed if `None`); `None` if
+/// it names no path of this site.
+#[cfg(feature = "ssr")]
+fn back_to(referer: &str, flag: &str, value: Option<&str>) -> Option<String> {
+    let uri: http::Uri = referer.parse().ok()?;
+    let path = uri.path();
+    // A path of this site only (not `//host`, nor `/\host`, which browsers read as one).
+    if !path.starts_with('/') || path.starts_with("//") || path.starts_with("/\\") {
+        return None;
+    }
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
+        if k != flag {
+            query.append_pair(&k, &v);
+        }
+    }
+    if let Some(value) = value {
+        query.append_pair(flag, value);
+    }
+    let query = query.finish();
+    Some(if query.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{query}")
+    })
+}
+
 /// True once the Wasm has taken over the page; controls that need it stay disabled until then.
 pub fn hydrated() -> ReadSignal<bool> {
     let (hydrated, set_hydrated) = signal(false);
@@ -112,4 +163,30 @@ pub fn scroll_to(id: &str) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = id;
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::back_to;
+
+    #[test]
+    fn a_plain_form_goes_back_to_a_path_of_this_site_with_its_flag() {
+        let page = "http://portal.example/matters/1?conversation=2";
+        assert_eq!(
+            back_to(page, "reply", Some("not-sent")).as_deref(),
+            Some("/matters/1?conversation=2&reply=not-sent")
+        );
+        let flagged = "http://portal.example/matters/1?reply=not-sent&conversation=2";
+        assert_eq!(
+            back_to(flagged, "reply", None).as_deref(),
+            Some("/matters/1?conversation=2")
+        );
+        assert_eq!(
+            back_to("/sign-in", "reply", None).as_deref(),
+            Some("/sign-in")
+        );
+        for elsewhere in ["//evil.example/x", "/\\evil.example/x", "evil.example"] {
+            assert_eq!(back_to(elsewhere, "reply", None), None, "{elsewhere}");
+        }
+    }
 }

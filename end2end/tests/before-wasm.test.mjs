@@ -60,6 +60,23 @@ test('signing in and replying work as plain forms, before any script runs', asyn
   await page.getByTestId(T.PLAIN_REPLY_FORM).getByRole('button', { name: 'Send' }).click();
   await page.getByTestId(T.MESSAGES_LIST).getByText('Sent without the Wasm').waitFor();
   assert.equal(page.url(), url, 'back on the conversation');
+
+  // A reply the server refuses (the matter was closed after the page loaded) says so, and the
+  // next one that goes through clears it.
+  const matterId = new URL(url).pathname.split('/').pop();
+  await page.getByTestId(T.PLAIN_REPLY).fill('Sent to a closed matter');
+  await call(context, 'matters/status', { id: matterId, open: 'false' });
+  await page.getByTestId(T.PLAIN_REPLY_FORM).getByRole('button', { name: 'Send' }).click();
+  await page.getByText('Your reply was not sent').waitFor();
+  assert.equal(await page.getByText('Sent to a closed matter').count(), 0, 'nothing was posted');
+  assert.equal(await page.getByTestId(T.PLAIN_REPLY_FORM).count(), 0, 'no reply box on a closed matter');
+  await call(context, 'matters/status', { id: matterId, open: 'true' });
+  await page.reload();
+  await page.getByTestId(T.PLAIN_REPLY).fill('Sent once it reopened');
+  await page.getByTestId(T.PLAIN_REPLY_FORM).getByRole('button', { name: 'Send' }).click();
+  await page.getByTestId(T.MESSAGES_LIST).getByText('Sent once it reopened').waitFor();
+  assert.equal(await page.getByText('Your reply was not sent').count(), 0, 'the refusal is gone');
+  assert.equal(page.url(), url, 'and so is its mark in the address');
   await context.close();
 });
 

@@ -95,6 +95,10 @@ test('a protected conversation opens for the client only after a code, and the r
   await client.getByTestId(T.MESSAGES_LIST).getByText('The other side offers 125,000. Shall we accept?').waitFor();
   await client.getByTestId(T.CONVERSATION_SUBJECT).getByText('Settlement offer').waitFor();
 
+  // From here, what the staff page asks the server for its open conversation.
+  const staffAsked = [];
+  const onRequest = (r) => { if (r.url().includes('/api/conversations/get')) staffAsked.push(r.url()); };
+  staff.on('request', onRequest);
   await client.getByTestId(T.REPLY).fill('Yes, please accept.');
   await client.getByTestId(T.SEND_MESSAGE).click();
   await client.getByTestId(T.MESSAGES_LIST).getByText('Yes, please accept.').waitFor();
@@ -103,6 +107,11 @@ test('a protected conversation opens for the client only after a code, and the r
 
   // Staff have the conversation open: the reply appears there live, without a reload.
   await staff.getByTestId(T.MESSAGES_LIST).getByText('Yes, please accept.').waitFor();
+  // It came with the change: the open conversation was not asked for again, and its line in the
+  // list shows it.
+  await staff.getByTestId(T.EXTERNAL_CONVERSATIONS).getByText('Yes, please accept.').waitFor();
+  staff.off('request', onRequest);
+  assert.deepEqual(staffAsked, [], 'no reload of the open conversation');
 
   // Staff put the deed in All Files and send it from there: right-click, Send, then Send files
   // in the open conversation, with no text.

@@ -6,7 +6,9 @@
 //! the list shows it locked with its unread count). One task per node decides that for every
 //! open page at once: on each change it re-reads the sessions of the pages open on that matter
 //! (one query), who holds them (a few more), and asks the policy once per person, not once per
-//! page, so a thousand open pages cost about as much as the people behind them. Sessions are
+//! page, so a thousand open pages cost about as much as the people behind them. What a person
+//! is told carries the new message and the conversation's line as they see them
+//! (`conversations::reading::told`), so their pages need not ask again. Sessions are
 //! read from the store for each change and on the hub's period (a minute), never cached, so a
 //! stream ends with its session whatever ended it (sign-out, idle, lifetime, a disabled
 //! account, a password change); it ends too when the node shuts down, and when its page reads
@@ -29,12 +31,13 @@ use axum::{
         sse::{Event, KeepAlive, Sse},
     },
 };
-use futures_util::stream;
+use futures_util::{StreamExt, stream};
 use tokio::sync::{broadcast::error::RecvError, mpsc};
 use tower_sessions::{Session, session::Id};
 
 use app::{
     AppError,
+    conversations::reading::told,
     live::{CHANNEL, Change},
     policy::{Actor, SessionFacts},
     state::AppState,
@@ -54,12 +57,23 @@ pub struct EventsQuery {
 }
 
 /// What a stream is told.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Say {
-    Change(Change),
+    /// A change, as `app::live::Told` in JSON: the same for every page of one person.
+    Change(Arc<str>),
     /// Changes may have been missed: reload everything.
     Resync,
 }
+
+/// What the dispatcher heard from the hub.
+enum Heard {
+    Change(Change),
+    /// Changes were missed (the dispatcher fell behind): every page reloads.
+    Missed,
+}
+
+/// How many people's views of a change are worked out at once.
+const PEOPLE_AT_ONCE: usize = 8;
 
 /// One open page: whose session it serves, and where its events go.
 struct Subscriber {
@@ -183,8 +197,8 @@ async fn dispatch(streams: Streams, state: AppState) {
     loop {
         let (matter, say) = tokio::select! {
             received = changes.recv() => match received {
-                Ok(change) => (Some(change.matter), Some(Say::Change(change))),
-                Err(RecvError::Lagged(_)) => (None, Some(Say::Resync)),
+                Ok(change) => (Some(change.matter), Some(Heard::Change(change))),
+                Err(RecvError::Lagged(_)) => (None, Some(Heard::Missed)),
                 Err(RecvError::Closed) => return,
             },
             _ = recheck.tick() => (None, None),
@@ -205,34 +219,42 @@ async fn dispatch(streams: Streams, state: AppState) {
             None => {
                 streams.tell(None, &checked, |_| None);
             }
-            Some(Say::Resync) => {
+            Some(Heard::Missed) => {
                 streams.tell(None, &checked, |_| Some(Say::Resync));
             }
-            Some(Say::Change(change)) => {
-                // Once per person, not once per page.
-                let mut verdicts: HashMap<app::ids::UserId, bool> = HashMap::new();
+            Some(Heard::Change(change)) => {
+                // Once per person, not once per page, a few people at a time.
+                let mut people: HashMap<app::ids::UserId, Actor> = HashMap::new();
                 for actor in checked.values().flatten() {
-                    let Ok(user) = actor.signed_in() else {
-                        continue;
-                    };
-                    if verdicts.contains_key(&user.id()) {
-                        continue;
+                    if let Ok(user) = actor.signed_in() {
+                        people.entry(user.id()).or_insert_with(|| actor.clone());
                     }
-                    let hears = matches!(
-                        actor.conversation(&state.db, change.conversation).await,
-                        Ok(_) | Err(AppError::StepUpRequired)
-                    );
-                    verdicts.insert(user.id(), hears);
                 }
+                let asked = people.len();
+                let verdicts: HashMap<app::ids::UserId, Arc<str>> = stream::iter(people)
+                    .map(|(user, actor)| {
+                        let db = state.db.clone();
+                        async move {
+                        let told = match told(&db, &actor, change).await {
+                            Ok(told) => told.and_then(|t| serde_json::to_string(&t).ok()),
+                            // Not told: a page must not hear of what was not checked.
+                            Err(e) => {
+                                tracing::warn!(error = %e, "live updates could not check a person");
+                                None
+                            }
+                        };
+                        told.map(|t| (user, Arc::from(t)))
+                        }
+                    })
+                    .buffer_unordered(PEOPLE_AT_ONCE)
+                    .filter_map(std::future::ready)
+                    .collect()
+                    .await;
                 let told = streams.tell(matter, &checked, |id| {
                     let user = checked.get(id)?.as_ref()?.signed_in().ok()?.id();
-                    verdicts
-                        .get(&user)
-                        .copied()
-                        .unwrap_or(false)
-                        .then_some(Say::Change(change))
+                    verdicts.get(&user).map(|t| Say::Change(t.clone()))
                 });
-                crate::metrics::live_change(verdicts.len(), told, started.elapsed());
+                crate::metrics::live_change(asked, told, started.elapsed());
             }
         }
     }
@@ -261,9 +283,7 @@ pub async fn events(
                 _ = closing.wait_for(|closing| *closing) => return None,
             };
             let event = match say {
-                Say::Change(change) => Event::default()
-                    .event("change")
-                    .data(serde_json::to_string(&change).unwrap_or_default()),
+                Say::Change(told) => Event::default().event("change").data(&*told),
                 Say::Resync => Event::default().event("resync").data("{}"),
             };
             Some((Ok::<_, Infallible>(event), (receiver, closing, ticket)))

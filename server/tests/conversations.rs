@@ -917,8 +917,19 @@ async fn open_pages_hear_of_changes_they_may_see_from_any_node() {
             assert_eq!(posted.status, 200, "{}", posted.text());
         }
         let heard = grace_live.next().await;
-        assert_eq!(heard.conversation.to_string(), with_grace, "{backend:?}");
-        assert_eq!(heard.matter.to_string(), world.matter);
+        assert_eq!(
+            heard.change.conversation.to_string(),
+            with_grace,
+            "{backend:?}"
+        );
+        assert_eq!(heard.change.matter.to_string(), world.matter);
+        // With the message and her list's line as she sees them: no reload needed.
+        let message = heard.message.expect("the message comes with the change");
+        assert_eq!((message.body.as_str(), message.mine), ("Any news?", false));
+        assert_eq!(message.author, "Ada Lovelace");
+        let line = heard.summary.expect("and the conversation's line");
+        assert_eq!(line.preview.as_deref(), Some("Any news?"));
+        assert_eq!(line.unread, 1, "counted as in her list");
 
         // A new conversation with Hugo: the first change he hears of is his own.
         let with_hugo = id_of(
@@ -930,7 +941,44 @@ async fn open_pages_hear_of_changes_they_may_see_from_any_node() {
             )
             .await,
         );
-        assert_eq!(hugo_live.next().await.conversation.to_string(), with_hugo);
+        let heard = hugo_live.next().await;
+        assert_eq!(heard.change.conversation.to_string(), with_hugo);
+        assert_eq!(
+            heard.summary.and_then(|s| s.subject).as_deref(),
+            Some("Your statement"),
+            "a new conversation comes with its line for the list"
+        );
+
+        // A protected conversation Grace has not unlocked: she hears of it and of its next
+        // message, locked, and nothing of what they say.
+        let protected = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[
+                    ("subject", "Offer"),
+                    ("body", "Secret terms"),
+                    ("requires_second_factor", "true"),
+                ],
+            )
+            .await,
+        );
+        let posted = ada
+            .call(
+                "/api/conversations/post",
+                &[("id", &protected), ("body", "More secret terms")],
+            )
+            .await;
+        assert_eq!(posted.status, 200, "{}", posted.text());
+        for unread in [1, 2] {
+            let heard = grace_live.next().await;
+            assert_eq!(heard.change.conversation.to_string(), protected);
+            assert!(heard.message.is_none(), "no text before the code");
+            let line = heard.summary.expect("the locked line");
+            assert!(line.locked && line.subject.is_none() && line.preview.is_none());
+            assert_eq!(line.unread, unread);
+        }
 
         // A node shutting down ends its streams instead of waiting on them.
         world.portal.state.live.close();

@@ -161,7 +161,7 @@ async fn a_live_stream_ends_with_its_session_and_a_session_holds_few() {
             }
         };
         post("heard").await;
-        assert_eq!(stream.next().await.conversation.to_string(), id);
+        assert_eq!(stream.next().await.change.conversation.to_string(), id);
         // She signs out in another tab: the stream's copy of the session is not believed.
         let mut other_tab = Browser {
             portal: &world.portal,

@@ -88,11 +88,21 @@ pub async fn post_message(
     #[server(default)] shared_documents: Vec<DocumentId>,
     #[server(default)] shared_folders: Vec<FolderId>,
 ) -> Result<MessageView, AppError> {
-    let (state, access) = Call::current().await?.conversation(id).await?;
-    let enclosed = super::attachments::Enclosed {
-        staged: attachments,
-        documents,
-        shared: super::attachments::shared_items(shared_documents, shared_folders),
-    };
-    super::server::post(&state, &access, &body, sms, &enclosed).await
+    let posted = async {
+        let (state, access) = Call::current().await?.conversation(id).await?;
+        let enclosed = super::attachments::Enclosed {
+            staged: attachments,
+            documents,
+            shared: super::attachments::shared_items(shared_documents, shared_folders),
+        };
+        super::server::post(&state, &access, &body, sms, &enclosed).await
+    }
+    .await;
+    // The reply box posted as a plain form (before the Wasm): back to the conversation, which
+    // says so if the reply was refused.
+    crate::ui::back_from_plain_form(
+        super::REPLY_NOT_SENT.0,
+        posted.is_err().then_some(super::REPLY_NOT_SENT.1),
+    );
+    posted
 }

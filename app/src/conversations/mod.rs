@@ -6,6 +6,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod attachments;
 mod files_ui;
+mod live_ui;
 #[cfg(feature = "ssr")]
 mod notices;
 #[cfg(feature = "ssr")]
@@ -24,6 +25,7 @@ use uuid::Uuid;
 use sea_orm::entity::prelude::StringLen;
 
 use files_ui::{Attach, AttachmentList, SendingNote, SharePicker, Staging};
+use live_ui::{Live, listen};
 
 use crate::testid;
 use crate::{
@@ -214,9 +216,25 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
     });
     let on_changed = Callback::new(move |()| changed.update(|n| *n += 1));
     // Live updates: a change on this matter reloads the list and the open conversation.
-    let live = RwSignal::new(Heard::default());
-    provide_context(Live(live));
+    let live = Live::new();
+    provide_context(live);
     listen(matter_id, changed, live);
+    // A new message told with its line: the line moves to the top, nothing is reloaded.
+    Effect::watch(
+        move || live.told.get(),
+        move |told, _, _| {
+            let Some(line) = told.as_ref().and_then(|t| t.summary.clone()) else {
+                return;
+            };
+            list.update(|all| {
+                if let Some(Ok(all)) = all {
+                    all.retain(|c| c.id != line.id);
+                    all.insert(0, line);
+                }
+            });
+        },
+        false,
+    );
     let sending = use_context::<Sending>();
     let viewing = crate::shares::Viewing::provide();
     view! {
@@ -249,84 +267,6 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
         </section>
     }
     .into_any()
-}
-
-/// Bumped when the server tells of a change on this matter (`crate::live`).
-#[derive(Debug, Clone, Copy)]
-struct Live(RwSignal<Heard>);
-
-/// The live changes heard so far: how many, and in which conversation the last one was
-/// (`None`: maybe any).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct Heard {
-    count: u32,
-    last: Option<ConversationId>,
-}
-
-impl Heard {
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    fn hear(&mut self, conversation: Option<ConversationId>) {
-        self.count += 1;
-        self.last = conversation;
-    }
-
-    /// A number that moves exactly when a change may concern conversation `id`.
-    fn concerning(self, id: ConversationId, before: Option<&u32>) -> u32 {
-        match self.last {
-            Some(other) if other != id => before.copied().unwrap_or(0),
-            _ => self.count,
-        }
-    }
-}
-
-/// Opens the page's live-update stream (`/events`); the browser's EventSource reconnects by
-/// itself after a drop, and the stream closes when the page goes.
-fn listen(matter_id: MatterId, changed: RwSignal<u32>, live: RwSignal<Heard>) {
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        use wasm_bindgen::{JsCast, closure::Closure};
-        let Ok(source) = web_sys::EventSource::new(&format!("/events?matter={matter_id}")) else {
-            return;
-        };
-        // A change names its conversation: only a page showing that one reloads it.
-        let on_change =
-            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                let in_conversation = e
-                    .data()
-                    .as_string()
-                    .and_then(|data| js_sys::JSON::parse(&data).ok())
-                    .and_then(|change| js_sys::Reflect::get(&change, &"conversation".into()).ok())
-                    .and_then(|id| id.as_string())
-                    .and_then(|id| id.parse::<ConversationId>().ok());
-                changed.try_update(|n| *n += 1);
-                live.try_update(|heard| heard.hear(in_conversation));
-            });
-        let _ =
-            source.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
-        // "Resync", and every reconnection after the first (the stream was cut: a node went
-        // away, or the page fell behind): changes may have been missed, reload everything.
-        let opened = std::cell::Cell::new(0u32);
-        let on_missed = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
-            if e.type_() == "open" {
-                opened.set(opened.get() + 1);
-                if opened.get() == 1 {
-                    return;
-                }
-            }
-            changed.try_update(|n| *n += 1);
-            live.try_update(|heard| heard.hear(None));
-        });
-        for kind in ["resync", "open"] {
-            let _ =
-                source.add_event_listener_with_callback(kind, on_missed.as_ref().unchecked_ref());
-        }
-        on_change.forget();
-        on_missed.forget();
-        let source = send_wrapper::SendWrapper::new(source);
-        on_cleanup(move || source.close());
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (matter_id, changed, live);
 }
 
 /// "New conversation": recipients, subject, verification, text message, first message.
@@ -448,15 +388,23 @@ fn NewConversationForm(
 /// The reply box of the plain form shown before the Wasm arrives.
 const PLAIN_REPLY_ID: &str = "plain-reply";
 
+/// The query word and value that a refused plain-form reply comes back with.
+const REPLY_NOT_SENT: (&str, &str) = ("reply", "not-sent");
+
 /// One conversation: its messages and a reply box, or the step-up it asks for first.
 #[component]
 fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callback<()>) -> AnyView {
     let ready = hydrated();
+    // A reply posted as a plain form that the server refused (`api::post_message`).
+    let refused = use_query_map()
+        .read_untracked()
+        .get(REPLY_NOT_SENT.0)
+        .is_some_and(|v| v == REPLY_NOT_SENT.1);
     let post = ServerAction::<api::PostMessage>::new();
     let unlocked = RwSignal::new(0u32);
     let revoked = use_context::<crate::shares::Viewing>().map(|v| v.revoked);
-    let live = use_context::<Live>()
-        .map(|Live(heard)| Memo::new(move |before| heard.get().concerning(id, before)));
+    let told = use_context::<Live>();
+    let live = told.map(|live| Memo::new(move |before| live.heard.get().concerning(id, before)));
     let conversation = Resource::new(
         move || {
             (
@@ -469,6 +417,31 @@ fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callbac
         },
         |(id, ..)| api::get_conversation(id),
     );
+    // A new message in this conversation, told with the change: added to what is shown.
+    if let Some(live) = told {
+        Effect::watch(
+            move || live.told.get(),
+            move |told, _, _| {
+                let Some(told) = told.as_ref().filter(|t| t.change.conversation == id) else {
+                    return;
+                };
+                let Some(message) = told.message.clone() else {
+                    return;
+                };
+                let unread = told.summary.as_ref().is_some_and(|line| line.unread > 0);
+                conversation.update(|shown| {
+                    if let Some(Ok(shown)) = shown {
+                        if !shown.messages.iter().any(|m| m.id == message.id) {
+                            shown.messages.push(message);
+                        }
+                        // On screen, so read: the effect below tells the server.
+                        shown.unread = unread;
+                    }
+                });
+            },
+            false,
+        );
+    }
     let body = RwSignal::new(String::new());
     let sms = RwSignal::new(false);
     let files = Staging::new(matter_id);
@@ -567,6 +540,10 @@ fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callbac
                             " · "{names}
                         </p>
                         <ol class="messages plain" data-testid=testid::MESSAGES_LIST>{messages}</ol>
+                        // Until a reply goes through from this page.
+                        {move || (refused && post.version().get() == 0).then(|| view! {
+                            <ErrorNote message="Your reply was not sent. Please try again.".to_string()/>
+                        })}
                         // Until the Wasm arrives, a plain form posts a reply (the server sends the
                         // browser back here); then the full reply box takes over what was typed.
                         {c.can_write.then_some(move || (!swapped.get()).then(|| view! {

@@ -34,10 +34,30 @@ pub async fn list(
     db: &DatabaseConnection,
     access: &MatterAccess,
 ) -> Result<Vec<ConversationSummary>, AppError> {
+    list_some(db, access, None).await
+}
+
+/// Conversation `id`'s line in this person's list, if it is in their list.
+pub async fn summary(
+    db: &DatabaseConnection,
+    access: &MatterAccess,
+    id: ConversationId,
+) -> Result<Option<ConversationSummary>, AppError> {
+    Ok(list_some(db, access, Some(id)).await?.pop())
+}
+
+async fn list_some(
+    db: &DatabaseConnection,
+    access: &MatterAccess,
+    only: Option<ConversationId>,
+) -> Result<Vec<ConversationSummary>, AppError> {
     let me = access.user().id();
     let mut query = conversation::Entity::find()
         .filter(conversation::Column::MatterId.eq(access.id()))
         .order_by_desc(conversation::Column::LastMessageAt);
+    if let Some(id) = only {
+        query = query.filter(conversation::Column::Id.eq(id));
+    }
     if !access.firm() {
         let mine = conversation_participant::Entity::find()
             .select_only()
@@ -236,6 +256,72 @@ pub(super) async fn mark_read(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// What this person is told of `change` on their open page of its matter: `None` if they may
+/// not see its conversation (`Actor::conversation`); else the change with, when they can read
+/// it, the new message as they see it, and the conversation's line in their list (a protected
+/// one they have not unlocked: locked, with its unread count), so that the page need not
+/// reload them.
+pub async fn told(
+    db: &DatabaseConnection,
+    actor: &crate::policy::Actor,
+    change: crate::live::Change,
+) -> Result<Option<crate::live::Told>, AppError> {
+    let (matter, message) = match actor.conversation(db, change.conversation).await {
+        Ok(access) => {
+            let message = match change.message {
+                Some(id) => message(db, &access, id).await?,
+                None => None,
+            };
+            (access.matter().clone(), message)
+        }
+        Err(AppError::StepUpRequired) => (actor.matter(db, change.matter).await?, None),
+        Err(AppError::NotFound(_) | AppError::Forbidden(_) | AppError::Unauthenticated) => {
+            return Ok(None);
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(Some(crate::live::Told {
+        change,
+        message,
+        summary: summary(db, &matter, change.conversation).await?,
+    }))
+}
+
+/// Message `id` of this conversation as this person sees it.
+async fn message(
+    db: &DatabaseConnection,
+    access: &ConversationAccess,
+    id: MessageId,
+) -> Result<Option<MessageView>, AppError> {
+    let Some(m) = message::Entity::find_by_id(id)
+        .filter(message::Column::ConversationId.eq(access.id()))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let me = access.user().id();
+    let author = match m.author_id {
+        Some(a) => user::Entity::find_by_id(a)
+            .one(db)
+            .await?
+            .map(|u| u.display_name),
+        None => None,
+    };
+    let mut files = attachments::of_messages(db, &[m.id]).await?;
+    let mut shares = crate::shares::server::of_messages(db, &[m.id]).await?;
+    Ok(Some(MessageView {
+        id: m.id,
+        author: author.unwrap_or_else(|| "A former user".into()),
+        mine: m.author_id == Some(me),
+        attachments: files.remove(&m.id).unwrap_or_default(),
+        shares: shares.remove(&m.id).unwrap_or_default(),
+        body: m.body,
+        sent_as_sms: m.sent_as_sms,
+        created_at: when(m.created_at),
+    }))
 }
 
 /// One conversation and its latest messages (reading it marks nothing: see `read`).

@@ -263,6 +263,7 @@ pub async fn create(
     let change = Change {
         matter: access.id(),
         conversation: id,
+        message: None,
     };
     state.live.publish(db, change).await;
     Ok(id)
@@ -375,6 +376,7 @@ pub async fn post(
     let change = Change {
         matter: conversation.matter_id,
         conversation: conversation.id,
+        message: Some(written.id),
     };
     state.live.publish(db, change).await;
     let shares = crate::shares::server::views(db, shared).await?;

@@ -31,6 +31,44 @@ pub struct Call {
 pub struct RequestMemo {
     actor: std::sync::Arc<tokio::sync::OnceCell<Actor>>,
     reads: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Answer>>>,
+    /// Who may see which matter: each server function of a matter page asks it again.
+    matters: std::sync::Arc<std::sync::Mutex<Matters>>,
+}
+
+type Matters = std::collections::HashMap<
+    (crate::ids::UserId, MatterId),
+    std::sync::Arc<tokio::sync::OnceCell<MatterAccess>>,
+>;
+
+impl RequestMemo {
+    /// This request's memo, when it is a server function or a page (an axum route has none).
+    fn current() -> Option<Self> {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Self>().cloned())
+    }
+
+    /// `look_up`'s answer for this person and matter, worked out at most once in this request
+    /// (a refusal is not kept); without a memo, worked out each time.
+    pub(super) async fn matter<F>(
+        user: crate::ids::UserId,
+        id: MatterId,
+        look_up: F,
+    ) -> Result<MatterAccess, AppError>
+    where
+        F: std::future::Future<Output = Result<MatterAccess, AppError>>,
+    {
+        let Some(memo) = Self::current() else {
+            return look_up.await;
+        };
+        let cell = memo
+            .matters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry((user, id))
+            .or_default()
+            .clone();
+        cell.get_or_try_init(|| look_up).await.cloned()
+    }
 }
 
 type Answer =

@@ -279,8 +279,20 @@ impl Actor {
         db: &DatabaseConnection,
         id: MatterId,
     ) -> Result<MatterAccess, AppError> {
-        use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
         let user = self.viewer()?;
+        let mut access =
+            RequestMemo::matter(user.id, id, Self::look_up_matter(db, user, id)).await?;
+        // As the person is now (a step-up earlier in this request counts), not as first seen.
+        access.user = user.clone();
+        Ok(access)
+    }
+
+    async fn look_up_matter(
+        db: &DatabaseConnection,
+        user: &SignedInUser,
+        id: MatterId,
+    ) -> Result<MatterAccess, AppError> {
+        use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
         let not_found = || AppError::NotFound(NO_SUCH_MATTER.into());
         let matter = matter::Entity::find_by_id(id)
             .one(db)

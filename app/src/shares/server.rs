@@ -312,6 +312,7 @@ pub async fn revoke(state: &AppState, manage: &ManageShare) -> Result<(), AppErr
     let change = Change {
         matter: share.matter_id,
         conversation: share.conversation_id,
+        message: None,
     };
     state.live.publish(db, change).await;
     Ok(())

@@ -313,7 +313,7 @@ impl Live {
 
     /// The next change (keep-alive comments are skipped). The timeout only keeps a broken
     /// build from hanging the suite.
-    pub async fn next(&mut self) -> app::live::Change {
+    pub async fn next(&mut self) -> app::live::Told {
         use futures_util::StreamExt;
         loop {
             if let Some(end) = self.buffer.find("\n\n") {
@@ -321,7 +321,7 @@ impl Live {
                 if block.contains("event: change")
                     && let Some(data) = block.lines().find_map(|l| l.strip_prefix("data: "))
                 {
-                    return serde_json::from_str(data).expect("a change");
+                    return serde_json::from_str(data).expect("a change as told");
                 }
                 continue;
             }

@@ -1,0 +1,214 @@
+//! The matter page's live updates: the `/events` stream (`crate::live` on the server) and what
+//! the page reloads when it hears of a change.
+
+use crate::{
+    ids::{ConversationId, MatterId},
+    live::Told,
+};
+use leptos::prelude::*;
+
+/// What the matter page hears live (`crate::live`), for its parts: `Messages` provides it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Live {
+    /// Changes the parts reload for.
+    pub(super) heard: RwSignal<Heard>,
+    /// The latest change that came with what changed: the parts patch themselves from it.
+    pub(super) told: RwSignal<Option<Told>>,
+}
+
+impl Live {
+    pub(super) fn new() -> Self {
+        Self {
+            heard: RwSignal::new(Heard::default()),
+            told: RwSignal::new(None),
+        }
+    }
+}
+
+/// Whether the page can show `told` without asking the server again: a new message that
+/// shares nothing (a share also changes the page's list of shares), told with the
+/// conversation's line.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub(super) fn patchable(told: &Told) -> bool {
+    told.summary.is_some()
+        && match &told.message {
+            Some(message) => message.shares.is_empty(),
+            // A message this person cannot read yet (a locked conversation): its line only.
+            None => told.change.message.is_some(),
+        }
+}
+
+/// The live changes heard so far: how many, and in which conversation the last one was
+/// (`None`: maybe any).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) struct Heard {
+    count: u32,
+    last: Option<ConversationId>,
+}
+
+impl Heard {
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn hear(&mut self, conversation: Option<ConversationId>) {
+        self.count += 1;
+        self.last = conversation;
+    }
+
+    /// A number that moves exactly when a change may concern conversation `id`.
+    pub(super) fn concerning(self, id: ConversationId, before: Option<&u32>) -> u32 {
+        match self.last {
+            Some(other) if other != id => before.copied().unwrap_or(0),
+            _ => self.count,
+        }
+    }
+}
+
+/// Opens the page's live-update stream (`/events`); the browser's EventSource reconnects by
+/// itself after a drop, and the stream closes when the page goes.
+pub(super) fn listen(matter_id: MatterId, changed: RwSignal<u32>, live: Live) {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        use wasm_bindgen::{JsCast, closure::Closure};
+        let Ok(source) = web_sys::EventSource::new(&format!("/events?matter={matter_id}")) else {
+            return;
+        };
+        // A new message comes with what the page shows of it; anything else names its
+        // conversation, and only a page showing that one reloads it.
+        let on_change =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                let told = e
+                    .data()
+                    .as_string()
+                    .and_then(|data| serde_json::from_str::<Told>(&data).ok());
+                match told {
+                    Some(told) if patchable(&told) => {
+                        live.told.try_set(Some(told));
+                    }
+                    other => {
+                        changed.try_update(|n| *n += 1);
+                        live.heard
+                            .try_update(|heard| heard.hear(other.map(|t| t.change.conversation)));
+                    }
+                }
+            });
+        let _ =
+            source.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+        // "Resync", and every reconnection after the first (the stream was cut: a node went
+        // away, or the page fell behind): changes may have been missed, reload everything.
+        let opened = std::cell::Cell::new(0u32);
+        let on_missed = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            if e.type_() == "open" {
+                opened.set(opened.get() + 1);
+                if opened.get() == 1 {
+                    return;
+                }
+            }
+            changed.try_update(|n| *n += 1);
+            live.heard.try_update(|heard| heard.hear(None));
+        });
+        for kind in ["resync", "open"] {
+            let _ =
+                source.add_event_listener_with_callback(kind, on_missed.as_ref().unchecked_ref());
+        }
+        on_change.forget();
+        on_missed.forget();
+        let source = send_wrapper::SendWrapper::new(source);
+        on_cleanup(move || source.close());
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (matter_id, changed, live);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conversations::{ConversationKind, ConversationSummary, MessageView};
+
+    fn told(message: bool, readable: bool, shares: bool, line: bool) -> Told {
+        let conversation = ConversationId(uuid::Uuid::from_u128(1));
+        let id = crate::ids::MessageId(uuid::Uuid::from_u128(2));
+        Told {
+            change: crate::live::Change {
+                matter: MatterId(uuid::Uuid::from_u128(3)),
+                conversation,
+                message: message.then_some(id),
+            },
+            message: (message && readable).then(|| MessageView {
+                id,
+                author: "Ada".into(),
+                mine: false,
+                body: "Hello".into(),
+                sent_as_sms: false,
+                created_at: "14:02".into(),
+                attachments: Vec::new(),
+                shares: shares
+                    .then(|| crate::shares::ShareView {
+                        id: crate::ids::ShareId(uuid::Uuid::from_u128(4)),
+                        kind: crate::files::ItemKind::Folder,
+                        name: Some("Evidence".into()),
+                        revoked: false,
+                        shared_by: "Ada".into(),
+                        shared_at: "14:02".into(),
+                        conversation_id: conversation,
+                    })
+                    .into_iter()
+                    .collect(),
+            }),
+            summary: line.then(|| ConversationSummary {
+                id: conversation,
+                kind: ConversationKind::External,
+                subject: None,
+                requires_second_factor: false,
+                locked: !readable,
+                participants: Vec::new(),
+                last_message_at: "14:02".into(),
+                preview: None,
+                unread: 1,
+            }),
+        }
+    }
+
+    #[test]
+    fn only_a_new_message_that_shares_nothing_is_shown_without_asking_again() {
+        assert!(
+            patchable(&told(true, true, false, true)),
+            "a message and its line"
+        );
+        assert!(
+            patchable(&told(true, false, false, true)),
+            "a locked conversation's line"
+        );
+        assert!(
+            !patchable(&told(true, true, false, false)),
+            "no line: reload"
+        );
+        assert!(
+            !patchable(&told(true, true, true, true)),
+            "a share: its list reloads"
+        );
+        assert!(
+            !patchable(&told(false, false, false, true)),
+            "not a message: reload"
+        );
+    }
+
+    #[test]
+    fn a_change_elsewhere_leaves_the_open_conversation_alone() {
+        let open = ConversationId(uuid::Uuid::from_u128(1));
+        let other = ConversationId(uuid::Uuid::from_u128(2));
+        let mut heard = Heard::default();
+        let mut seen = heard.concerning(open, None);
+        for (change, reloads) in [
+            (Some(other), false),
+            (Some(open), true),
+            (Some(other), false),
+            (None, true),
+            (Some(other), false),
+        ] {
+            heard.count += 1;
+            heard.last = change;
+            let now = heard.concerning(open, Some(&seen));
+            assert_eq!(now != seen, reloads, "after a change in {change:?}");
+            seen = now;
+        }
+    }
+}

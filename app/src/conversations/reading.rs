@@ -302,26 +302,42 @@ async fn message(
     else {
         return Ok(None);
     };
-    let me = access.user().id();
-    let author = match m.author_id {
-        Some(a) => user::Entity::find_by_id(a)
-            .one(db)
-            .await?
-            .map(|u| u.display_name),
-        None => None,
-    };
-    let mut files = attachments::of_messages(db, &[m.id]).await?;
-    let mut shares = crate::shares::server::of_messages(db, &[m.id]).await?;
-    Ok(Some(MessageView {
-        id: m.id,
-        author: author.unwrap_or_else(|| "A former user".into()),
-        mine: m.author_id == Some(me),
-        attachments: files.remove(&m.id).unwrap_or_default(),
-        shares: shares.remove(&m.id).unwrap_or_default(),
-        body: m.body,
-        sent_as_sms: m.sent_as_sms,
-        created_at: when(m.created_at),
-    }))
+    Ok(seen_by(db, access.user().id(), vec![m]).await?.pop())
+}
+
+/// `messages` as `me` sees them, with their authors' names and what came with them.
+async fn seen_by(
+    db: &DatabaseConnection,
+    me: UserId,
+    messages: Vec<message::Model>,
+) -> Result<Vec<MessageView>, AppError> {
+    let authors: HashSet<UserId> = messages.iter().filter_map(|m| m.author_id).collect();
+    let names: HashMap<UserId, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(authors))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();
+    let mut files = attachments::of_messages(db, &ids).await?;
+    let mut shares = crate::shares::server::of_messages(db, &ids).await?;
+    Ok(messages
+        .into_iter()
+        .map(|m| MessageView {
+            id: m.id,
+            author: m
+                .author_id
+                .and_then(|a| names.get(&a).cloned())
+                .unwrap_or_else(|| "A former user".into()),
+            mine: m.author_id == Some(me),
+            attachments: files.remove(&m.id).unwrap_or_default(),
+            shares: shares.remove(&m.id).unwrap_or_default(),
+            body: m.body,
+            sent_as_sms: m.sent_as_sms,
+            created_at: when(m.created_at),
+        })
+        .collect())
 }
 
 /// One conversation and its latest messages (reading it marks nothing: see `read`).
@@ -340,14 +356,6 @@ pub async fn view(
         .all(db)
         .await?;
     messages.reverse();
-    let authors: HashSet<UserId> = messages.iter().filter_map(|m| m.author_id).collect();
-    let names: HashMap<UserId, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(authors))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
     // As the list counts it: a message by someone else since I last read it here.
     let read_at = people
         .iter()
@@ -358,9 +366,6 @@ pub async fn view(
             .iter()
             .any(|m| m.author_id != Some(me) && read_at.is_none_or(|at| m.created_at > at))
     });
-    let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();
-    let mut files = attachments::of_messages(db, &ids).await?;
-    let mut shares = crate::shares::server::of_messages(db, &ids).await?;
     Ok(ConversationView {
         id: c.id,
         matter_id: c.matter_id,
@@ -375,22 +380,7 @@ pub async fn view(
                 firm: u.role != Role::Client,
             })
             .collect(),
-        messages: messages
-            .into_iter()
-            .map(|m| MessageView {
-                id: m.id,
-                author: m
-                    .author_id
-                    .and_then(|a| names.get(&a).cloned())
-                    .unwrap_or_else(|| "A former user".into()),
-                mine: m.author_id == Some(me),
-                attachments: files.remove(&m.id).unwrap_or_default(),
-                shares: shares.remove(&m.id).unwrap_or_default(),
-                body: m.body,
-                sent_as_sms: m.sent_as_sms,
-                created_at: when(m.created_at),
-            })
-            .collect(),
+        messages: seen_by(db, me, messages).await?,
         can_write: access.matter().matter().status == matter::Status::Open,
         firm: access.matter().firm(),
         unread,

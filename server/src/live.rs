@@ -37,7 +37,7 @@ use tower_sessions::{Session, session::Id};
 
 use app::{
     AppError,
-    conversations::reading::told,
+    conversations::reading,
     live::{CHANNEL, Change},
     policy::{Actor, SessionFacts},
     state::AppState,
@@ -231,11 +231,13 @@ async fn dispatch(streams: Streams, state: AppState) {
                     }
                 }
                 let asked = people.len();
+                let shown = reading::Shown::default();
+                let shown = &shown;
                 let verdicts: HashMap<app::ids::UserId, Arc<str>> = stream::iter(people)
                     .map(|(user, actor)| {
                         let db = state.db.clone();
                         async move {
-                        let told = match told(&db, &actor, change).await {
+                        let told = match reading::told(&db, &actor, change, shown).await {
                             Ok(told) => told.and_then(|t| serde_json::to_string(&t).ok()),
                             // Not told: a page must not hear of what was not checked.
                             Err(e) => {

@@ -908,6 +908,7 @@ async fn open_pages_hear_of_changes_they_may_see_from_any_node() {
         let mut grace_live =
             Live::open(dossier::routes::router(other), &grace, &world.matter).await;
         let mut hugo_live = Live::open(world.portal.router(), &hugo, &world.matter).await;
+        let mut ada_live = Live::open(world.portal.router(), &ada, &world.matter).await;
 
         // Ada writes in the internal conversation, then in Grace's: Grace hears of hers only.
         for (id, text) in [(&internal, "Between us"), (&with_grace, "Any news?")] {
@@ -929,7 +930,24 @@ async fn open_pages_hear_of_changes_they_may_see_from_any_node() {
         assert_eq!(message.author, "Ada Lovelace");
         let line = heard.summary.expect("and the conversation's line");
         assert_eq!(line.preview.as_deref(), Some("Any news?"));
-        assert_eq!(line.unread, 1, "counted as in her list");
+        assert_eq!(
+            line.unread, 2,
+            "counted as in her list: the first message and this one"
+        );
+        // Ada, who wrote it, is told the same message as hers (built once, "mine" per person).
+        assert_eq!(
+            ada_live.next().await.change.conversation.to_string(),
+            internal
+        );
+        let own = ada_live.next().await;
+        assert_eq!(own.change.conversation.to_string(), with_grace);
+        let message = own.message.expect("her own message");
+        assert_eq!((message.body.as_str(), message.mine), ("Any news?", true));
+        assert_eq!(
+            own.summary.map(|s| s.unread),
+            Some(0),
+            "nothing unread for her"
+        );
 
         // A new conversation with Hugo: the first change he hears of is his own.
         let with_hugo = id_of(

@@ -258,20 +258,34 @@ pub(super) async fn mark_read(
     Ok(())
 }
 
+/// What everyone who may read a change's message is shown of it, worked out once per change:
+/// the message as anyone sees it, and its author (whether it is "mine" is each reader's own).
+#[derive(Default)]
+pub struct Shown(tokio::sync::OnceCell<Option<(MessageView, Option<UserId>)>>);
+
 /// What this person is told of `change` on their open page of its matter: `None` if they may
 /// not see its conversation (`Actor::conversation`); else the change with, when they can read
-/// it, the new message as they see it, and the conversation's line in their list (a protected
-/// one they have not unlocked: locked, with its unread count), so that the page need not
-/// reload them.
+/// it, the new message as they see it (from `shown`, shared by the change's readers), and the
+/// conversation's line in their list (a protected one they have not unlocked: locked, with its
+/// unread count), so that the page need not reload them.
 pub async fn told(
     db: &DatabaseConnection,
     actor: &crate::policy::Actor,
     change: crate::live::Change,
+    shown: &Shown,
 ) -> Result<Option<crate::live::Told>, AppError> {
     let (matter, message) = match actor.conversation(db, change.conversation).await {
         Ok(access) => {
             let message = match change.message {
-                Some(id) => message(db, &access, id).await?,
+                Some(id) => shown
+                    .0
+                    .get_or_try_init(|| message(db, &access, id))
+                    .await?
+                    .clone()
+                    .map(|(mut view, author)| {
+                        view.mine = author == Some(access.user().id());
+                        view
+                    }),
                 None => None,
             };
             (access.matter().clone(), message)
@@ -289,12 +303,12 @@ pub async fn told(
     }))
 }
 
-/// Message `id` of this conversation as this person sees it.
+/// Message `id` of this conversation as its readers see it, and its author.
 async fn message(
     db: &DatabaseConnection,
     access: &ConversationAccess,
     id: MessageId,
-) -> Result<Option<MessageView>, AppError> {
+) -> Result<Option<(MessageView, Option<UserId>)>, AppError> {
     let Some(m) = message::Entity::find_by_id(id)
         .filter(message::Column::ConversationId.eq(access.id()))
         .one(db)
@@ -302,7 +316,11 @@ async fn message(
     else {
         return Ok(None);
     };
-    Ok(seen_by(db, access.user().id(), vec![m]).await?.pop())
+    let author = m.author_id;
+    Ok(seen_by(db, access.user().id(), vec![m])
+        .await?
+        .pop()
+        .map(|view| (view, author)))
 }
 
 /// `messages` as `me` sees them, with their authors' names and what came with them.

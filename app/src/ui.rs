@@ -71,12 +71,15 @@ pub fn after_plain_form(location: &'static str) {
     if !plain_form() {
         return;
     }
+    see_other(http::HeaderValue::from_static(location));
+}
+
+/// Answers this server function with a 303 to `location`.
+#[cfg(feature = "ssr")]
+fn see_other(location: http::HeaderValue) {
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.set_status(http::StatusCode::SEE_OTHER);
-        res.insert_header(
-            http::header::LOCATION,
-            http::HeaderValue::from_static(location),
-        );
+        res.insert_header(http::header::LOCATION, location);
     }
 }
 
@@ -89,18 +92,11 @@ pub fn back_from_plain_form(flag: &str, value: Option<&str>) {
     if !plain_form() {
         return;
     }
-    let Some(back) = use_context::<http::request::Parts>().and_then(|parts| {
+    if let Some(back) = use_context::<http::request::Parts>().and_then(|parts| {
         let referer = parts.headers.get(http::header::REFERER)?.to_str().ok()?;
-        back_to(referer, flag, value)
-    }) else {
-        return;
-    };
-    if let (Some(res), Ok(location)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(&back),
-    ) {
-        res.set_status(http::StatusCode::SEE_OTHER);
-        res.insert_header(http::header::LOCATION, location);
+        http::HeaderValue::from_str(&back_to(referer, flag, value)?).ok()
+    }) {
+        see_other(back);
     }
 }
 

@@ -3,7 +3,7 @@
 // JavaScript at all, so every step is a plain HTML form the server answers.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createAdmin, hydrated, launchBrowser, signIn, startPortal, T } from './portal.mjs';
+import { createAdmin, hydrated, launchBrowser, resultsDir, signIn, startPortal, T } from './portal.mjs';
 
 let portal;
 let browser;
@@ -68,6 +68,7 @@ test('signing in and replying work as plain forms, before any script runs', asyn
   await call(context, 'matters/status', { id: matterId, open: 'false' });
   await page.getByTestId(T.PLAIN_REPLY_FORM).getByRole('button', { name: 'Send' }).click();
   await page.getByText('Your reply was not sent').waitFor();
+  await page.screenshot({ path: `${resultsDir}/reply-not-sent.png`, fullPage: true });
   assert.equal(await page.getByText('Sent to a closed matter').count(), 0, 'nothing was posted');
   assert.equal(await page.getByTestId(T.PLAIN_REPLY_FORM).count(), 0, 'no reply box on a closed matter');
   await call(context, 'matters/status', { id: matterId, open: 'true' });

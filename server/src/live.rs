@@ -185,6 +185,23 @@ async fn standing(
     )
 }
 
+/// What `actor` is told of `change`, as the event's JSON; `None` if nothing, and when it could
+/// not be checked (a page must not hear of what was not checked).
+async fn told(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    change: Change,
+    shown: &reading::Shown,
+) -> Option<Arc<str>> {
+    match reading::told(db, actor, change, shown).await {
+        Ok(told) => told.and_then(|t| serde_json::to_string(&t).ok().map(Arc::from)),
+        Err(e) => {
+            tracing::warn!(error = %e, "live updates could not check a person");
+            None
+        }
+    }
+}
+
 /// The node's dispatcher: every change, every missed change and every period, for all of this
 /// node's open pages.
 async fn dispatch(streams: Streams, state: AppState) {
@@ -236,27 +253,17 @@ async fn dispatch(streams: Streams, state: AppState) {
                 let verdicts: HashMap<app::ids::UserId, Arc<str>> = stream::iter(people)
                     .map(|(user, actor)| {
                         let db = state.db.clone();
-                        async move {
-                        let told = match reading::told(&db, &actor, change, shown).await {
-                            Ok(told) => told.and_then(|t| serde_json::to_string(&t).ok()),
-                            // Not told: a page must not hear of what was not checked.
-                            Err(e) => {
-                                tracing::warn!(error = %e, "live updates could not check a person");
-                                None
-                            }
-                        };
-                        told.map(|t| (user, Arc::from(t)))
-                        }
+                        async move { Some((user, told(&db, &actor, change, shown).await?)) }
                     })
                     .buffer_unordered(PEOPLE_AT_ONCE)
                     .filter_map(std::future::ready)
                     .collect()
                     .await;
-                let told = streams.tell(matter, &checked, |id| {
+                let pages = streams.tell(matter, &checked, |id| {
                     let user = checked.get(id)?.as_ref()?.signed_in().ok()?.id();
                     verdicts.get(&user).map(|t| Say::Change(t.clone()))
                 });
-                crate::metrics::live_change(asked, told, started.elapsed());
+                crate::metrics::live_change(asked, pages, started.elapsed());
             }
         }
     }

@@ -1,7 +1,9 @@
-//! The matter page's live updates: the `/events` stream (`crate::live` on the server) and what
-//! the page reloads when it hears of a change.
+//! The matter page's live updates: the `/events` stream (`crate::live` on the server), what
+//! the page shows of a change it was told, and what it reloads for the others.
 
+use super::{ConversationSummary, ConversationView};
 use crate::{
+    AppError,
     ids::{ConversationId, MatterId},
     live::Told,
 };
@@ -22,6 +24,56 @@ impl Live {
             heard: RwSignal::new(Heard::default()),
             told: RwSignal::new(None),
         }
+    }
+
+    /// A new message told with its line: the line moves to the top of the conversation list,
+    /// nothing is reloaded.
+    pub(super) fn patch_list(self, list: Resource<Result<Vec<ConversationSummary>, AppError>>) {
+        Effect::watch(
+            move || self.told.get(),
+            move |told, _, _| {
+                let Some(line) = told.as_ref().and_then(|t| t.summary.clone()) else {
+                    return;
+                };
+                list.update(|all| {
+                    if let Some(Ok(all)) = all {
+                        all.retain(|c| c.id != line.id);
+                        all.insert(0, line);
+                    }
+                });
+            },
+            false,
+        );
+    }
+
+    /// A new message in open conversation `id`, told with the change: added to what is shown,
+    /// and marked unread as the person's line says (being on screen, it is then read).
+    pub(super) fn patch_conversation(
+        self,
+        id: ConversationId,
+        conversation: Resource<Result<ConversationView, AppError>>,
+    ) {
+        Effect::watch(
+            move || self.told.get(),
+            move |told, _, _| {
+                let Some(told) = told.as_ref().filter(|t| t.change.conversation == id) else {
+                    return;
+                };
+                let Some(message) = told.message.clone() else {
+                    return;
+                };
+                let unread = told.summary.as_ref().is_some_and(|line| line.unread > 0);
+                conversation.update(|shown| {
+                    if let Some(Ok(shown)) = shown {
+                        if !shown.messages.iter().any(|m| m.id == message.id) {
+                            shown.messages.push(message);
+                        }
+                        shown.unread = unread;
+                    }
+                });
+            },
+            false,
+        );
     }
 }
 
@@ -121,7 +173,7 @@ pub(super) fn listen(matter_id: MatterId, changed: RwSignal<u32>, live: Live) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conversations::{ConversationKind, ConversationSummary, MessageView};
+    use crate::conversations::{ConversationKind, MessageView};
 
     fn told(message: bool, readable: bool, shares: bool, line: bool) -> Told {
         let conversation = ConversationId(uuid::Uuid::from_u128(1));

@@ -7,14 +7,13 @@ pub mod api;
 pub mod attachments;
 mod files_ui;
 mod live_ui;
+mod new_ui;
 #[cfg(feature = "ssr")]
 mod notices;
 #[cfg(feature = "ssr")]
 pub mod reading;
 #[cfg(feature = "ssr")]
 pub mod server;
-
-use std::collections::HashSet;
 
 use crate::ids::{AttachmentId, ConversationId, MatterId, MessageId, UserId};
 use leptos::prelude::*;
@@ -26,11 +25,12 @@ use sea_orm::entity::prelude::StringLen;
 
 use files_ui::{Attach, AttachmentList, SendingNote, SharePicker, Staging};
 use live_ui::{Live, listen};
+use new_ui::NewConversationForm;
 
 use crate::testid;
 use crate::{
     AppError,
-    matters::{MatterPerson, MatterRole},
+    matters::MatterPerson,
     ui::{ErrorNote, error_of, hydrated},
 };
 
@@ -219,22 +219,7 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
     let live = Live::new();
     provide_context(live);
     listen(matter_id, changed, live);
-    // A new message told with its line: the line moves to the top, nothing is reloaded.
-    Effect::watch(
-        move || live.told.get(),
-        move |told, _, _| {
-            let Some(line) = told.as_ref().and_then(|t| t.summary.clone()) else {
-                return;
-            };
-            list.update(|all| {
-                if let Some(Ok(all)) = all {
-                    all.retain(|c| c.id != line.id);
-                    all.insert(0, line);
-                }
-            });
-        },
-        false,
-    );
+    live.patch_list(list);
     let sending = use_context::<Sending>();
     let viewing = crate::shares::Viewing::provide();
     view! {
@@ -269,122 +254,6 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
     .into_any()
 }
 
-/// "New conversation": recipients, subject, verification, text message, first message.
-#[component]
-fn NewConversationForm(
-    matter_id: MatterId,
-    people: Vec<MatterPerson>,
-    on_created: Callback<ConversationId>,
-) -> AnyView {
-    let ready = hydrated();
-    let create = ServerAction::<api::CreateConversation>::new();
-    let internal = RwSignal::new(false);
-    let subject = RwSignal::new(String::new());
-    let body = RwSignal::new(String::new());
-    let requires_second_factor = RwSignal::new(false);
-    let sms = RwSignal::new(false);
-    let chosen = RwSignal::new(HashSet::<UserId>::new());
-    let open = RwSignal::new(false);
-    let files = Staging::new(matter_id);
-    let sending = use_context::<Sending>();
-    // "Send" in the file tree opens the form, so the files can go to new recipients.
-    Effect::new(move |_| {
-        if sending.is_some_and(|s| !s.0.with(Vec::is_empty)) {
-            open.set(true);
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = create.value().get() {
-            subject.set(String::new());
-            body.set(String::new());
-            chosen.set(HashSet::new());
-            files.clear();
-            if let Some(s) = sending {
-                s.0.set(Vec::new());
-            }
-            open.set(false);
-            on_created.run(id);
-        }
-    });
-    let people = StoredValue::new(people);
-    let choices = move || {
-        let internal = internal.get();
-        people
-            .get_value()
-            .into_iter()
-            .filter(|p| !p.revoked && (!internal || p.role == MatterRole::Staff))
-            .map(|p| {
-                let id = p.user_id;
-                view! {
-                    <label class="check">
-                        <input type="checkbox" data-testid=testid::RECIPIENT
-                            prop:checked=move || chosen.with(|c| c.contains(&id))
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                chosen.update(|c| { if on { c.insert(id); } else { c.remove(&id); } });
-                            }/>
-                        {format!("{} ({})", p.name, p.role.label())}
-                    </label>
-                }
-            })
-            .collect_view()
-    };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let internal = internal.get_untracked();
-        let (documents, shared_documents, shared_folders) = Sending::picked(sending);
-        create.dispatch(api::CreateConversation {
-            matter_id,
-            subject: subject.get_untracked(),
-            body: body.get_untracked(),
-            participants: chosen.get_untracked().into_iter().collect(),
-            internal,
-            requires_second_factor: !internal && requires_second_factor.get_untracked(),
-            sms: sms.get_untracked(),
-            attachments: files.ready(),
-            documents,
-            shared_documents,
-            shared_folders,
-        });
-    };
-    let with_files = move || files.any() || sending.is_some_and(|s| !s.0.with(Vec::is_empty));
-    view! {
-        <button class="button secondary" type="button" data-testid=testid::NEW_CONVERSATION
-            disabled=move || !ready.get()
-            on:click=move |_| open.update(|o| *o = !*o)>
-            "+ New conversation"
-        </button>
-        <Show when=move || open.get()>
-            <form class="form new-conversation" data-testid=testid::NEW_CONVERSATION_FORM on:submit=submit>
-                <fieldset class="choice">
-                    <legend>"With"</legend>
-                    <label class="check"><input type="radio" name="kind" prop:checked=move || !internal.get()
-                        on:change=move |_| internal.set(false)/>"The matter's contacts (external)"</label>
-                    <label class="check"><input type="radio" name="kind" prop:checked=move || internal.get()
-                        on:change=move |_| { internal.set(true); chosen.set(HashSet::new()); }/>"Staff only (internal)"</label>
-                </fieldset>
-                <fieldset class="choice">
-                    <legend>"Recipients"</legend>
-                    {choices}
-                </fieldset>
-                <label>"Subject"<input required maxlength="200" bind:value=subject/></label>
-                <label>{move || if with_files() { "Message (optional)" } else { "Message" }}
-                    <textarea required=move || !with_files() rows="4" maxlength="20000" bind:value=body></textarea></label>
-                <Attach files/>
-                <Show when=move || !internal.get()>
-                    <label class="check"><input type="checkbox" bind:checked=requires_second_factor data-testid=testid::REQUIRES_SECOND_FACTOR/>
-                        "Require recipients to confirm it is them (multi-factor authentication) before they read it"</label>
-                </Show>
-                <label class="check"><input type="checkbox" bind:checked=sms/>"Also send as a text message"</label>
-                {error_of(create.value())}
-                <button class="button" type="submit" data-testid=testid::CREATE_CONVERSATION
-                    disabled=move || !ready.get() || create.pending().get() || files.busy()>"Create"</button>
-            </form>
-        </Show>
-    }
-    .into_any()
-}
-
 /// The reply box of the plain form shown before the Wasm arrives.
 const PLAIN_REPLY_ID: &str = "plain-reply";
 
@@ -403,8 +272,8 @@ fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callbac
     let post = ServerAction::<api::PostMessage>::new();
     let unlocked = RwSignal::new(0u32);
     let revoked = use_context::<crate::shares::Viewing>().map(|v| v.revoked);
-    let told = use_context::<Live>();
-    let live = told.map(|live| Memo::new(move |before| live.heard.get().concerning(id, before)));
+    let heard = use_context::<Live>();
+    let live = heard.map(|live| Memo::new(move |before| live.heard.get().concerning(id, before)));
     let conversation = Resource::new(
         move || {
             (
@@ -417,30 +286,8 @@ fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callbac
         },
         |(id, ..)| api::get_conversation(id),
     );
-    // A new message in this conversation, told with the change: added to what is shown.
-    if let Some(live) = told {
-        Effect::watch(
-            move || live.told.get(),
-            move |told, _, _| {
-                let Some(told) = told.as_ref().filter(|t| t.change.conversation == id) else {
-                    return;
-                };
-                let Some(message) = told.message.clone() else {
-                    return;
-                };
-                let unread = told.summary.as_ref().is_some_and(|line| line.unread > 0);
-                conversation.update(|shown| {
-                    if let Some(Ok(shown)) = shown {
-                        if !shown.messages.iter().any(|m| m.id == message.id) {
-                            shown.messages.push(message);
-                        }
-                        // On screen, so read: the effect below tells the server.
-                        shown.unread = unread;
-                    }
-                });
-            },
-            false,
-        );
+    if let Some(live) = heard {
+        live.patch_conversation(id, conversation);
     }
     let body = RwSignal::new(String::new());
     let sms = RwSignal::new(false);

@@ -87,8 +87,7 @@ where
     T: Clone + Send + Sync + 'static,
     F: std::future::Future<Output = Result<T, AppError>>,
 {
-    let Ok(axum::Extension(memo)) = leptos_axum::extract::<axum::Extension<RequestMemo>>().await
-    else {
+    let Some(memo) = RequestMemo::current() else {
         return read.await;
     };
     let cell = memo
@@ -115,13 +114,13 @@ impl Call {
         let state = AppState::current()?;
         let session: tower_sessions::Session =
             leptos_axum::extract().await.map_err(AppError::internal)?;
-        let actor = match leptos_axum::extract::<axum::Extension<RequestMemo>>().await {
-            Ok(axum::Extension(memo)) => memo
+        let actor = match RequestMemo::current() {
+            Some(memo) => memo
                 .actor
                 .get_or_try_init(|| Actor::from_session(&state.db, &session))
                 .await?
                 .clone(),
-            Err(_) => Actor::from_session(&state.db, &session).await?,
+            None => Actor::from_session(&state.db, &session).await?,
         };
         let ip = super::ClientIp::current().await.0;
         Ok(Self {

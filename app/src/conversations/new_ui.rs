@@ -1,0 +1,132 @@
+//! "New conversation" on the matter page: recipients, subject, the two options, first message.
+
+use std::collections::HashSet;
+
+use leptos::prelude::*;
+
+use super::{
+    Sending, api,
+    files_ui::{Attach, Staging},
+};
+use crate::{
+    ids::{ConversationId, MatterId, UserId},
+    matters::{MatterPerson, MatterRole},
+    testid,
+    ui::{error_of, hydrated},
+};
+
+/// "New conversation": recipients, subject, verification, text message, first message.
+#[component]
+pub(super) fn NewConversationForm(
+    matter_id: MatterId,
+    people: Vec<MatterPerson>,
+    on_created: Callback<ConversationId>,
+) -> AnyView {
+    let ready = hydrated();
+    let create = ServerAction::<api::CreateConversation>::new();
+    let internal = RwSignal::new(false);
+    let subject = RwSignal::new(String::new());
+    let body = RwSignal::new(String::new());
+    let requires_second_factor = RwSignal::new(false);
+    let sms = RwSignal::new(false);
+    let chosen = RwSignal::new(HashSet::<UserId>::new());
+    let open = RwSignal::new(false);
+    let files = Staging::new(matter_id);
+    let sending = use_context::<Sending>();
+    // "Send" in the file tree opens the form, so the files can go to new recipients.
+    Effect::new(move |_| {
+        if sending.is_some_and(|s| !s.0.with(Vec::is_empty)) {
+            open.set(true);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = create.value().get() {
+            subject.set(String::new());
+            body.set(String::new());
+            chosen.set(HashSet::new());
+            files.clear();
+            if let Some(s) = sending {
+                s.0.set(Vec::new());
+            }
+            open.set(false);
+            on_created.run(id);
+        }
+    });
+    let people = StoredValue::new(people);
+    let choices = move || {
+        let internal = internal.get();
+        people
+            .get_value()
+            .into_iter()
+            .filter(|p| !p.revoked && (!internal || p.role == MatterRole::Staff))
+            .map(|p| {
+                let id = p.user_id;
+                view! {
+                    <label class="check">
+                        <input type="checkbox" data-testid=testid::RECIPIENT
+                            prop:checked=move || chosen.with(|c| c.contains(&id))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                chosen.update(|c| { if on { c.insert(id); } else { c.remove(&id); } });
+                            }/>
+                        {format!("{} ({})", p.name, p.role.label())}
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let internal = internal.get_untracked();
+        let (documents, shared_documents, shared_folders) = Sending::picked(sending);
+        create.dispatch(api::CreateConversation {
+            matter_id,
+            subject: subject.get_untracked(),
+            body: body.get_untracked(),
+            participants: chosen.get_untracked().into_iter().collect(),
+            internal,
+            requires_second_factor: !internal && requires_second_factor.get_untracked(),
+            sms: sms.get_untracked(),
+            attachments: files.ready(),
+            documents,
+            shared_documents,
+            shared_folders,
+        });
+    };
+    let with_files = move || files.any() || sending.is_some_and(|s| !s.0.with(Vec::is_empty));
+    view! {
+        <button class="button secondary" type="button" data-testid=testid::NEW_CONVERSATION
+            disabled=move || !ready.get()
+            on:click=move |_| open.update(|o| *o = !*o)>
+            "+ New conversation"
+        </button>
+        <Show when=move || open.get()>
+            <form class="form new-conversation" data-testid=testid::NEW_CONVERSATION_FORM on:submit=submit>
+                <fieldset class="choice">
+                    <legend>"With"</legend>
+                    <label class="check"><input type="radio" name="kind" prop:checked=move || !internal.get()
+                        on:change=move |_| internal.set(false)/>"The matter's contacts (external)"</label>
+                    <label class="check"><input type="radio" name="kind" prop:checked=move || internal.get()
+                        on:change=move |_| { internal.set(true); chosen.set(HashSet::new()); }/>"Staff only (internal)"</label>
+                </fieldset>
+                <fieldset class="choice">
+                    <legend>"Recipients"</legend>
+                    {choices}
+                </fieldset>
+                <label>"Subject"<input required maxlength="200" bind:value=subject/></label>
+                <label>{move || if with_files() { "Message (optional)" } else { "Message" }}
+                    <textarea required=move || !with_files() rows="4" maxlength="20000" bind:value=body></textarea></label>
+                <Attach files/>
+                <Show when=move || !internal.get()>
+                    <label class="check"><input type="checkbox" bind:checked=requires_second_factor data-testid=testid::REQUIRES_SECOND_FACTOR/>
+                        "Require recipients to confirm it is them (multi-factor authentication) before they read it"</label>
+                </Show>
+                <label class="check"><input type="checkbox" bind:checked=sms/>"Also send as a text message"</label>
+                {error_of(create.value())}
+                <button class="button" type="submit" data-testid=testid::CREATE_CONVERSATION
+                    disabled=move || !ready.get() || create.pending().get() || files.busy()>"Create"</button>
+            </form>
+        </Show>
+    }
+    .into_any()
+}

@@ -15,6 +15,7 @@ pub mod shares;
 pub mod system;
 pub mod testid;
 pub mod ui;
+pub mod when;
 
 #[cfg(feature = "ssr")]
 pub mod audit;
@@ -51,6 +52,7 @@ use leptos_router::{
 pub fn App() -> impl IntoView {
     provide_meta_context();
     accounts::Auth::provide();
+    when::provide();
     view! {
         <Title formatter=|page: String| if page.is_empty() { "Dossier".to_string() } else { format!("{page} · Dossier") }/>
         <Router>

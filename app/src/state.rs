@@ -33,6 +33,8 @@ pub struct Portal {
     pub channels: Channels,
     /// Seals the secrets the server must read back (`crate::secrets`).
     pub secret_key: Arc<crate::secrets::SecretKey>,
+    /// The firm's zone: times on a page rendered before the browser has said its own.
+    pub time_zone: chrono_tz::Tz,
 }
 
 #[derive(Debug, Clone, Copy, Default)]

@@ -37,7 +37,8 @@ pub fn NotFound() -> impl IntoView {
 /// What a page shows when what it is about cannot be shown: the sentence, and on the server the
 /// error's status, so a matter, conversation or share that does not exist (or is not the
 /// reader's) answers 404, not 200. Its route renders asynchronously, so the status is known
-/// before the first byte is sent.
+/// before the first byte is sent. A signed-out visitor (a link from an email) signs in right
+/// here and stays at the same address.
 #[component]
 pub fn PageError(error: crate::AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -47,7 +48,10 @@ pub fn PageError(error: crate::AppError) -> impl IntoView {
     {
         res.set_status(status);
     }
-    view! { <ErrorNote message=error.to_string()/> }
+    if matches!(error, crate::AppError::Unauthenticated) {
+        return view! { <crate::accounts::SignInHere/> }.into_any();
+    }
+    view! { <ErrorNote message=error.to_string()/> }.into_any()
 }
 
 /// Whether this server function was called by a plain HTML form (posted before the Wasm arrived,
@@ -63,17 +67,6 @@ pub fn plain_form() -> bool {
     })
 }
 
-/// Sends a plain HTML form's browser on to `location` (a path of this site), 303 so that it
-/// loads the page with a GET; the front end's own calls are not touched. Without this a plain
-/// form returns to the page it came from.
-#[cfg(feature = "ssr")]
-pub fn after_plain_form(location: &'static str) {
-    if !plain_form() {
-        return;
-    }
-    see_other(http::HeaderValue::from_static(location));
-}
-
 /// Answers this server function with a 303 to `location`.
 #[cfg(feature = "ssr")]
 fn see_other(location: http::HeaderValue) {
@@ -86,16 +79,18 @@ fn see_other(location: http::HeaderValue) {
 /// Sends a plain HTML form's browser back to the page it came from (its `Referer`, a path of this
 /// site: the server functions refuse other origins), with the query word `flag` set to `value`
 /// when it is given and removed when it is not. The page turns the word into a fixed sentence:
-/// never the server's text, which a crafted link could otherwise put on the page.
+/// never the server's text, which a crafted link could otherwise put on the page. Without a
+/// `Referer` it goes to `otherwise`, if given.
 #[cfg(feature = "ssr")]
-pub fn back_from_plain_form(flag: &str, value: Option<&str>) {
+pub fn back_from_plain_form(flag: &str, value: Option<&str>, otherwise: Option<&'static str>) {
     if !plain_form() {
         return;
     }
-    if let Some(back) = use_context::<http::request::Parts>().and_then(|parts| {
+    let back = use_context::<http::request::Parts>().and_then(|parts| {
         let referer = parts.headers.get(http::header::REFERER)?.to_str().ok()?;
         http::HeaderValue::from_str(&back_to(referer, flag, value)?).ok()
-    }) {
+    });
+    if let Some(back) = back.or_else(|| otherwise.map(http::HeaderValue::from_static)) {
         see_other(back);
     }
 }
@@ -138,6 +133,63 @@ pub fn hydrated() -> ReadSignal<bool> {
 #[component]
 pub fn ErrorNote(message: String) -> impl IntoView {
     view! { <p class="error" role="alert">{message}</p> }
+}
+
+/// A destructive action asked once: the first press puts the question in the button's place,
+/// with the action again and "Cancel" (focus on the action; Escape or Cancel puts the button
+/// back, focused); only the second press acts.
+#[component]
+pub fn AskFirst<F>(
+    /// The button's words, said again on the one that acts ("Move to trash").
+    label: &'static str,
+    /// What it will do, as a question ("Move “Lease.pdf” to the trash?").
+    #[prop(into)]
+    question: String,
+    act: F,
+    #[prop(optional)] class: &'static str,
+    #[prop(optional)] testid: &'static str,
+    #[prop(optional)] role: Option<&'static str>,
+    #[prop(optional, into)] disabled: Signal<bool>,
+) -> impl IntoView
+where
+    F: Fn() + Clone + Send + Sync + 'static,
+{
+    let asking = RwSignal::new(false);
+    let first = NodeRef::<leptos::html::Button>::new();
+    let yes = NodeRef::<leptos::html::Button>::new();
+    // Focus follows the question: onto the action when it is asked, back when it is not.
+    Effect::watch(
+        move || asking.get(),
+        move |asking, _, _| {
+            let target = if *asking { yes.get() } else { first.get() };
+            if let Some(button) = target {
+                let _ = button.focus();
+            }
+        },
+        false,
+    );
+    let cancel = move || asking.set(false);
+    let group_label = question.clone();
+    view! {
+        <button type="button" class=class role=role data-testid=testid node_ref=first
+            hidden=move || asking.get() disabled=move || disabled.get()
+            on:click=move |_| asking.set(true)>{label}</button>
+        // In the page only while asked: a list of fifty rows does not carry fifty questions.
+        <Show when=move || asking.get()>
+            <span class="ask" role="group" aria-label=group_label.clone()
+                on:keydown=move |ev| if ev.key() == "Escape" { cancel() }>
+                <span class="ask-question">{question.clone()}</span>
+                <button type="button" class="button small danger" node_ref=yes data-testid=crate::testid::CONFIRM
+                    disabled=move || disabled.get()
+                    on:click={
+                        let act = act.clone();
+                        move |_| { asking.set(false); act(); }
+                    }>{label}</button>
+                <button type="button" class="button small secondary" data-testid=crate::testid::CANCEL
+                    on:click=move |_| cancel()>"Cancel"</button>
+            </span>
+        </Show>
+    }
 }
 
 /// The error sentence of an action's last result, if it failed.

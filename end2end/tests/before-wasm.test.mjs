@@ -99,3 +99,27 @@ test('what is typed before the Wasm arrives stays in the reply box when it does'
   assert.equal(await page.getByTestId(T.PLAIN_REPLY).count(), 0, 'one reply box, not two');
   await context.close();
 });
+
+test('a signed-out visitor opening a conversation link signs in on that page, before any script runs', async () => {
+  const staffContext = await browser.newContext();
+  const staff = await staffContext.newPage();
+  await signIn(staff, portal, admin);
+  const url = await conversationOn(staffContext, 'NJ-3');
+  await staffContext.close();
+
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.getByTestId(T.SIGN_IN_HERE).waitFor();
+  await page.getByLabel('Email').fill(admin.email);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByTestId(T.SIGN_IN_SUBMIT).click();
+  await page.getByText('That did not sign you in').waitFor();
+  assert.equal(new URL(page.url()).pathname, new URL(url).pathname, 'still on the page the link opened');
+  await page.getByLabel('Email').fill(admin.email);
+  await page.getByLabel('Password').fill(admin.password);
+  await page.getByTestId(T.SIGN_IN_SUBMIT).click();
+  await page.getByTestId(T.MESSAGES_LIST).getByText('First').waitFor();
+  assert.equal(page.url(), url, 'the address the link had, with no mark left in it');
+  await context.close();
+});

@@ -6,7 +6,7 @@
 // a file (a live link), the client opens it, and staff remove access.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createAdmin, enabled, launchBrowser, resultsDir, signIn, startPortal, startSmtpSink, T, watchForErrors } from './portal.mjs';
+import { confirm, createAdmin, enabled, launchBrowser, resultsDir, signIn, startPortal, startSmtpSink, T, watchForErrors } from './portal.mjs';
 
 let portal;
 let browser;
@@ -177,6 +177,7 @@ test('a protected conversation opens for the client only after a code, and the r
   await staff.getByTestId(T.MESSAGES_LIST).getByTestId(T.SHARED_ITEM).getByRole('button').click();
   await staff.getByTestId(T.SHARE_MORE).click();
   await staff.getByTestId(T.REVOKE_SHARE).click();
+  await confirm(staff);
   await staff.getByTestId(T.MESSAGES_LIST).getByTestId(T.SHARED_ITEM).getByText('Access removed').waitFor();
   await client.reload();
   await client.getByTestId(T.MESSAGES_LIST).getByTestId(T.SHARED_ITEM).getByText('Access removed').waitFor();

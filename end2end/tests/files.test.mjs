@@ -3,7 +3,7 @@
 // viewer, and move things to the trash and back.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createAdmin, enabled, launchBrowser, resultsDir, signIn, startPortal, T, watchForErrors } from './portal.mjs';
+import { confirm, createAdmin, enabled, launchBrowser, resultsDir, signIn, startPortal, T, watchForErrors } from './portal.mjs';
 
 let portal;
 let browser;
@@ -82,7 +82,16 @@ test('staff build a folder tree, upload with progress, move, preview and trash f
   const claim = page.getByTestId(T.DOCUMENT_ROW).filter({ hasText: 'Statement of claim.pdf' });
   await claim.getByTestId(T.MORE).click();
   await claim.getByTestId(T.ITEM_MENU).getByRole('menuitem', { name: 'Send' }).waitFor();
+  // Asked first: the question takes the button's place, Escape takes it back (focus too).
   await claim.getByTestId(T.TRASH_ITEM).click();
+  const question = page.getByText('Move “Statement of claim.pdf” to the trash?');
+  await question.waitFor();
+  await page.keyboard.press('Escape');
+  await question.waitFor({ state: 'hidden' });
+  assert.equal(await claim.count(), 1, 'asking moved nothing');
+  assert.ok(await claim.getByTestId(T.TRASH_ITEM).evaluate((b) => b === document.activeElement), 'focus is back on the button');
+  await claim.getByTestId(T.TRASH_ITEM).click();
+  await confirm(page);
   await claim.waitFor({ state: 'detached' });
   await page.getByTestId(T.SHOW_TRASH).check();
   const trashed = page.getByTestId(T.TRASH_ROW).filter({ hasText: 'Statement of claim.pdf' });

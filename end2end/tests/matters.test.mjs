@@ -2,7 +2,7 @@
 // it; the client then sees that matter and only that one.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createAdmin, enabled, launchBrowser, resultsDir, signIn, startPortal, T, watchForErrors } from './portal.mjs';
+import { confirm, createAdmin, enabled, launchBrowser, resultsDir, signIn, startPortal, T, watchForErrors } from './portal.mjs';
 
 let portal;
 let browser;
@@ -59,6 +59,7 @@ test('staff open a matter, find it and put a client on it', async () => {
   await page.screenshot({ path: `${resultsDir}/matter.png`, fullPage: true });
 
   await page.getByTestId(T.TOGGLE_MATTER_STATUS).click();
+  await confirm(page);
   await page.getByTestId(T.MATTER_CLOSED).waitFor();
   await page.getByTestId(T.TOGGLE_MATTER_STATUS).click();
   await page.getByTestId(T.MATTER_CLOSED).waitFor({ state: 'detached' });
@@ -74,6 +75,7 @@ test('staff open a matter, find it and put a client on it', async () => {
   await page.getByTestId(T.TOGGLE_LEGAL_HOLD).click();
   await page.getByTestId(T.LEGAL_HOLD).waitFor();
   await page.getByTestId(T.TOGGLE_MATTER_STATUS).click();
+  await confirm(page);
   await page.getByTestId(T.MATTER_CLOSED).waitFor();
   await records();
   const retention = page.getByTestId(T.RETENTION_FORM);

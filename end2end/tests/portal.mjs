@@ -185,6 +185,12 @@ export function hydrated(page) {
   return page.waitForSelector('html[data-hydrated]', { state: 'attached' });
 }
 
+// Answers yes to the question a destructive action asks first (ui::AskFirst): only the one on
+// screen, as the other actions' questions are in the page too, hidden.
+export async function confirm(page) {
+  await page.locator(`[data-testid=${T.CONFIRM}]:visible`).click();
+}
+
 // Waits until the control with test id `id` is enabled: the page has hydrated and it can act.
 export function enabled(page, id) {
   return page.waitForFunction((testid) => document.querySelector(`[data-testid=${testid}]`)?.disabled === false, id);

@@ -3,7 +3,7 @@
 // in a second browser, enrols an authenticator app, signs out and in again.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createAdmin, enabled, launchBrowser, resultsDir, signIn, startPortal, startSmtpSink, T, totpCode, watchForErrors } from './portal.mjs';
+import { createAdmin, enabled, hydrated, launchBrowser, resultsDir, signIn, startPortal, startSmtpSink, T, totpCode, watchForErrors } from './portal.mjs';
 
 let portal;
 let browser;
@@ -152,4 +152,59 @@ test('staff invite a client by email; the client accepts, enrols an app, and sig
   assert.deepEqual(clientErrors, [], 'no console errors (client)');
   await staffContext.close();
   await clientContext.close();
+});
+
+test('a signed-out tap on a conversation link signs in on that page, code included, and opens the conversation', async () => {
+  // Ada (with her app, from the first test) makes a conversation through the API.
+  const staffContext = await browser.newContext({ timezoneId: 'America/New_York' });
+  const staff = await staffContext.newPage();
+  await signIn(staff, portal, { email: 'ada@firm.example', password: 'correct horse battery staple' }, { then: 'code' });
+  await staff.getByTestId(T.SIGN_IN_CODE).fill(adminCodes[2]);
+  await staff.getByTestId(T.SIGN_IN_CODE_SUBMIT).click();
+  await staff.getByTestId(T.SIGNED_IN).waitFor();
+  const call = async (path, form) => {
+    const res = await staffContext.request.post(`${portal.url}/api/${path}`, {
+      form, headers: { origin: portal.url, accept: 'application/json' },
+    });
+    assert.equal(res.status(), 200, `${path}: ${await res.text()}`);
+    return res.json();
+  };
+  const matter = await call('matters/create', { number: 'LINK-1', name: 'From an email' });
+  const sam = await call('people/add', { display_name: 'Sam Staff', email: 'sam@firm.example', role: 'staff' });
+  const conversation = await call('conversations/create', {
+    matter_id: matter.id, subject: 'Followed link', body: 'Read me after signing in', internal: 'true', 'participants[0]': sam.id,
+  });
+  const url = `${portal.url}/matters/${matter.id}?conversation=${conversation}`;
+
+  // Signed out, on a phone: the link shows the sign-in steps in place of the page.
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: 'Asia/Tokyo' });
+  const page = await context.newPage();
+  const errors = watchForErrors(page);
+  await page.goto(url);
+  await page.getByTestId(T.SIGN_IN_HERE).waitFor();
+  await enabled(page, T.SIGN_IN_SUBMIT);
+  await page.getByLabel('Email').fill('ada@firm.example');
+  await page.getByLabel('Password').fill('correct horse battery staple');
+  await page.getByTestId(T.SIGN_IN_SUBMIT).click();
+  await page.getByTestId(T.SIGN_IN_CODE_FORM).waitFor();
+  await page.screenshot({ path: `${resultsDir}/sign-in-here-code.png`, fullPage: true });
+  await page.getByTestId(T.SIGN_IN_CODE).fill(adminCodes[3]);
+  await page.getByTestId(T.SIGN_IN_CODE_SUBMIT).click();
+  await page.getByTestId(T.MESSAGES_LIST).getByText('Read me after signing in').waitFor();
+  assert.equal(page.url(), url, 'the same address, now showing the conversation');
+
+  // Each reader sees the message's time on their own clock: Tokyo on the phone, New York at
+  // the firm (both rendered by the server from the zone the browser told it, then hydrated).
+  const clock = (iso, timeZone) => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  await staff.goto(url);
+  for (const [reader, zone] of [[page, 'Asia/Tokyo'], [staff, 'America/New_York']]) {
+    await hydrated(reader);
+    const time = reader.getByTestId(T.MESSAGES_LIST).locator('time').first();
+    const iso = await time.getAttribute('datetime');
+    assert.match(await time.textContent(), new RegExp(`${clock(iso, zone)}$`), zone);
+    assert.match(await time.getAttribute('title'), /\(UTC[+-]\d\d:\d\d\)$/);
+  }
+  assert.deepEqual(errors.filter((e) => !/status of 401/.test(e)), [], 'no unexpected console errors');
+  await staffContext.close();
+  await context.close();
 });

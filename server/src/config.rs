@@ -127,6 +127,11 @@ pub struct Settings {
     #[arg(long, env = "DOSSIER_METRICS_LISTEN", global = true)]
     pub metrics_listen: Option<SocketAddr>,
 
+    /// The firm's time zone (an IANA name such as Europe/London): times on pages shown before
+    /// a person's browser has told the portal its own zone.
+    #[arg(long, env = "DOSSIER_TIME_ZONE", default_value = "UTC", global = true)]
+    pub time_zone: String,
+
     /// Log format: human-readable text or one JSON object per line.
     #[arg(long, env = "DOSSIER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -161,6 +166,7 @@ pub struct Config {
     pub delivery: DeliveryConfig,
     /// `DOSSIER_SECRET_KEY`; `None`: the key file in the data folder.
     pub secret_key: Option<KeyBytes>,
+    pub time_zone: chrono_tz::Tz,
 }
 
 /// A secret key given in the environment; never printed.
@@ -315,7 +321,15 @@ impl Settings {
                 self.listen
             ));
         }
+        let time_zone = self.time_zone.trim().parse().map_err(|_| {
+            format!(
+                "DOSSIER_TIME_ZONE must be a time zone's IANA name, such as Europe/London or \
+                 America/New_York (not {:?}).",
+                self.time_zone
+            )
+        })?;
         Ok(Config {
+            time_zone,
             metrics_listen: self.metrics_listen,
             secret_key,
             delivery,

@@ -67,6 +67,7 @@ pub async fn open(config: &Config) -> Result<AppState, String> {
                 sms: config.delivery.sms.is_some(),
             },
             secret_key,
+            time_zone: config.time_zone,
         }),
         live: Default::default(),
     })

@@ -487,6 +487,9 @@ async fn files_are_sent_as_copies_to_exactly_those_who_may_read_the_conversation
             .await;
         assert_eq!(too_big.status, 413, "{}", too_big.text());
         assert!(too_big.text().contains("files up to 100 MB can be sent"));
+        // A client cannot share: she is told what she can do, not "share it instead".
+        assert!(too_big.text().contains("ask the firm how to send it"));
+        assert!(!too_big.text().contains("Share it"), "{}", too_big.text());
         {
             use app::entities::document;
             use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
@@ -1008,4 +1011,86 @@ async fn open_pages_hear_of_changes_they_may_see_from_any_node() {
         world.smtp.stop();
         world.portal.finish().await;
     }
+}
+
+/// The `<time>` elements of a page: (`datetime`, `title`, text).
+fn times(html: &str) -> Vec<(String, String, String)> {
+    html.split("<time ")
+        .skip(1)
+        .filter_map(|rest| {
+            let attr = |name: &str| {
+                let start = rest.find(&format!("{name}=\""))? + name.len() + 2;
+                Some(rest[start..start + rest[start..].find('"')?].to_string())
+            };
+            let open = rest.find('>')?;
+            let text = &rest[open + 1..open + 1 + rest[open + 1..].find("</time>")?];
+            // Leptos may leave hydration markers (comments) around the text.
+            let text = text.split("<!").next().unwrap_or_default().to_string();
+            Some((attr("datetime")?, attr("title")?, text))
+        })
+        .collect()
+}
+
+/// A page rendered on the server shows times in the zone the reader's browser told it (a
+/// cookie the front end sets), else in the firm's zone; never a time written in UTC.
+#[tokio::test]
+async fn pages_show_times_in_the_readers_own_time_zone() {
+    use chrono::{DateTime, Timelike, Utc};
+    let world = World::start(Backend::Sqlite).await;
+    let mut ada = world.browser("ada@firm.example").await;
+    let id = id_of(
+        &create(
+            &mut ada,
+            &world,
+            &[&world.grace],
+            &[("subject", "Completion"), ("body", "Keys on Friday")],
+        )
+        .await,
+    );
+    let page = format!("/matters/{}?conversation={id}", world.matter);
+    let session = ada.cookie.clone().expect("signed in");
+    for (told, zone) in [
+        (Some("Asia/Tokyo"), chrono_tz::Asia::Tokyo),
+        (Some("America/New_York"), chrono_tz::America::New_York),
+        // A zone that does not exist is ignored: the firm's zone (UTC in these tests).
+        (Some("Mars/Olympus_Mons"), chrono_tz::UTC),
+        (None, chrono_tz::UTC),
+    ] {
+        let cookie = match told {
+            Some(zone) => format!("{session}; dossier_tz={zone}"),
+            None => session.clone(),
+        };
+        let reply = world
+            .portal
+            .send(
+                Request::get(&page)
+                    .header("cookie", cookie)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(reply.status, 200);
+        let html = reply.text();
+        assert!(
+            !html.contains(" UTC<") && !html.contains(" UTC ·"),
+            "{html}"
+        );
+        let shown = times(&html);
+        assert!(shown.len() >= 2, "the list line and the message: {shown:?}");
+        for (datetime, title, text) in shown {
+            let at: DateTime<Utc> = datetime.parse().expect("an RFC 3339 datetime");
+            let local = at.with_timezone(&zone);
+            // Written just now: today's clock time where the reader is.
+            assert_eq!(
+                text,
+                format!("{:02}:{:02}", local.hour(), local.minute()),
+                "{told:?}"
+            );
+            let offset = local.format("%:z").to_string();
+            assert!(title.ends_with(&format!("(UTC{offset})")), "{title}");
+            assert!(title.contains(&local.format("%-d %B %Y").to_string()));
+        }
+    }
+    world.smtp.stop();
+    world.portal.finish().await;
 }

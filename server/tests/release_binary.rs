@@ -179,6 +179,11 @@ fn a_wrong_setting_is_refused_in_one_sentence() {
             "DOSSIER_PUBLIC_URL must be",
         ),
         ("DOSSIER_STORAGE", "s3", "DOSSIER_S3_ENDPOINT is required"),
+        (
+            "DOSSIER_TIME_ZONE",
+            "Mars/Olympus_Mons",
+            "DOSSIER_TIME_ZONE must be a time zone's IANA name",
+        ),
     ] {
         let out = command(&exe, dir.path())
             .env(key, value)
@@ -216,6 +221,7 @@ fn help_lists_every_setting_with_its_environment_variable() {
         "DOSSIER_S3_ACCESS_KEY_ID",
         "DOSSIER_S3_SECRET_ACCESS_KEY",
         "DOSSIER_SECRET_KEY",
+        "DOSSIER_TIME_ZONE",
     ] {
         assert!(help.contains(var), "--help names {var}:\n{help}");
     }

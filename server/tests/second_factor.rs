@@ -368,3 +368,133 @@ async fn the_firm_can_require_staff_to_set_up_an_app_before_they_work() {
         portal.finish().await;
     }
 }
+
+/// A plain form posted from `page` (before the Wasm arrives): the browser sends the page it was
+/// on as `Referer` and asks for HTML.
+fn plain_post(
+    path: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+    page: Option<&str>,
+) -> axum::http::Request<axum::body::Body> {
+    let mut request = common::form_request(path, form, cookie, None, None);
+    let headers = request.headers_mut();
+    headers.insert("accept", "text/html".parse().expect("header"));
+    if let Some(page) = page {
+        let referer = format!("http://127.0.0.1:3000{page}");
+        headers.insert("referer", referer.parse().expect("header"));
+    }
+    request
+}
+
+/// A link from an email opened signed out: the page itself asks for the password and the code,
+/// and the browser comes back to the same address (query included) after each step, also as
+/// plain forms before the Wasm; without a `Referer` the steps go on at `/sign-in`.
+#[tokio::test]
+async fn a_signed_out_visitor_signs_in_on_the_page_they_opened_and_stays_there() {
+    for backend in BACKENDS {
+        let portal = TestPortal::with_admin(backend, "http://127.0.0.1:3000").await;
+        let mut ada = Browser::new(&portal);
+        let (phone, _) = enrol(&mut ada).await;
+        let created = ada
+            .call(
+                "/api/matters/create",
+                &[("number", "L-1"), ("name", "Harbour lease")],
+            )
+            .await;
+        let matter: app::matters::MatterSummary =
+            serde_json::from_slice(&created.body).expect("matter");
+        let page = format!("/matters/{}?tab=files", matter.id);
+
+        let signed_out = portal.get(&page).await;
+        assert_eq!(signed_out.status, 401, "{backend:?}");
+        let html = signed_out.text();
+        assert!(html.contains("data-testid=\"sign-in-here\""), "{html}");
+        assert!(html.contains("action=\"/api/accounts/sign-in\""), "{html}");
+        assert!(!html.contains("Harbour lease"));
+
+        let to = |query: &str| format!("{page}{query}");
+        let wrong = portal
+            .send(plain_post(
+                "/api/accounts/sign-in",
+                &[("email", "ada@firm.example"), ("password", "not it")],
+                None,
+                Some(&page),
+            ))
+            .await;
+        assert_eq!(wrong.status, 303, "{backend:?}: {}", wrong.text());
+        assert_eq!(wrong.header("location"), to("&step=again"));
+
+        let password = portal
+            .send(plain_post(
+                "/api/accounts/sign-in",
+                &[("email", "ada@firm.example"), ("password", PASSWORD)],
+                None,
+                Some(&to("&step=again")),
+            ))
+            .await;
+        assert_eq!(password.header("location"), to("&step=code"));
+        let cookie = password
+            .session_cookie()
+            .expect("a session for the code step");
+        let code_step = portal
+            .send(
+                axum::http::Request::get(to("&step=code"))
+                    .header("cookie", &cookie)
+                    .body(axum::body::Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(code_step.status, 401, "not signed in before the code");
+        assert!(
+            code_step
+                .text()
+                .contains("data-testid=\"sign-in-code-form\"")
+        );
+
+        let bad_code = portal
+            .send(plain_post(
+                "/api/accounts/sign-in/code",
+                &[("code", "000000")],
+                Some(&cookie),
+                Some(&to("&step=code")),
+            ))
+            .await;
+        assert_eq!(bad_code.header("location"), to("&step=code-again"));
+        let code = portal
+            .send(plain_post(
+                "/api/accounts/sign-in/code",
+                &[("code", &phone.code(1))],
+                Some(&cookie),
+                Some(&to("&step=code-again")),
+            ))
+            .await;
+        assert_eq!(code.status, 303, "{backend:?}: {}", code.text());
+        assert_eq!(code.header("location"), page, "back where the link led");
+        let cookie = code
+            .session_cookie()
+            .expect("a new session id once signed in");
+        let there = portal
+            .send(
+                axum::http::Request::get(&page)
+                    .header("cookie", &cookie)
+                    .body(axum::body::Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(there.status, 200, "{backend:?}");
+        assert!(there.text().contains("Harbour lease"));
+
+        // Without a Referer (a browser that sends none) the steps go on at `/sign-in`.
+        let bare = portal
+            .send(plain_post(
+                "/api/accounts/sign-in",
+                &[("email", "ada@firm.example"), ("password", PASSWORD)],
+                None,
+                None,
+            ))
+            .await;
+        assert_eq!(bare.header("location"), "/sign-in?step=code");
+        portal.finish().await;
+    }
+}

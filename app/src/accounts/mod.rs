@@ -27,11 +27,14 @@ pub mod server;
 pub mod setup;
 #[cfg(feature = "ssr")]
 pub mod sign_in_links;
+mod sign_in_ui;
 #[cfg(feature = "ssr")]
 pub mod throttle;
 mod verify_ui;
 
 pub use links_ui::{ForgotPasswordPage, InvitationPage, ResetPasswordPage};
+use sign_in_ui::sign_in_step;
+pub use sign_in_ui::{SignInHere, SignInPage};
 pub use verify_ui::{SignInLinkPage, VerifyPage};
 
 use leptos::prelude::*;
@@ -170,123 +173,5 @@ pub fn AccountMenu() -> impl IntoView {
                 _ => view! { <a class="topbar-link" href="/sign-in">"Sign in"</a> }.into_any(),
             })}
         </Transition>
-    }
-}
-
-/// Where a sign-in form posted before the Wasm arrived has led (`?step=code|again`).
-pub(super) fn sign_in_step() -> Option<String> {
-    leptos_router::hooks::use_query_map()
-        .read_untracked()
-        .get("step")
-}
-
-/// `/sign-in`: email and password. The form works before the Wasm arrives (a plain post).
-#[component]
-pub fn SignInPage() -> impl IntoView {
-    let auth = Auth::get();
-    let pending = auth.sign_in.pending();
-    let signed_in = move || auth.me.get().and_then(Result::ok).flatten();
-    let error = move || {
-        match auth.sign_in.value().get() {
-        Some(Err(e)) => Some(view! { <ErrorNote message=e.to_string()/> }),
-        Some(Ok(_)) => None,
-        None => (sign_in_step().as_deref() == Some("again")).then(|| view! {
-            <ErrorNote message="That did not sign you in. Check your email and password; after many attempts, wait a few minutes.".to_string()/>
-        }),
-    }
-    };
-    view! {
-        <Title text="Sign in"/>
-        <section class="card narrow">
-            <Transition fallback=|| ()>
-                <Show
-                    when=move || signed_in().is_some()
-                    fallback=move || if auth.awaiting_code() {
-                        view! { <second_factor_ui::SignInCodeForm/> }.into_any()
-                    } else { view! {
-                        <h1>"Sign in"</h1>
-                        <ActionForm action=auth.sign_in attr:class="form" attr:data-testid=testid::SIGN_IN_FORM>
-                            <label>"Email"
-                                <input name="email" type="email" required autocomplete="username"/>
-                            </label>
-                            <label>"Password"
-                                <input name="password" type="password" required autocomplete="current-password"/>
-                            </label>
-                            {error}
-                            <button class="button" type="submit" data-testid=testid::SIGN_IN_SUBMIT
-                                disabled=move || pending.get()>
-                                {move || if pending.get() { "Signing in…" } else { "Sign in" }}
-                            </button>
-                        </ActionForm>
-                        <p class="hint"><a href="/forgot-password" data-testid=testid::FORGOT_LINK>"Forgot your password?"</a></p>
-                        <verify_ui::SignInLinkRequest/>
-                    }.into_any() }
-                >
-                    <h1 data-testid=testid::SIGNED_IN>{move || format!("Welcome, {}", signed_in().map(|w| w.display_name).unwrap_or_default())}</h1>
-                    <p>"You are signed in. "<a href="/matters">"Go to your matters"</a>"."</p>
-                    {move || signed_in().filter(|w| w.must_set_up_second_factor).map(|_| view! {
-                        <p class="error" role="alert" data-testid=testid::MUST_SET_UP_SECOND_FACTOR>
-                            "Your firm requires two-step verification. Set up an authenticator app below before you continue."
-                        </p>
-                    })}
-                    <button class="button" type="button" data-testid=testid::SIGN_OUT
-                        on:click=move |_| { auth.sign_out.dispatch(api::SignOut {}); }>
-                        "Sign out"
-                    </button>
-                    <AccountSecurity/>
-                </Show>
-            </Transition>
-        </section>
-    }
-}
-
-/// Password change, and signing out on every device.
-#[component]
-fn AccountSecurity() -> impl IntoView {
-    let auth = Auth::get();
-    let change = ServerAction::<api::ChangePassword>::new();
-    let everywhere = ServerAction::<api::SignOutEverywhere>::new();
-    // Signing out everywhere also ends this session: ask again who is signed in.
-    Effect::new(move |_| {
-        if let Some(Ok(())) = everywhere.value().get() {
-            auth.me.refetch();
-        }
-    });
-    let outcome = move || match change.value().get() {
-        Some(Ok(())) => Some(
-            view! {
-                <p class="status ok" data-testid=testid::PASSWORD_CHANGED>
-                    "Password changed. Other devices have been signed out."
-                </p>
-            }
-            .into_any(),
-        ),
-        Some(Err(e)) => Some(view! { <ErrorNote message=e.to_string()/> }.into_any()),
-        None => None,
-    };
-    view! {
-        <div class="section">
-        <h2>"Security"</h2>
-        <ActionForm action=change attr:class="form" attr:data-testid=testid::PASSWORD_FORM>
-            <label>"Current password"
-                <input name="current" type="password" required autocomplete="current-password"/>
-            </label>
-            <label>{format!("New password (at least {MIN_PASSWORD_CHARS} characters)")}
-                <input name="new" type="password" required autocomplete="new-password"
-                    minlength=MIN_PASSWORD_CHARS.to_string()/>
-            </label>
-            {outcome}
-            <button class="button" type="submit" disabled=move || change.pending().get()>
-                "Change password"
-            </button>
-        </ActionForm>
-        <p>
-            <button class="button secondary" type="button" data-testid=testid::SIGN_OUT_EVERYWHERE
-                on:click=move |_| { everywhere.dispatch(api::SignOutEverywhere {}); }>
-                "Sign out on all devices"
-            </button>
-        </p>
-        </div>
-        <second_factor_ui::SecondFactorSettings/>
     }
 }

@@ -103,6 +103,7 @@ pub async fn post_message(
     crate::ui::back_from_plain_form(
         super::REPLY_NOT_SENT.0,
         posted.is_err().then_some(super::REPLY_NOT_SENT.1),
+        None,
     );
     posted
 }

@@ -15,7 +15,7 @@ use sea_orm::{
 use super::{AttachmentView, MAX_ATTACHMENTS, MAX_SEND_SIZE};
 use crate::{
     AppError,
-    entities::{attachment, matter, message, upload},
+    entities::{attachment, message, upload},
     files::{
         blobs::{self, Part},
         human_size, previewable,
@@ -28,20 +28,17 @@ use crate::{
     state::AppState,
 };
 
-/// `what`: "This file", or the file's name in quotes.
-fn too_large(what: &str, size: u64) -> AppError {
-    AppError::TooLarge(format!(
-        "{what} is {}; files up to 100 MB can be sent. Share it instead: a shared file has no \
-         such limit.",
-        human_size(size)
-    ))
-}
-
-/// Whether a file of `length` bytes may be sent on `matter` now (before any byte is sent).
-pub fn may_send(matter: &matter::Model, length: u64) -> Result<(), AppError> {
-    super::server::open(matter)?;
+/// Whether a file of `length` bytes may be sent on this matter now, by this person (before
+/// any byte is sent).
+pub fn may_send(access: &MatterAccess, length: u64) -> Result<(), AppError> {
+    super::server::open(access.matter())?;
     if length > MAX_SEND_SIZE {
-        return Err(too_large("This file", length));
+        let firm = access.user().is_firm();
+        return Err(AppError::TooLarge(super::too_large_to_send(
+            "This file",
+            length,
+            firm,
+        )));
     }
     Ok(())
 }
@@ -212,7 +209,9 @@ pub async fn attach(
         let manage = access.clone().manage()?;
         let doc = tree::live_document(txn, &manage, *document_id).await?;
         if doc.size as u64 > MAX_SEND_SIZE {
-            return Err(too_large(&format!("\"{}\"", doc.name), doc.size as u64));
+            let what = format!("\"{}\"", doc.name);
+            let said = super::too_large_to_send(&what, doc.size as u64, true);
+            return Err(AppError::TooLarge(said));
         }
         let version = tree::current_version(txn, &doc).await?;
         attachment::Entity::insert(attachment::ActiveModel::from(attachment::Model {

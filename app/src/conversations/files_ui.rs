@@ -82,6 +82,8 @@ pub struct Staging {
     matter_id: MatterId,
     list: RwSignal<Vec<Staged>>,
     next_key: StoredValue<u32>,
+    /// The writer is at the firm (and so may share what is too large to send).
+    firm: Signal<bool>,
 }
 
 impl Staging {
@@ -90,6 +92,15 @@ impl Staging {
             matter_id,
             list: RwSignal::new(Vec::new()),
             next_key: StoredValue::new(0),
+            firm: {
+                let me = crate::accounts::Auth::get().me;
+                Signal::derive(move || {
+                    me.get()
+                        .and_then(Result::ok)
+                        .flatten()
+                        .is_some_and(|me| me.is_firm_member)
+                })
+            },
         }
     }
 
@@ -146,9 +157,10 @@ impl Staging {
                 self.push(
                     file.name(),
                     file.size(),
-                    StagedState::Failed(format!(
-                        "This file is {}; files up to 100 MB can be sent. Share it instead.",
-                        human_size(file.size() as u64)
+                    StagedState::Failed(super::too_large_to_send(
+                        "This file",
+                        file.size() as u64,
+                        self.firm.get_untracked(),
                     )),
                 );
                 continue;

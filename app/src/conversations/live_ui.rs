@@ -190,7 +190,7 @@ mod tests {
                 mine: false,
                 body: "Hello".into(),
                 sent_as_sms: false,
-                created_at: "14:02".into(),
+                created_at: crate::when::Moment(0),
                 attachments: Vec::new(),
                 shares: shares
                     .then(|| crate::shares::ShareView {
@@ -199,7 +199,7 @@ mod tests {
                         name: Some("Evidence".into()),
                         revoked: false,
                         shared_by: "Ada".into(),
-                        shared_at: "14:02".into(),
+                        shared_at: crate::when::Moment(0),
                         conversation_id: conversation,
                     })
                     .into_iter()
@@ -212,7 +212,7 @@ mod tests {
                 requires_second_factor: false,
                 locked: !readable,
                 participants: Vec::new(),
-                last_message_at: "14:02".into(),
+                last_message_at: crate::when::Moment(0),
                 preview: None,
                 unread: 1,
             }),

@@ -16,6 +16,7 @@ pub mod reading;
 pub mod server;
 
 use crate::ids::{AttachmentId, ConversationId, MatterId, MessageId, UserId};
+use crate::when::When;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
@@ -36,6 +37,20 @@ use crate::{
 
 pub const MAX_SUBJECT_CHARS: usize = 200;
 pub const MAX_BODY_CHARS: usize = 20_000;
+/// What a file over the sending limit is told, by who sends it: staff can share it instead, a
+/// client cannot. `what`: "This file", or the file's name in quotes.
+pub fn too_large_to_send(what: &str, size: u64, firm: bool) -> String {
+    let advice = if firm {
+        "Share it instead: a shared file has no such limit."
+    } else {
+        "For a larger file, ask the firm how to send it."
+    };
+    format!(
+        "{what} is {}; files up to 100 MB can be sent. {advice}",
+        crate::files::human_size(size)
+    )
+}
+
 /// The largest file sent with a message (the reference guide's 100 MB, as a computer counts
 /// it); larger ones are shared instead.
 pub const MAX_SEND_SIZE: u64 = 100 * 1024 * 1024;
@@ -79,7 +94,7 @@ pub struct ConversationSummary {
     pub requires_second_factor: bool,
     pub locked: bool,
     pub participants: Vec<String>,
-    pub last_message_at: String,
+    pub last_message_at: crate::when::Moment,
     pub preview: Option<String>,
     pub unread: u64,
 }
@@ -98,7 +113,7 @@ pub struct MessageView {
     pub mine: bool,
     pub body: String,
     pub sent_as_sms: bool,
-    pub created_at: String,
+    pub created_at: crate::when::Moment,
     pub attachments: Vec<AttachmentView>,
     /// Files and folders shared in it: live links.
     pub shares: Vec<crate::shares::ShareView>,
@@ -114,7 +129,7 @@ pub struct AttachmentView {
     pub previewable: bool,
     /// Sent from the matter's files (a copy of the version current then).
     pub from_files: bool,
-    pub sent_at: String,
+    pub sent_at: crate::when::Moment,
 }
 
 /// An item of the matter's tree on its way into a message: sent (a copy of a file) or shared
@@ -196,9 +211,9 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
                                     {c.requires_second_factor.then(|| view! { <span class="badge">"Verification required"</span> })}
                                     {(c.unread > 0).then(|| view! { <span class="badge unread">{format!("{} unread", c.unread)}</span> })}
                                     <span class="hint">{if c.locked {
-                                        "Confirm it is you to see this conversation.".to_string()
+                                        "Confirm it is you to see this conversation.".into_any()
                                     } else {
-                                        format!("{} · {}", c.participants.join(", "), c.last_message_at)
+                                        view! { {c.participants.join(", ")}" · "<When at=c.last_message_at/> }.into_any()
                                     }}</span>
                                     {c.preview.map(|p| view! { <span class="hint preview">{p}</span> })}
                                 </li>
@@ -372,7 +387,7 @@ fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callbac
                     let names = c.participants.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join(", ");
                     let messages = c.messages.into_iter().map(|m| view! {
                         <li class="message" class:mine=m.mine data-testid=testid::MESSAGE>
-                            <p class="message-meta"><strong>{m.author}</strong>" · "{m.created_at}
+                            <p class="message-meta"><strong>{m.author}</strong>" · "<When at=m.created_at exact=true/>
                                 {m.sent_as_sms.then(|| view! { " · "<span class="badge">"Also sent by text"</span> })}</p>
                             {(!m.body.is_empty()).then(|| view! { <p class="pre message-body">{m.body}</p> })}
                             {(!m.attachments.is_empty()).then(|| view! { <AttachmentList files=m.attachments/> })}

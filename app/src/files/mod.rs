@@ -68,7 +68,7 @@ pub struct Crumb {
 pub struct FolderEntry {
     pub id: FolderId,
     pub name: String,
-    pub created_at: String,
+    pub created_at: crate::when::Moment,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,7 +78,7 @@ pub struct DocumentEntry {
     pub size: u64,
     pub content_type: String,
     pub versions: u32,
-    pub updated_at: String,
+    pub updated_at: crate::when::Moment,
     pub updated_by: String,
     /// The browser can show it in the sandboxed viewer.
     pub previewable: bool,
@@ -102,7 +102,7 @@ pub struct VersionEntry {
     pub number: u32,
     pub size: u64,
     pub sha256: String,
-    pub uploaded_at: String,
+    pub uploaded_at: crate::when::Moment,
     pub uploaded_by: String,
 }
 
@@ -113,7 +113,7 @@ pub struct TrashEntry {
     pub name: String,
     /// Where it was: the folder path it will be restored into.
     pub place: String,
-    pub trashed_at: String,
+    pub trashed_at: Option<crate::when::Moment>,
     pub trashed_by: String,
 }
 

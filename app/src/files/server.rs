@@ -441,7 +441,7 @@ pub async fn trash_list(
                 id,
                 name,
                 place,
-                trashed_at: at.map(when).unwrap_or_default(),
+                trashed_at: at.map(when),
                 trashed_by: name_or_unknown(&names, by),
             },
         ));

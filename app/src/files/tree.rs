@@ -28,8 +28,9 @@ pub(super) const NO_SUCH_FILE: &str =
 /// The root folder's name, as the tree shows it.
 pub const ROOT_NAME: &str = "All Files";
 
-pub fn when(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
+/// A stored time as pages get it: a moment each reader sees in their own zone.
+pub fn when(at: DateTime<Utc>) -> crate::when::Moment {
+    at.into()
 }
 
 /// The matter's root folder, whose id is the matter's; made on first use.

@@ -77,7 +77,7 @@ pub async fn create(
 ) -> Result<upload::Model, AppError> {
     let matter_id = access.id();
     let (folder_id, name) = if input.attachment {
-        crate::conversations::attachments::may_send(access.matter(), input.length)?;
+        crate::conversations::attachments::may_send(access, input.length)?;
         let name = clean_name(&input.name)?;
         (tree::live_folder(db, access, None).await?.id, name)
     } else {
@@ -327,7 +327,7 @@ async fn may_still_write(
             other => other,
         })?;
     let allowed = if upload.for_attachment {
-        crate::conversations::attachments::may_send(access.matter(), upload.length as u64)
+        crate::conversations::attachments::may_send(&access, upload.length as u64)
     } else {
         access
             .clone()

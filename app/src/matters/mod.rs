@@ -279,6 +279,7 @@ pub fn MatterPage() -> impl IntoView {
                     crate::conversations::Sending::provide();
                     let people = m.people.clone().into_iter().map(|p| {
                         let user_id = p.user_id;
+                        let name = p.name.clone();
                         view! {
                             <li data-testid=testid::MATTER_PERSON>
                                 <span class="person-name">{p.name}</span>
@@ -286,10 +287,9 @@ pub fn MatterPage() -> impl IntoView {
                                 <span class="badge">{p.role.label()}</span>
                                 {p.revoked.then(|| view! { <span class="badge bad">"Access revoked"</span> })}
                                 {manage.then(|| view! {
-                                    <button class="button small secondary" type="button"
-                                        on:click=move |_| { remove.dispatch(api::RemoveMatterPerson { id, user_id }); }>
-                                        "Remove"
-                                    </button>
+                                    <crate::ui::AskFirst label="Remove" class="button small secondary"
+                                        question=format!("Remove {name} from this matter? They lose access to it at once.")
+                                        act=move || { remove.dispatch(api::RemoveMatterPerson { id, user_id }); }/>
                                 })}
                             </li>
                         }
@@ -317,11 +317,18 @@ pub fn MatterPage() -> impl IntoView {
                                         <button class="button" type="submit" disabled=move || !ready.get()>"Save"</button>
                                     </ActionForm>
                                 </details>
-                                <button class="button secondary" type="button" data-testid=testid::TOGGLE_MATTER_STATUS
-                                    disabled=move || !ready.get()
-                                    on:click=move |_| { status.dispatch(api::SetMatterOpen { id, open: !open }); }>
-                                    {if open { "Close matter" } else { "Reopen matter" }}
-                                </button>
+                                {if open { view! {
+                                    <crate::ui::AskFirst label="Close matter" class="button secondary" testid=testid::TOGGLE_MATTER_STATUS
+                                        question="Close this matter? Nobody can write or add files on it until it is reopened."
+                                        disabled=Signal::derive(move || !ready.get())
+                                        act=move || { status.dispatch(api::SetMatterOpen { id, open: false }); }/>
+                                }.into_any() } else { view! {
+                                    <button class="button secondary" type="button" data-testid=testid::TOGGLE_MATTER_STATUS
+                                        disabled=move || !ready.get()
+                                        on:click=move |_| { status.dispatch(api::SetMatterOpen { id, open: true }); }>
+                                        "Reopen matter"
+                                    </button>
+                                }.into_any() }}
                                 <details class="section">
                                     <summary>"Records"</summary>
                                     <p class="hint">"A legal hold keeps everything on the matter: its trash is not emptied and it is not deleted on a date, until the hold is lifted."</p>

@@ -150,6 +150,7 @@ fn PeopleTable(
                 PersonStatus::Revoked => "Access revoked",
             };
             let resend = p.status == PersonStatus::Invited;
+            let name = p.display_name.clone();
             let actions = match p.status {
                 _ if p.is_you => ().into_any(),
                 PersonStatus::NotSignedUp | PersonStatus::Invited => view! {
@@ -157,17 +158,15 @@ fn PeopleTable(
                         on:click=move |_| { invite.dispatch(api::InvitePerson { id, sms: false }); }>
                         {if resend { "Send again" } else { "Send invitation" }}
                     </button>
-                    <button class="button small secondary" type="button"
-                        on:click=move |_| { access.dispatch(api::SetAccess { id, active: false }); }>
-                        "Revoke"
-                    </button>
+                    <crate::ui::AskFirst label="Revoke" class="button small secondary"
+                        question=format!("Revoke {name}'s invitation? The link they were sent stops working.")
+                        act=move || { access.dispatch(api::SetAccess { id, active: false }); }/>
                 }
                 .into_any(),
                 PersonStatus::Active => view! {
-                    <button class="button small secondary" type="button" data-testid=testid::REVOKE
-                        on:click=move |_| { access.dispatch(api::SetAccess { id, active: false }); }>
-                        "Revoke access"
-                    </button>
+                    <crate::ui::AskFirst label="Revoke access" class="button small secondary" testid=testid::REVOKE
+                        question=format!("Revoke {name}'s access? They are signed out everywhere at once.")
+                        act=move || { access.dispatch(api::SetAccess { id, active: false }); }/>
                 }
                 .into_any(),
                 PersonStatus::Revoked => view! {

@@ -8,6 +8,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+use crate::when::When;
 use leptos::prelude::*;
 
 use crate::ids::{ConversationId, DocumentId, FolderId, MatterId, ShareId};
@@ -26,7 +27,7 @@ pub struct ShareView {
     pub name: Option<String>,
     pub revoked: bool,
     pub shared_by: String,
-    pub shared_at: String,
+    pub shared_at: crate::when::Moment,
     pub conversation_id: ConversationId,
 }
 
@@ -166,7 +167,7 @@ pub fn ShareViewer(id: ShareId, on_changed: Callback<()>) -> AnyView {
                     <li class="shared-row" data-testid=testid::SHARED_DOCUMENT>
                         <span class="file-icon" aria-hidden="true"></span>
                         <a href=download_url(id, d.id) download="">{d.name.clone()}</a>
-                        <span class="hint">{format!("{} · updated {} by {}", human_size(d.size), d.updated_at, d.updated_by)}</span>
+                        <span class="hint">{human_size(d.size)}" · updated "<When at=d.updated_at/>{format!(" by {}", d.updated_by)}</span>
                         {preview}
                     </li>
                 }
@@ -183,7 +184,7 @@ pub fn ShareViewer(id: ShareId, on_changed: Callback<()>) -> AnyView {
                     }.into_any(),
                     Ok(o) => {
                         let name = o.share.name.clone().unwrap_or_default();
-                        let updated = o.document.as_ref().map(|d| format!("Last updated {} by {}", d.updated_at, d.updated_by));
+                        let updated = o.document.as_ref().map(|d| view! { "Last updated "<When at=d.updated_at exact=true/>{format!(" by {}", d.updated_by)} });
                         let body = match (o.document, o.folder) {
                             (Some(d), _) => {
                                 let shown = d.previewable.then(|| view! {
@@ -232,16 +233,18 @@ pub fn ShareViewer(id: ShareId, on_changed: Callback<()>) -> AnyView {
                                             on:click=move |_| menu.update(|m| *m = !*m)>"⋯"</button>
                                         <Show when=move || menu.get()>
                                             <div class="menu" role="menu">
-                                                <button role="menuitem" type="button" class="danger" data-testid=testid::REVOKE_SHARE
-                                                    disabled=move || !ready.get() || revoke.pending().get()
-                                                    on:click=move |_| { revoke.dispatch(api::RevokeShare { id }); }>"Remove access"</button>
+                                                <crate::ui::AskFirst label="Remove access"
+                                                    question="Remove access? Nobody in the conversation can open it any more."
+                                                    role="menuitem" class="danger" testid=testid::REVOKE_SHARE
+                                                    disabled=Signal::derive(move || !ready.get() || revoke.pending().get())
+                                                    act=move || { revoke.dispatch(api::RevokeShare { id }); }/>
                                             </div>
                                         </Show>
                                     </div>
                                 })}
                                 <button class="button small" type="button" on:click=move |_| close()>"Close"</button>
                             </div>
-                            <p class="hint">"Shared by "{o.share.shared_by.clone()}" on "{o.share.shared_at.clone()}
+                            <p class="hint">"Shared by "{o.share.shared_by.clone()}" · "<When at=o.share.shared_at/>
                                 ". You always see the latest version here."</p>
                             {body}
                         }.into_any()

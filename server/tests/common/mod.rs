@@ -106,6 +106,7 @@ impl TestPortal {
             }),
             delivery: delivery.unwrap_or_default(),
             secret_key: None,
+            time_zone: chrono_tz::UTC,
         };
         let state = dossier::open(&config).await.expect("portal opens");
         Self {

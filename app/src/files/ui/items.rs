@@ -1,6 +1,7 @@
 //! What opens under a file or folder of the tree: its menu, the rename box, the "Move to…"
 //! picker and a document's versions.
 
+use crate::when::When;
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -95,10 +96,9 @@ fn ItemMenu(
                 on:click=move |_| pick(send.clone())>"Send"</button>
             <button role="menuitem" type="button" data-testid=testid::SHARE_ITEM disabled=tree.sending.is_none()
                 on:click=move |_| pick(share.clone())>"Share"</button>
-            <button role="menuitem" type="button" class="danger" data-testid=testid::TRASH_ITEM
-                on:click=move |_| { tree.trash.dispatch(api::TrashItem { matter_id: tree.matter_id, kind, id }); }>
-                "Move to trash"
-            </button>
+            <crate::ui::AskFirst label="Move to trash" question=format!("Move “{name}” to the trash?")
+                role="menuitem" class="danger" testid=testid::TRASH_ITEM
+                act=move || { tree.trash.dispatch(api::TrashItem { matter_id: tree.matter_id, kind, id }); }/>
             <span class="sr-only">{name}</span>
         </div>
     }
@@ -167,7 +167,7 @@ fn VersionsPanel(tree: Tree, id: DocumentId) -> impl IntoView {
                             {list.into_iter().map(|v| view! {
                                 <li>
                                     <a href=format!("/files/{id}/download?version={}", v.number) download="">{format!("Version {}", v.number)}</a>
-                                    {format!(" · {} · {} by {} · SHA-256 ", human_size(v.size), v.uploaded_at, v.uploaded_by)}
+                                    {format!(" · {} · ", human_size(v.size))}<When at=v.uploaded_at exact=true/>{format!(" by {} · SHA-256 ", v.uploaded_by)}
                                     <code title=v.sha256.clone()>{v.sha256[..12.min(v.sha256.len())].to_string()}"…"</code>
                                 </li>
                             }).collect_view()}

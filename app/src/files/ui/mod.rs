@@ -6,6 +6,7 @@
 mod items;
 mod transfers;
 
+use crate::when::When;
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -296,7 +297,7 @@ fn DocumentRow(tree: Tree, entry: DocumentEntry, writable: bool) -> impl IntoVie
                 view! { <a class="entry-name" href=format!("/files/{id}/download") download="">{entry.name.clone()}</a> }.into_any()
             }}
             <span class="hint" data-testid=testid::LAST_UPDATED>
-                {format!("{} · updated {} by {}", human_size(entry.size), entry.updated_at, entry.updated_by)}
+                {human_size(entry.size)}" · updated "<When at=entry.updated_at/>{format!(" by {}", entry.updated_by)}
                 {(entry.versions > 1).then(|| format!(" · {} versions", entry.versions))}
             </span>
             <button type="button" class="more" aria-label=format!("Actions for {name}") data-testid=testid::MORE
@@ -325,7 +326,7 @@ fn TrashPanel(tree: Tree) -> impl IntoView {
                                     <li class="entry" data-testid=testid::TRASH_ROW>
                                         <span class=if kind == ItemKind::Folder { "icon icon-folder" } else { "icon icon-file" } aria-hidden="true"></span>
                                         <span class="entry-name">{t.name}</span>
-                                        <span class="hint">{format!("from {} · {} by {}", t.place, t.trashed_at, t.trashed_by)}</span>
+                                        <span class="hint">{format!("from {} · ", t.place)}{t.trashed_at.map(|at| view! { <When at/> })}{format!(" by {}", t.trashed_by)}</span>
                                         <button class="button small secondary" type="button" data-testid=testid::RESTORE
                                             on:click=move |_| { tree.restore.dispatch(api::RestoreItem { matter_id, kind, id }); }>"Restore"</button>
                                     </li>

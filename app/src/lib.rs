@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod conversations;
 pub mod error;
 pub mod files;
+pub mod help;
 pub mod ids;
 pub mod live;
 pub mod matters;
@@ -74,6 +75,8 @@ pub fn App() -> impl IntoView {
                     // is not there answers 404 (`ui::PageError`).
                     <Route path=(StaticSegment("matters"), ParamSegment("id")) view=matters::MatterPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("verify") view=accounts::VerifyPage/>
+                    // Rendered whole before it is sent: read without signing in or the Wasm.
+                    <Route path=StaticSegment("guide") view=help::GuidePage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("sign-in"), StaticSegment("link")) view=accounts::SignInLinkPage/>
                 </Routes>
             </main>

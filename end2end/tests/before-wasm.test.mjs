@@ -123,3 +123,15 @@ test('a signed-out visitor opening a conversation link signs in on that page, be
   assert.equal(page.url(), url, 'the address the link had, with no mark left in it');
   await context.close();
 });
+
+test('the client guide is read on a phone with no script at all', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 780 } });
+  const page = await context.newPage();
+  await page.goto(`${portal.url}/guide`);
+  await page.getByTestId(T.GUIDE).getByRole('heading', { name: 'Accept your invitation' }).waitFor();
+  await page.getByRole('link', { name: 'Download a file and check it' }).click();
+  assert.equal(new URL(page.url()).hash, '#download');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'no sideways scroll');
+  await page.screenshot({ path: `${resultsDir}/guide-phone.png`, fullPage: true });
+  await context.close();
+});

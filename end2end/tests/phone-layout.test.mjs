@@ -3,7 +3,7 @@
 // does not zoom into it) and every button is a target at least 44 px high and wide.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createAdmin, hydrated, launchBrowser, resultsDir, signIn, startPortal } from './portal.mjs';
+import { createAdmin, hydrated, launchBrowser, resultsDir, signIn, startPortal, T } from './portal.mjs';
 
 let portal;
 let browser;
@@ -81,10 +81,19 @@ test('every main page fits a 360 px phone, with fields that do not zoom and butt
     matter_id: matter.id, subject: long, body: `${long}${long} https://example.com/${long}/${long}`, internal: 'true', 'participants[0]': sam.id,
   });
 
+  // The firm's welcome for the client guide, typed in Settings on the phone, shows as text.
+  await page.goto(`${portal.url}/settings`);
+  await hydrated(page);
+  await page.getByTestId(T.GUIDE_WELCOME_SETTING).fill('Welcome to <b>Harper & Co</b>.');
+  await page.getByTestId(T.SAVE_SETTINGS).click();
+  await page.getByTestId(T.SETTINGS_SAVED).waitFor();
+  await page.goto(`${portal.url}/guide`);
+  assert.equal(await page.getByTestId(T.GUIDE_WELCOME).textContent(), 'Welcome to <b>Harper & Co</b>.');
+
   const found = {};
   const pages = {
     account: '/sign-in', matters: '/matters', matter: `/matters/${matter.id}`,
-    conversation: `/matters/${matter.id}?conversation=${conversation}`, people: '/people', settings: '/settings',
+    conversation: `/matters/${matter.id}?conversation=${conversation}`, people: '/people', settings: '/settings', guide: '/guide',
   };
   for (const [name, path] of Object.entries(pages)) {
     await page.goto(`${portal.url}${path}`);

@@ -205,6 +205,12 @@ test('a signed-out tap on a conversation link signs in on that page, code includ
     assert.match(await time.getAttribute('title'), /\(UTC[+-]\d\d:\d\d\)$/);
   }
   assert.deepEqual(errors.filter((e) => !/status of 401/.test(e)), [], 'no unexpected console errors');
+
+  // Staff put the client guide's link in the reply box (seen before it is sent), then send it.
+  await staff.getByTestId(T.SEND_GUIDE).click();
+  assert.equal(await staff.getByTestId(T.REPLY).inputValue(), `A short guide to using this portal: ${portal.url}/guide`);
+  await staff.getByTestId(T.SEND_MESSAGE).click();
+  await page.getByTestId(T.MESSAGES_LIST).getByText(`${portal.url}/guide`).waitFor();
   await staffContext.close();
   await context.close();
 });

@@ -14,6 +14,7 @@ mod m20261125_000009_files;
 mod m20261125_000010_conversations;
 mod m20261127_000011_security;
 mod m20261127_000012_retention;
+mod m20261128_000013_guide;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000010_conversations::Migration),
             Box::new(m20261127_000011_security::Migration),
             Box::new(m20261127_000012_retention::Migration),
+            Box::new(m20261128_000013_guide::Migration),
         ]
     }
 }

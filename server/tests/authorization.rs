@@ -182,6 +182,8 @@ const SERVER_FNS: &[(&str, Rule, Args)] = &[
         &[("current", PASSWORD), ("new", "short")],
     ),
     ("/api/accounts/sign-in/options", Rule::Public, &[]),
+    // The client guide's words from the firm: read before signing in.
+    ("/api/guide", Rule::Public, &[]),
     (
         "/api/accounts/sign-in/link",
         Rule::Public,
@@ -352,6 +354,7 @@ const PAGES: &[(&str, Rule)] = &[
     ("/", Rule::Public),
     ("/setup", Rule::Public),
     ("/sign-in", Rule::Public),
+    ("/guide", Rule::Public),
     // Pages render for anyone; what they show comes from server functions, checked above.
     ("/people", Rule::Public),
     ("/invitation", Rule::Public),

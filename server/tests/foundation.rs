@@ -420,3 +420,69 @@ async fn the_app_installs_with_its_icons_and_its_service_worker_gets_a_narrow_po
     );
     portal.finish().await;
 }
+
+/// The client guide: read without signing in (and so without the Wasm: it is rendered whole on
+/// the server), with the firm's welcome and contact details shown as text, however they are
+/// written; every link in it leads to a page or a section that is there.
+#[tokio::test]
+async fn the_client_guide_is_read_signed_out_and_every_link_in_it_leads_somewhere() {
+    for backend in BACKENDS {
+        let portal = TestPortal::with_admin(backend, "http://127.0.0.1:3000").await;
+        let mut ada = common::Browser::new(&portal);
+        assert_eq!(ada.sign_in().await.status, 200);
+        let saved = ada
+            .call(
+                "/api/settings/save",
+                &[
+                    ("idle_timeout_minutes", "30"),
+                    ("session_lifetime_hours", "12"),
+                    ("step_up_window_hours", "12"),
+                    (
+                        "guide_welcome",
+                        "Welcome to Harper & Co. <script>alert(1)</script>",
+                    ),
+                    ("guide_contact", "Call Ada on 020 7946 0000, 9–5."),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, 200, "{}", saved.text());
+
+        let guide = portal.get("/guide").await;
+        assert_eq!(guide.status, 200, "{backend:?}");
+        let html = guide.text();
+        assert!(html.contains("data-testid=\"guide\""));
+        assert!(
+            html.contains("Welcome to Harper &amp; Co. &lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
+        assert!(!html.contains("<script>alert(1)"));
+        assert!(html.contains("Call Ada on 020 7946 0000"));
+        for section in [
+            "invitation",
+            "second-step",
+            "download",
+            "phone",
+            "access-removed",
+        ] {
+            assert!(html.contains(&format!("id=\"{section}\"")), "{section}");
+        }
+
+        let links: Vec<&str> = html
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(links.len() > 10, "{links:?}");
+        for link in links {
+            if let Some(anchor) = link.strip_prefix('#') {
+                assert!(html.contains(&format!("id=\"{anchor}\"")), "{link}");
+            } else if link.starts_with('/') {
+                let reply = portal.get(link).await;
+                assert!(reply.status.as_u16() < 400, "{link}: {}", reply.status);
+            } else {
+                panic!("a link that leaves the portal: {link}");
+            }
+        }
+        portal.finish().await;
+    }
+}

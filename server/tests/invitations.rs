@@ -109,7 +109,10 @@ async fn an_invited_contact_gets_email_and_text_and_the_link_works_once() {
         assert_eq!(mails[0].to, vec![CLIENT.to_string()]);
         assert!(mails[0].from.contains("portal@hartley.example"));
         assert!(
-            mails[0].text().contains("Ada Lovelace invited you"),
+            mails[0].text().contains("Ada Lovelace invited you")
+                && mails[0]
+                    .text()
+                    .contains("A short guide to the portal: https://portal.hartley.example/guide"),
             "{}",
             mails[0].text()
         );

@@ -164,7 +164,8 @@ pub fn AccountMenu() -> impl IntoView {
                     <a class="topbar-link" href="/matters" data-testid=testid::TOPBAR_MATTERS>"Matters"</a>
                     {who.is_firm_member.then(|| view! { <a class="topbar-link" href="/people" data-testid=testid::TOPBAR_PEOPLE>"People"</a> })}
                     {who.is_admin.then(|| view! { <a class="topbar-link" href="/settings" data-testid=testid::TOPBAR_SETTINGS>"Settings"</a> })}
-                    <span class="topbar-user" data-testid=testid::TOPBAR_USER>{who.display_name}</span>
+                    // The account's page: password, devices, two-step verification.
+                    <a class="topbar-link topbar-user" href="/sign-in" data-testid=testid::TOPBAR_USER>{who.display_name}</a>
                     <button class="topbar-link" type="button" data-testid=testid::TOPBAR_SIGN_OUT
                         on:click=move |_| { auth.sign_out.dispatch(api::SignOut {}); }>
                         "Sign out"

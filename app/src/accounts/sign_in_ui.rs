@@ -51,6 +51,7 @@ fn SignInSteps() -> impl IntoView {
                 </button>
             </ActionForm>
             <p class="hint"><a href="/forgot-password" data-testid=testid::FORGOT_LINK>"Forgot your password?"</a></p>
+            <p class="hint">"New to the portal? "<a href="/guide">"A short guide"</a>"."</p>
             <verify_ui::SignInLinkRequest/>
         }
         .into_any()

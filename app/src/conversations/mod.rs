@@ -430,6 +430,17 @@ fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callbac
                     <label>"Reply"<textarea required=move || !with_files() rows="3" maxlength="20000" bind:value=body data-testid=testid::REPLY></textarea></label>
                     <Attach files/>
                     {firm.then(|| view! { <SharePicker matter_id/> })}
+                    // What a click will do shows first: the link goes into the reply box.
+                    {firm.then(|| view! {
+                        <button type="button" class="button small secondary" data-testid=testid::SEND_GUIDE
+                            on:click=move |_| body.update(|b| {
+                                let origin = window().location().origin().unwrap_or_default();
+                                if !b.trim().is_empty() {
+                                    b.push_str("\n\n");
+                                }
+                                b.push_str(&format!("A short guide to using this portal: {origin}/guide"));
+                            })>"Add the client guide"</button>
+                    })}
                     {firm.then(|| view! {
                         <label class="check"><input type="checkbox" bind:checked=sms/>"Also send as a text message"</label>
                     })}

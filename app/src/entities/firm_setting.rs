@@ -14,6 +14,8 @@ pub struct Model {
     pub sms_enabled: bool,
     pub client_sign_in_by_link: bool,
     pub trash_retention_days: i32,
+    pub guide_welcome: String,
+    pub guide_contact: String,
     pub updated_at: Option<DateTimeUtc>,
     pub updated_by: Option<UserId>,
 }

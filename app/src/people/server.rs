@@ -233,8 +233,10 @@ pub async fn invite(
                 "Hello {name},\n\n{inviter} has invited you to the secure portal, where you can \
                  exchange messages and documents with the firm.\n\nOpen this link to set up \
                  your account and sign in:\n\n{link}\n\nThe link works once and expires in {days} \
-                 days. If you were not expecting this, you can ignore this email.\n",
+                 days. A short guide to the portal: {guide}\n\nIf you were not expecting this, \
+                 you can ignore this email.\n",
                 name = target.display_name,
+                guide = format_args!("{}/guide", portal.public_url),
             ),
         },
     )

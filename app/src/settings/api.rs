@@ -1,3 +1,6 @@
+// A server function's arguments are its form's fields: the settings form has many.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use super::FirmSettings;
@@ -23,14 +26,16 @@ pub async fn save_firm_settings(
     #[server(default)] client_sign_in_by_link: bool,
     // Left out by an older form: the value in force stays.
     #[server(default)] trash_retention_days: Option<i32>,
+    #[server(default)] guide_welcome: Option<String>,
+    #[server(default)] guide_contact: Option<String>,
 ) -> Result<FirmSettings, AppError> {
     let call = Call::current().await?;
     let ip = call.ip;
     let (state, admin) = call.admin()?;
-    let trash_retention_days = match trash_retention_days {
-        Some(days) => days,
-        None => super::server::load(&state.db).await?.trash_retention_days,
-    };
+    let in_force = super::server::load(&state.db).await?;
+    let trash_retention_days = trash_retention_days.unwrap_or(in_force.trash_retention_days);
+    let guide_welcome = guide_welcome.unwrap_or(in_force.guide_welcome);
+    let guide_contact = guide_contact.unwrap_or(in_force.guide_contact);
     let new = FirmSettings {
         idle_timeout_minutes,
         session_lifetime_hours,
@@ -39,6 +44,8 @@ pub async fn save_firm_settings(
         sms_enabled,
         client_sign_in_by_link,
         trash_retention_days,
+        guide_welcome,
+        guide_contact,
     };
     super::server::save(&state.db, &admin, new, ip).await
 }

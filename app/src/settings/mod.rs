@@ -32,6 +32,10 @@ pub struct FirmSettings {
     /// What has been in a matter's trash this many days is deleted for good (unless the matter
     /// is on legal hold).
     pub trash_retention_days: i32,
+    /// The client guide's welcome paragraph (plain text).
+    pub guide_welcome: String,
+    /// How clients reach the firm, at the end of the guide (plain text).
+    pub guide_contact: String,
 }
 
 impl Default for FirmSettings {
@@ -45,6 +49,8 @@ impl Default for FirmSettings {
             sms_enabled: true,
             client_sign_in_by_link: false,
             trash_retention_days: 30,
+            guide_welcome: String::new(),
+            guide_contact: String::new(),
         }
     }
 }
@@ -53,6 +59,8 @@ pub const IDLE_MINUTES: std::ops::RangeInclusive<i32> = 5..=24 * 60;
 pub const LIFETIME_HOURS: std::ops::RangeInclusive<i32> = 1..=30 * 24;
 pub const STEP_UP_HOURS: std::ops::RangeInclusive<i32> = 1..=24;
 pub const TRASH_DAYS: std::ops::RangeInclusive<i32> = 1..=3650;
+/// The most characters of each of the firm's texts in the client guide.
+pub const GUIDE_TEXT_CHARS: usize = 2000;
 
 impl FirmSettings {
     pub fn validate(&self) -> Result<(), AppError> {
@@ -74,6 +82,16 @@ impl FirmSettings {
         }
         if !TRASH_DAYS.contains(&self.trash_retention_days) {
             return Err(out_of("The days kept in the trash", &TRASH_DAYS, "days"));
+        }
+        for (what, text) in [
+            ("The guide's welcome", &self.guide_welcome),
+            ("The guide's contact details", &self.guide_contact),
+        ] {
+            if text.chars().count() > GUIDE_TEXT_CHARS {
+                return Err(AppError::bad_request(format!(
+                    "{what} has at most {GUIDE_TEXT_CHARS} characters."
+                )));
+            }
         }
         if i64::from(self.idle_timeout_minutes) > i64::from(self.session_lifetime_hours) * 60 {
             return Err(AppError::bad_request(
@@ -158,6 +176,16 @@ pub fn SettingsPage() -> impl IntoView {
                                 <input type="checkbox" name="sms_enabled" value="true" checked=s.sms_enabled/>
                                 "Send invitations and codes by text message when asked"
                             </label>
+                            <h2>"Client guide"</h2>
+                            <p class="hint">"Your words in the "<a href="/guide">"client guide"</a>", which invitations link to. Plain text."</p>
+                            <label>"Welcome paragraph"
+                                <textarea name="guide_welcome" rows="3" maxlength=GUIDE_TEXT_CHARS.to_string()
+                                    data-testid=testid::GUIDE_WELCOME_SETTING prop:value=s.guide_welcome.clone()></textarea>
+                            </label>
+                            <label>"How clients reach you (names, telephone, hours)"
+                                <textarea name="guide_contact" rows="3" maxlength=GUIDE_TEXT_CHARS.to_string()
+                                    prop:value=s.guide_contact.clone()></textarea>
+                            </label>
                             {saved}
                             <button class="button" type="submit" data-testid=testid::SAVE_SETTINGS
                                 disabled=move || !ready.get() || save.pending().get()>
@@ -199,6 +227,10 @@ mod tests {
             },
             FirmSettings {
                 trash_retention_days: 0,
+                ..Default::default()
+            },
+            FirmSettings {
+                guide_contact: "x".repeat(GUIDE_TEXT_CHARS + 1),
                 ..Default::default()
             },
         ] {

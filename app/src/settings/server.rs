@@ -24,6 +24,8 @@ impl From<firm_setting::Model> for FirmSettings {
             sms_enabled: row.sms_enabled,
             client_sign_in_by_link: row.client_sign_in_by_link,
             trash_retention_days: row.trash_retention_days,
+            guide_welcome: row.guide_welcome,
+            guide_contact: row.guide_contact,
         }
     }
 }
@@ -63,6 +65,8 @@ pub async fn save(
         sms_enabled: Set(new.sms_enabled),
         client_sign_in_by_link: Set(new.client_sign_in_by_link),
         trash_retention_days: Set(new.trash_retention_days),
+        guide_welcome: Set(new.guide_welcome.clone()),
+        guide_contact: Set(new.guide_contact.clone()),
         updated_at: Set(Some(Utc::now())),
         updated_by: Set(Some(by.id())),
     };
@@ -78,6 +82,8 @@ pub async fn save(
                     firm_setting::Column::SmsEnabled,
                     firm_setting::Column::ClientSignInByLink,
                     firm_setting::Column::TrashRetentionDays,
+                    firm_setting::Column::GuideWelcome,
+                    firm_setting::Column::GuideContact,
                     firm_setting::Column::UpdatedAt,
                     firm_setting::Column::UpdatedBy,
                 ])

@@ -177,7 +177,11 @@ where
         // In the page only while asked: a list of fifty rows does not carry fifty questions.
         <Show when=move || asking.get()>
             <span class="ask" role="group" aria-label=group_label.clone()
-                on:keydown=move |ev| if ev.key() == "Escape" { cancel() }>
+                on:keydown=move |ev| if ev.key() == "Escape" {
+                // Taken back here, not by a menu around it.
+                ev.stop_propagation();
+                cancel()
+            }>
                 <span class="ask-question">{question.clone()}</span>
                 <button type="button" class="button small danger" node_ref=yes data-testid=crate::testid::CONFIRM
                     disabled=move || disabled.get()

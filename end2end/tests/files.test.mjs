@@ -78,8 +78,28 @@ test('staff build a folder tree, upload with progress, move, preview and trash f
   await page.getByTestId(T.BREADCRUMBS).getByText('Orders').waitFor();
   await page.getByTestId(T.DOCUMENT_ROW).filter({ hasText: 'Statement of claim.pdf' }).waitFor();
 
-  // The "⋯" menu: move to the trash, then restore from it.
+  // The "⋯" menu is a popover: opened from the keyboard it takes focus onto its first item,
+  // arrows move between items, Escape closes it and focus goes back to "⋯"; the rows below do
+  // not move.
   const claim = page.getByTestId(T.DOCUMENT_ROW).filter({ hasText: 'Statement of claim.pdf' });
+  const rowBefore = await claim.boundingBox();
+  await claim.getByTestId(T.MORE).focus();
+  await page.keyboard.press('Enter');
+  await claim.getByTestId(T.ITEM_MENU).waitFor();
+  const focused = () => page.evaluate(() => `${document.activeElement.getAttribute('role')}:${document.activeElement.textContent.trim()}`);
+  assert.equal(await focused(), 'menuitem:Open');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await focused(), 'menuitem:Download');
+  await page.keyboard.press('End');
+  assert.equal(await focused(), 'menuitem:Move to trash');
+  const rowOpen = await claim.boundingBox();
+  assert.deepEqual([rowOpen.width, rowOpen.height], [rowBefore.width, rowBefore.height], 'the menu lies over the list: the row keeps its size');
+  await page.screenshot({ path: `${resultsDir}/file-menu.png` });
+  await page.keyboard.press('Escape');
+  await claim.getByTestId(T.ITEM_MENU).waitFor({ state: 'detached' });
+  assert.ok(await claim.getByTestId(T.MORE).evaluate((b) => b === document.activeElement), 'focus is back on "⋯"');
+
+  // Move to the trash, then restore from it.
   await claim.getByTestId(T.MORE).click();
   await claim.getByTestId(T.ITEM_MENU).getByRole('menuitem', { name: 'Send' }).waitFor();
   // Asked first: the question takes the button's place, Escape takes it back (focus too).

@@ -85,8 +85,63 @@ fn ItemMenu(
             </button>
         }
     });
+    let menu = NodeRef::<leptos::html::Div>::new();
+    // Opened by pointer or keyboard (the menu key, Shift+F10, Enter on "⋯"), focus goes to its
+    // first item.
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(first) = menu.get().and_then(|m| menu_items(&m).into_iter().next()) {
+            let _ = first.focus();
+        }
+    });
+    // Arrows, Home and End move between the items; Escape closes it and focus goes back to
+    // "⋯"; Tab leaves it closed.
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(items) = menu.get_untracked().map(|m| menu_items(&m)) else {
+                return;
+            };
+            let n = items.len();
+            let at = document().active_element().and_then(|active| {
+                items.iter().position(|i| {
+                    let item: &web_sys::Element = i.as_ref();
+                    *item == active
+                })
+            });
+            let to = match ev.key().as_str() {
+                "ArrowDown" => at.map_or(Some(0), |a| Some((a + 1) % n.max(1))),
+                "ArrowUp" => at.map_or(n.checked_sub(1), |a| Some((a + n - 1) % n.max(1))),
+                "Home" => Some(0),
+                "End" => n.checked_sub(1),
+                "Escape" => {
+                    ev.prevent_default();
+                    open.set(None);
+                    if let Some(more) = document().get_element_by_id(&more_id(id)).and_then(|e| {
+                        wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()
+                    }) {
+                        let _ = more.focus();
+                    }
+                    None
+                }
+                "Tab" => {
+                    open.set(None);
+                    None
+                }
+                _ => None,
+            };
+            if let Some(item) = to.and_then(|i| items.get(i)) {
+                ev.prevent_default();
+                let _ = item.focus();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    let label = format!("Actions for {name}");
     view! {
-        <div class="menu" role="menu" data-testid=testid::ITEM_MENU>
+        <div class="menu" role="menu" aria-label=label data-testid=testid::ITEM_MENU
+            node_ref=menu on:keydown=on_key>
             {document_tools}
             <button role="menuitem" type="button" on:click=move |_| open.set(Some(Open::Rename(kind, id)))>"Rename"</button>
             <button role="menuitem" type="button" on:click=move |_| open.set(Some(Open::Move(kind, id)))>"Move to…"</button>
@@ -102,6 +157,23 @@ fn ItemMenu(
             <span class="sr-only">{name}</span>
         </div>
     }
+}
+
+/// The id of an item's "⋯" button, where focus returns when its menu closes.
+pub(super) fn more_id(id: Uuid) -> String {
+    format!("more-{id}")
+}
+
+/// The menu's items that can act now, in order.
+#[cfg(feature = "hydrate")]
+fn menu_items(menu: &web_sys::HtmlDivElement) -> Vec<web_sys::HtmlElement> {
+    let Ok(list) = menu.query_selector_all("[role=menuitem]:not([disabled]):not([hidden])") else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.get(i))
+        .filter_map(|node| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(node).ok())
+        .collect()
 }
 
 #[component]

@@ -145,6 +145,10 @@ impl Tree {
         }
     }
 
+    fn menu_open(self, kind: ItemKind, id: Uuid) -> bool {
+        matches!(self.open.get(), Some(Open::Menu(k, i)) if k == kind && i == id)
+    }
+
     fn toggle_menu(self, kind: ItemKind, id: Uuid) {
         self.open.update(|o| {
             *o = match o {
@@ -270,8 +274,9 @@ fn FolderRow(tree: Tree, entry: super::FolderEntry, writable: bool) -> impl Into
             <button type="button" class="link entry-name" on:click=move |_| tree.folder.set(Some(folder_id))>{entry.name.clone()}</button>
             <span class="hint">"Folder"</span>
             {writable.then(|| view! {
-                <button type="button" class="more" aria-label=format!("Actions for {name}") data-testid=testid::MORE
-                    on:click=move |_| tree.toggle_menu(ItemKind::Folder, id)>"⋯"</button>
+                <button type="button" class="more" id=items::more_id(id) aria-label=format!("Actions for {name}")
+                    aria-haspopup="menu" aria-expanded=move || tree.menu_open(ItemKind::Folder, id).to_string()
+                    data-testid=testid::MORE on:click=move |_| tree.toggle_menu(ItemKind::Folder, id)>"⋯"</button>
             })}
             <RowTools tree kind=ItemKind::Folder id name=entry.name doc=None/>
         </li>
@@ -300,8 +305,9 @@ fn DocumentRow(tree: Tree, entry: DocumentEntry, writable: bool) -> impl IntoVie
                 {human_size(entry.size)}" · updated "<When at=entry.updated_at/>{format!(" by {}", entry.updated_by)}
                 {(entry.versions > 1).then(|| format!(" · {} versions", entry.versions))}
             </span>
-            <button type="button" class="more" aria-label=format!("Actions for {name}") data-testid=testid::MORE
-                on:click=move |_| tree.toggle_menu(ItemKind::Document, id)>"⋯"</button>
+            <button type="button" class="more" id=items::more_id(id) aria-label=format!("Actions for {name}")
+                aria-haspopup="menu" aria-expanded=move || tree.menu_open(ItemKind::Document, id).to_string()
+                data-testid=testid::MORE on:click=move |_| tree.toggle_menu(ItemKind::Document, id)>"⋯"</button>
             <RowTools tree kind=ItemKind::Document id name=entry.name.clone() doc=Some(entry)/>
         </li>
     }

@@ -99,6 +99,7 @@ pub const SHARED_FOLDER: &str = "shared-folder";
 pub const SHARED_ITEM: &str = "shared-item";
 pub const SHARED_LIST: &str = "shared-list";
 pub const SHOW_TRASH: &str = "show-trash";
+pub const ACCESS_REMOVED: &str = "access-removed";
 pub const CANCEL: &str = "cancel";
 pub const GUIDE: &str = "guide";
 pub const GUIDE_CONTACT: &str = "guide-contact";

@@ -80,17 +80,21 @@ fn see_other(location: http::HeaderValue) {
 /// site: the server functions refuse other origins), with the query word `flag` set to `value`
 /// when it is given and removed when it is not. The page turns the word into a fixed sentence:
 /// never the server's text, which a crafted link could otherwise put on the page. Without a
-/// `Referer` it goes to `otherwise`, if given.
+/// usable `Referer` it goes to the page `otherwise`, if given, marked the same way.
 #[cfg(feature = "ssr")]
-pub fn back_from_plain_form(flag: &str, value: Option<&str>, otherwise: Option<&'static str>) {
+pub fn back_from_plain_form(flag: &str, value: Option<&str>, otherwise: Option<&str>) {
     if !plain_form() {
         return;
     }
-    let back = use_context::<http::request::Parts>().and_then(|parts| {
-        let referer = parts.headers.get(http::header::REFERER)?.to_str().ok()?;
-        http::HeaderValue::from_str(&back_to(referer, flag, value)?).ok()
+    let referer = use_context::<http::request::Parts>().and_then(|parts| {
+        let referer = parts.headers.get(http::header::REFERER)?;
+        referer.to_str().ok().map(str::to_owned)
     });
-    if let Some(back) = back.or_else(|| otherwise.map(http::HeaderValue::from_static)) {
+    let back = referer
+        .and_then(|page| back_to(&page, flag, value))
+        .or_else(|| back_to(otherwise?, flag, value))
+        .and_then(|back| http::HeaderValue::from_str(&back).ok());
+    if let Some(back) = back {
         see_other(back);
     }
 }
@@ -236,6 +240,11 @@ mod tests {
         assert_eq!(
             back_to("/sign-in", "reply", None).as_deref(),
             Some("/sign-in")
+        );
+        // The page a plain form goes to when its browser sent no Referer.
+        assert_eq!(
+            back_to("/sign-in", "step", Some("code")).as_deref(),
+            Some("/sign-in?step=code")
         );
         for elsewhere in ["//evil.example/x", "/\\evil.example/x", "evil.example"] {
             assert_eq!(back_to(elsewhere, "reply", None), None, "{elsewhere}");

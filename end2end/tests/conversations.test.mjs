@@ -173,12 +173,17 @@ test('a protected conversation opens for the client only after a code, and the r
   await client.getByTestId(T.SHARED_LIST).getByText('Deed of settlement.txt').waitFor();
   await client.screenshot({ path: `${resultsDir}/share-client.png`, fullPage: true });
 
-  // Staff remove access from the viewer's menu; Grace's next look finds it gone.
+  // Staff remove access from the viewer's menu while Grace has it open: her viewer says so at
+  // once, with the way back; her next look finds it gone.
   await staff.getByTestId(T.MESSAGES_LIST).getByTestId(T.SHARED_ITEM).getByRole('button').click();
   await staff.getByTestId(T.SHARE_MORE).click();
   await staff.getByTestId(T.REVOKE_SHARE).click();
   await confirm(staff);
   await staff.getByTestId(T.MESSAGES_LIST).getByTestId(T.SHARED_ITEM).getByText('Access removed').waitFor();
+  await client.getByTestId(T.SHARE_VIEWER).getByTestId(T.ACCESS_REMOVED).waitFor();
+  assert.equal(await client.frameLocator(`[data-testid=${T.SHARE_VIEWER}] iframe`).getByText('Deed of settlement: 125,000.').count(), 0, 'nothing of it shows');
+  await client.getByTestId(T.SHARE_VIEWER).getByRole('button', { name: 'Back to the conversation' }).click();
+  await client.getByTestId(T.SHARE_VIEWER).waitFor({ state: 'detached' });
   await client.reload();
   await client.getByTestId(T.MESSAGES_LIST).getByTestId(T.SHARED_ITEM).getByText('Access removed').waitFor();
   assert.equal(await client.getByTestId(T.SHARED_LIST).getByText('Deed of settlement.txt').count(), 0);

@@ -75,19 +75,12 @@ pub async fn sign_in(email: String, password: String) -> Result<SignInOutcome, A
     // The sign-in steps work before the Wasm arrives, on `/sign-in` or in place on the page a
     // signed-out person opened: a plain form goes back to that page, marked with the step it
     // leads to (a fixed word the page turns into its own sentence), or unmarked once signed in.
-    crate::ui::back_from_plain_form(
-        "step",
-        match &outcome {
-            Ok(SignInOutcome::SignedIn(_)) => None,
-            Ok(SignInOutcome::CodeNeeded) => Some("code"),
-            Err(_) => Some("again"),
-        },
-        Some(match &outcome {
-            Ok(SignInOutcome::SignedIn(_)) => "/sign-in",
-            Ok(SignInOutcome::CodeNeeded) => "/sign-in?step=code",
-            Err(_) => "/sign-in?step=again",
-        }),
-    );
+    let step = match &outcome {
+        Ok(SignInOutcome::SignedIn(_)) => None,
+        Ok(SignInOutcome::CodeNeeded) => Some("code"),
+        Err(_) => Some("again"),
+    };
+    crate::ui::back_from_plain_form("step", step, Some("/sign-in"));
     outcome
 }
 
@@ -165,15 +158,8 @@ pub async fn verify_sign_in_code(code: String) -> Result<SignedIn, AppError> {
         super::server::signed_in(&state, user).await
     }
     .await;
-    crate::ui::back_from_plain_form(
-        "step",
-        outcome.is_err().then_some("code-again"),
-        Some(if outcome.is_ok() {
-            "/sign-in"
-        } else {
-            "/sign-in?step=code-again"
-        }),
-    );
+    let step = outcome.is_err().then_some("code-again");
+    crate::ui::back_from_plain_form("step", step, Some("/sign-in"));
     outcome
 }
 

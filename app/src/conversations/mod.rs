@@ -193,7 +193,7 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
                 Ok(all) => {
                     let items: Vec<_> = all.into_iter().filter(|c| c.kind == kind).collect();
                     if items.is_empty() {
-                        return view! { <p class="hint">"No conversations yet."</p> }.into_any();
+                        return view! { <li class="hint">"No conversations yet."</li> }.into_any();
                     }
                     items
                         .into_iter()
@@ -241,7 +241,7 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
         <section class="card" id="messages" data-testid=testid::MESSAGES>
             <h2>"Messages"</h2>
             {sending.map(|sending| view! { <SendingNote sending/> })}
-            {move || viewing.open.get().map(|id| view! { <crate::shares::ShareViewer id on_changed/> })}
+            {move || viewing.open.get().map(|id| view! { <crate::shares::ShareViewer id on_changed reload=changed.into()/> })}
             <div class="conversations">
                 <div class="conversation-list">
                     <h3>"External conversations"</h3>

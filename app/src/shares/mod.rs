@@ -133,15 +133,21 @@ pub fn SharedList(matter_id: MatterId, changed: RwSignal<u32>) -> AnyView {
 /// The share viewer: the shared document as it is now (with its last update at the top
 /// right), or the shared folder to browse; the firm removes access from its "⋯" menu.
 #[component]
-pub fn ShareViewer(id: ShareId, on_changed: Callback<()>) -> AnyView {
+pub fn ShareViewer(
+    id: ShareId,
+    on_changed: Callback<()>,
+    /// Bumped by the matter's live changes: an open viewer looks again, so a share revoked
+    /// while it is open says so at once.
+    reload: Signal<u32>,
+) -> AnyView {
     let ready = hydrated();
     let viewing = use_context::<Viewing>();
     let folder = RwSignal::new(None::<FolderId>);
     let menu = RwSignal::new(false);
     let revoke = ServerAction::<api::RevokeShare>::new();
     let opened = Resource::new(
-        move || (id, folder.get()),
-        |(id, folder_id)| api::open_share(id, folder_id),
+        move || (id, folder.get(), reload.get()),
+        |(id, folder_id, _)| api::open_share(id, folder_id),
     );
     let close = move || {
         if let Some(v) = viewing {
@@ -178,6 +184,13 @@ pub fn ShareViewer(id: ShareId, on_changed: Callback<()>) -> AnyView {
         <div class="share-viewer" id="share-viewer" role="dialog" aria-label="Shared with you" data-testid=testid::SHARE_VIEWER>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || opened.get().map(|r| match r {
+                    // Revoked (or never this person's): said plainly, with the way back.
+                    Err(crate::AppError::NotFound(_)) => view! {
+                        <p class="status bad" role="alert" data-testid=testid::ACCESS_REMOVED>"Access removed"</p>
+                        <p class="hint">"The firm no longer shares this with you. "
+                            <a href="/guide#access-removed">"What this means"</a></p>
+                        <button class="button small" type="button" on:click=move |_| close()>"Back to the conversation"</button>
+                    }.into_any(),
                     Err(e) => view! {
                         <crate::ui::PageError error=e/>
                         <button class="button small" type="button" on:click=move |_| close()>"Close"</button>

@@ -1,0 +1,135 @@
+// WCAG 2.1 AA as axe-core (pinned in package.json) reads it: every main page, for staff, for a
+// client and signed out, at 1280 px and at 390 px, has no serious or critical violation.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { after, before, test } from 'node:test';
+import { createAdmin, hydrated, launchBrowser, signIn, startPortal, startSmtpSink, T } from './portal.mjs';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const WIDTHS = [{ width: 1280, height: 900 }, { width: 390, height: 844 }];
+
+let portal;
+let browser;
+let smtp;
+// Made by the first test, used by the second.
+let matterId;
+
+before(async () => {
+  smtp = await startSmtpSink();
+  portal = await startPortal({ env: { DOSSIER_SMTP_URL: smtp.url } });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  portal?.stop();
+  smtp?.close();
+});
+
+// The serious and critical violations on the page as it is now, one line each.
+async function violations(page) {
+  await page.addScriptTag({ content: axeSource });
+  const found = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+  return found;
+}
+
+// Opens each page at each width and gathers what axe finds, by page and width.
+async function audit(context, pages) {
+  const page = await context.newPage();
+  const found = {};
+  for (const size of WIDTHS) {
+    await page.setViewportSize(size);
+    for (const [name, path] of Object.entries(pages)) {
+      await page.goto(`${portal.url}${path}`);
+      await hydrated(page);
+      await page.waitForLoadState('networkidle');
+      const problems = await violations(page);
+      if (problems.length) found[`${name} at ${size.width} px`] = problems;
+    }
+  }
+  await page.close();
+  return found;
+}
+
+test('every main page passes axe-core for staff, for a client and signed out, on a desktop and a phone', async () => {
+  const admin = await createAdmin(portal);
+  // The page's policy allows only its own scripts; axe is put in by the test.
+  const staffContext = await browser.newContext({ bypassCSP: true });
+  const staff = await staffContext.newPage();
+  await signIn(staff, portal, admin);
+  const call = async (context, path, form) => {
+    const res = await context.request.post(`${portal.url}/api/${path}`, {
+      form, headers: { origin: portal.url, accept: 'application/json' },
+    });
+    assert.equal(res.status(), 200, `${path}: ${await res.text()}`);
+    return res.json();
+  };
+  const matter = await call(staffContext, 'matters/create', { number: '2026-0300', name: 'Hopper lease' });
+  matterId = matter.id;
+  const grace = await call(staffContext, 'people/add', { display_name: 'Grace Hopper', email: 'grace@client.example', role: 'client', invite: 'true' });
+  await call(staffContext, 'matters/people/add', { id: matter.id, email: 'grace@client.example', role: 'client' });
+  const conversation = await call(staffContext, 'conversations/create', {
+    matter_id: matter.id, subject: 'The lease', body: 'Please read the lease and tell us what you think.', 'participants[0]': grace.id,
+  });
+  const clientContext = await browser.newContext({ bypassCSP: true });
+  const token = new URL(await smtp.link('grace@client.example', `${portal.url}/invitation?token=`)).searchParams.get('token');
+  await call(clientContext, 'invitations/accept', { token, password: 'harbour lantern orchard violet' });
+  const thread = `/matters/${matter.id}?conversation=${conversation}`;
+
+  const found = {
+    ...Object.fromEntries(Object.entries(await audit(staffContext, {
+      account: '/sign-in', matters: '/matters', matter: `/matters/${matter.id}`, conversation: thread,
+      people: '/people', settings: '/settings', guide: '/guide',
+    })).map(([k, v]) => [`staff ${k}`, v])),
+    ...Object.fromEntries(Object.entries(await audit(clientContext, {
+      matters: '/matters', conversation: thread, account: '/sign-in',
+    })).map(([k, v]) => [`client ${k}`, v])),
+  };
+  const anonymous = await browser.newContext({ bypassCSP: true });
+  Object.assign(found, Object.fromEntries(Object.entries(await audit(anonymous, {
+    'sign-in': '/sign-in', guide: '/guide', 'a link signed out': thread, home: '/',
+  })).map(([k, v]) => [`signed out ${k}`, v])));
+  assert.deepEqual(found, {}, 'no serious or critical violations');
+  await staffContext.close();
+  await clientContext.close();
+  await anonymous.close();
+});
+
+// Presses Tab until the focused element passes `test` (run in the page with `arg`).
+async function tabTo(page, test, arg) {
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(test, arg)) return;
+  }
+  throw new Error(`Tab never reached ${test}`);
+}
+
+test('a conversation is started with the keyboard alone', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, portal, { email: 'ada@firm.example', password: 'correct horse battery staple' });
+  await page.goto(`${portal.url}/matters/${matterId}`);
+  await hydrated(page);
+  await tabTo(page, (id) => document.activeElement?.dataset.testid === id, T.NEW_CONVERSATION);
+  await page.keyboard.press('Enter');
+  await page.getByTestId(T.NEW_CONVERSATION_FORM).waitFor();
+  await tabTo(page, () => document.activeElement?.type === 'checkbox' && document.activeElement.closest('label')?.textContent.includes('Grace Hopper'));
+  await page.keyboard.press('Space');
+  await tabTo(page, () => document.activeElement?.closest('label')?.textContent.startsWith('Subject'));
+  await page.keyboard.type('Typed, not clicked');
+  await tabTo(page, () => document.activeElement?.tagName === 'TEXTAREA');
+  await page.keyboard.type('Every step of this came from the keyboard.');
+  await tabTo(page, (id) => document.activeElement?.dataset.testid === id, T.CREATE_CONVERSATION);
+  await page.keyboard.press('Enter');
+  await page.getByTestId(T.CONVERSATION_SUBJECT).getByText('Typed, not clicked').waitFor();
+  await page.getByTestId(T.MESSAGES_LIST).getByText('Every step of this came from the keyboard.').waitFor();
+  await context.close();
+});

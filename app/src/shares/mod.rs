@@ -156,11 +156,12 @@ pub fn ShareViewer(
     };
     Effect::new(move |_| {
         if let Some(Ok(())) = revoke.value().get() {
+            // Closed first: the one who removed access is not shown "Access removed".
+            close();
             if let Some(v) = viewing {
                 v.revoked.update(|n| *n += 1);
             }
             on_changed.run(());
-            close();
         }
     });
     let documents = move |list: Vec<DocumentEntry>| {

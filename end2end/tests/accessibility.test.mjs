@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
-import { createAdmin, hydrated, launchBrowser, signIn, startPortal, startSmtpSink, T } from './portal.mjs';
+import { api, createAdmin, hydrated, signIn, startWorld, stopWorld, T } from './portal.mjs';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WIDTHS = [{ width: 1280, height: 900 }, { width: 390, height: 844 }];
@@ -15,17 +15,8 @@ let smtp;
 // Made by the first test, used by the second.
 let matterId;
 
-before(async () => {
-  smtp = await startSmtpSink();
-  portal = await startPortal({ env: { DOSSIER_SMTP_URL: smtp.url } });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  portal?.stop();
-  smtp?.close();
-});
+before(async () => ({ portal, browser, smtp } = await startWorld({ smtp: true })));
+after(() => stopWorld({ portal, browser, smtp }));
 
 // The serious and critical violations on the page as it is now, one line each.
 async function violations(page) {
@@ -65,23 +56,16 @@ test('every main page passes axe-core for staff, for a client and signed out, on
   const staffContext = await browser.newContext({ bypassCSP: true });
   const staff = await staffContext.newPage();
   await signIn(staff, portal, admin);
-  const call = async (context, path, form) => {
-    const res = await context.request.post(`${portal.url}/api/${path}`, {
-      form, headers: { origin: portal.url, accept: 'application/json' },
-    });
-    assert.equal(res.status(), 200, `${path}: ${await res.text()}`);
-    return res.json();
-  };
-  const matter = await call(staffContext, 'matters/create', { number: '2026-0300', name: 'Hopper lease' });
+  const matter = await api(staffContext, portal, 'matters/create', { number: '2026-0300', name: 'Hopper lease' });
   matterId = matter.id;
-  const grace = await call(staffContext, 'people/add', { display_name: 'Grace Hopper', email: 'grace@client.example', role: 'client', invite: 'true' });
-  await call(staffContext, 'matters/people/add', { id: matter.id, email: 'grace@client.example', role: 'client' });
-  const conversation = await call(staffContext, 'conversations/create', {
+  const grace = await api(staffContext, portal, 'people/add', { display_name: 'Grace Hopper', email: 'grace@client.example', role: 'client', invite: 'true' });
+  await api(staffContext, portal, 'matters/people/add', { id: matter.id, email: 'grace@client.example', role: 'client' });
+  const conversation = await api(staffContext, portal, 'conversations/create', {
     matter_id: matter.id, subject: 'The lease', body: 'Please read the lease and tell us what you think.', 'participants[0]': grace.id,
   });
   const clientContext = await browser.newContext({ bypassCSP: true });
   const token = new URL(await smtp.link('grace@client.example', `${portal.url}/invitation?token=`)).searchParams.get('token');
-  await call(clientContext, 'invitations/accept', { token, password: 'harbour lantern orchard violet' });
+  await api(clientContext, portal, 'invitations/accept', { token, password: 'harbour lantern orchard violet' });
   const thread = `/matters/${matter.id}?conversation=${conversation}`;
 
   const found = {

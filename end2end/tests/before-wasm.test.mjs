@@ -3,40 +3,24 @@
 // JavaScript at all, so every step is a plain HTML form the server answers.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createAdmin, hydrated, launchBrowser, resultsDir, signIn, startPortal, T } from './portal.mjs';
+import { api, createAdmin, hydrated, resultsDir, signIn, startWorld, stopWorld, T } from './portal.mjs';
 
 let portal;
 let browser;
 let admin;
 let sam;
 
-// A server function called with this context's session.
-async function call(context, path, form) {
-  const res = await context.request.post(`${portal.url}/api/${path}`, {
-    form, headers: { origin: portal.url, accept: 'application/json' },
-  });
-  assert.equal(res.status(), 200, `${path}: ${await res.text()}`);
-  return res.json();
-}
-
 async function conversationOn(context, number) {
-  const matter = await call(context, 'matters/create', { number, name: 'Before the Wasm' });
-  sam ??= await call(context, 'people/add', { display_name: 'Sam Staff', email: 'sam@firm.example', role: 'staff' });
-  const conversation = await call(context, 'conversations/create', {
+  const matter = await api(context, portal, 'matters/create', { number, name: 'Before the Wasm' });
+  sam ??= await api(context, portal, 'people/add', { display_name: 'Sam Staff', email: 'sam@firm.example', role: 'staff' });
+  const conversation = await api(context, portal, 'conversations/create', {
     matter_id: matter.id, subject: 'Plain forms', body: 'First', internal: 'true', 'participants[0]': sam.id,
   });
   return `${portal.url}/matters/${matter.id}?conversation=${conversation}`;
 }
 
-before(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  portal?.stop();
-});
+before(async () => ({ portal, browser } = await startWorld()));
+after(() => stopWorld({ portal, browser }));
 
 test('signing in and replying work as plain forms, before any script runs', async () => {
   admin = await createAdmin(portal);
@@ -65,13 +49,13 @@ test('signing in and replying work as plain forms, before any script runs', asyn
   // next one that goes through clears it.
   const matterId = new URL(url).pathname.split('/').pop();
   await page.getByTestId(T.PLAIN_REPLY).fill('Sent to a closed matter');
-  await call(context, 'matters/status', { id: matterId, open: 'false' });
+  await api(context, portal, 'matters/status', { id: matterId, open: 'false' });
   await page.getByTestId(T.PLAIN_REPLY_FORM).getByRole('button', { name: 'Send' }).click();
   await page.getByText('Your reply was not sent').waitFor();
   await page.screenshot({ path: `${resultsDir}/reply-not-sent.png`, fullPage: true });
   assert.equal(await page.getByText('Sent to a closed matter').count(), 0, 'nothing was posted');
   assert.equal(await page.getByTestId(T.PLAIN_REPLY_FORM).count(), 0, 'no reply box on a closed matter');
-  await call(context, 'matters/status', { id: matterId, open: 'true' });
+  await api(context, portal, 'matters/status', { id: matterId, open: 'true' });
   await page.reload();
   await page.getByTestId(T.PLAIN_REPLY).fill('Sent once it reopened');
   await page.getByTestId(T.PLAIN_REPLY_FORM).getByRole('button', { name: 'Send' }).click();

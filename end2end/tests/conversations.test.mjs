@@ -6,23 +6,14 @@
 // a file (a live link), the client opens it, and staff remove access.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { confirm, createAdmin, enabled, launchBrowser, resultsDir, signIn, startPortal, startSmtpSink, T, watchForErrors } from './portal.mjs';
+import { confirm, createAdmin, enabled, resultsDir, signIn, startWorld, stopWorld, T, watchForErrors } from './portal.mjs';
 
 let portal;
 let browser;
 let smtp;
 
-before(async () => {
-  smtp = await startSmtpSink();
-  portal = await startPortal({ env: { DOSSIER_SMTP_URL: smtp.url } });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  portal?.stop();
-  smtp?.close();
-});
+before(async () => ({ portal, browser, smtp } = await startWorld({ smtp: true })));
+after(() => stopWorld({ portal, browser, smtp }));
 
 const GRACE = 'grace@client.example';
 const GRACE_PASSWORD = 'harbour lantern orchard violet';

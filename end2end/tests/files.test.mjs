@@ -3,20 +3,13 @@
 // viewer, and move things to the trash and back.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { confirm, createAdmin, enabled, launchBrowser, resultsDir, signIn, startPortal, T, watchForErrors } from './portal.mjs';
+import { confirm, createAdmin, enabled, resultsDir, signIn, startWorld, stopWorld, T, watchForErrors } from './portal.mjs';
 
 let portal;
 let browser;
 
-before(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  portal?.stop();
-});
+before(async () => ({ portal, browser } = await startWorld()));
+after(() => stopWorld({ portal, browser }));
 
 async function newFolder(page, name) {
   const form = page.getByTestId(T.NEW_FOLDER_FORM);

@@ -2,20 +2,13 @@
 // works, and the first administrator is created from the setup link printed at first run.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { enabled, hydrated, launchBrowser, resultsDir, startPortal, T, watchForErrors } from './portal.mjs';
+import { enabled, hydrated, resultsDir, startWorld, stopWorld, T, watchForErrors } from './portal.mjs';
 
 let portal;
 let browser;
 
-before(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  portal?.stop();
-});
+before(async () => ({ portal, browser } = await startWorld()));
+after(() => stopWorld({ portal, browser }));
 
 test('the home page hydrates and its status check runs through the Wasm', async () => {
   const page = await browser.newPage();

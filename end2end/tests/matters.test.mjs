@@ -2,20 +2,13 @@
 // it; the client then sees that matter and only that one.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { confirm, createAdmin, enabled, launchBrowser, resultsDir, signIn, startPortal, T, watchForErrors } from './portal.mjs';
+import { confirm, createAdmin, enabled, resultsDir, signIn, startWorld, stopWorld, T, watchForErrors } from './portal.mjs';
 
 let portal;
 let browser;
 
-before(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  portal?.stop();
-});
+before(async () => ({ portal, browser } = await startWorld()));
+after(() => stopWorld({ portal, browser }));
 
 test('staff open a matter, find it and put a client on it', async () => {
   const admin = await createAdmin(portal);

@@ -3,20 +3,13 @@
 // does not zoom into it) and every button is a target at least 44 px high and wide.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createAdmin, hydrated, launchBrowser, resultsDir, signIn, startPortal, T } from './portal.mjs';
+import { api, createAdmin, hydrated, resultsDir, signIn, startWorld, stopWorld, T } from './portal.mjs';
 
 let portal;
 let browser;
 
-before(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  portal?.stop();
-});
+before(async () => ({ portal, browser } = await startWorld()));
+after(() => stopWorld({ portal, browser }));
 
 // What a phone user would stumble on, measured in the page: sideways scroll, small text fields,
 // small buttons (visible ones only; an inline link inside a sentence is exempt, as WCAG says).
@@ -67,17 +60,10 @@ test('every main page fits a 360 px phone, with fields that do not zoom and butt
   const context = await browser.newContext(phone);
   const page = await context.newPage();
   await signIn(page, portal, admin);
-  const call = async (path, form) => {
-    const res = await context.request.post(`${portal.url}/api/${path}`, {
-      form, headers: { origin: portal.url, accept: 'application/json' },
-    });
-    assert.equal(res.status(), 200, `${path}: ${await res.text()}`);
-    return res.json();
-  };
   const long = 'Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnung';
-  const matter = await call('matters/create', { number: `2026-${long.slice(0, 30)}`, name: `${long} ${long}` });
-  const sam = await call('people/add', { display_name: `Sam ${long}`, email: 'sam@firm.example', role: 'staff' });
-  const conversation = await call('conversations/create', {
+  const matter = await api(context, portal, 'matters/create', { number: `2026-${long.slice(0, 30)}`, name: `${long} ${long}` });
+  const sam = await api(context, portal, 'people/add', { display_name: `Sam ${long}`, email: 'sam@firm.example', role: 'staff' });
+  const conversation = await api(context, portal, 'conversations/create', {
     matter_id: matter.id, subject: long, body: `${long}${long} https://example.com/${long}/${long}`, internal: 'true', 'participants[0]': sam.id,
   });
 

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 // Starts the release binary on a free port with an empty data folder, and Chromium beside it.
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -183,6 +184,30 @@ export const T = (() => {
 // Waits until the Wasm has taken over the page.
 export function hydrated(page) {
   return page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+}
+
+// What a test file runs against: a portal (told of an SMTP sink when `smtp` is asked for, so
+// that it sends mail there) and a browser. Started before the file's tests, stopped after.
+export async function startWorld({ smtp: withSmtp = false } = {}) {
+  const smtp = withSmtp ? await startSmtpSink() : undefined;
+  const portal = await startPortal(smtp ? { env: { DOSSIER_SMTP_URL: smtp.url } } : {});
+  return { portal, browser: await launchBrowser(), smtp };
+}
+
+export async function stopWorld({ portal, browser, smtp }) {
+  await browser?.close();
+  portal?.stop();
+  smtp?.close();
+}
+
+// A server function called as the page calls it, with the session of browser context
+// `context`; returns its JSON answer, failing the test on anything but 200.
+export async function api(context, portal, path, form) {
+  const res = await context.request.post(`${portal.url}/api/${path}`, {
+    form, headers: { origin: portal.url, accept: 'application/json' },
+  });
+  assert.equal(res.status(), 200, `${path}: ${await res.text()}`);
+  return res.json();
 }
 
 // Answers yes to the question a destructive action asks first (ui::AskFirst): only the one on

@@ -3,24 +3,15 @@
 // in a second browser, enrols an authenticator app, signs out and in again.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createAdmin, enabled, hydrated, launchBrowser, resultsDir, signIn, startPortal, startSmtpSink, T, totpCode, watchForErrors } from './portal.mjs';
+import { api, createAdmin, enabled, hydrated, resultsDir, signIn, startWorld, stopWorld, T, totpCode, watchForErrors } from './portal.mjs';
 
 let portal;
 let browser;
 let smtp;
 let adminCodes;
 
-before(async () => {
-  smtp = await startSmtpSink();
-  portal = await startPortal({ env: { DOSSIER_SMTP_URL: smtp.url } });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  portal?.stop();
-  smtp?.close();
-});
+before(async () => ({ portal, browser, smtp } = await startWorld({ smtp: true })));
+after(() => stopWorld({ portal, browser, smtp }));
 
 test('an administrator enrols an authenticator app, then signs in with password and code', async () => {
   const account = await createAdmin(portal);
@@ -162,16 +153,9 @@ test('a signed-out tap on a conversation link signs in on that page, code includ
   await staff.getByTestId(T.SIGN_IN_CODE).fill(adminCodes[2]);
   await staff.getByTestId(T.SIGN_IN_CODE_SUBMIT).click();
   await staff.getByTestId(T.SIGNED_IN).waitFor();
-  const call = async (path, form) => {
-    const res = await staffContext.request.post(`${portal.url}/api/${path}`, {
-      form, headers: { origin: portal.url, accept: 'application/json' },
-    });
-    assert.equal(res.status(), 200, `${path}: ${await res.text()}`);
-    return res.json();
-  };
-  const matter = await call('matters/create', { number: 'LINK-1', name: 'From an email' });
-  const sam = await call('people/add', { display_name: 'Sam Staff', email: 'sam@firm.example', role: 'staff' });
-  const conversation = await call('conversations/create', {
+  const matter = await api(staffContext, portal, 'matters/create', { number: 'LINK-1', name: 'From an email' });
+  const sam = await api(staffContext, portal, 'people/add', { display_name: 'Sam Staff', email: 'sam@firm.example', role: 'staff' });
+  const conversation = await api(staffContext, portal, 'conversations/create', {
     matter_id: matter.id, subject: 'Followed link', body: 'Read me after signing in', internal: 'true', 'participants[0]': sam.id,
   });
   const url = `${portal.url}/matters/${matter.id}?conversation=${conversation}`;

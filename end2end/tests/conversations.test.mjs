@@ -114,7 +114,9 @@ test('a protected conversation opens for the client only after a code, and the r
   await deed.waitFor();
   await deed.click({ button: 'right' });
   await deed.getByTestId(T.SEND_ITEM).click();
-  await staff.getByTestId(T.SENDING).getByText('Deed of settlement.txt').waitFor();
+  // It waits in the open conversation's reply box, the message it will go with.
+  await staff.getByTestId(T.COMPOSER).getByTestId(T.SENDING).getByText('Deed of settlement.txt').waitFor();
+  assert.equal(await staff.getByTestId(T.NEW_CONVERSATION_FORM).count(), 0, 'no new conversation opened for it');
   await staff.getByTestId(T.SEND_MESSAGE).getByText('Send files').waitFor();
   await staff.getByTestId(T.SEND_MESSAGE).click();
   await staff.getByTestId(T.MESSAGES_LIST).getByTestId(T.ATTACHMENT).filter({ hasText: 'Deed of settlement.txt' }).waitFor();
@@ -149,7 +151,7 @@ test('a protected conversation opens for the client only after a code, and the r
   // Staff share the deed instead (a live link) with a note.
   await deed.click({ button: 'right' });
   await deed.getByTestId(T.SHARE_ITEM).click();
-  await staff.getByTestId(T.SENDING).getByText('Deed of settlement.txt').waitFor();
+  await staff.getByTestId(T.COMPOSER).getByTestId(T.SENDING).getByText('Deed of settlement.txt').waitFor();
   await staff.getByTestId(T.REPLY).fill('The deed, always up to date.');
   await staff.getByTestId(T.SEND_MESSAGE).click();
   await staff.getByTestId(T.MESSAGES_LIST).getByTestId(T.SHARED_ITEM).filter({ hasText: 'Deed of settlement.txt' }).waitFor();

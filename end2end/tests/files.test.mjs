@@ -92,6 +92,15 @@ test('staff build a folder tree, upload with progress, move, preview and trash f
   await claim.getByTestId(T.ITEM_MENU).waitFor({ state: 'detached' });
   assert.ok(await claim.getByTestId(T.MORE).evaluate((b) => b === document.activeElement), 'focus is back on "⋯"');
 
+  // "Send" with no conversation open starts one: the file waits in the new conversation's form,
+  // the message it will go with, and can be left out there.
+  await claim.getByTestId(T.MORE).click();
+  await claim.getByTestId(T.SEND_ITEM).click();
+  const staged = page.getByTestId(T.NEW_CONVERSATION_FORM).getByTestId(T.SENDING);
+  await staged.getByText('Statement of claim.pdf').waitFor();
+  await staged.getByRole('button', { name: 'Leave out' }).click();
+  await staged.waitFor({ state: 'detached' });
+
   // Move to the trash, then restore from it.
   await claim.getByTestId(T.MORE).click();
   await claim.getByTestId(T.ITEM_MENU).getByRole('menuitem', { name: 'Send' }).waitFor();

@@ -290,8 +290,8 @@ pub fn SendingNote(sending: Sending) -> AnyView {
     view! {
         <Show when=move || !sending.0.with(Vec::is_empty)>
             <div class="sending" role="status" data-testid=testid::SENDING>
-                <p><strong>"From All Files: "</strong>
-                    "open a conversation and press Send, or start a new conversation. A sent file is a copy of it as it is now; a shared one is a live link that always shows the latest version."</p>
+                <p><strong>"From All Files, with this message: "</strong>
+                    "a sent file is a copy of it as it is now; a shared one is a live link that always shows the latest version."</p>
                 <ul class="plain chips">
                     {move || sending.0.get().into_iter().map(|o| {
                         let gone = o.clone();

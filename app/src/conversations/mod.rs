@@ -235,12 +235,10 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
     provide_context(live);
     listen(matter_id, changed, live);
     live.patch_list(list);
-    let sending = use_context::<Sending>();
     let viewing = crate::shares::Viewing::provide();
     view! {
         <section class="card" id="messages" data-testid=testid::MESSAGES>
             <h2>"Messages"</h2>
-            {sending.map(|sending| view! { <SendingNote sending/> })}
             {move || viewing.open.get().map(|id| view! { <crate::shares::ShareViewer id on_changed reload=changed.into()/> })}
             <div class="conversations">
                 <div class="conversation-list">
@@ -254,7 +252,7 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
                             <Transition fallback=|| ()>{group(ConversationKind::Internal)}</Transition>
                         </ul>
                     })}
-                    {(firm && open).then(|| view! { <NewConversationForm matter_id people on_created/> })}
+                    {(firm && open).then(|| view! { <NewConversationForm matter_id people on_created conversation_open=Signal::derive(move || selected.get().is_some())/> })}
                     <crate::shares::SharedList matter_id changed/>
                 </div>
                 <div class="conversation-pane">
@@ -429,6 +427,8 @@ fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callbac
                 <form class="form composer" data-testid=testid::COMPOSER on:submit=submit>
                     <label>"Reply"<textarea required=move || !with_files() rows="3" maxlength="20000" bind:value=body data-testid=testid::REPLY></textarea></label>
                     <Attach files/>
+                    // What was picked in All Files goes with this message: it shows here.
+                    {sending.map(|sending| view! { <SendingNote sending/> })}
                     {firm.then(|| view! { <SharePicker matter_id/> })}
                     // What a click will do shows first: the link goes into the reply box.
                     {firm.then(|| view! {

@@ -21,6 +21,8 @@ pub(super) fn NewConversationForm(
     matter_id: MatterId,
     people: Vec<MatterPerson>,
     on_created: Callback<ConversationId>,
+    /// A conversation is open beside the form: what "Send" picks goes to its reply box.
+    conversation_open: Signal<bool>,
 ) -> AnyView {
     let ready = hydrated();
     let create = ServerAction::<api::CreateConversation>::new();
@@ -33,9 +35,10 @@ pub(super) fn NewConversationForm(
     let open = RwSignal::new(false);
     let files = Staging::new(matter_id);
     let sending = use_context::<Sending>();
-    // "Send" in the file tree opens the form, so the files can go to new recipients.
+    // "Send" in the file tree with no conversation open opens the form, so the files can go
+    // to new recipients; with one open they wait in its reply box.
     Effect::new(move |_| {
-        if sending.is_some_and(|s| !s.0.with(Vec::is_empty)) {
+        if sending.is_some_and(|s| !s.0.with(Vec::is_empty)) && !conversation_open.get_untracked() {
             open.set(true);
         }
     });
@@ -117,6 +120,7 @@ pub(super) fn NewConversationForm(
                 <label>{move || if with_files() { "Message (optional)" } else { "Message" }}
                     <textarea required=move || !with_files() rows="4" maxlength="20000" bind:value=body></textarea></label>
                 <Attach files/>
+                {sending.map(|sending| view! { <super::files_ui::SendingNote sending/> })}
                 <Show when=move || !internal.get()>
                     <label class="check"><input type="checkbox" bind:checked=requires_second_factor data-testid=testid::REQUIRES_SECOND_FACTOR/>
                         "Require recipients to confirm it is them (multi-factor authentication) before they read it"</label>

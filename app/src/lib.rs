@@ -53,9 +53,10 @@ use leptos_router::{
 pub fn App() -> impl IntoView {
     provide_meta_context();
     accounts::Auth::provide();
-    when::provide();
+    settings::brand::Brand::provide();
+    let brand = settings::brand::Brand::current();
     view! {
-        <Title formatter=|page: String| if page.is_empty() { "Dossier".to_string() } else { format!("{page} · Dossier") }/>
+        <Title formatter=move |page: String| brand.title(&page)/>
         <Router>
             <ui::TopBar/>
             <main class="page">
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("verify") view=accounts::VerifyPage/>
                     // Rendered whole before it is sent: read without signing in or the Wasm.
                     <Route path=StaticSegment("guide") view=help::GuidePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("help") view=help::StaffHelpPage/>
                     <Route path=(StaticSegment("sign-in"), StaticSegment("link")) view=accounts::SignInLinkPage/>
                 </Routes>
             </main>

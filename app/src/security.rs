@@ -5,7 +5,7 @@
 pub fn page_csp(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; \
+         style-src 'self' 'nonce-{nonce}'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; \
          media-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; \
          frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'"
     )

@@ -19,6 +19,9 @@ pub fn shell(state: AppState) -> impl IntoView {
         );
     }
     let assets = state.portal.assets.clone();
+    let brand = state.brand.get(&state.db);
+    // The firm's colour over the style sheet's; checked to be `#rrggbb` when it was saved.
+    let accent = format!(":root{{--brand:{}}}", brand.accent());
     // The same loader as leptos' HydrationScripts, but pointed at the hashed files we embed.
     let loader = format!(
         "import({js:?}).then(m => m.default({{module_or_path: {wasm:?}}}).then(() => m.hydrate()));",
@@ -31,12 +34,15 @@ pub fn shell(state: AppState) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
-                <meta name="theme-color" content="#1f3a5f"/>
+                <meta name="theme-color" content=brand.accent().to_string()/>
+                // The front end reads the firm's name from here (`Brand::provide`).
+                <meta name="application-name" content=brand.name().to_string()/>
                 <meta name="referrer" content="same-origin"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <link rel="stylesheet" href=assets.css/>
+                <style nonce=nonce.clone()>{accent}</style>
                 <link rel="modulepreload" href=assets.js.clone()/>
                 <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin=""/>
                 <script type="module" nonce=nonce>{loader}</script>

@@ -16,6 +16,8 @@ pub struct AppState {
     pub portal: Arc<Portal>,
     /// Live updates for this node's open pages.
     pub live: crate::live::Hub,
+    /// The firm's name and colour, which every page shows.
+    pub brand: Arc<crate::settings::server::BrandCache>,
 }
 
 /// Settings fixed at start that pages and server functions need.

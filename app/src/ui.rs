@@ -5,11 +5,12 @@ use leptos_meta::Title;
 
 #[component]
 pub fn TopBar() -> impl IntoView {
+    let brand = crate::settings::brand::Brand::current();
     view! {
         <header class="topbar">
-            <a class="brand" href="/">
+            <a class="brand" href="/" data-testid=crate::testid::BRAND>
                 <img src="/favicon.svg" alt="" width="28" height="28"/>
-                <span>"Dossier"</span>
+                <span>{brand.name().to_string()}</span>
             </a>
             <nav class="topbar-account">
                 <crate::accounts::AccountMenu/>
@@ -187,13 +188,14 @@ where
                 cancel()
             }>
                 <span class="ask-question">{question.clone()}</span>
-                <button type="button" class="button small danger" node_ref=yes data-testid=crate::testid::CONFIRM
+                // In a menu, the answers are its items too.
+                <button type="button" class="button small danger" node_ref=yes data-testid=crate::testid::CONFIRM role=role
                     disabled=move || disabled.get()
                     on:click={
                         let act = act.clone();
                         move |_| { asking.set(false); act(); }
                     }>{label}</button>
-                <button type="button" class="button small secondary" data-testid=crate::testid::CANCEL
+                <button type="button" class="button small secondary" data-testid=crate::testid::CANCEL role=role
                     on:click=move |_| cancel()>"Cancel"</button>
             </span>
         </Show>

@@ -273,28 +273,21 @@ pub mod server {
     }
 }
 
-/// Whether the page now shows times in the browser's own zone (after hydration).
-#[derive(Clone, Copy)]
-struct InBrowserZone(ReadSignal<bool>);
-
-/// Called once by the app's root.
-pub fn provide() {
-    provide_context(InBrowserZone(crate::ui::hydrated()));
-}
-
 /// A moment as the reader reads it: `exact` keeps the time of day for older days (messages,
 /// versions); without it a list says only the day.
 #[component]
 pub fn When(at: Moment, #[prop(optional)] exact: bool) -> impl IntoView {
-    let zone = use_context::<InBrowserZone>().map(|z| z.0);
-    // Read again once hydrated: the server may have used another zone than the browser's.
-    let track = move || {
-        if let Some(zone) = zone {
-            zone.track();
-        }
-    };
+    // Read again once this very element is hydrated: the server may have used another zone than
+    // the browser's. Per element, not per page: what a `Suspense` holds is hydrated later than
+    // the page, when its data is there.
+    let here = crate::ui::hydrated();
+    // In the browser, nothing until then: hydration keeps the server's text and remembers the
+    // value it was given, and a later value equal to it would change nothing on the page.
+    let ready = move || cfg!(not(feature = "hydrate")) || here.get();
     let text = move || {
-        track();
+        if !ready() {
+            return String::new();
+        }
         let local = at.local();
         if exact {
             local.exact(Moment::now().local())
@@ -303,7 +296,9 @@ pub fn When(at: Moment, #[prop(optional)] exact: bool) -> impl IntoView {
         }
     };
     let full = move || {
-        track();
+        if !ready() {
+            return String::new();
+        }
         at.local().full()
     };
     view! { <time datetime=at.iso() title=full>{text}</time> }

@@ -70,11 +70,12 @@ test('every main page passes axe-core for staff, for a client and signed out, on
 
   const found = {
     ...Object.fromEntries(Object.entries(await audit(staffContext, {
-      account: '/sign-in', matters: '/matters', matter: `/matters/${matter.id}`, conversation: thread,
-      people: '/people', settings: '/settings', guide: '/guide',
+      home: '/', account: '/sign-in', matters: '/matters', matter: `/matters/${matter.id}`, conversation: thread,
+      details: `/matters/${matter.id}?tab=details`, files: `/matters/${matter.id}?tab=files`,
+      people: '/people', settings: '/settings', guide: '/guide', help: '/help',
     })).map(([k, v]) => [`staff ${k}`, v])),
     ...Object.fromEntries(Object.entries(await audit(clientContext, {
-      matters: '/matters', conversation: thread, account: '/sign-in',
+      inbox: '/', matters: '/matters', conversation: thread, account: '/sign-in', details: `/matters/${matter.id}?tab=details`,
     })).map(([k, v]) => [`client ${k}`, v])),
   };
   const anonymous = await browser.newContext({ bypassCSP: true });
@@ -115,5 +116,64 @@ test('a conversation is started with the keyboard alone', async () => {
   await page.keyboard.press('Enter');
   await page.getByTestId(T.CONVERSATION_SUBJECT).getByText('Typed, not clicked').waitFor();
   await page.getByTestId(T.MESSAGES_LIST).getByText('Every step of this came from the keyboard.').waitFor();
+  await context.close();
+});
+
+test('open menus, questions and the phone layout pass axe-core too', async () => {
+  // The first test made the administrator and the matter; a folder gives the tree a menu.
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await signIn(page, portal, { email: 'ada@firm.example', password: 'correct horse battery staple' });
+  await api(context, portal, 'files/folders/create', { matter_id: matterId, name: 'Correspondence' });
+  await page.goto(`${portal.url}/matters/${matterId}`);
+  await hydrated(page);
+  const folder = page.getByTestId(T.FOLDER_ROW).filter({ hasText: 'Correspondence' });
+  await folder.getByTestId(T.MORE).click();
+  await page.getByTestId(T.ITEM_MENU).waitFor();
+  const found = {};
+  const check = async (name) => {
+    const problems = await violations(page);
+    if (problems.length) found[name] = problems;
+  };
+  await check('file menu open');
+  await page.getByTestId(T.TRASH_ITEM).click();
+  await page.getByTestId(T.CONFIRM).waitFor();
+  await check('move to trash asked');
+  await page.keyboard.press('Escape');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${portal.url}/matters/${matterId}?tab=files`);
+  await hydrated(page);
+  await check('files tab on a phone');
+  assert.deepEqual(found, {}, 'no serious or critical violations');
+  await context.close();
+});
+
+test('the file tree is walked with the arrow keys and its menu opened with Shift+F10', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await signIn(page, portal, { email: 'ada@firm.example', password: 'correct horse battery staple' });
+  await api(context, portal, 'files/folders/create', { matter_id: matterId, name: 'Deeds' });
+  await page.goto(`${portal.url}/matters/${matterId}`);
+  await hydrated(page);
+  await page.getByTestId(T.FOLDER_ROW).filter({ hasText: 'Deeds' }).waitFor();
+  const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim());
+  await tabTo(page, () => document.activeElement?.classList.contains('entry-name'));
+  const first = await focused();
+  await page.keyboard.press('ArrowDown');
+  const second = await focused();
+  assert.notEqual(second, first, 'the next item');
+  await page.keyboard.press('Home');
+  assert.equal(await focused(), first);
+  await page.keyboard.press('End');
+  assert.equal(await focused(), second);
+  await page.keyboard.press('Shift+F10');
+  await page.getByTestId(T.ITEM_MENU).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'menuitem', 'focus is in the menu');
+  await page.keyboard.press('Escape');
+  await page.getByTestId(T.ITEM_MENU).waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), T.MORE, 'focus back on "⋯"');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Enter');
+  await page.getByTestId(T.FOLDER_ROW).filter({ hasText: first }).waitFor({ state: 'detached' });
   await context.close();
 });

@@ -51,7 +51,7 @@ test('a protected conversation opens for the client only after a code, and the r
   await staff.getByTestId(T.CREATE_MATTER).click();
   await staff.getByTestId(T.MATTERS).getByText('Hopper settlement').click();
   await enabled(staff, T.ADD_MATTER_PERSON);
-  await staff.getByTestId(T.ADD_MATTER_PERSON_FORM).getByLabel('Email of a person in the directory').fill(GRACE);
+  await staff.getByTestId(T.ADD_MATTER_PERSON_FORM).getByLabel('Name or email of a person in the directory').fill(GRACE);
   await staff.getByTestId(T.ADD_MATTER_PERSON).click();
   await staff.getByTestId(T.MATTER_PEOPLE).getByText('Grace Hopper').waitFor();
 
@@ -98,6 +98,8 @@ test('a protected conversation opens for the client only after a code, and the r
 
   // Staff have the conversation open: the reply appears there live, without a reload.
   await staff.getByTestId(T.MESSAGES_LIST).getByText('Yes, please accept.').waitFor();
+  // A screen reader hears of it too.
+  await staff.waitForFunction((id) => document.querySelector(`[data-testid=${id}]`)?.textContent === 'New message from Grace Hopper: Yes, please accept.', T.ANNOUNCED);
   // It came with the change: the open conversation was not asked for again, and its line in the
   // list shows it.
   await staff.getByTestId(T.EXTERNAL_CONVERSATIONS).getByText('Yes, please accept.').waitFor();

@@ -45,8 +45,14 @@ test('staff open a matter, find it and put a client on it', async () => {
 
   await page.getByTestId(T.MATTER_NAME).waitFor();
   assert.equal(await page.getByTestId(T.MATTER_NAME).textContent(), 'Estate of H. Hopper');
+  // On a phone the matter opens at its messages; its people are under Details.
+  assert.equal(await page.getByTestId(T.ADD_MATTER_PERSON_FORM).isVisible(), false);
+  await page.getByTestId(T.MATTER_TAB).filter({ hasText: 'Details' }).click();
   await enabled(page, T.ADD_MATTER_PERSON);
-  await page.getByTestId(T.ADD_MATTER_PERSON_FORM).getByLabel('Email of a person in the directory').fill('grace@client.example');
+  // The directory is searched as one types: the browser offers Grace's address.
+  await page.getByTestId(T.FIND_PERSON).pressSequentially('Gra');
+  await page.locator('#directory-matches option[value="grace@client.example"]').waitFor({ state: 'attached' });
+  await page.getByTestId(T.FIND_PERSON).fill('grace@client.example');
   await page.getByTestId(T.ADD_MATTER_PERSON).click();
   await page.getByTestId(T.MATTER_PEOPLE).getByText('Grace Hopper').waitFor();
   await page.screenshot({ path: `${resultsDir}/matter.png`, fullPage: true });

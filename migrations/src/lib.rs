@@ -15,6 +15,7 @@ mod m20261125_000010_conversations;
 mod m20261127_000011_security;
 mod m20261127_000012_retention;
 mod m20261128_000013_guide;
+mod m20261128_000014_brand;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000011_security::Migration),
             Box::new(m20261127_000012_retention::Migration),
             Box::new(m20261128_000013_guide::Migration),
+            Box::new(m20261128_000014_brand::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use app::settings::brand::Brand;
 use app::{
     AppError,
     entities::outbox_message::{self as outbox, Channel},
@@ -96,6 +97,11 @@ impl Transports {
             .limit(50)
             .all(db)
             .await?;
+        if due.is_empty() {
+            return Ok(0);
+        }
+        // Every message goes out in the firm's name, as the settings say now.
+        let brand = app::settings::server::load(db).await?.brand();
         let mut sent = 0;
         for message in due {
             // The attempt count is the claim's version: only one node's update matches.
@@ -112,7 +118,7 @@ impl Transports {
             }
             let attempts = message.attempts + 1;
             let update = outbox::Entity::update_many().filter(outbox::Column::Id.eq(message.id));
-            let update = match self.send(&message).await {
+            let update = match self.send(&message, &brand).await {
                 Ok(()) => {
                     sent += 1;
                     tracing::info!(id = %message.id, channel = ?message.channel, "message sent");
@@ -153,14 +159,14 @@ impl Transports {
         Ok(sent)
     }
 
-    async fn send(&self, message: &outbox::Model) -> Result<(), Failure> {
+    async fn send(&self, message: &outbox::Model, brand: &Brand) -> Result<(), Failure> {
         match message.channel {
-            Channel::Email => self.send_email(message).await,
-            Channel::Sms => self.send_sms(message).await,
+            Channel::Email => self.send_email(message, brand).await,
+            Channel::Sms => self.send_sms(message, brand).await,
         }
     }
 
-    async fn send_email(&self, message: &outbox::Model) -> Result<(), Failure> {
+    async fn send_email(&self, message: &outbox::Model, brand: &Brand) -> Result<(), Failure> {
         let Some(smtp) = &self.smtp else {
             return Err(Failure::Retry(
                 "email is not set up (DOSSIER_SMTP_URL)".into(),
@@ -170,12 +176,14 @@ impl Transports {
             .recipient
             .parse()
             .map_err(|e| Failure::Permanent(format!("recipient: {e}")))?;
+        // The configured address, under the firm's name ("Harper & Co via Dossier").
+        let from = Mailbox::new(Some(brand.sender()), self.from.email.clone());
         let email = Message::builder()
-            .from(self.from.clone())
+            .from(from)
             .to(to)
-            .subject(message.subject.clone().unwrap_or_default())
+            .subject(brand.email_subject(message.subject.as_deref().unwrap_or_default()))
             .header(ContentType::TEXT_PLAIN)
-            .body(message.body.clone())
+            .body(brand.email_body(&message.body))
             .map_err(|e| Failure::Permanent(format!("message: {e}")))?;
         match smtp.send(email).await {
             Ok(_) => Ok(()),
@@ -184,7 +192,7 @@ impl Transports {
         }
     }
 
-    async fn send_sms(&self, message: &outbox::Model) -> Result<(), Failure> {
+    async fn send_sms(&self, message: &outbox::Model, brand: &Brand) -> Result<(), Failure> {
         let Some((client, sms)) = &self.sms else {
             return Err(Failure::Retry(
                 "text messages are not set up (DOSSIER_SMS_URL)".into(),
@@ -196,7 +204,7 @@ impl Transports {
             .form(&[
                 ("To", message.recipient.as_str()),
                 ("From", sms.from.as_str()),
-                ("Body", message.body.as_str()),
+                ("Body", brand.sms_body(&message.body).as_str()),
             ])
             .send()
             .await

@@ -55,7 +55,7 @@ pub async fn open(config: &Config) -> Result<AppState, String> {
         .build();
     Ok(AppState {
         leptos_options,
-        db,
+        db: db.clone(),
         storage,
         portal: Arc::new(Portal {
             public_url: config.public_url.clone(),
@@ -70,6 +70,11 @@ pub async fn open(config: &Config) -> Result<AppState, String> {
             time_zone: config.time_zone,
         }),
         live: Default::default(),
+        brand: Arc::new(
+            app::settings::server::BrandCache::load(&db)
+                .await
+                .map_err(|e| format!("Cannot read the firm's settings: {e}"))?,
+        ),
     })
 }
 

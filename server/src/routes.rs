@@ -28,7 +28,7 @@ pub const SERVER_FN_BODY_LIMIT: usize = 256 * 1024;
 
 /// The routes that are neither pages nor server functions. The authorization matrix test reads
 /// this list, so a route added here without a matrix entry fails it.
-pub const PLAIN_ROUTES: &[&str] = &["/healthz", crate::live::ROUTE];
+pub const PLAIN_ROUTES: &[&str] = &["/healthz", crate::live::ROUTE, "/manifest.webmanifest"];
 
 pub fn router(state: AppState) -> Router {
     let context = {
@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
             PLAIN_ROUTES[1],
             get(crate::live::events).layer(axum::Extension(crate::live::Streams::default())),
         )
+        .route(PLAIN_ROUTES[2], get(manifest))
         .route("/api/{*rest}", any(unknown_api))
         .merge(crate::transfer::routes())
         .leptos_routes_with_context(&state, generate_route_list(app::App), context, pages)
@@ -97,6 +98,11 @@ fn compress_pages() -> CompressionLayer<impl tower_http::compression::Predicate>
         .no_deflate()
         .no_zstd()
         .compress_when(SizeAbove::new(1024).and(pages))
+}
+
+async fn manifest(State(state): State<AppState>) -> Response {
+    crate::site::manifest(&state.brand.get(&state.db))
+        .unwrap_or_else(|| StatusCode::NOT_FOUND.into_response())
 }
 
 async fn health(State(state): State<AppState>) -> Response {

@@ -33,6 +33,34 @@ pub fn assets() -> Option<SiteAssets> {
     })
 }
 
+/// The installed app's manifest in the firm's name and colour: `public/manifest.webmanifest` with
+/// `name`, `short_name` and `theme_color` from the settings. Asked again on every start, so it
+/// is never cached without a check.
+pub fn manifest(brand: &app::settings::brand::Brand) -> Option<Response> {
+    let file = Site::get("manifest.webmanifest")?;
+    let mut manifest: serde_json::Value = serde_json::from_slice(&file.data).ok()?;
+    let name = brand.name();
+    // Under an icon on a home screen there is room for about 12 characters.
+    let short = if name.chars().count() <= 12 {
+        name.to_string()
+    } else {
+        name.split_whitespace()
+            .next()
+            .unwrap_or(name)
+            .chars()
+            .take(12)
+            .collect()
+    };
+    manifest["name"] = name.into();
+    manifest["short_name"] = short.into();
+    manifest["theme_color"] = brand.accent().into();
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/manifest+json")
+        .header(header::CACHE_CONTROL, "no-cache")
+        .body(Body::from(serde_json::to_vec(&manifest).ok()?))
+        .ok()
+}
+
 /// Serves an embedded file, precompressed when the browser accepts it; `None` if there is none.
 pub fn serve(path: &str, request_headers: &HeaderMap) -> Option<Response> {
     let path = path.trim_start_matches('/');

@@ -134,6 +134,7 @@ const SERVER_FNS: &[(&str, Rule, Args)] = &[
     ),
     ("/api/accounts/step-up", Rule::SignedIn, &[("code", "x")]),
     ("/api/people/list", Rule::FirmMember, &[]),
+    ("/api/people/find", Rule::FirmMember, &[("query", "firm")]),
     (
         "/api/people/add",
         Rule::FirmMember,
@@ -241,6 +242,17 @@ const SERVER_FNS: &[(&str, Rule, Args)] = &[
         ],
     ),
     (
+        // A new contact made from the matter (the address refused: the matrix calls it often).
+        "/api/matters/people/new",
+        Rule::FirmMember,
+        &[
+            ("id", MATTER),
+            ("display_name", "New Contact"),
+            ("email", "not an address"),
+            ("role", "client"),
+        ],
+    ),
+    (
         "/api/matters/people/remove",
         Rule::FirmMember,
         &[
@@ -300,6 +312,8 @@ const SERVER_FNS: &[(&str, Rule, Args)] = &[
         &[("matter_id", MATTER), ("document_id", MATTER)],
     ),
     // Conversations: the protected one is closed to a client until they pass the second factor.
+    // Each matter in it is asked of the policy like the matter's own list.
+    ("/api/conversations/inbox", Rule::SignedIn, &[]),
     (
         "/api/conversations/list",
         Rule::MatterMember,
@@ -355,6 +369,8 @@ const PAGES: &[(&str, Rule)] = &[
     ("/setup", Rule::Public),
     ("/sign-in", Rule::Public),
     ("/guide", Rule::Public),
+    // How the firm's people use the portal: nothing in it is the firm's.
+    ("/help", Rule::Public),
     // Pages render for anyone; what they show comes from server functions, checked above.
     ("/people", Rule::Public),
     ("/invitation", Rule::Public),
@@ -370,7 +386,12 @@ const PAGES: &[(&str, Rule)] = &[
 ];
 /// Plain routes; `/events` (live updates) streams for whoever may see `MATTER`, and is asked
 /// with `?matter={id}`.
-const PLAIN: &[(&str, Rule)] = &[("/healthz", Rule::Public), ("/events", Rule::MatterMember)];
+const PLAIN: &[(&str, Rule)] = &[
+    ("/healthz", Rule::Public),
+    ("/events", Rule::MatterMember),
+    // The installed app's name and colour, asked by the browser before anyone signs in.
+    ("/manifest.webmanifest", Rule::Public),
+];
 
 async fn add_user(portal: &TestPortal, email: &str, role: Role) -> user::Model {
     common::add_person(portal, email, email, role, None).await

@@ -1094,3 +1094,121 @@ async fn pages_show_times_in_the_readers_own_time_zone() {
     world.smtp.stop();
     world.portal.finish().await;
 }
+
+/// A person's inbox holds their conversations across their matters, latest first, exactly as
+/// each matter's page would show them: a contact never sees an internal conversation, one they
+/// are not in, or another matter's; a protected one is a locked line without subject or preview.
+#[tokio::test]
+async fn the_inbox_holds_a_persons_conversations_across_matters_as_their_pages_would() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut ada = world.browser("ada@firm.example").await;
+        // A second matter with Grace on it, and a third without her.
+        let mut second = String::new();
+        for (number, with_grace) in [("2026-0200", true), ("2026-0300", false)] {
+            let created = ada
+                .call(
+                    "/api/matters/create",
+                    &[("number", number), ("name", "Another")],
+                )
+                .await;
+            let m: app::matters::MatterSummary =
+                serde_json::from_slice(&created.body).expect("matter");
+            let email = if with_grace { GRACE } else { HUGO };
+            let added = ada
+                .call(
+                    "/api/matters/people/add",
+                    &[
+                        ("id", &m.id.to_string()),
+                        ("email", email),
+                        ("role", "client"),
+                    ],
+                )
+                .await;
+            assert_eq!(added.status, 200, "{}", added.text());
+            let participant = if with_grace {
+                &world.grace
+            } else {
+                &world.hugo
+            };
+            let opened = ada
+                .call(
+                    "/api/conversations/create",
+                    &[
+                        ("matter_id", &m.id.to_string()),
+                        ("participants[0]", participant),
+                        ("subject", &format!("About {number}")),
+                        ("body", "On the other matter."),
+                    ],
+                )
+                .await;
+            id_of(&opened);
+            if with_grace {
+                second = m.id.to_string();
+            }
+        }
+        let plain = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[("subject", "Lease"), ("body", "Sign it.")],
+            )
+            .await,
+        );
+        create(
+            &mut ada,
+            &world,
+            &[&world.sam],
+            &[("subject", "Strategy"), ("body", "x"), ("internal", "true")],
+        )
+        .await;
+        create(
+            &mut ada,
+            &world,
+            &[&world.hugo],
+            &[("subject", "Hugo only"), ("body", "x")],
+        )
+        .await;
+        let protected = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[
+                    ("subject", "Offer"),
+                    ("body", "125,000"),
+                    ("requires_second_factor", "true"),
+                ],
+            )
+            .await,
+        );
+
+        let mut grace = world.browser(GRACE).await;
+        let reply = grace.call("/api/conversations/inbox", &[]).await;
+        assert_eq!(reply.status, 200, "{backend:?}: {}", reply.text());
+        let inbox: Vec<app::conversations::InboxLine> =
+            serde_json::from_slice(&reply.body).expect("inbox");
+        let ids: Vec<String> = inbox
+            .iter()
+            .map(|l| l.conversation.id.to_string())
+            .collect();
+        assert_eq!(ids.len(), 3, "{backend:?}: {inbox:#?}");
+        assert_eq!(ids[0], protected, "latest first");
+        assert_eq!(ids[1], plain);
+        assert_eq!(inbox[2].matter_id.to_string(), second);
+        assert_eq!(inbox[2].matter_number, "2026-0200");
+        let locked = &inbox[0].conversation;
+        assert!(locked.locked && locked.subject.is_none() && locked.preview.is_none());
+        assert_eq!(locked.unread, 1);
+        assert_eq!(inbox[1].conversation.preview.as_deref(), Some("Sign it."));
+        let shown = reply.text();
+        for hidden in ["Strategy", "Hugo only", "2026-0300", "125,000", "Offer"] {
+            assert!(!shown.contains(hidden), "{hidden} in {shown}");
+        }
+        // Signed out, nothing.
+        let signed_out = world.portal.call("/api/conversations/inbox", &[]).await;
+        assert_eq!(signed_out.status, 401);
+        world.portal.finish().await;
+    }
+}

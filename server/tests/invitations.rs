@@ -762,3 +762,256 @@ async fn accepted_id(world: &World) -> app::ids::UserId {
         .expect("grace")
         .id
 }
+
+/// The firm, not the software: its name and colour in the page's header, title and style, in the
+/// installed app's manifest, and in every email (sender, subject, signature) and text message. A
+/// name is text, however it is written; a colour white text cannot be read on is refused.
+#[tokio::test]
+async fn the_firm_is_named_on_every_page_in_the_installed_app_and_in_every_email_and_text() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut ada = Browser::new(&world.portal);
+        assert_eq!(ada.sign_in().await.status, 200);
+        let too_light = save_settings(&mut ada, &[("accent_colour", "#FFCC00")]).await;
+        assert_eq!(too_light.status, 400, "{backend:?}");
+        assert!(
+            too_light.text().contains("choose a darker shade"),
+            "{}",
+            too_light.text()
+        );
+        let saved = save_settings(
+            &mut ada,
+            &[
+                ("firm_name", " Harper & Co <i>"),
+                ("accent_colour", "#0B5D3B"),
+                ("sms_enabled", "true"),
+            ],
+        )
+        .await;
+        assert_eq!(saved.status, 200, "{}", saved.text());
+
+        let page = world.portal.get("/sign-in").await.text();
+        assert!(
+            page.contains("<meta name=\"application-name\" content=\"Harper &amp; Co &lt;i&gt;\""),
+            "{page}"
+        );
+        assert!(
+            page.contains("<title>Sign in · Harper &amp; Co &lt;i&gt;</title>"),
+            "{page}"
+        );
+        assert!(page.contains("Sign in to Harper &amp; Co &lt;i&gt;"));
+        assert!(page.contains(":root{--brand:#0b5d3b}"));
+        assert!(page.contains("<meta name=\"theme-color\" content=\"#0b5d3b\""));
+        assert!(!page.contains("<i>"), "the name is text");
+        // Whatever people type into a page's title (a matter's name here) stays text there too.
+        let evil = ada
+            .call(
+                "/api/matters/create",
+                &[("number", "2026-0900"), ("name", "</title><meta http-equiv=\"refresh\" content=\"0;url=https://evil.example\">")],
+            )
+            .await;
+        assert_eq!(evil.status, 200, "{}", evil.text());
+        let evil: app::matters::MatterSummary = serde_json::from_slice(&evil.body).expect("matter");
+        let matter_page = world
+            .portal
+            .send(
+                axum::http::Request::get(format!("/matters/{}", evil.id))
+                    .header("cookie", ada.cookie.clone().expect("signed in"))
+                    .body(axum::body::Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(matter_page.status, 200);
+        let matter_page = matter_page.text();
+        assert!(
+            matter_page.contains("&lt;/title&gt;&lt;meta http-equiv"),
+            "{matter_page}"
+        );
+        assert!(!matter_page.contains("<meta http-equiv"), "{matter_page}");
+        let manifest = world.portal.get("/manifest.webmanifest").await;
+        assert_eq!(manifest.status, 200);
+        assert_eq!(manifest.header("content-type"), "application/manifest+json");
+        let manifest: serde_json::Value = serde_json::from_slice(&manifest.body).expect("json");
+        assert_eq!(manifest["name"], "Harper & Co <i>");
+        assert_eq!(manifest["short_name"], "Harper");
+        assert_eq!(manifest["theme_color"], "#0b5d3b");
+        assert_eq!(manifest["start_url"], "/", "the rest of the manifest stays");
+
+        add_client(&mut ada, true, true).await;
+        let mails = mails_after(&world, 1).await;
+        let mail = &mails[0];
+        assert!(
+            mail.from.contains("portal@hartley.example"),
+            "{}",
+            mail.from
+        );
+        let text = mail.text().replace("\r\n", "\n");
+        // A name with `<` in it travels encoded (RFC 2047).
+        use base64::Engine;
+        let sender =
+            base64::engine::general_purpose::STANDARD.encode("Harper & Co <i> via Dossier");
+        assert!(
+            text.contains(&format!(
+                "From: =?utf-8?b?{sender}?= <portal@hartley.example>"
+            )),
+            "{text}"
+        );
+        assert!(text.contains("Subject: Harper & Co <i>: "), "{text}");
+        assert!(
+            text.contains("--=20\nHarper & Co <i>\nSent by Harper & Co <i>'s client portal."),
+            "{text}"
+        );
+        let texts = world.sms.received();
+        assert_eq!(texts.len(), 1);
+        assert!(
+            texts[0].body.starts_with("Harper & Co <i>: "),
+            "{}",
+            texts[0].body
+        );
+
+        // Mobile numbers typed as dialled at home, read in the firm's country.
+        let unknown = save_settings(&mut ada, &[("mobile_country", "ZZ")]).await;
+        assert_eq!(unknown.status, 400, "{}", unknown.text());
+        let national = ada
+            .call(
+                "/api/people/add",
+                &[
+                    ("display_name", "Alan"),
+                    ("email", "alan@client.example"),
+                    ("mobile", "07700 900456"),
+                    ("role", "client"),
+                ],
+            )
+            .await;
+        assert_eq!(national.status, 400, "no country yet: {}", national.text());
+        assert_eq!(
+            save_settings(
+                &mut ada,
+                &[("mobile_country", "gb"), ("sms_enabled", "true")]
+            )
+            .await
+            .status,
+            200
+        );
+        let national = ada
+            .call(
+                "/api/people/add",
+                &[
+                    ("display_name", "Alan"),
+                    ("email", "alan@client.example"),
+                    ("mobile", "07700 900456"),
+                    ("role", "client"),
+                ],
+            )
+            .await;
+        assert_eq!(national.status, 200, "{}", national.text());
+        let alan: app::people::Person = serde_json::from_slice(&national.body).expect("person");
+        assert_eq!(alan.mobile.as_deref(), Some("+447700900456"));
+        world.portal.finish().await;
+    }
+}
+
+/// Adding a client is one step from the matter: staff find a person in the directory as they
+/// type (name or address, `%` and `_` taken literally, never for a contact), or add someone new
+/// as a contact on the matter and invite them at once; a refused entry leaves nobody half-added.
+#[tokio::test]
+async fn staff_find_people_as_they_type_and_add_a_new_contact_from_the_matter() {
+    async fn find(who: &mut Browser<'_>, query: &str) -> Vec<String> {
+        let reply = who.call("/api/people/find", &[("query", query)]).await;
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        serde_json::from_slice::<Vec<app::people::Person>>(&reply.body)
+            .expect("people")
+            .into_iter()
+            .map(|p| p.email)
+            .collect()
+    }
+    async fn new_contact(
+        ada: &mut Browser<'_>,
+        matter: &str,
+        mobile: &str,
+        role: &str,
+    ) -> common::Reply {
+        ada.call(
+            "/api/matters/people/new",
+            &[
+                ("id", matter),
+                ("display_name", "Alan Turing"),
+                ("email", "alan@client.example"),
+                ("mobile", mobile),
+                ("role", role),
+                ("invite", "true"),
+            ],
+        )
+        .await
+    }
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut ada = Browser::new(&world.portal);
+        assert_eq!(ada.sign_in().await.status, 200);
+        let created = ada
+            .call(
+                "/api/matters/create",
+                &[("number", "2026-0500"), ("name", "Turing estate")],
+            )
+            .await;
+        assert_eq!(created.status, 200, "{}", created.text());
+        let matter: app::matters::MatterSummary =
+            serde_json::from_slice(&created.body).expect("matter");
+        let matter = matter.id.to_string();
+        add_client(&mut ada, false, false).await;
+        assert_eq!(find(&mut ada, "GRA").await, [CLIENT], "{backend:?}");
+        assert_eq!(find(&mut ada, "client.exam").await, [CLIENT]);
+        assert!(
+            find(&mut ada, "%").await.is_empty(),
+            "a wildcard is a character"
+        );
+        assert!(find(&mut ada, "zzz").await.is_empty());
+
+        let refused = new_contact(&mut ada, &matter, "07700 900789", "client").await;
+        assert_eq!(refused.status, 400, "{}", refused.text());
+        assert!(find(&mut ada, "alan").await.is_empty(), "nobody half-added");
+        let staff = new_contact(&mut ada, &matter, "", "staff").await;
+        assert_eq!(staff.status, 400, "{}", staff.text());
+        let added = new_contact(&mut ada, &matter, "+44 7700 900789", "counsel").await;
+        assert_eq!(added.status, 200, "{}", added.text());
+        let details: app::matters::MatterDetails =
+            serde_json::from_slice(&added.body).expect("details");
+        let on_it = details
+            .people
+            .iter()
+            .find(|p| p.email == "alan@client.example")
+            .expect("Alan on the matter");
+        assert_eq!(on_it.role, app::matters::MatterRole::Counsel);
+        let mails = mails_after(&world, 1).await;
+        assert_eq!(mails[0].to, vec!["alan@client.example".to_string()]);
+        let link = mails[0]
+            .link("https://portal.hartley.example/invitation?token=")
+            .expect("invitation link");
+
+        // A contact searches nobody.
+        let mut alan = Browser::new(&world.portal);
+        let accepted = alan
+            .call(
+                "/api/invitations/accept",
+                &[
+                    ("token", token_of(&link).as_str()),
+                    ("password", CLIENT_PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(accepted.status, 200, "{}", accepted.text());
+        assert_eq!(
+            alan.sign_in_as("alan@client.example", CLIENT_PASSWORD)
+                .await
+                .status,
+            200
+        );
+        assert_eq!(
+            alan.call("/api/people/find", &[("query", "gra")])
+                .await
+                .status,
+            403
+        );
+        world.portal.finish().await;
+    }
+}

@@ -169,7 +169,7 @@ async fn password_changes_and_resets_are_emailed_without_a_secret() {
             .smtp
             .received()
             .into_iter()
-            .find(|m| m.data.contains("Subject: Your password was reset"))
+            .find(|m| m.data.contains("Subject: Dossier: Your password was reset"))
             .expect("the reset is told");
         assert!(notice.text().contains("If this wasn't you"));
         assert!(

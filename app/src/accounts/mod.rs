@@ -164,6 +164,11 @@ pub fn AccountMenu() -> impl IntoView {
                     <a class="topbar-link" href="/matters" data-testid=testid::TOPBAR_MATTERS>"Matters"</a>
                     {who.is_firm_member.then(|| view! { <a class="topbar-link" href="/people" data-testid=testid::TOPBAR_PEOPLE>"People"</a> })}
                     {who.is_admin.then(|| view! { <a class="topbar-link" href="/settings" data-testid=testid::TOPBAR_SETTINGS>"Settings"</a> })}
+                    {if who.is_firm_member {
+                        view! { <a class="topbar-link topbar-help" href="/help" aria-label="Help" title="Help" data-testid=testid::TOPBAR_HELP>"?"</a> }
+                    } else {
+                        view! { <a class="topbar-link topbar-help" href="/guide" aria-label="Help" title="Help" data-testid=testid::TOPBAR_HELP>"?"</a> }
+                    }}
                     // The account's page: password, devices, two-step verification.
                     <a class="topbar-link topbar-user" href="/sign-in" data-testid=testid::TOPBAR_USER>{who.display_name}</a>
                     <button class="topbar-link" type="button" data-testid=testid::TOPBAR_SIGN_OUT

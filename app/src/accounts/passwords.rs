@@ -94,9 +94,10 @@ pub fn normalize_name(name: &str) -> Result<String, AppError> {
     Ok(name.to_string())
 }
 
-/// A mobile number in international form: `+` and 8 to 15 digits, with the spaces, dashes,
-/// dots and brackets people type removed.
-pub fn normalize_mobile(mobile: &str) -> Result<Option<String>, AppError> {
+/// A mobile number in international form (`+447700900123`), from what people type: spaces,
+/// dashes, dots and brackets are dropped, and a number without `+` is read as a national number
+/// of `country` (the firm's, from Settings), when there is one.
+pub fn normalize_mobile(mobile: &str, country: &str) -> Result<Option<String>, AppError> {
     let compact: String = mobile
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '(' | ')'))
@@ -104,13 +105,68 @@ pub fn normalize_mobile(mobile: &str) -> Result<Option<String>, AppError> {
     if compact.is_empty() {
         return Ok(None);
     }
-    let digits = compact.strip_prefix('+').unwrap_or_default();
-    if (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(Some(compact))
+    let international = if compact.starts_with('+') {
+        Some(compact)
     } else {
+        country
+            .parse::<phonenumber::country::Id>()
+            .ok()
+            .filter(|_| compact.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|id| phonenumber::parse(Some(id), &compact).ok())
+            .map(|number| number.format().mode(phonenumber::Mode::E164).to_string())
+    };
+    let digits = international
+        .as_deref()
+        .and_then(|n| n.strip_prefix('+'))
+        .unwrap_or_default();
+    if (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(international)
+    } else if country.is_empty() {
         Err(AppError::bad_request(
             "Enter the mobile number in international form, starting with + and the country code, like +44 7700 900123.",
         ))
+    } else {
+        Err(AppError::bad_request(format!(
+            "That is not a mobile number: enter it as it is dialled within {country}, or in international form starting with + and the country code."
+        )))
+    }
+}
+
+#[cfg(test)]
+mod mobile_tests {
+    use super::normalize_mobile;
+
+    #[test]
+    fn national_mobile_numbers_are_read_in_the_firms_country() {
+        let gb = |n: &str| normalize_mobile(n, "GB");
+        assert_eq!(
+            gb("07700 900123").ok().flatten().as_deref(),
+            Some("+447700900123")
+        );
+        assert_eq!(
+            gb("(07700) 900-123").ok().flatten().as_deref(),
+            Some("+447700900123")
+        );
+        assert_eq!(
+            gb("+1 415 555 0100").ok().flatten().as_deref(),
+            Some("+14155550100")
+        );
+        assert_eq!(
+            normalize_mobile("0412 345 678", "AU")
+                .ok()
+                .flatten()
+                .as_deref(),
+            Some("+61412345678")
+        );
+        assert_eq!(gb("  ").ok(), Some(None));
+        let without = normalize_mobile("07700 900123", "").expect_err("no country");
+        assert!(
+            without.to_string().contains("international form"),
+            "{without}"
+        );
+        for bad in ["07700x900123", "12", "+44 77", "+44 7700 900123 4567 89"] {
+            assert!(gb(bad).is_err(), "{bad}");
+        }
     }
 }
 

@@ -31,12 +31,16 @@ fn SignInSteps() -> impl IntoView {
         }),
     }
     };
+    let heading = format!(
+        "Sign in to {}",
+        crate::settings::brand::Brand::current().name()
+    );
     move || {
         if auth.awaiting_code() {
             return view! { <second_factor_ui::SignInCodeForm/> }.into_any();
         }
         view! {
-            <h1>"Sign in"</h1>
+            <h1>{heading.clone()}</h1>
             <ActionForm action=auth.sign_in attr:class="form" attr:data-testid=testid::SIGN_IN_FORM>
                 <label>"Email"
                     <input name="email" type="email" required autocomplete="username"/>

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use super::{ConversationSummary, ConversationView, MessageView};
+use super::{ConversationSummary, ConversationView, InboxLine, MessageView};
 use crate::AppError;
 use crate::ids::{AttachmentId, ConversationId, DocumentId, FolderId, MatterId, UserId};
 #[cfg(feature = "ssr")]
@@ -18,6 +18,17 @@ pub async fn list_conversations(matter_id: MatterId) -> Result<Vec<ConversationS
     read_once(format!("conversations/list {matter_id}"), async {
         let (state, access) = Call::current().await?.matter(matter_id).await?;
         super::reading::list(&state.db, &access).await
+    })
+    .await
+}
+
+/// The signed-in person's conversations across their open matters, latest first: a client's
+/// home page.
+#[server(name = GetInbox, prefix = "/api", endpoint = "conversations/inbox")]
+pub async fn get_inbox() -> Result<Vec<InboxLine>, AppError> {
+    read_once("conversations/inbox".into(), async {
+        let call = Call::current().await?;
+        super::reading::inbox(&call).await
     })
     .await
 }

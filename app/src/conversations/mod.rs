@@ -6,6 +6,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod attachments;
 mod files_ui;
+mod inbox_ui;
 mod live_ui;
 mod new_ui;
 #[cfg(feature = "ssr")]
@@ -25,6 +26,7 @@ use uuid::Uuid;
 use sea_orm::entity::prelude::StringLen;
 
 use files_ui::{Attach, AttachmentList, SendingNote, SharePicker, Staging};
+pub use inbox_ui::Inbox;
 use live_ui::{Live, listen};
 use new_ui::NewConversationForm;
 
@@ -97,6 +99,15 @@ pub struct ConversationSummary {
     pub last_message_at: crate::when::Moment,
     pub preview: Option<String>,
     pub unread: u64,
+}
+
+/// A line of a person's inbox: a conversation on one of their matters.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct InboxLine {
+    pub matter_id: MatterId,
+    pub matter_number: String,
+    pub matter_name: String,
+    pub conversation: ConversationSummary,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -193,7 +204,11 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
                 Ok(all) => {
                     let items: Vec<_> = all.into_iter().filter(|c| c.kind == kind).collect();
                     if items.is_empty() {
-                        return view! { <li class="hint">"No conversations yet."</li> }.into_any();
+                        return view! {
+                            <li class="hint">"No conversations yet. "
+                                {firm.then(|| view! { <a href="/help#message">"How to start one"</a> })}
+                            </li>
+                        }.into_any();
                     }
                     items
                         .into_iter()
@@ -240,7 +255,8 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
         <section class="card" id="messages" data-testid=testid::MESSAGES>
             <h2>"Messages"</h2>
             {move || viewing.open.get().map(|id| view! { <crate::shares::ShareViewer id on_changed reload=changed.into()/> })}
-            <div class="conversations">
+            // On a phone, the list or the open conversation, full width, with a way back.
+            <div class="conversations" class:reading=move || selected.get().is_some()>
                 <div class="conversation-list">
                     <h3>"External conversations"</h3>
                     <ul class="plain" data-testid=testid::EXTERNAL_CONVERSATIONS>
@@ -253,15 +269,22 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
                         </ul>
                     })}
                     {(firm && open).then(|| view! { <NewConversationForm matter_id people on_created conversation_open=Signal::derive(move || selected.get().is_some())/> })}
-                    <crate::shares::SharedList matter_id changed/>
                 </div>
                 <div class="conversation-pane">
                     {move || match selected.get() {
-                        Some(id) => view! { <ConversationPane id matter_id on_changed/> }.into_any(),
+                        Some(id) => view! {
+                            // A link, so it leads back before the Wasm has arrived too.
+                            <a href="?tab=messages" class="back-to-list" data-testid=testid::BACK_TO_CONVERSATIONS
+                                on:click=move |_| selected.set(None)>"‹ All conversations"</a>
+                            <ConversationPane id matter_id on_changed/>
+                        }.into_any(),
                         None => view! { <p class="hint">"Choose a conversation to read it."</p> }.into_any(),
                     }}
                 </div>
             </div>
+            // Everything shared on the matter, under the conversations (on a phone, under the
+            // open one too).
+            <crate::shares::SharedList matter_id changed/>
         </section>
     }
     .into_any()
@@ -363,6 +386,27 @@ fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callbac
     let on_passed = Callback::new(move |()| {
         unlocked.update(|n| *n += 1);
     });
+    // A screen reader hears of a message that arrives while the conversation is open (not of
+    // those there when it opened, nor of the reader's own).
+    let announced = RwSignal::new(String::new());
+    Effect::new(move |seen: Option<Option<MessageId>>| {
+        let Some(Ok(c)) = conversation.get() else {
+            return seen.flatten();
+        };
+        let last = c.messages.last();
+        if let (Some(Some(before)), Some(m)) = (seen, last)
+            && before != m.id
+            && !m.mine
+        {
+            let text = if m.body.is_empty() {
+                "files".to_string()
+            } else {
+                m.body.chars().take(200).collect()
+            };
+            announced.set(format!("New message from {}: {text}", m.author));
+        }
+        last.map(|m| m.id).or(seen.flatten())
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (documents, shared_documents, shared_folders) = Sending::picked(sending);
@@ -377,6 +421,7 @@ fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callbac
         });
     };
     view! {
+        <p class="sr-only" aria-live="polite" data-testid=testid::ANNOUNCED>{announced}</p>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || conversation.get().map(|r| match r {
                 Err(AppError::StepUpRequired) => view! { <StepUp on_passed/> }.into_any(),

@@ -11,7 +11,8 @@ use sea_orm::{
 };
 
 use super::{
-    ConversationKind, ConversationSummary, ConversationView, MessageView, Participant, attachments,
+    ConversationKind, ConversationSummary, ConversationView, InboxLine, MessageView, Participant,
+    attachments,
 };
 use crate::{
     AppError,
@@ -35,6 +36,33 @@ pub async fn list(
     access: &MatterAccess,
 ) -> Result<Vec<ConversationSummary>, AppError> {
     list_some(db, access, None).await
+}
+
+/// How many lines an inbox shows, and of how many matters (the most recently active).
+pub const INBOX_LINES: usize = 50;
+const INBOX_MATTERS: usize = 20;
+
+/// The caller's conversations across the open matters they may see, latest first. Each matter
+/// is asked of the policy like any other read, so the inbox shows exactly what the matter pages
+/// would: a contact, only the external conversations they take part in; a locked one, no subject
+/// or preview.
+pub async fn inbox(call: &crate::policy::Call) -> Result<Vec<InboxLine>, AppError> {
+    let db = &call.state.db;
+    let user = call.actor.viewer()?;
+    let matters = crate::matters::server::list(db, user, "", false).await?;
+    let mut lines = Vec::new();
+    for m in matters.into_iter().take(INBOX_MATTERS) {
+        let access = call.actor.matter(db, m.id).await?;
+        lines.extend(list(db, &access).await?.into_iter().map(|c| InboxLine {
+            matter_id: m.id,
+            matter_number: m.number.clone(),
+            matter_name: m.name.clone(),
+            conversation: c,
+        }));
+    }
+    lines.sort_by_key(|l| std::cmp::Reverse(l.conversation.last_message_at));
+    lines.truncate(INBOX_LINES);
+    Ok(lines)
 }
 
 /// Conversation `id`'s line in this person's list, if it is in their list.

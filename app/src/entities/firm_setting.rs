@@ -16,6 +16,9 @@ pub struct Model {
     pub trash_retention_days: i32,
     pub guide_welcome: String,
     pub guide_contact: String,
+    pub firm_name: String,
+    pub accent_colour: String,
+    pub mobile_country: String,
     pub updated_at: Option<DateTimeUtc>,
     pub updated_by: Option<UserId>,
 }

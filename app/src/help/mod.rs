@@ -3,6 +3,9 @@
 //! paper. The firm adds a welcome paragraph and its contact details in Settings (plain text).
 
 pub mod api;
+mod staff;
+
+pub use staff::StaffHelpPage;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -62,7 +65,10 @@ pub fn GuidePage() -> impl IntoView {
     view! {
         <Title text="Getting started"/>
         <article class="card guide" data-testid=testid::GUIDE>
-            <h1>"Getting started with the secure portal"</h1>
+            <h1>{format!("Getting started with {}", match crate::settings::brand::Brand::current().firm.as_str() {
+                "" => "the secure portal".to_string(),
+                firm => format!("{firm}'s secure portal"),
+            })}</h1>
             <Suspense fallback=|| ()>{welcome}</Suspense>
             <p>"The portal is where you and the firm exchange messages and documents, instead of email. Everything in it is sent encrypted, and only the people on your matter can see it."</p>
             <nav aria-label="Contents" class="guide-contents"><ol>{contents}</ol></nav>
@@ -80,7 +86,7 @@ pub fn GuidePage() -> impl IntoView {
             </ul>
 
             {section("messages")}
-            <p>"After signing in you see your matters. Open one to see its conversations, and a conversation to read it. Write in the reply box at the bottom and press Send. New messages appear as they arrive, without reloading."</p>
+            <p>"After signing in you see your conversations, newest first, with how many messages are unread. Open one to read it. Write in the reply box at the bottom and press Send. New messages appear as they arrive, without reloading."</p>
             <p>"When the firm writes to you, you get an email (and perhaps a text message) saying so. A message in a conversation marked “Verification required” is never in the email: you read it in the portal, after the code."</p>
 
             {section("shared")}

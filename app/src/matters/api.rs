@@ -110,6 +110,40 @@ pub async fn add_matter_person(
     super::server::add_person(&state.db, &manage, &email, role).await
 }
 
+/// Adds someone new to the directory as a contact and puts them on the matter in `role`, in one
+/// step from the matter; invites them at once if `invite` (by text message too if `sms`).
+#[server(name = AddNewMatterContact, prefix = "/api", endpoint = "matters/people/new")]
+pub async fn add_new_matter_contact(
+    id: MatterId,
+    display_name: String,
+    email: String,
+    #[server(default)] mobile: String,
+    role: String,
+    #[server(default)] invite: bool,
+    #[server(default)] sms: bool,
+) -> Result<MatterDetails, AppError> {
+    let call = Call::current().await?;
+    let by = call.actor.firm_member()?;
+    let (state, manage) = call.manage_matter(id).await?;
+    let role = MatterRole::parse(&role)?;
+    if role == MatterRole::Staff {
+        return Err(AppError::bad_request(
+            "Staff are added in People by an administrator; here, add a client or another contact.",
+        ));
+    }
+    let asked = crate::accounts::server::NewPerson {
+        display_name,
+        email,
+        mobile: Some(mobile),
+        role: crate::entities::user::Role::Client,
+        password_hash: None,
+    };
+    let person =
+        crate::people::server::add_inviting(&state.db, &state.portal, &by, asked, invite, sms)
+            .await?;
+    super::server::add_person(&state.db, &manage, &person.email, role).await
+}
+
 #[server(name = RemoveMatterPerson, prefix = "/api", endpoint = "matters/people/remove")]
 pub async fn remove_matter_person(
     id: MatterId,

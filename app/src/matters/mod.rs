@@ -11,7 +11,7 @@ pub mod server;
 use crate::ids::{MatterId, UserId};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[cfg(feature = "ssr")]
 use sea_orm::entity::prelude::StringLen;
@@ -220,6 +220,39 @@ pub fn MattersPage() -> impl IntoView {
     }
 }
 
+/// The email field of "add to matter": as one types a name or an address, the directory's
+/// matches are offered (a `datalist`, so the browser's own list, keyboard included). Without
+/// the Wasm it is a plain email field.
+#[component]
+fn FindPerson() -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let found = Resource::new(
+        move || typed.get(),
+        |query| async move {
+            if query.trim().chars().count() < 2 {
+                return Vec::new();
+            }
+            crate::people::api::find_people(query)
+                .await
+                .unwrap_or_default()
+        },
+    );
+    view! {
+        <label>"Name or email of a person in the directory"
+            <input name="email" required autocomplete="off" list="directory-matches"
+                data-testid=testid::FIND_PERSON
+                on:input=move |ev| typed.set(event_target_value(&ev))/>
+        </label>
+        <datalist id="directory-matches">
+            <Transition fallback=|| ()>
+                {move || found.get().map(|people| people.into_iter().map(|p| view! {
+                    <option value=p.email.clone()>{format!("{} ({})", p.display_name, p.email)}</option>
+                }).collect_view())}
+            </Transition>
+        </datalist>
+    }
+}
+
 /// `/matters/:id`: details, people, Messages and All Files.
 #[component]
 pub fn MatterPage() -> impl IntoView {
@@ -230,9 +263,13 @@ pub fn MatterPage() -> impl IntoView {
             .get("id")
             .and_then(|s| s.parse::<MatterId>().ok())
     };
+    // On a phone the matter shows one part at a time (`?tab=`); a desktop shows them all.
+    let query = use_query_map();
+    let tab = Memo::new(move |_| query.read().get("tab").unwrap_or_else(|| "messages".into()));
     let update = ServerAction::<api::UpdateMatter>::new();
     let status = ServerAction::<api::SetMatterOpen>::new();
     let add = ServerAction::<api::AddMatterPerson>::new();
+    let add_new = ServerAction::<api::AddNewMatterContact>::new();
     let remove = ServerAction::<api::RemoveMatterPerson>::new();
     let hold = ServerAction::<api::SetLegalHold>::new();
     let retention = ServerAction::<api::SetRetention>::new();
@@ -245,6 +282,7 @@ pub fn MatterPage() -> impl IntoView {
                 hold.version().get(),
                 retention.version().get(),
                 add.version().get(),
+                add_new.version().get(),
                 remove.version().get(),
             )
         },
@@ -261,6 +299,7 @@ pub fn MatterPage() -> impl IntoView {
         error_of(update.value())()
             .or_else(error_of(status.value()))
             .or_else(error_of(add.value()))
+            .or_else(error_of(add_new.value()))
             .or_else(error_of(remove.value()))
             .or_else(error_of(hold.value()))
             .or_else(error_of(retention.value()))
@@ -296,11 +335,25 @@ pub fn MatterPage() -> impl IntoView {
                     }).collect_view();
                     view! {
                         <Title text=format!("{} {}", m.number, m.name)/>
-                        <section class="card">
+                        <header class="matter-head">
                             <p class="matter-number" data-testid=testid::MATTER_NUMBER>{m.number.clone()}</p>
                             <h1 data-testid=testid::MATTER_NAME>{m.name.clone()}</h1>
                             {(!open).then(|| view! { <p class="badge" data-testid=testid::MATTER_CLOSED>"Closed"</p> })}
                             {held.then(|| view! { <p class="badge" data-testid=testid::LEGAL_HOLD>"Legal hold: nothing on this matter can be deleted"</p> })}
+                        </header>
+                        <nav class="matter-tabs" aria-label="Parts of this matter">
+                            {[("messages", "Messages"), ("files", "Files"), ("details", "Details")]
+                                .into_iter()
+                                .filter(|(key, _)| manage || *key != "files")
+                                .map(|(key, label)| view! {
+                                    <a href=format!("?tab={key}") data-testid=testid::MATTER_TAB
+                                        aria-current=move || (tab.get() == key).then_some("page")>{label}</a>
+                                })
+                                .collect_view()}
+                        </nav>
+                        <div class="matter-parts" data-tab=move || tab.get()>
+                        <div class="part-details">
+                        <section class="card">
                             {m.retain_until.clone().map(|day| view! { <p class="hint">{format!("This closed matter and everything on it will be deleted on {day}.")}</p> })}
                             <p class="pre">{m.description.clone()}</p>
                             <p class="hint">{m.responsible.clone().map(|r| format!("Responsible: {r}"))}</p>
@@ -355,7 +408,7 @@ pub fn MatterPage() -> impl IntoView {
                             {manage.then(|| view! {
                                 <ActionForm action=add attr:class="form inline" attr:data-testid=testid::ADD_MATTER_PERSON_FORM>
                                     <input type="hidden" name="id" value=id.to_string()/>
-                                    <label>"Email of a person in the directory"<input name="email" type="email" required/></label>
+                                    <FindPerson/>
                                     <label>"Role"
                                         <select name="role">
                                             <option value="client" selected>"Client"</option>
@@ -367,10 +420,34 @@ pub fn MatterPage() -> impl IntoView {
                                     </label>
                                     <button class="button" type="submit" data-testid=testid::ADD_MATTER_PERSON disabled=move || !ready.get()>"Add to matter"</button>
                                 </ActionForm>
+                                <details class="section" data-testid=testid::NEW_CONTACT>
+                                    <summary>"Someone new: add and invite a contact"</summary>
+                                    <ActionForm action=add_new attr:class="form" attr:data-testid=testid::NEW_CONTACT_FORM>
+                                        <input type="hidden" name="id" value=id.to_string()/>
+                                        <label>"Name"<input name="display_name" required maxlength="200" autocomplete="off"/></label>
+                                        <label>"Email"<input name="email" type="email" required maxlength="320" autocomplete="off"/></label>
+                                        <label>"Mobile number (optional, for text messages)"<input name="mobile" type="tel" autocomplete="off"/></label>
+                                        <label>"Role"
+                                            <select name="role">
+                                                <option value="client" selected>"Client"</option>
+                                                <option value="other_party">"Other party"</option>
+                                                <option value="counsel">"Counsel"</option>
+                                                <option value="other">"Other contact"</option>
+                                            </select>
+                                        </label>
+                                        <label class="check"><input type="checkbox" name="invite" value="true" checked/>"Invite them by email now"</label>
+                                        <label class="check"><input type="checkbox" name="sms" value="true"/>"Send the invitation by text message too"</label>
+                                        <button class="button" type="submit" data-testid=testid::ADD_NEW_CONTACT disabled=move || !ready.get() || add_new.pending().get()>"Add to matter"</button>
+                                    </ActionForm>
+                                </details>
                             })}
                         </section>
-                        <crate::conversations::Messages matter_id=id firm=manage open people=m.people.clone()/>
-                        {manage.then(|| view! { <crate::files::AllFiles matter_id=id/> })}
+                        </div>
+                        <div class="part-messages">
+                            <crate::conversations::Messages matter_id=id firm=manage open people=m.people.clone()/>
+                        </div>
+                        {manage.then(|| view! { <div class="part-files"><crate::files::AllFiles matter_id=id/></div> })}
+                        </div>
                     }.into_any()
                 }
             })}

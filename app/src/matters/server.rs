@@ -378,7 +378,7 @@ async fn people_of_many(
 }
 
 /// `%` and `_` typed by a person are searched for, not wildcards.
-fn like_pattern(query: &str) -> String {
+pub fn like_pattern(query: &str) -> String {
     let mut pattern = String::from("%");
     for c in query.trim().to_lowercase().chars() {
         if matches!(c, '%' | '_' | '\\') {

@@ -15,6 +15,14 @@ pub async fn list_people() -> Result<Vec<Person>, AppError> {
     super::server::list(&state.db, &by).await
 }
 
+/// Up to `server::FOUND` people whose name or email contains `query`: adding someone to a
+/// matter as one types.
+#[server(name = FindPeople, prefix = "/api", endpoint = "people/find")]
+pub async fn find_people(#[server(default)] query: String) -> Result<Vec<Person>, AppError> {
+    let (state, by) = Call::current().await?.firm_member()?;
+    super::server::find(&state.db, &by, &query).await
+}
+
 /// Adds a person (`role` is `client`, `staff` or `admin`), inviting them at once if asked.
 #[server(name = AddPerson, prefix = "/api", endpoint = "people/add")]
 pub async fn add_person(
@@ -27,18 +35,6 @@ pub async fn add_person(
 ) -> Result<Person, AppError> {
     let (state, by) = Call::current().await?.firm_member()?;
     let role = super::server::role_from_str(&role)?;
-    if invite {
-        // Before adding: a person is not left half-added by an invitation that cannot go out.
-        let mobile = crate::accounts::passwords::normalize_mobile(&mobile)?;
-        super::server::invitation_channels(
-            &state.db,
-            &state.portal,
-            &display_name,
-            mobile.as_ref(),
-            sms,
-        )
-        .await?;
-    }
     let asked = crate::accounts::server::NewPerson {
         display_name,
         email,
@@ -46,11 +42,7 @@ pub async fn add_person(
         role,
         password_hash: None,
     };
-    let added = super::server::add(&state.db, &by, asked).await?;
-    if invite {
-        return super::server::invite(&state.db, &state.portal, &by, added.id, sms).await;
-    }
-    Ok(added)
+    super::server::add_inviting(&state.db, &state.portal, &by, asked, invite, sms).await
 }
 
 /// Sends (or sends again) an invitation by email, and by text message if `sms`.

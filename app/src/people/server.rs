@@ -98,6 +98,75 @@ pub async fn list(db: &DatabaseConnection, by: &FirmMember) -> Result<Vec<Person
         .collect())
 }
 
+/// How many people a search of the directory returns.
+pub const FOUND: u64 = 8;
+
+/// People in the directory whose name or email contains `query` (case-insensitive), by name;
+/// for adding someone to a matter as one types.
+pub async fn find(
+    db: &DatabaseConnection,
+    by: &FirmMember,
+    query: &str,
+) -> Result<Vec<Person>, AppError> {
+    use sea_orm::{
+        QuerySelect,
+        sea_query::{ExprTrait, Func},
+    };
+    let query = query.trim().to_lowercase();
+    if query.chars().count() > 200 {
+        return Err(AppError::bad_request("A search is at most 200 characters."));
+    }
+    if query.is_empty() {
+        return Ok(Vec::new());
+    }
+    let like = || {
+        sea_orm::sea_query::LikeExpr::new(crate::matters::server::like_pattern(&query)).escape('\\')
+    };
+    let rows = user::Entity::find()
+        .filter(user::Column::DisabledAt.is_null())
+        .filter(
+            sea_orm::Condition::any()
+                .add(Expr::expr(Func::lower(Expr::col(user::Column::DisplayName))).like(like()))
+                .add(Expr::col(user::Column::Email).like(like())),
+        )
+        .order_by_asc(user::Column::DisplayName)
+        .limit(FOUND)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|u| person_as_seen(u, false, Some(by.id())))
+        .collect())
+}
+
+/// A mobile number as typed, in international form: national numbers are read in the firm's
+/// country (Settings).
+pub async fn mobile_of(db: &DatabaseConnection, typed: &str) -> Result<Option<String>, AppError> {
+    let country = crate::settings::server::load(db).await?.mobile_country;
+    normalize_mobile(typed, &country)
+}
+
+/// Adds a person, and invites them at once if `invite` (by text message too if `sms`). The
+/// invitation's channels are checked first, so nobody is left added but not invited.
+pub async fn add_inviting(
+    db: &DatabaseConnection,
+    portal: &Portal,
+    by: &FirmMember,
+    asked: NewPerson,
+    invite: bool,
+    sms: bool,
+) -> Result<Person, AppError> {
+    if invite {
+        let mobile = mobile_of(db, asked.mobile.as_deref().unwrap_or_default()).await?;
+        invitation_channels(db, portal, &asked.display_name, mobile.as_ref(), sms).await?;
+    }
+    let added = add(db, by, asked).await?;
+    if invite {
+        return self::invite(db, portal, by, added.id, sms).await;
+    }
+    Ok(added)
+}
+
 /// Adds a person (no password yet); `by` must be allowed to manage that role.
 pub async fn add(
     db: &DatabaseConnection,
@@ -109,7 +178,7 @@ pub async fn add(
     let new = NewPerson {
         display_name: normalize_name(&asked.display_name)?,
         email: normalize_email(&asked.email)?,
-        mobile: normalize_mobile(asked.mobile.as_deref().unwrap_or_default())?,
+        mobile: mobile_of(db, asked.mobile.as_deref().unwrap_or_default()).await?,
         role,
         // A contact has no password until they accept an invitation.
         password_hash: None,

@@ -28,6 +28,9 @@ pub async fn save_firm_settings(
     #[server(default)] trash_retention_days: Option<i32>,
     #[server(default)] guide_welcome: Option<String>,
     #[server(default)] guide_contact: Option<String>,
+    #[server(default)] firm_name: Option<String>,
+    #[server(default)] accent_colour: Option<String>,
+    #[server(default)] mobile_country: Option<String>,
 ) -> Result<FirmSettings, AppError> {
     let call = Call::current().await?;
     let ip = call.ip;
@@ -36,6 +39,9 @@ pub async fn save_firm_settings(
     let trash_retention_days = trash_retention_days.unwrap_or(in_force.trash_retention_days);
     let guide_welcome = guide_welcome.unwrap_or(in_force.guide_welcome);
     let guide_contact = guide_contact.unwrap_or(in_force.guide_contact);
+    let firm_name = firm_name.unwrap_or(in_force.firm_name);
+    let accent_colour = accent_colour.unwrap_or(in_force.accent_colour);
+    let mobile_country = mobile_country.unwrap_or(in_force.mobile_country);
     let new = FirmSettings {
         idle_timeout_minutes,
         session_lifetime_hours,
@@ -46,6 +52,11 @@ pub async fn save_firm_settings(
         trash_retention_days,
         guide_welcome,
         guide_contact,
+        firm_name,
+        accent_colour,
+        mobile_country,
     };
-    super::server::save(&state.db, &admin, new, ip).await
+    let saved = super::server::save(&state.db, &admin, new, ip).await?;
+    state.brand.set(saved.brand());
+    Ok(saved)
 }

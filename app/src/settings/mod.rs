@@ -3,6 +3,7 @@
 //! them at `/settings`.
 
 pub mod api;
+pub mod brand;
 #[cfg(feature = "ssr")]
 pub mod server;
 
@@ -36,6 +37,12 @@ pub struct FirmSettings {
     pub guide_welcome: String,
     /// How clients reach the firm, at the end of the guide (plain text).
     pub guide_contact: String,
+    /// The firm's name in place of the software's (empty: none).
+    pub firm_name: String,
+    /// The firm's accent colour, `#rrggbb` (empty: the default).
+    pub accent_colour: String,
+    /// ISO 3166 code (`GB`) of the country mobile numbers without `+` are read in (empty: none).
+    pub mobile_country: String,
 }
 
 impl Default for FirmSettings {
@@ -51,6 +58,9 @@ impl Default for FirmSettings {
             trash_retention_days: 30,
             guide_welcome: String::new(),
             guide_contact: String::new(),
+            firm_name: String::new(),
+            accent_colour: String::new(),
+            mobile_country: String::new(),
         }
     }
 }
@@ -63,7 +73,19 @@ pub const TRASH_DAYS: std::ops::RangeInclusive<i32> = 1..=3650;
 pub const GUIDE_TEXT_CHARS: usize = 2000;
 
 impl FirmSettings {
-    pub fn validate(&self) -> Result<(), AppError> {
+    /// Checks the settings and writes the firm's name and colour the one way they are kept.
+    pub fn validate(&mut self) -> Result<(), AppError> {
+        self.firm_name = brand::firm_name(&self.firm_name)?;
+        self.accent_colour = brand::accent_colour(&self.accent_colour)?;
+        self.mobile_country = self.mobile_country.trim().to_ascii_uppercase();
+        if !(self.mobile_country.is_empty()
+            || self.mobile_country.len() == 2
+                && self.mobile_country.bytes().all(|b| b.is_ascii_uppercase()))
+        {
+            return Err(AppError::bad_request(
+                "The country for mobile numbers is its two-letter code, like GB, IE or US.",
+            ));
+        }
         let out_of = |what: &str, range: &std::ops::RangeInclusive<i32>, unit: &str| {
             AppError::bad_request(format!(
                 "{what} must be between {} and {} {unit}.",
@@ -99,6 +121,13 @@ impl FirmSettings {
             ));
         }
         Ok(())
+    }
+
+    pub fn brand(&self) -> brand::Brand {
+        brand::Brand {
+            firm: self.firm_name.clone(),
+            accent: self.accent_colour.clone(),
+        }
     }
 
     #[cfg(feature = "ssr")]
@@ -138,6 +167,17 @@ pub fn SettingsPage() -> impl IntoView {
                 {move || current.get().map(|r| match r {
                     Ok(s) => view! {
                         <ActionForm action=save attr:class="form" attr:data-testid=testid::SETTINGS_FORM>
+                            <h2>"Your firm"</h2>
+                            <p class="hint">"Shown to clients in place of “Dossier”: in the header, on the sign-in page, in the installed app, the client guide, and every email (“Harper & Co via Dossier”) and text message."</p>
+                            <label>"Firm name"
+                                <input name="firm_name" maxlength=brand::NAME_CHARS.to_string() autocomplete="organization"
+                                    data-testid=testid::FIRM_NAME_SETTING value=s.firm_name.clone()/>
+                            </label>
+                            <label>"Accent colour (buttons and header)"
+                                <input name="accent_colour" type="color" data-testid=testid::ACCENT_SETTING
+                                    value=brand::Brand { firm: String::new(), accent: s.accent_colour.clone() }.accent().to_string()/>
+                            </label>
+                            <p class="hint">{format!("Dark enough for white text on it to be read ({}:1 contrast or more).", brand::MIN_CONTRAST)}</p>
                             <h2>"Sessions"</h2>
                             <label>{format!("Sign out after this many minutes without activity ({}–{})", IDLE_MINUTES.start(), IDLE_MINUTES.end())}
                                 <input name="idle_timeout_minutes" type="number" required
@@ -176,6 +216,10 @@ pub fn SettingsPage() -> impl IntoView {
                                 <input type="checkbox" name="sms_enabled" value="true" checked=s.sms_enabled/>
                                 "Send invitations and codes by text message when asked"
                             </label>
+                            <label>"Country of mobile numbers typed without + (two letters, like GB; empty: always international)"
+                                <input name="mobile_country" maxlength="2" autocomplete="off" data-testid=testid::MOBILE_COUNTRY_SETTING
+                                    value=s.mobile_country.clone()/>
+                            </label>
                             <h2>"Client guide"</h2>
                             <p class="hint">"Your words in the "<a href="/guide">"client guide"</a>", which invitations link to. Plain text."</p>
                             <label>"Welcome paragraph"
@@ -207,7 +251,7 @@ mod tests {
     #[test]
     fn settings_outside_their_ranges_are_refused_with_a_sentence() {
         assert!(FirmSettings::default().validate().is_ok());
-        for bad in [
+        for mut bad in [
             FirmSettings {
                 idle_timeout_minutes: 4,
                 ..Default::default()
@@ -231,6 +275,10 @@ mod tests {
             },
             FirmSettings {
                 guide_contact: "x".repeat(GUIDE_TEXT_CHARS + 1),
+                ..Default::default()
+            },
+            FirmSettings {
+                accent_colour: "#fafafa".into(),
                 ..Default::default()
             },
         ] {

@@ -4,7 +4,7 @@
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 
-use super::FirmSettings;
+use super::{FirmSettings, brand::Brand};
 use crate::{
     AppError,
     audit::{self, Action},
@@ -26,6 +26,9 @@ impl From<firm_setting::Model> for FirmSettings {
             trash_retention_days: row.trash_retention_days,
             guide_welcome: row.guide_welcome,
             guide_contact: row.guide_contact,
+            firm_name: row.firm_name,
+            accent_colour: row.accent_colour,
+            mobile_country: row.mobile_country,
         }
     }
 }
@@ -44,10 +47,21 @@ pub async fn load(db: &impl ConnectionTrait) -> Result<FirmSettings, AppError> {
 pub async fn save(
     db: &sea_orm::DatabaseConnection,
     by: &Admin,
-    new: FirmSettings,
+    mut new: FirmSettings,
     ip: Option<std::net::IpAddr>,
 ) -> Result<FirmSettings, AppError> {
     new.validate()?;
+    if !new.mobile_country.is_empty()
+        && new
+            .mobile_country
+            .parse::<phonenumber::country::Id>()
+            .is_err()
+    {
+        return Err(AppError::bad_request(format!(
+            "{} is not a country code the portal knows: use the two letters of ISO 3166, like GB.",
+            new.mobile_country
+        )));
+    }
     if new.staff_two_step_required
         && !crate::accounts::second_factor::is_enrolled(db, by.id()).await?
     {
@@ -67,6 +81,9 @@ pub async fn save(
         trash_retention_days: Set(new.trash_retention_days),
         guide_welcome: Set(new.guide_welcome.clone()),
         guide_contact: Set(new.guide_contact.clone()),
+        firm_name: Set(new.firm_name.clone()),
+        accent_colour: Set(new.accent_colour.clone()),
+        mobile_country: Set(new.mobile_country.clone()),
         updated_at: Set(Some(Utc::now())),
         updated_by: Set(Some(by.id())),
     };
@@ -84,6 +101,9 @@ pub async fn save(
                     firm_setting::Column::TrashRetentionDays,
                     firm_setting::Column::GuideWelcome,
                     firm_setting::Column::GuideContact,
+                    firm_setting::Column::FirmName,
+                    firm_setting::Column::AccentColour,
+                    firm_setting::Column::MobileCountry,
                     firm_setting::Column::UpdatedAt,
                     firm_setting::Column::UpdatedBy,
                 ])
@@ -101,4 +121,61 @@ pub async fn save(
     .await?;
     txn.commit().await?;
     Ok(new)
+}
+
+/// The firm's brand as this node last read it. Every page shows it, so it is not read from the
+/// database per page: a save on this node holds at once, one on another node within `FRESH`.
+pub struct BrandCache {
+    held: std::sync::RwLock<(std::time::Instant, std::sync::Arc<Brand>)>,
+    refreshing: std::sync::atomic::AtomicBool,
+}
+
+const FRESH: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl BrandCache {
+    pub async fn load(db: &impl ConnectionTrait) -> Result<Self, AppError> {
+        Ok(Self::new(load(db).await?.brand()))
+    }
+
+    pub fn new(brand: Brand) -> Self {
+        Self {
+            held: std::sync::RwLock::new((std::time::Instant::now(), std::sync::Arc::new(brand))),
+            refreshing: Default::default(),
+        }
+    }
+
+    /// The brand held; when it is older than `FRESH`, it is read again in the background, so
+    /// no page waits for it.
+    pub fn get(
+        self: &std::sync::Arc<Self>,
+        db: &sea_orm::DatabaseConnection,
+    ) -> std::sync::Arc<Brand> {
+        use std::sync::atomic::Ordering;
+        let (read_at, brand) = match self.held.read() {
+            Ok(held) => (held.0, held.1.clone()),
+            Err(poisoned) => {
+                let held = poisoned.into_inner();
+                (held.0, held.1.clone())
+            }
+        };
+        if read_at.elapsed() > FRESH && !self.refreshing.swap(true, Ordering::AcqRel) {
+            let (cache, db) = (self.clone(), db.clone());
+            tokio::spawn(async move {
+                match load(&db).await {
+                    Ok(settings) => cache.set(settings.brand()),
+                    Err(e) => tracing::warn!(error = %e, "could not read the firm's brand"),
+                }
+                cache.refreshing.store(false, Ordering::Release);
+            });
+        }
+        brand
+    }
+
+    pub fn set(&self, brand: Brand) {
+        let mut held = match self.held.write() {
+            Ok(held) => held,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *held = (std::time::Instant::now(), std::sync::Arc::new(brand));
+    }
 }

@@ -25,15 +25,41 @@ impl SystemStatus {
     }
 }
 
+/// Signed in, the person's inbox; signed out, what the portal is and the way in.
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let auth = crate::accounts::Auth::get();
     view! {
         <Title text=""/>
+        <Transition fallback=|| ()>
+            {move || auth.me.get().map(|me| match me {
+                Ok(Some(who)) => view! {
+                    <crate::conversations::Inbox/>
+                    {who.is_firm_member.then(|| view! {
+                        <p class="hint"><a href="/matters">"All matters"</a>" · "<a href="/people">"People"</a></p>
+                    })}
+                }.into_any(),
+                _ => view! { <Welcome/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Welcome() -> impl IntoView {
+    view! {
         <section class="hero">
             <h1>"Your matters, messages and documents in one secure place"</h1>
             <p class="lead">
-                "Dossier is your law firm's private client portal. Talk with your lawyer, "
-                "share documents and follow your matter from any browser or phone."
+                {match crate::settings::brand::Brand::current().firm.as_str() {
+                    "" => "Dossier is your law firm's private client portal.".to_string(),
+                    firm => format!("This is {firm}'s private client portal."),
+                }}
+                " Talk with your lawyer, share documents and follow your matter from any browser or phone."
+            </p>
+            <p class="actions">
+                <a class="button" href="/sign-in">"Sign in"</a>
+                <a href="/guide">"New here? How the portal works"</a>
             </p>
         </section>
         <StatusCard/>

@@ -131,7 +131,8 @@ impl World {
         text[at..].chars().take(6).collect()
     }
 
-    /// The subjects of every email sent to `to` so far (delivering the outbox first).
+    /// The subjects of every email sent to `to` so far (delivering the outbox first), after the
+    /// sender's name that begins each ("Dossier: ", the firm having given none).
     pub async fn subjects_to(&self, to: &str) -> Vec<String> {
         self.deliver().await;
         self.smtp
@@ -141,7 +142,7 @@ impl World {
             .filter_map(|m| {
                 m.data
                     .lines()
-                    .find_map(|l| l.strip_prefix("Subject: ").map(str::to_string))
+                    .find_map(|l| l.strip_prefix("Subject: Dossier: ").map(str::to_string))
             })
             .collect()
     }

@@ -253,9 +253,58 @@ fn FolderContents(tree: Tree, contents: FolderView) -> impl IntoView {
                 </label>
             </div>
         })}
-        {empty.then(|| view! { <p class="hint drop-hint">"No files here yet. Drop files here or use Upload files."</p> })}
-        <ul class="entries" data-testid=testid::ENTRIES>{folders}{documents}</ul>
+        {empty.then(|| view! { <p class="hint drop-hint">"No files here yet. Drop files here or use Upload files. "<a href="/help#share">"Sending and sharing files"</a></p> })}
+        <ul class="entries" data-testid=testid::ENTRIES on:keydown=between_rows>{folders}{documents}</ul>
     }
+}
+
+/// The keys that open a row's menu where no pointer is: the menu key and Shift+F10.
+fn menu_key(ev: &leptos::ev::KeyboardEvent) -> bool {
+    ev.key() == "ContextMenu" || (ev.key() == "F10" && ev.shift_key())
+}
+
+/// Up and Down arrows move between the items' names (Home and End to the first and last), so
+/// the tree is walked by keyboard without tabbing through every row's buttons.
+fn between_rows(ev: leptos::ev::KeyboardEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(list) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let Ok(found) = list.query_selector_all(".entry-name") else {
+            return;
+        };
+        let names: Vec<web_sys::HtmlElement> = (0..found.length())
+            .filter_map(|i| found.get(i))
+            .filter_map(|node| node.dyn_into::<web_sys::HtmlElement>().ok())
+            .collect();
+        let n = names.len();
+        let Some(at) = document().active_element().and_then(|active| {
+            names.iter().position(|name| {
+                let name: &web_sys::Element = name.as_ref();
+                *name == active
+            })
+        }) else {
+            return;
+        };
+        let to = match ev.key().as_str() {
+            "ArrowDown" => Some((at + 1).min(n - 1)),
+            "ArrowUp" => Some(at.saturating_sub(1)),
+            "Home" => Some(0),
+            "End" => Some(n - 1),
+            _ => None,
+        };
+        if let Some(name) = to.and_then(|i| names.get(i)) {
+            ev.prevent_default();
+            let _ = name.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
 }
 
 #[component]
@@ -269,7 +318,8 @@ fn FolderRow(tree: Tree, entry: super::FolderEntry, writable: bool) -> impl Into
             }
             on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
             on:drop=move |ev| tree.drop_on(ev, Some(folder_id))
-            on:contextmenu=move |ev: leptos::ev::MouseEvent| { ev.prevent_default(); tree.open.set(Some(Open::Menu(ItemKind::Folder, id))); }>
+            on:contextmenu=move |ev: leptos::ev::MouseEvent| { ev.prevent_default(); tree.open.set(Some(Open::Menu(ItemKind::Folder, id))); }
+            on:keydown=move |ev| if menu_key(&ev) { ev.prevent_default(); tree.open.set(Some(Open::Menu(ItemKind::Folder, id))); }>
             <span class="icon icon-folder" aria-hidden="true"></span>
             <button type="button" class="link entry-name" on:click=move |_| tree.folder.set(Some(folder_id))>{entry.name.clone()}</button>
             <span class="hint">"Folder"</span>
@@ -294,7 +344,8 @@ fn DocumentRow(tree: Tree, entry: DocumentEntry, writable: bool) -> impl IntoVie
                 tree.dragging.set(Some((ItemKind::Document, id)));
                 if let Some(dt) = ev.data_transfer() { let _ = dt.set_data("text/plain", "file"); }
             }
-            on:contextmenu=move |ev: leptos::ev::MouseEvent| { ev.prevent_default(); tree.open.set(Some(Open::Menu(ItemKind::Document, id))); }>
+            on:contextmenu=move |ev: leptos::ev::MouseEvent| { ev.prevent_default(); tree.open.set(Some(Open::Menu(ItemKind::Document, id))); }
+            on:keydown=move |ev| if menu_key(&ev) { ev.prevent_default(); tree.open.set(Some(Open::Menu(ItemKind::Document, id))); }>
             <span class="icon icon-file" aria-hidden="true"></span>
             {if entry.previewable {
                 view! { <button type="button" class="link entry-name" on:click=move |_| tree.preview.set(Some(for_open.clone()))>{entry.name.clone()}</button> }.into_any()

@@ -870,19 +870,15 @@ async fn the_firm_is_named_on_every_page_in_the_installed_app_and_in_every_email
         );
 
         // Mobile numbers typed as dialled at home, read in the firm's country.
+        let alan = &[
+            ("display_name", "Alan"),
+            ("email", "alan@client.example"),
+            ("mobile", "07700 900456"),
+            ("role", "client"),
+        ];
         let unknown = save_settings(&mut ada, &[("mobile_country", "ZZ")]).await;
         assert_eq!(unknown.status, 400, "{}", unknown.text());
-        let national = ada
-            .call(
-                "/api/people/add",
-                &[
-                    ("display_name", "Alan"),
-                    ("email", "alan@client.example"),
-                    ("mobile", "07700 900456"),
-                    ("role", "client"),
-                ],
-            )
-            .await;
+        let national = ada.call("/api/people/add", alan).await;
         assert_eq!(national.status, 400, "no country yet: {}", national.text());
         assert_eq!(
             save_settings(
@@ -893,17 +889,7 @@ async fn the_firm_is_named_on_every_page_in_the_installed_app_and_in_every_email
             .status,
             200
         );
-        let national = ada
-            .call(
-                "/api/people/add",
-                &[
-                    ("display_name", "Alan"),
-                    ("email", "alan@client.example"),
-                    ("mobile", "07700 900456"),
-                    ("role", "client"),
-                ],
-            )
-            .await;
+        let national = ada.call("/api/people/add", alan).await;
         assert_eq!(national.status, 200, "{}", national.text());
         let alan: app::people::Person = serde_json::from_slice(&national.body).expect("person");
         assert_eq!(alan.mobile.as_deref(), Some("+447700900456"));

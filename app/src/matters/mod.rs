@@ -220,6 +220,20 @@ pub fn MattersPage() -> impl IntoView {
     }
 }
 
+/// The role a person takes on the matter, Client first.
+#[component]
+fn RoleChoice(roles: &'static [MatterRole]) -> impl IntoView {
+    view! {
+        <label>"Role"
+            <select name="role">
+                {roles.iter().map(|r| view! {
+                    <option value=r.key() selected=*r == MatterRole::Client>{r.label()}</option>
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
 /// The email field of "add to matter": as one types a name or an address, the directory's
 /// matches are offered (a `datalist`, so the browser's own list, keyboard included). Without
 /// the Wasm it is a plain email field.
@@ -409,15 +423,7 @@ pub fn MatterPage() -> impl IntoView {
                                 <ActionForm action=add attr:class="form inline" attr:data-testid=testid::ADD_MATTER_PERSON_FORM>
                                     <input type="hidden" name="id" value=id.to_string()/>
                                     <FindPerson/>
-                                    <label>"Role"
-                                        <select name="role">
-                                            <option value="client" selected>"Client"</option>
-                                            <option value="other_party">"Other party"</option>
-                                            <option value="counsel">"Counsel"</option>
-                                            <option value="other">"Other contact"</option>
-                                            <option value="staff">"Staff"</option>
-                                        </select>
-                                    </label>
+                                    <RoleChoice roles=&MatterRole::ALL/>
                                     <button class="button" type="submit" data-testid=testid::ADD_MATTER_PERSON disabled=move || !ready.get()>"Add to matter"</button>
                                 </ActionForm>
                                 <details class="section" data-testid=testid::NEW_CONTACT>
@@ -427,14 +433,7 @@ pub fn MatterPage() -> impl IntoView {
                                         <label>"Name"<input name="display_name" required maxlength="200" autocomplete="off"/></label>
                                         <label>"Email"<input name="email" type="email" required maxlength="320" autocomplete="off"/></label>
                                         <label>"Mobile number (optional, for text messages)"<input name="mobile" type="tel" autocomplete="off"/></label>
-                                        <label>"Role"
-                                            <select name="role">
-                                                <option value="client" selected>"Client"</option>
-                                                <option value="other_party">"Other party"</option>
-                                                <option value="counsel">"Counsel"</option>
-                                                <option value="other">"Other contact"</option>
-                                            </select>
-                                        </label>
+                                        <RoleChoice roles=&MatterRole::CONTACTS/>
                                         <label class="check"><input type="checkbox" name="invite" value="true" checked/>"Invite them by email now"</label>
                                         <label class="check"><input type="checkbox" name="sms" value="true"/>"Send the invitation by text message too"</label>
                                         <button class="button" type="submit" data-testid=testid::ADD_NEW_CONTACT disabled=move || !ready.get() || add_new.pending().get()>"Add to matter"</button>

@@ -37,6 +37,7 @@ pub fn shell(state: AppState) -> impl IntoView {
                 <meta name="theme-color" content=brand.accent().to_string()/>
                 // The front end reads the firm's name from here (`Brand::provide`).
                 <meta name="application-name" content=brand.name().to_string()/>
+                {brand.logo.as_ref().map(|l| view! { <meta name=crate::settings::brand::LOGO_META content=l.version.clone()/> })}
                 <meta name="referrer" content="same-origin"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>

@@ -9,7 +9,11 @@ pub fn TopBar() -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="brand" href="/" data-testid=crate::testid::BRAND>
-                <img src="/favicon.svg" alt="" width="28" height="28"/>
+                {match brand.logo_url() {
+                    // The firm's name follows it: the image is decoration to a screen reader.
+                    Some(src) => view! { <img class="brand-logo" src=src alt="" height="28" data-testid=crate::testid::BRAND_LOGO/> }.into_any(),
+                    None => view! { <img src="/favicon.svg" alt="" width="28" height="28"/> }.into_any(),
+                }}
                 <span>{brand.name().to_string()}</span>
             </a>
             <nav class="topbar-account">

@@ -29,14 +29,28 @@ test('the firm is named in the header, the tab and the installed app, and its he
   await page.getByTestId(T.SAVE_SETTINGS).click();
   await page.getByTestId(T.SETTINGS_SAVED).waitFor();
 
+  // The logo: an SVG is refused with the reason; a PNG is taken and shown at once.
+  await page.getByTestId(T.LOGO_INPUT).setInputFiles([
+    { name: 'logo.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') },
+  ]);
+  assert.match(await page.getByTestId(T.LOGO_ERROR).textContent(), /SVG is not accepted/);
+  await Promise.all([
+    page.waitForEvent('load'),
+    page.getByTestId(T.LOGO_INPUT).setInputFiles(new URL('../../server/tests/fixtures/logo-192.png', import.meta.url).pathname),
+  ]);
+  await page.getByTestId(T.BRAND_LOGO).waitFor();
+  await page.getByTestId(T.REMOVE_LOGO).waitFor();
+
   await page.goto(`${portal.url}/matters`);
   await hydrated(page);
   assert.equal((await page.getByTestId(T.BRAND).textContent()).trim(), 'Harper & Co');
+  assert.equal(await page.getByTestId(T.BRAND_LOGO).evaluate((img) => img.complete && img.naturalWidth), 192, 'the logo is in the header');
   assert.equal(await page.title(), 'Matters · Harper & Co');
   assert.equal(await page.locator('.topbar').evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(11, 93, 59)');
   const manifest = await (await page.request.get(`${portal.url}/manifest.webmanifest`)).json();
   assert.equal(manifest.name, 'Harper & Co');
   assert.equal(manifest.theme_color, '#0b5d3b');
+  assert.equal(manifest.icons[0].sizes, '192x192', 'the square logo is the installed app\'s icon');
   await page.screenshot({ path: `${resultsDir}/brand-matters.png` });
 
   // "?" leads to the firm's help; every link in it leads somewhere.
@@ -58,9 +72,11 @@ test('the firm is named in the header, the tab and the installed app, and its he
   const visitor = await browser.newPage();
   await visitor.goto(`${portal.url}/sign-in`);
   await visitor.getByRole('heading', { name: 'Sign in to Harper & Co' }).waitFor();
+  assert.equal(await visitor.locator('.sign-in-logo').evaluate((img) => img.complete && img.naturalWidth), 192, 'and on the sign-in page');
   assert.equal(await visitor.title(), 'Sign in · Harper & Co');
   await visitor.close();
-  assert.deepEqual(errors, [], 'no console errors');
+  // The refused SVG's answer (400) is the only error.
+  assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), [], 'no console errors');
   await context.close();
 });
 

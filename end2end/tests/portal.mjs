@@ -166,6 +166,45 @@ export async function startSmtpSink() {
   };
 }
 
+// An SMS gateway on loopback speaking Twilio's Messages API (a form POST with HTTP basic
+// authentication), keeping every text it is given.
+export async function startSmsGateway() {
+  const { createServer: createHttpServer } = await import('node:http');
+  const texts = [];
+  const server = createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => {
+      const form = new URLSearchParams(body);
+      texts.push({ to: form.get('To'), from: form.get('From'), body: form.get('Body') });
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ sid: `SM${texts.length}`, status: 'queued' }));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    env: {
+      DOSSIER_SMS_URL: `http://127.0.0.1:${server.address().port}/2010-04-01/Accounts/AC123/Messages.json`,
+      DOSSIER_SMS_ACCOUNT: 'AC123',
+      DOSSIER_SMS_TOKEN: 'secret',
+      DOSSIER_SMS_FROM: '+15005550006',
+    },
+    texts,
+    // Waits for a text to `to` whose body matches `pattern`, and returns the match.
+    async find(to, pattern) {
+      for (let i = 0; i < 200; i++) {
+        for (const text of texts.filter((t) => t.to === to)) {
+          const match = text.body.match(pattern);
+          if (match) return match;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`no text to ${to} matching ${pattern}: ${JSON.stringify(texts)}`);
+    },
+    close: () => server.close(),
+  };
+}
+
 // The UI's test ids, read from the one place that defines them (app/src/testid.rs), so the
 // views and these tests cannot drift apart. Naming an id that is not there throws at once.
 export const T = (() => {
@@ -187,17 +226,21 @@ export function hydrated(page) {
 }
 
 // What a test file runs against: a portal (told of an SMTP sink when `smtp` is asked for, so
-// that it sends mail there) and a browser. Started before the file's tests, stopped after.
-export async function startWorld({ smtp: withSmtp = false } = {}) {
+// that it sends mail there, and of an SMS gateway when `sms` is) and a browser. Started before
+// the file's tests, stopped after.
+export async function startWorld({ smtp: withSmtp = false, sms: withSms = false } = {}) {
   const smtp = withSmtp ? await startSmtpSink() : undefined;
-  const portal = await startPortal(smtp ? { env: { DOSSIER_SMTP_URL: smtp.url } } : {});
-  return { portal, browser: await launchBrowser(), smtp };
+  const sms = withSms ? await startSmsGateway() : undefined;
+  const env = { ...(smtp ? { DOSSIER_SMTP_URL: smtp.url } : {}), ...(sms?.env ?? {}) };
+  const portal = await startPortal({ env });
+  return { portal, browser: await launchBrowser(), smtp, sms };
 }
 
-export async function stopWorld({ portal, browser, smtp }) {
+export async function stopWorld({ portal, browser, smtp, sms }) {
   await browser?.close();
   portal?.stop();
   smtp?.close();
+  sms?.close();
 }
 
 // A server function called as the page calls it, with the session of browser context

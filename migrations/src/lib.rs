@@ -16,6 +16,7 @@ mod m20261127_000011_security;
 mod m20261127_000012_retention;
 mod m20261128_000013_guide;
 mod m20261128_000014_brand;
+mod m20261128_000015_logo;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000012_retention::Migration),
             Box::new(m20261128_000013_guide::Migration),
             Box::new(m20261128_000014_brand::Migration),
+            Box::new(m20261128_000015_logo::Migration),
         ]
     }
 }

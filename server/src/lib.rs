@@ -1,6 +1,7 @@
 //! The Dossier server: configuration, database, storage and the HTTP routes around the app.
 
 pub mod backup;
+pub mod brand;
 pub mod check;
 pub mod config;
 pub mod db;

@@ -28,7 +28,12 @@ pub const SERVER_FN_BODY_LIMIT: usize = 256 * 1024;
 
 /// The routes that are neither pages nor server functions. The authorization matrix test reads
 /// this list, so a route added here without a matrix entry fails it.
-pub const PLAIN_ROUTES: &[&str] = &["/healthz", crate::live::ROUTE, "/manifest.webmanifest"];
+pub const PLAIN_ROUTES: &[&str] = &[
+    "/healthz",
+    crate::live::ROUTE,
+    "/manifest.webmanifest",
+    app::settings::brand::LOGO_PATH,
+];
 
 pub fn router(state: AppState) -> Router {
     let context = {
@@ -46,6 +51,12 @@ pub fn router(state: AppState) -> Router {
             get(crate::live::events).layer(axum::Extension(crate::live::Streams::default())),
         )
         .route(PLAIN_ROUTES[2], get(manifest))
+        .route(
+            PLAIN_ROUTES[3],
+            get(crate::brand::get_logo)
+                .put(crate::brand::put_logo)
+                .delete(crate::brand::delete_logo),
+        )
         .route("/api/{*rest}", any(unknown_api))
         .merge(crate::transfer::routes())
         .leptos_routes_with_context(&state, generate_route_list(app::App), context, pages)

@@ -54,6 +54,23 @@ pub fn manifest(brand: &app::settings::brand::Brand) -> Option<Response> {
     manifest["name"] = name.into();
     manifest["short_name"] = short.into();
     manifest["theme_color"] = brand.accent().into();
+    // A square PNG logo large enough is the installed app's icon, before the portal's own.
+    if let (Some(logo), Some(src)) = (&brand.logo, brand.logo_url())
+        && logo.content_type == "image/png"
+        && logo.width == logo.height
+        && logo.width >= app::settings::logo::ICON_SIDE
+        && let Some(icons) = manifest["icons"].as_array_mut()
+    {
+        icons.insert(
+            0,
+            serde_json::json!({
+                "src": src,
+                "sizes": format!("{}x{}", logo.width, logo.height),
+                "type": "image/png",
+                "purpose": "any",
+            }),
+        );
+    }
     Response::builder()
         .header(header::CONTENT_TYPE, "application/manifest+json")
         .header(header::CACHE_CONTROL, "no-cache")

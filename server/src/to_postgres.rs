@@ -32,6 +32,7 @@ pub async fn copy_rows(from: &DatabaseConnection, to: &DatabaseConnection) -> Re
     // Parents before the rows that name them.
     copy::<user::Entity>(from, &txn).await?;
     copy::<firm_setting::Entity>(from, &txn).await?;
+    copy::<firm_logo::Entity>(from, &txn).await?;
     copy::<secret_key_check::Entity>(from, &txn).await?;
     copy::<setup_token::Entity>(from, &txn).await?;
     copy::<account_link::Entity>(from, &txn).await?;

@@ -329,6 +329,11 @@ const SERVER_FNS: &[(&str, Rule, Args)] = &[
         ],
     ),
     (
+        "/api/conversations/message",
+        Rule::FirmMember,
+        &[("matter_id", MATTER), ("body", "Hello")],
+    ),
+    (
         "/api/conversations/get",
         Rule::SteppedUp,
         &[("id", CONVERSATION)],
@@ -391,6 +396,9 @@ const PLAIN: &[(&str, Rule)] = &[
     ("/events", Rule::MatterMember),
     // The installed app's name and colour, asked by the browser before anyone signs in.
     ("/manifest.webmanifest", Rule::Public),
+    // The firm's logo (or the portal's icon), on the sign-in page too. Changing it is tested
+    // with the logo (`invitations`): administrators only.
+    ("/brand/logo", Rule::Public),
 ];
 
 async fn add_user(portal: &TestPortal, email: &str, role: Role) -> user::Model {

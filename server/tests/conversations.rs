@@ -15,7 +15,8 @@ use app::{AppError, entities::user::Role};
 use common::{
     BACKENDS, Backend, Browser, add_person,
     world::{
-        GRACE, HUGO, Live, SAM, URL, World, create, fetch, get, id_of, list, upload, upload_into,
+        GRACE, HUGO, Live, SAM, URL, World, create, fetch, get, id_of, list, message, upload,
+        upload_into,
     },
 };
 
@@ -1209,6 +1210,172 @@ async fn the_inbox_holds_a_persons_conversations_across_matters_as_their_pages_w
         // Signed out, nothing.
         let signed_out = world.portal.call("/api/conversations/inbox", &[]).await;
         assert_eq!(signed_out.status, 401);
+        world.portal.finish().await;
+    }
+}
+
+fn messaged(reply: &common::Reply) -> app::conversations::Messaged {
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    serde_json::from_slice(&reply.body).expect("messaged")
+}
+
+#[tokio::test]
+async fn the_message_button_continues_the_conversation_with_exactly_those_recipients() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut ada = world.browser("ada@firm.example").await;
+        let lease = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[("subject", "Lease"), ("body", "Sign it.")],
+            )
+            .await,
+        );
+        // Sam writes to Grace later: his conversation has other people in it than Ada's.
+        let mut sam = world.browser(SAM).await;
+        let sams = id_of(
+            &create(
+                &mut sam,
+                &world,
+                &[&world.grace],
+                &[("subject", "Sam's note"), ("body", "Hello from Sam.")],
+            )
+            .await,
+        );
+
+        // To Grace alone, unprotected: Ada's "Lease", by text too; a subject given is not used.
+        let continued = messaged(
+            &message(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[
+                    ("body", "Any news on the lease?"),
+                    ("sms", "true"),
+                    ("subject", "Ignored"),
+                ],
+            )
+            .await,
+        );
+        assert!(continued.continued, "{backend:?}: {continued:?}");
+        assert_eq!(continued.conversation.to_string(), lease);
+        assert_eq!(continued.subject, "Lease");
+        let mut grace = world.browser(GRACE).await;
+        let read = get(&mut grace, &lease).await.expect("hers");
+        assert_eq!(read.messages.len(), 2);
+        assert_eq!(read.messages[1].body, "Any news on the lease?");
+        assert!(read.messages[1].sent_as_sms);
+        assert_eq!(
+            get(&mut grace, &sams).await.expect("hers").messages.len(),
+            1
+        );
+        world.deliver().await;
+        assert!(
+            world
+                .sms
+                .received()
+                .iter()
+                .any(|t| t.body.contains("Any news on the lease?"))
+        );
+
+        // Protected: another conversation, named by its first words, and continued next time.
+        let protected = messaged(
+            &message(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[
+                    ("body", "The offer is in.\nDetails below."),
+                    ("requires_second_factor", "true"),
+                ],
+            )
+            .await,
+        );
+        assert!(!protected.continued);
+        assert_eq!(protected.subject, "The offer is in.");
+        let again = messaged(
+            &message(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[("body", "Reminder."), ("requires_second_factor", "true")],
+            )
+            .await,
+        );
+        assert!(again.continued);
+        assert_eq!(again.conversation, protected.conversation);
+        let (status, _) = get(&mut grace, &protected.conversation.to_string())
+            .await
+            .expect_err("protected");
+        assert_eq!(status, 403, "Grace confirms it is her first");
+
+        // Grace and Hugo together: a new external conversation; Sam alone: an internal one.
+        let both = messaged(
+            &message(
+                &mut ada,
+                &world,
+                &[&world.grace, &world.hugo],
+                &[("body", "To you both.")],
+            )
+            .await,
+        );
+        assert!(!both.continued);
+        let internal =
+            messaged(&message(&mut ada, &world, &[&world.sam], &[("body", "Between us.")]).await);
+        assert!(!internal.continued);
+        let sam_sees = get(&mut sam, &internal.conversation.to_string())
+            .await
+            .expect("his");
+        assert_eq!(
+            sam_sees.kind,
+            app::conversations::ConversationKind::Internal
+        );
+        assert!(
+            get(&mut grace, &internal.conversation.to_string())
+                .await
+                .is_err(),
+            "an internal conversation does not exist for a contact"
+        );
+        assert_eq!(
+            messaged(&message(&mut ada, &world, &[&world.sam], &[("body", "And again.")]).await)
+                .conversation,
+            internal.conversation
+        );
+
+        // Refusals, each with its sentence; a contact cannot use the button.
+        for (people, extra, status, sentence) in [
+            (
+                vec![world.sam.as_str()],
+                vec![("body", "x"), ("requires_second_factor", "true")],
+                400,
+                "Only conversations with contacts can require verification",
+            ),
+            (
+                vec![],
+                vec![("body", "x")],
+                400,
+                "Choose at least one recipient.",
+            ),
+            (
+                vec![world.grace.as_str()],
+                vec![("body", "  ")],
+                400,
+                "Write a message first.",
+            ),
+        ] {
+            let refused = message(&mut ada, &world, &people, &extra).await;
+            assert_eq!(refused.status, status, "{}", refused.text());
+            assert!(refused.text().contains(sentence), "{}", refused.text());
+        }
+        let by_grace = message(&mut grace, &world, &[&world.hugo], &[("body", "x")]).await;
+        assert_eq!(by_grace.status, 403, "{}", by_grace.text());
+        assert_eq!(
+            list(&mut ada, &world).await.len(),
+            5,
+            "nothing else started"
+        );
         world.portal.finish().await;
     }
 }

@@ -1001,3 +1001,196 @@ async fn staff_find_people_as_they_type_and_add_a_new_contact_from_the_matter() 
         world.portal.finish().await;
     }
 }
+
+const LOGO: &[u8] = include_bytes!("fixtures/logo-192.png");
+const WIDE_LOGO: &[u8] = include_bytes!("fixtures/logo-wide.png");
+
+/// `method` on `/brand/logo` as the settings page sends it (same-origin), with `body`.
+async fn logo_request(
+    portal: &TestPortal,
+    method: &str,
+    cookie: Option<&str>,
+    body: Vec<u8>,
+    site: &str,
+) -> common::Reply {
+    let mut request = axum::http::Request::builder()
+        .method(method)
+        .uri("/brand/logo")
+        .header("sec-fetch-site", site);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    portal
+        .send(request.body(axum::body::Body::from(body)).expect("request"))
+        .await
+}
+
+#[tokio::test]
+async fn the_firms_logo_is_an_administrators_to_change_and_is_shown_and_installed_everywhere() {
+    for backend in BACKENDS {
+        let portal = TestPortal::with_admin(backend, "https://portal.example").await;
+        let mut ada = Browser::new(&portal);
+        assert_eq!(ada.sign_in().await.status, 200);
+        let admin = ada.cookie.clone();
+        common::add_person(
+            &portal,
+            "Sam Staff",
+            "sam@firm.example",
+            user::Role::Staff,
+            None,
+        )
+        .await;
+        common::add_person(&portal, "Grace", CLIENT, user::Role::Client, None).await;
+        let mut sam = Browser::new(&portal);
+        assert_eq!(
+            sam.sign_in_as("sam@firm.example", PASSWORD).await.status,
+            200
+        );
+        let mut grace = Browser::new(&portal);
+        assert_eq!(grace.sign_in_as(CLIENT, PASSWORD).await.status, 200);
+
+        // Without a logo, the address serves the portal's own icon, and pages name none.
+        let none = portal.get("/brand/logo").await;
+        assert_eq!(none.status, 200, "{backend:?}");
+        assert_eq!(none.header("content-type"), "image/png");
+        assert_ne!(none.body, LOGO);
+        assert!(!portal.get("/sign-in").await.text().contains("dossier-logo"));
+
+        // Only an administrator, from the portal's own pages, may change it.
+        for (who, cookie, site, status) in [
+            ("anonymous", None, "same-origin", 401),
+            ("staff", sam.cookie.as_deref(), "same-origin", 403),
+            ("a client", grace.cookie.as_deref(), "same-origin", 403),
+            ("another site", admin.as_deref(), "cross-site", 403),
+        ] {
+            for method in ["PUT", "DELETE"] {
+                let refused = logo_request(&portal, method, cookie, LOGO.to_vec(), site).await;
+                assert_eq!(refused.status, status, "{who} {method}: {}", refused.text());
+            }
+        }
+        // What is not a logo is refused with a sentence; nothing is kept.
+        let svg = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>";
+        let bad = logo_request(
+            &portal,
+            "PUT",
+            admin.as_deref(),
+            svg.to_vec(),
+            "same-origin",
+        )
+        .await;
+        assert_eq!(bad.status, 400);
+        assert!(bad.text().contains("SVG is not accepted"), "{}", bad.text());
+        let mut huge = LOGO.to_vec();
+        huge.resize(app::settings::logo::MAX_BYTES + 1, 0);
+        let big = logo_request(&portal, "PUT", admin.as_deref(), huge, "same-origin").await;
+        assert_eq!(big.status, 413);
+        assert!(big.text().contains("at most 200.0 KB"), "{}", big.text());
+        assert!(
+            app::settings::logo::current(&portal.state.db)
+                .await
+                .expect("read")
+                .is_none()
+        );
+
+        // Ten administrators' uploads at once: one wins whole, and the address serves it.
+        let uploads = futures_util::future::join_all((0..10).map(|i| {
+            let body = if i % 2 == 0 { LOGO } else { WIDE_LOGO };
+            logo_request(
+                &portal,
+                "PUT",
+                admin.as_deref(),
+                body.to_vec(),
+                "same-origin",
+            )
+        }))
+        .await;
+        assert!(
+            uploads.iter().all(|r| r.status == 200),
+            "{:?}",
+            uploads.iter().map(|r| r.text()).collect::<Vec<_>>()
+        );
+        let saved = logo_request(
+            &portal,
+            "PUT",
+            admin.as_deref(),
+            LOGO.to_vec(),
+            "same-origin",
+        )
+        .await;
+        assert_eq!(saved.status, 200, "{}", saved.text());
+        let logo: app::settings::brand::Logo = serde_json::from_slice(&saved.body).expect("logo");
+        assert_eq!(
+            (logo.content_type.as_str(), logo.width, logo.height),
+            ("image/png", 192, 192)
+        );
+        let url = format!("/brand/logo?v={}", logo.version);
+
+        // Everyone sees it, beside the firm's name and on the sign-in page.
+        let page = portal.get("/sign-in").await.text();
+        assert!(
+            page.contains(&format!(
+                "<meta name=\"dossier-logo\" content=\"{}\"",
+                logo.version
+            )),
+            "{page}"
+        );
+        // In the header, and above the sign-in form.
+        assert_eq!(
+            page.matches(&format!("<img src=\"{url}\"")).count(),
+            2,
+            "{page}"
+        );
+        let served = portal.get(&url).await;
+        assert_eq!(served.status, 200);
+        assert_eq!(served.body, LOGO);
+        assert_eq!(served.header("content-type"), "image/png");
+        assert_eq!(
+            served.header("cache-control"),
+            "public, max-age=31536000, immutable"
+        );
+        assert!(served.header("content-security-policy").contains("sandbox"));
+        assert_eq!(served.header("x-content-type-options"), "nosniff");
+        let etag = served.header("etag").to_string();
+        let again = portal
+            .send(
+                axum::http::Request::get("/brand/logo")
+                    .header("if-none-match", &etag)
+                    .body(axum::body::Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(again.status, 304);
+        // The installed app takes the square PNG as its icon; a wide logo is not one.
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&portal.get("/manifest.webmanifest").await.body).expect("json");
+        assert_eq!(manifest["icons"][0]["src"], url.as_str());
+        assert_eq!(manifest["icons"][0]["sizes"], "192x192");
+        let wide = logo_request(
+            &portal,
+            "PUT",
+            admin.as_deref(),
+            WIDE_LOGO.to_vec(),
+            "same-origin",
+        )
+        .await;
+        assert_eq!(wide.status, 200);
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&portal.get("/manifest.webmanifest").await.body).expect("json");
+        assert_ne!(manifest["icons"][0]["sizes"], "300x100");
+        assert!(common::audit_count(&portal, "settings.changed").await >= 12);
+
+        // Removed, the portal's own icon is back.
+        let removed = logo_request(
+            &portal,
+            "DELETE",
+            admin.as_deref(),
+            Vec::new(),
+            "same-origin",
+        )
+        .await;
+        assert_eq!(removed.status, 204, "{}", removed.text());
+        assert!(!portal.get("/sign-in").await.text().contains("dossier-logo"));
+        assert_eq!(portal.get(&url).await.body, none.body);
+        portal.finish().await;
+    }
+}

@@ -31,15 +31,15 @@ fn SignInSteps() -> impl IntoView {
         }),
     }
     };
-    let heading = format!(
-        "Sign in to {}",
-        crate::settings::brand::Brand::current().name()
-    );
+    let brand = crate::settings::brand::Brand::current();
+    let heading = format!("Sign in to {}", brand.name());
+    let logo = brand.logo_url();
     move || {
         if auth.awaiting_code() {
             return view! { <second_factor_ui::SignInCodeForm/> }.into_any();
         }
         view! {
+            {logo.clone().map(|src| view! { <img class="sign-in-logo" src=src alt=""/> })}
             <h1>{heading.clone()}</h1>
             <ActionForm action=auth.sign_in attr:class="form" attr:data-testid=testid::SIGN_IN_FORM>
                 <label>"Email"

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use super::{ConversationSummary, ConversationView, InboxLine, MessageView};
+use super::{ConversationSummary, ConversationView, InboxLine, MessageView, Messaged};
 use crate::AppError;
 use crate::ids::{AttachmentId, ConversationId, DocumentId, FolderId, MatterId, UserId};
 #[cfg(feature = "ssr")]
@@ -66,6 +66,31 @@ pub async fn create_conversation(
         },
     };
     super::server::create(&state, &manage, input).await
+}
+
+/// The matter's **Message** button (the reference guide's first flow): writes to the
+/// conversation on the matter whose other participants are exactly `participants` and whose
+/// protection is `requires_second_factor`, the latest such one; with none, starts one. Contacts
+/// among them make it external, staff only internal. `subject` names a new conversation; left
+/// empty, its first words do. For the firm.
+#[server(name = MessageMatter, prefix = "/api", endpoint = "conversations/message")]
+pub async fn message_matter(
+    matter_id: MatterId,
+    #[server(default)] body: String,
+    #[server(default)] participants: Vec<UserId>,
+    #[server(default)] subject: String,
+    #[server(default)] requires_second_factor: bool,
+    #[server(default)] sms: bool,
+) -> Result<Messaged, AppError> {
+    let (state, manage) = Call::current().await?.manage_matter(matter_id).await?;
+    let input = super::server::Message {
+        body,
+        participants,
+        subject,
+        requires_second_factor,
+        sms,
+    };
+    super::server::message(&state, &manage, input).await
 }
 
 /// One conversation and its messages.

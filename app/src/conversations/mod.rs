@@ -8,6 +8,7 @@ pub mod attachments;
 mod files_ui;
 mod inbox_ui;
 mod live_ui;
+mod message_ui;
 mod new_ui;
 #[cfg(feature = "ssr")]
 mod notices;
@@ -28,7 +29,8 @@ use sea_orm::entity::prelude::StringLen;
 use files_ui::{Attach, AttachmentList, SendingNote, SharePicker, Staging};
 pub use inbox_ui::Inbox;
 use live_ui::{Live, listen};
-use new_ui::NewConversationForm;
+pub use message_ui::MessageButton;
+use new_ui::{NewConversationButton, NewConversationForm};
 
 use crate::testid;
 use crate::{
@@ -84,6 +86,15 @@ pub struct NewConversation {
     pub sms: bool,
     #[cfg(feature = "ssr")]
     pub enclosed: attachments::Enclosed,
+}
+
+/// What the matter's **Message** button did: continued the conversation that already had
+/// exactly those recipients and that protection, or started one.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Messaged {
+    pub conversation: ConversationId,
+    pub subject: String,
+    pub continued: bool,
 }
 
 /// A line in a matter's list of conversations. A protected conversation the reader has not
@@ -193,6 +204,22 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
     let selected = RwSignal::new(from_link);
     // Bumped whenever something the list shows may have changed.
     let changed = RwSignal::new(0u32);
+    let composing = message_ui::composing();
+    // Where the last message written with the matter's Message button went (the page is
+    // loaded anew on that conversation after sending).
+    let sent = message_ui::sent_note();
+    // The Message form's sending is the page's: once sent, the conversation it went to opens.
+    let send = ServerAction::<api::MessageMatter>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(m)) = send.value().get() {
+            // A whole new page, not a change of this one's address: the matter page reads
+            // the conversation to open and the sentence to show from its address.
+            let _ = window().location().set_href(&message_ui::after_sending(&m));
+        }
+    });
+    let everyone = StoredValue::new(people.clone());
+    // The "+" beside a heading: which kind of conversation the form is open for.
+    let creating = RwSignal::new(None::<ConversationKind>);
     let list = Resource::new(
         move || (matter_id, changed.get()),
         |(matter_id, _)| api::list_conversations(matter_id),
@@ -254,21 +281,33 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
     view! {
         <section class="card" id="messages" data-testid=testid::MESSAGES>
             <h2>"Messages"</h2>
+            {move || (firm && open && composing.get()).then(|| view! {
+                <message_ui::MessageForm matter_id people=everyone.get_value() send/>
+            })}
+            {sent.map(|note| view! {
+                <p class="status" role="status" data-testid=testid::MESSAGE_SENT>{note}</p>
+            })}
             {move || viewing.open.get().map(|id| view! { <crate::shares::ShareViewer id on_changed reload=changed.into()/> })}
             // On a phone, the list or the open conversation, full width, with a way back.
             <div class="conversations" class:reading=move || selected.get().is_some()>
                 <div class="conversation-list">
-                    <h3>"External conversations"</h3>
+                    {(firm && open).then(|| view! { <NewConversationForm matter_id people creating on_created conversation_open=Signal::derive(move || selected.get().is_some())/> })}
+                    <div class="list-head">
+                        <h3>"External conversations"</h3>
+                        {(firm && open).then(|| view! { <NewConversationButton kind=ConversationKind::External creating/> })}
+                    </div>
                     <ul class="plain" data-testid=testid::EXTERNAL_CONVERSATIONS>
                         <Transition fallback=|| ()>{group(ConversationKind::External)}</Transition>
                     </ul>
                     {firm.then(|| view! {
-                        <h3>"Internal conversations"</h3>
+                        <div class="list-head">
+                            <h3>"Internal conversations"</h3>
+                            {open.then(|| view! { <NewConversationButton kind=ConversationKind::Internal creating/> })}
+                        </div>
                         <ul class="plain" data-testid=testid::INTERNAL_CONVERSATIONS>
                             <Transition fallback=|| ()>{group(ConversationKind::Internal)}</Transition>
                         </ul>
                     })}
-                    {(firm && open).then(|| view! { <NewConversationForm matter_id people on_created conversation_open=Signal::derive(move || selected.get().is_some())/> })}
                 </div>
                 <div class="conversation-pane">
                     {move || match selected.get() {

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use leptos::prelude::*;
 
 use super::{
-    Sending, api,
+    ConversationKind, Sending, api,
     files_ui::{Attach, Staging},
 };
 use crate::{
@@ -15,11 +15,54 @@ use crate::{
     ui::{error_of, hydrated},
 };
 
-/// "New conversation": recipients, subject, verification, text message, first message.
+/// One person who can be chosen as a recipient: a checkbox with their name and role.
+#[component]
+pub(super) fn Recipient(person: MatterPerson, chosen: RwSignal<HashSet<UserId>>) -> impl IntoView {
+    let id = person.user_id;
+    view! {
+        <label class="check">
+            <input type="checkbox" data-testid=testid::RECIPIENT
+                prop:checked=move || chosen.with(|c| c.contains(&id))
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    chosen.update(|c| { if on { c.insert(id); } else { c.remove(&id); } });
+                }/>
+            {format!("{} ({})", person.name, person.role.label())}
+        </label>
+    }
+}
+
+/// The "+" beside a list's heading: opens the form for that kind of conversation, or closes it.
+#[component]
+pub(super) fn NewConversationButton(
+    kind: ConversationKind,
+    creating: RwSignal<Option<ConversationKind>>,
+) -> impl IntoView {
+    let ready = hydrated();
+    let (label, id) = match kind {
+        ConversationKind::External => ("New external conversation", testid::NEW_CONVERSATION),
+        ConversationKind::Internal => (
+            "New internal conversation",
+            testid::NEW_INTERNAL_CONVERSATION,
+        ),
+    };
+    view! {
+        <button class="button secondary add" type="button" data-testid=id aria-label=label title=label
+            aria-expanded=move || (creating.get() == Some(kind)).to_string()
+            disabled=move || !ready.get()
+            on:click=move |_| creating.update(|c| *c = if *c == Some(kind) { None } else { Some(kind) })>
+            "+"
+        </button>
+    }
+}
+
+/// "New conversation": recipients, subject, verification, text message, first message. Open
+/// while `creating` names a kind (the "+" beside a list's heading, or files to send).
 #[component]
 pub(super) fn NewConversationForm(
     matter_id: MatterId,
     people: Vec<MatterPerson>,
+    creating: RwSignal<Option<ConversationKind>>,
     on_created: Callback<ConversationId>,
     /// A conversation is open beside the form: what "Send" picks goes to its reply box.
     conversation_open: Signal<bool>,
@@ -32,14 +75,22 @@ pub(super) fn NewConversationForm(
     let requires_second_factor = RwSignal::new(false);
     let sms = RwSignal::new(false);
     let chosen = RwSignal::new(HashSet::<UserId>::new());
-    let open = RwSignal::new(false);
+    // The kind of the "+" that opened the form; its choice can still be changed in it.
+    Effect::new(move |_| {
+        if let Some(kind) = creating.get() {
+            internal.set(kind == ConversationKind::Internal);
+            chosen.set(HashSet::new());
+        }
+    });
     let files = Staging::new(matter_id);
     let sending = use_context::<Sending>();
     // "Send" in the file tree with no conversation open opens the form, so the files can go
     // to new recipients; with one open they wait in its reply box.
     Effect::new(move |_| {
         if sending.is_some_and(|s| !s.0.with(Vec::is_empty)) && !conversation_open.get_untracked() {
-            open.set(true);
+            creating.update(|c| {
+                c.get_or_insert(ConversationKind::External);
+            });
         }
     });
     Effect::new(move |_| {
@@ -51,7 +102,7 @@ pub(super) fn NewConversationForm(
             if let Some(s) = sending {
                 s.0.set(Vec::new());
             }
-            open.set(false);
+            creating.set(None);
             on_created.run(id);
         }
     });
@@ -62,20 +113,7 @@ pub(super) fn NewConversationForm(
             .get_value()
             .into_iter()
             .filter(|p| !p.revoked && (!internal || p.role == MatterRole::Staff))
-            .map(|p| {
-                let id = p.user_id;
-                view! {
-                    <label class="check">
-                        <input type="checkbox" data-testid=testid::RECIPIENT
-                            prop:checked=move || chosen.with(|c| c.contains(&id))
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                chosen.update(|c| { if on { c.insert(id); } else { c.remove(&id); } });
-                            }/>
-                        {format!("{} ({})", p.name, p.role.label())}
-                    </label>
-                }
-            })
+            .map(|person| view! { <Recipient person chosen/> })
             .collect_view()
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -98,13 +136,9 @@ pub(super) fn NewConversationForm(
     };
     let with_files = move || files.any() || sending.is_some_and(|s| !s.0.with(Vec::is_empty));
     view! {
-        <button class="button secondary" type="button" data-testid=testid::NEW_CONVERSATION
-            disabled=move || !ready.get()
-            on:click=move |_| open.update(|o| *o = !*o)>
-            "+ New conversation"
-        </button>
-        <Show when=move || open.get()>
+        <Show when=move || creating.get().is_some()>
             <form class="form new-conversation" data-testid=testid::NEW_CONVERSATION_FORM on:submit=submit>
+                <h3>"New conversation"</h3>
                 <fieldset class="choice">
                     <legend>"With"</legend>
                     <label class="check"><input type="radio" name="kind" prop:checked=move || !internal.get()
@@ -127,8 +161,11 @@ pub(super) fn NewConversationForm(
                 </Show>
                 <label class="check"><input type="checkbox" bind:checked=sms/>"Also send as a text message"</label>
                 {error_of(create.value())}
-                <button class="button" type="submit" data-testid=testid::CREATE_CONVERSATION
-                    disabled=move || !ready.get() || create.pending().get() || files.busy()>"Create"</button>
+                <div class="actions">
+                    <button class="button" type="submit" data-testid=testid::CREATE_CONVERSATION
+                        disabled=move || !ready.get() || create.pending().get() || files.busy()>"Create"</button>
+                    <button class="button secondary" type="button" on:click=move |_| creating.set(None)>"Cancel"</button>
+                </div>
             </form>
         </Show>
     }

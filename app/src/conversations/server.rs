@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, sea_query::Expr,
 };
 
 use super::{
@@ -113,6 +113,17 @@ async fn check_sms(db: &DatabaseConnection, portal: &Portal) -> Result<(), AppEr
     Ok(())
 }
 
+/// Verification is asked of contacts: a conversation among staff cannot require it.
+fn protection_fits(kind: ConversationKind, requires_second_factor: bool) -> Result<(), AppError> {
+    if kind == ConversationKind::Internal && requires_second_factor {
+        return Err(AppError::bad_request(
+            "Only conversations with contacts can require verification: choose a contact too, \
+             or leave that option off.",
+        ));
+    }
+    Ok(())
+}
+
 /// Checks who may be in a new conversation: in an external one, the matter's contacts and the
 /// firm's people; in an internal one, the firm's people only. Disabled accounts are refused.
 async fn recipients(
@@ -189,11 +200,7 @@ pub async fn create(
     } else {
         ConversationKind::External
     };
-    if kind == ConversationKind::Internal && input.requires_second_factor {
-        return Err(AppError::bad_request(
-            "Only conversations with contacts can require verification.",
-        ));
-    }
+    protection_fits(kind, input.requires_second_factor)?;
     if input.sms {
         check_sms(db, portal).await?;
     }
@@ -267,6 +274,148 @@ pub async fn create(
     };
     state.live.publish(db, change).await;
     Ok(id)
+}
+
+/// What the matter's **Message** button sends (`api::message_matter`).
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub body: String,
+    pub participants: Vec<UserId>,
+    /// For a conversation it starts; empty, the message's first words.
+    pub subject: String,
+    pub requires_second_factor: bool,
+    pub sms: bool,
+}
+
+/// A new conversation's subject from its first message: the first line, cut at a word.
+fn first_words(body: &str) -> String {
+    const WORDS: usize = 60;
+    let line = body
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default();
+    let line: String = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= WORDS {
+        return line;
+    }
+    let cut: String = line.chars().take(WORDS).collect();
+    let cut = match cut.rfind(' ') {
+        Some(space) if space > WORDS / 2 => &cut[..space],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', '-']))
+}
+
+/// The latest conversation on the matter of this kind and protection whose participants, the
+/// writer aside, are exactly `others`.
+async fn same_recipients(
+    db: &DatabaseConnection,
+    matter_id: MatterId,
+    kind: ConversationKind,
+    protected: bool,
+    me: UserId,
+    others: &HashSet<UserId>,
+) -> Result<Option<conversation::Model>, AppError> {
+    use sea_orm::QueryOrder;
+    let candidates = conversation::Entity::find()
+        .filter(conversation::Column::MatterId.eq(matter_id))
+        .filter(conversation::Column::Kind.eq(kind))
+        .filter(conversation::Column::RequiresSecondFactor.eq(protected))
+        .order_by_desc(conversation::Column::LastMessageAt)
+        .all(db)
+        .await?;
+    let ids: Vec<ConversationId> = candidates.iter().map(|c| c.id).collect();
+    let people = participants_of(db, &ids).await?;
+    Ok(candidates.into_iter().find(|c| {
+        let theirs: HashSet<UserId> = people
+            .get(&c.id)
+            .into_iter()
+            .flatten()
+            .map(|(p, _)| p.user_id)
+            .filter(|id| *id != me)
+            .collect();
+        theirs == *others
+    }))
+}
+
+/// The matter's **Message** button: continues the conversation with exactly these recipients
+/// and this protection, or starts one (external when a contact is among them).
+pub async fn message(
+    state: &AppState,
+    manage: &ManageMatter,
+    input: Message,
+) -> Result<super::Messaged, AppError> {
+    let db = &state.db;
+    let me = manage.user().id();
+    body_of(&input.body, false)?;
+    let others: HashSet<UserId> = input
+        .participants
+        .iter()
+        .copied()
+        .filter(|id| *id != me)
+        .collect();
+    if others.is_empty() {
+        return Err(AppError::bad_request("Choose at least one recipient."));
+    }
+    let contacts = user::Entity::find()
+        .filter(user::Column::Id.is_in(others.iter().copied()))
+        .filter(user::Column::Role.eq(Role::Client))
+        .count(db)
+        .await?;
+    let kind = if contacts > 0 {
+        ConversationKind::External
+    } else {
+        ConversationKind::Internal
+    };
+    protection_fits(kind, input.requires_second_factor)?;
+    let chosen: Vec<UserId> = others.iter().copied().collect();
+    // Who may be written to is checked either way (a contact since removed from the matter
+    // is not written to through an old conversation).
+    recipients(db, manage.matter_id(), kind, &chosen).await?;
+    let found = same_recipients(
+        db,
+        manage.matter_id(),
+        kind,
+        input.requires_second_factor,
+        me,
+        &others,
+    )
+    .await?;
+    if let Some(conversation) = found {
+        let subject = conversation.subject.clone();
+        let access = manage.conversation(conversation)?;
+        post(state, &access, &input.body, input.sms, &Enclosed::default()).await?;
+        return Ok(super::Messaged {
+            conversation: access.id(),
+            subject,
+            continued: true,
+        });
+    }
+    let subject = if input.subject.trim().is_empty() {
+        first_words(&input.body)
+    } else {
+        input.subject
+    };
+    let conversation = create(
+        state,
+        manage,
+        NewConversation {
+            subject: subject.clone(),
+            body: input.body,
+            participants: chosen,
+            internal: kind == ConversationKind::Internal,
+            requires_second_factor: input.requires_second_factor,
+            sms: input.sms,
+            enclosed: Enclosed::default(),
+        },
+    )
+    .await?;
+    Ok(super::Messaged {
+        conversation,
+        subject: subject_of(&subject)?,
+        continued: false,
+    })
 }
 
 /// Shares need the firm's capability, asked for only when a message shares something.
@@ -407,5 +556,22 @@ mod tests {
         assert_eq!(body_of("  ", true).ok().as_deref(), Some(""));
         assert!(body_of("a\u{0}b", true).is_err());
         assert!(body_of(&"x".repeat(MAX_BODY_CHARS + 1), true).is_err());
+    }
+
+    #[test]
+    fn a_new_conversation_is_named_by_its_first_words() {
+        assert_eq!(
+            first_words("\n  Please sign  the lease.\nThanks"),
+            "Please sign the lease."
+        );
+        let long = "Please find attached the revised settlement agreement, which reflects our call of Tuesday";
+        let named = first_words(long);
+        assert_eq!(
+            named,
+            "Please find attached the revised settlement agreement…"
+        );
+        assert!(named.chars().count() <= 61);
+        assert_eq!(first_words(&"x".repeat(100)).chars().count(), 61);
+        assert_eq!(first_words("   "), "");
     }
 }

@@ -7,6 +7,7 @@ pub mod conversation;
 pub mod conversation_participant;
 pub mod document;
 pub mod document_version;
+pub mod firm_logo;
 pub mod firm_setting;
 pub mod folder;
 pub mod limit_counter;

@@ -39,10 +39,11 @@ pub fn StaffHelpPage() -> impl IntoView {
 
             {heading("message")}
             <ol>
-                <li>"Open the matter from "<a href="/matters">"Matters"</a>". On a phone, choose the Messages tab."</li>
-                <li>"Under “New conversation”, give it a subject, choose the recipients (the matter's contacts for an external conversation, or “Internal” for staff only) and write the first message."</li>
-                <li>"Choose the options you need (see "<a href="#protect">"text messages and multi-factor authentication"</a>"), then Create. Each recipient is told by email."</li>
+                <li>"Open the matter from "<a href="/matters">"Matters"</a>" and select "<strong>"Message"</strong>" under its name."</li>
+                <li>"Choose the recipients and write your message."</li>
+                <li>"Choose the options you need (see "<a href="#protect">"text messages and multi-factor authentication"</a>"), then Send. If the matter already has a conversation with exactly those recipients and the same protection, the message continues it; otherwise a new conversation starts, named by the message's first words (or a subject you give). Each recipient is told by email."</li>
             </ol>
+            <p>"Or start a conversation yourself: on a phone choose the Messages tab; select "<strong>"+"</strong>" beside “External conversations” (or “Internal conversations” for staff only), choose the recipients and whether they must confirm it is them, give it a subject and a first message, then Create."</p>
             <p>"Reply in the box at the bottom of the conversation; new messages arrive on everyone's open page without reloading."</p>
 
             {heading("send")}
@@ -77,7 +78,7 @@ pub fn StaffHelpPage() -> impl IntoView {
             <p>"In a conversation, press “Add the client guide” to put a link to the "<a href="/guide">"client guide"</a>" in your reply. Invitations link to it too. Your welcome paragraph and contact details go into it from Settings."</p>
 
             {heading("firm")}
-            <p>"An administrator sets the firm's name and accent colour in "<a href="/settings">"Settings"</a>". Clients then see the firm's name in the header, on the sign-in page, on the installed app and in every email (“Harper & Co via Dossier”) and text message."</p>
+            <p>"An administrator sets the firm's name, logo and accent colour in "<a href="/settings">"Settings"</a>". Clients then see the firm's name and logo in the header, on the sign-in page, on the installed app and in every email (“Harper & Co via Dossier”) and text message."</p>
         </article>
     }
 }

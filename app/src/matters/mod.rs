@@ -354,6 +354,7 @@ pub fn MatterPage() -> impl IntoView {
                             <h1 data-testid=testid::MATTER_NAME>{m.name.clone()}</h1>
                             {(!open).then(|| view! { <p class="badge" data-testid=testid::MATTER_CLOSED>"Closed"</p> })}
                             {held.then(|| view! { <p class="badge" data-testid=testid::LEGAL_HOLD>"Legal hold: nothing on this matter can be deleted"</p> })}
+                            {(manage && open).then(|| view! { <crate::conversations::MessageButton/> })}
                         </header>
                         <nav class="matter-tabs" aria-label="Parts of this matter">
                             {[("messages", "Messages"), ("files", "Files"), ("details", "Details")]

@@ -201,6 +201,21 @@ impl ManageMatter {
     pub fn files(&self) -> MatterFiles {
         MatterFiles(self.0.clone())
     }
+
+    /// The firm reads every conversation on a matter it may change (`Actor::conversation`):
+    /// one found on this matter needs no other check.
+    pub fn conversation(
+        &self,
+        conversation: conversation::Model,
+    ) -> Result<ConversationAccess, AppError> {
+        if conversation.matter_id != self.matter_id() {
+            return Err(AppError::NotFound(super::NO_SUCH_CONVERSATION.into()));
+        }
+        Ok(ConversationAccess {
+            conversation,
+            matter: self.0.clone(),
+        })
+    }
 }
 
 /// Proof that this person may read this document of a matter's tree, live or in the trash.

@@ -57,6 +57,6 @@ pub async fn save_firm_settings(
         mobile_country,
     };
     let saved = super::server::save(&state.db, &admin, new, ip).await?;
-    state.brand.set(saved.brand());
+    state.brand.set(super::server::brand(&state.db).await?);
     Ok(saved)
 }

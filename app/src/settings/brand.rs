@@ -21,7 +21,22 @@ pub struct Brand {
     pub firm: String,
     /// `#rrggbb`; empty when not set.
     pub accent: String,
+    /// The firm's logo, when it has given one (`super::logo`).
+    pub logo: Option<Logo>,
 }
+
+/// What a page needs to know of the firm's logo; its bytes are served at `LOGO_PATH`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Logo {
+    /// The start of its SHA-256: a new logo is a new address, so a browser caches each for good.
+    pub version: String,
+    pub content_type: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Where the logo is served (without one, the portal's own icon).
+pub const LOGO_PATH: &str = "/brand/logo";
 
 impl Brand {
     /// What the portal is called: the firm's name, else the software's.
@@ -39,6 +54,13 @@ impl Brand {
         } else {
             &self.accent
         }
+    }
+
+    /// The address of the firm's logo, if it has one.
+    pub fn logo_url(&self) -> Option<String> {
+        self.logo
+            .as_ref()
+            .map(|l| format!("{LOGO_PATH}?v={}", l.version))
     }
 
     /// The name on a browser tab: the page, then the firm. On the server it is HTML-escaped:
@@ -105,22 +127,36 @@ impl Brand {
 
     #[cfg(not(feature = "ssr"))]
     fn of_page() -> Self {
-        let firm = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| {
-                d.query_selector("meta[name=application-name]")
-                    .ok()
-                    .flatten()
-            })
-            .and_then(|meta| meta.get_attribute("content"))
+        let firm = document_meta("application-name")
             .filter(|name| name != SOFTWARE)
             .unwrap_or_default();
+        let logo = document_meta(LOGO_META).map(|version| Logo {
+            version,
+            ..Logo::default()
+        });
         // The accent lives in the page's style sheet; the front end has no use for it.
         Self {
             firm,
             accent: String::new(),
+            logo,
         }
     }
+}
+
+/// The `<meta>` the page's shell writes the logo's version into, for the front end.
+pub const LOGO_META: &str = "dossier-logo";
+
+/// The content of the page's `<meta name=…>`.
+#[cfg(not(feature = "ssr"))]
+fn document_meta(name: &str) -> Option<String> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector(&format!("meta[name={name}]"))
+                .ok()
+                .flatten()
+        })
+        .and_then(|meta| meta.get_attribute("content"))
 }
 
 /// Text made safe to write between HTML tags or in an attribute.
@@ -213,7 +249,7 @@ mod tests {
     fn the_firm_is_named_in_every_email_and_text_and_the_software_only_when_it_has_no_name() {
         let firm = Brand {
             firm: "Harper & Co".into(),
-            accent: String::new(),
+            ..Brand::default()
         };
         assert_eq!(firm.sender(), "Harper & Co via Dossier");
         assert_eq!(

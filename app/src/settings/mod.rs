@@ -5,6 +5,9 @@
 pub mod api;
 pub mod brand;
 #[cfg(feature = "ssr")]
+pub mod logo;
+mod logo_ui;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 use leptos::prelude::*;
@@ -127,6 +130,7 @@ impl FirmSettings {
         brand::Brand {
             firm: self.firm_name.clone(),
             accent: self.accent_colour.clone(),
+            logo: None,
         }
     }
 
@@ -175,9 +179,10 @@ pub fn SettingsPage() -> impl IntoView {
                             </label>
                             <label>"Accent colour (buttons and header)"
                                 <input name="accent_colour" type="color" data-testid=testid::ACCENT_SETTING
-                                    value=brand::Brand { firm: String::new(), accent: s.accent_colour.clone() }.accent().to_string()/>
+                                    value=brand::Brand { accent: s.accent_colour.clone(), ..Default::default() }.accent().to_string()/>
                             </label>
                             <p class="hint">{format!("Dark enough for white text on it to be read ({}:1 contrast or more).", brand::MIN_CONTRAST)}</p>
+                            <logo_ui::LogoSetting/>
                             <h2>"Sessions"</h2>
                             <label>{format!("Sign out after this many minutes without activity ({}–{})", IDLE_MINUTES.start(), IDLE_MINUTES.end())}
                                 <input name="idle_timeout_minutes" type="number" required

@@ -42,6 +42,13 @@ pub async fn load(db: &impl ConnectionTrait) -> Result<FirmSettings, AppError> {
         .unwrap_or_default())
 }
 
+/// The firm's brand as the settings and the logo make it.
+pub async fn brand(db: &impl ConnectionTrait) -> Result<Brand, AppError> {
+    let mut brand = load(db).await?.brand();
+    brand.logo = super::logo::current(db).await?;
+    Ok(brand)
+}
+
 /// Checks and stores new settings. An administrator who requires two-step verification of staff
 /// must have it first, so the rule cannot lock its own author out of the settings page.
 pub async fn save(
@@ -134,7 +141,7 @@ const FRESH: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl BrandCache {
     pub async fn load(db: &impl ConnectionTrait) -> Result<Self, AppError> {
-        Ok(Self::new(load(db).await?.brand()))
+        Ok(Self::new(brand(db).await?))
     }
 
     pub fn new(brand: Brand) -> Self {
@@ -161,8 +168,8 @@ impl BrandCache {
         if read_at.elapsed() > FRESH && !self.refreshing.swap(true, Ordering::AcqRel) {
             let (cache, db) = (self.clone(), db.clone());
             tokio::spawn(async move {
-                match load(&db).await {
-                    Ok(settings) => cache.set(settings.brand()),
+                match self::brand(&db).await {
+                    Ok(brand) => cache.set(brand),
                     Err(e) => tracing::warn!(error = %e, "could not read the firm's brand"),
                 }
                 cache.refreshing.store(false, Ordering::Release);

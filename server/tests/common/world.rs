@@ -161,6 +161,41 @@ pub async fn create(
     participants: &[&str],
     extra: &[(&str, &str)],
 ) -> super::Reply {
+    to_people(
+        browser,
+        world,
+        "/api/conversations/create",
+        participants,
+        extra,
+    )
+    .await
+}
+
+/// The matter's **Message** button (`/api/conversations/message`) to `participants`.
+pub async fn message(
+    browser: &mut Browser<'_>,
+    world: &World,
+    participants: &[&str],
+    extra: &[(&str, &str)],
+) -> super::Reply {
+    to_people(
+        browser,
+        world,
+        "/api/conversations/message",
+        participants,
+        extra,
+    )
+    .await
+}
+
+/// A call on the world's matter naming `participants`, as the forms send them.
+async fn to_people(
+    browser: &mut Browser<'_>,
+    world: &World,
+    path: &str,
+    participants: &[&str],
+    extra: &[(&str, &str)],
+) -> super::Reply {
     let names: Vec<String> = (0..participants.len())
         .map(|i| format!("participants[{i}]"))
         .collect();
@@ -172,7 +207,7 @@ pub async fn create(
             .zip(participants.iter().copied()),
     );
     form.extend_from_slice(extra);
-    browser.call("/api/conversations/create", &form).await
+    browser.call(path, &form).await
 }
 
 pub fn id_of(reply: &super::Reply) -> String {

@@ -19,15 +19,20 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
 }
 
 /// Serializes the transactions that check and then change one person's quota (staged files):
-/// without it, parallel requests would all count the same state and all pass. On PostgreSQL a
-/// transaction-scoped advisory lock on the person, held until commit on every node; SQLite's
-/// `BEGIN IMMEDIATE` (`begin_write`) already lets one writer in at a time.
+/// without it, parallel requests would all count the same state and all pass.
 pub async fn lock_person(txn: &DatabaseTransaction, person: UserId) -> Result<(), DbErr> {
+    lock_key(txn, person.0).await
+}
+
+/// Lets one transaction at a time past this point for `key` (a person, a matter's access log).
+/// On PostgreSQL a transaction-scoped advisory lock, held until commit on every node; SQLite's
+/// `BEGIN IMMEDIATE` (`begin_write`) already lets one writer in at a time.
+pub async fn lock_key(txn: &DatabaseTransaction, key: uuid::Uuid) -> Result<(), DbErr> {
     use sea_orm::{ConnectionTrait, DbBackend, Statement};
     if txn.get_database_backend() != DbBackend::Postgres {
         return Ok(());
     }
-    let (high, low) = person.0.as_u64_pair();
+    let (high, low) = key.as_u64_pair();
     let key = i64::from_be_bytes((high ^ low).to_be_bytes());
     txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,

@@ -3,6 +3,7 @@
 //! server-only logic (`server.rs`, compiled only with the `ssr` feature).
 
 pub mod accounts;
+pub mod activity;
 pub mod conversations;
 pub mod error;
 pub mod files;

@@ -5,7 +5,7 @@
 //! conversation's line as they see them, decided by the same policy and reading code as the
 //! server functions; otherwise the page reloads what it shows through them.
 
-use crate::ids::{ConversationId, MatterId, MessageId};
+use crate::ids::{ConversationId, MatterId, MessageId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// The PostgreSQL channel changes travel on.
@@ -18,6 +18,16 @@ pub struct Change {
     /// The message written, when that is the change.
     #[serde(default)]
     pub message: Option<MessageId>,
+    /// Someone read the conversation, when that is the change (read receipts).
+    #[serde(default)]
+    pub read: Option<Read>,
+}
+
+/// Who read a conversation, and when: every message of others' up to then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Read {
+    pub by: UserId,
+    pub at: crate::when::Moment,
 }
 
 /// What one person's open page is told of a change (`conversations::reading::told`).
@@ -30,6 +40,9 @@ pub struct Told {
     /// The conversation's line in this person's list.
     #[serde(default)]
     pub summary: Option<crate::conversations::ConversationSummary>,
+    /// A read receipt this person may see: added to the messages it covers.
+    #[serde(default)]
+    pub seen: Option<crate::conversations::Seen>,
 }
 
 #[cfg(feature = "ssr")]

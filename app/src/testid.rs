@@ -2,6 +2,11 @@
 //! read this file (`end2end/tests/portal.mjs` parses it), so an id renamed here is renamed for
 //! both, and a test that names an id missing here fails at once.
 
+/// A file's or a share's activity panel, and each of its lines.
+pub const ACTIVITY: &str = "activity";
+pub const ACTIVITY_LINE: &str = "activity-line";
+/// The matter's "Export activity (CSV)" link.
+pub const ACTIVITY_CSV: &str = "activity-csv";
 pub const ADD_MATTER_PERSON: &str = "add-matter-person";
 pub const ADD_MATTER_PERSON_FORM: &str = "add-matter-person-form";
 pub const ADD_PERSON: &str = "add-person";
@@ -84,10 +89,14 @@ pub const RESET_FORM: &str = "reset-form";
 pub const RESET_SUBMIT: &str = "reset-submit";
 pub const RESTORE: &str = "restore";
 pub const REVOKE: &str = "revoke";
+/// "Remove access for <name>" in a share's menu.
+pub const REVOKE_FOR: &str = "revoke-for";
 pub const REVOKE_SHARE: &str = "revoke-share";
 pub const SAVE_SETTINGS: &str = "save-settings";
 pub const SECOND_FACTOR: &str = "second-factor";
 pub const SECOND_FACTOR_ON: &str = "second-factor-on";
+/// A message's read receipts ("Seen by Grace · 14:02").
+pub const SEEN_BY: &str = "seen-by";
 pub const SEND_CODE_EMAIL: &str = "send-code-email";
 pub const SEND_CODE_SMS: &str = "send-code-sms";
 pub const SEND_ITEM: &str = "send-item";
@@ -99,6 +108,12 @@ pub const SETTINGS_SAVED: &str = "settings-saved";
 pub const SETUP_DONE: &str = "setup-done";
 pub const SETUP_FORM: &str = "setup-form";
 pub const SETUP_SUBMIT: &str = "setup-submit";
+/// Whom a share reaches, since when, until when (the firm's list).
+pub const SHARE_DETAILS: &str = "share-details";
+/// The share's end-date form.
+pub const SHARE_END_DATE: &str = "share-end-date";
+/// A shared file's version history in the viewer.
+pub const SHARE_HISTORY: &str = "share-history";
 pub const SHARE_ITEM: &str = "share-item";
 pub const SHARE_MORE: &str = "share-more";
 pub const SHARE_NAME: &str = "share-name";
@@ -110,6 +125,8 @@ pub const SHARED_DOCUMENT: &str = "shared-document";
 pub const SHARED_FOLDER: &str = "shared-folder";
 pub const SHARED_ITEM: &str = "shared-item";
 pub const SHARED_LIST: &str = "shared-list";
+/// The Shared icon on an item of "All Files".
+pub const SHARED_MARK: &str = "shared-mark";
 pub const SHOW_TRASH: &str = "show-trash";
 pub const ACCESS_REMOVED: &str = "access-removed";
 pub const CANCEL: &str = "cancel";

@@ -150,7 +150,8 @@ pub fn ErrorNote(message: String) -> impl IntoView {
 #[component]
 pub fn AskFirst<F>(
     /// The button's words, said again on the one that acts ("Move to trash").
-    label: &'static str,
+    #[prop(into)]
+    label: String,
     /// What it will do, as a question ("Move “Lease.pdf” to the trash?").
     #[prop(into)]
     question: String,
@@ -179,6 +180,7 @@ where
     );
     let cancel = move || asking.set(false);
     let group_label = question.clone();
+    let again = label.clone();
     view! {
         <button type="button" class=class role=role data-testid=testid node_ref=first
             hidden=move || asking.get() disabled=move || disabled.get()
@@ -198,7 +200,7 @@ where
                     on:click={
                         let act = act.clone();
                         move |_| { asking.set(false); act(); }
-                    }>{label}</button>
+                    }>{again.clone()}</button>
                 <button type="button" class="button small secondary" data-testid=crate::testid::CANCEL role=role
                     on:click=move |_| cancel()>"Cancel"</button>
             </span>

@@ -17,6 +17,7 @@ mod m20261127_000012_retention;
 mod m20261128_000013_guide;
 mod m20261128_000014_brand;
 mod m20261128_000015_logo;
+mod m20261128_000016_who_saw_what;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000013_guide::Migration),
             Box::new(m20261128_000014_brand::Migration),
             Box::new(m20261128_000015_logo::Migration),
+            Box::new(m20261128_000016_who_saw_what::Migration),
         ]
     }
 }

@@ -1,7 +1,8 @@
 //! `dossier check`: is everything the database names stored, whole and unchanged? The database's
 //! own integrity (SQLite `PRAGMA integrity_check`), every version's and attachment's objects
 //! present with their sizes, each file's SHA-256 read again (all of them, or `--sample N`), and
-//! objects that no row names. Each problem is one line; any problem makes the exit non-zero.
+//! objects that no row names, and every matter's access log chain (`activity::log::verify`).
+//! Each problem is one line; any problem makes the exit non-zero.
 
 use std::collections::HashSet;
 
@@ -13,6 +14,11 @@ use crate::stored;
 pub async fn check(state: &AppState, sample: Option<usize>) -> Result<(), String> {
     let mut problems: Vec<String> = Vec::new();
     problems.extend(database_integrity(&state.db).await?);
+    problems.extend(
+        app::activity::log::verify(&state.db)
+            .await
+            .map_err(|e| format!("Cannot read the access log: {e}."))?,
+    );
 
     let files = stored::files(&state.db).await?;
     let in_progress = stored::uploads_in_progress(&state.db).await?;
@@ -93,7 +99,8 @@ pub async fn check(state: &AppState, sample: Option<usize>) -> Result<(), String
     }
     if problems.is_empty() {
         println!(
-            "All sound: {} files checked, {} of them read through ({}), {} objects stored.",
+            "All sound: every matter's access log is unbroken; {} files checked, {} of them \
+             read through ({}), {} objects stored.",
             files.len(),
             to_hash.len(),
             app::files::human_size(bytes_read),
@@ -103,7 +110,8 @@ pub async fn check(state: &AppState, sample: Option<usize>) -> Result<(), String
     } else {
         Err(format!(
             "{} problem(s), listed above. Restore what is damaged or missing from a backup; an \
-             orphan is safe to delete once no upload is running.",
+             orphan is safe to delete once no upload is running; a broken access log means \
+             someone changed the database: compare it with a backup.",
             problems.len()
         ))
     }

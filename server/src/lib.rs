@@ -1,5 +1,6 @@
 //! The Dossier server: configuration, database, storage and the HTTP routes around the app.
 
+pub mod activity;
 pub mod backup;
 pub mod brand;
 pub mod check;

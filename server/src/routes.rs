@@ -33,6 +33,7 @@ pub const PLAIN_ROUTES: &[&str] = &[
     crate::live::ROUTE,
     "/manifest.webmanifest",
     app::settings::brand::LOGO_PATH,
+    crate::activity::ROUTE,
 ];
 
 pub fn router(state: AppState) -> Router {
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
                 .put(crate::brand::put_logo)
                 .delete(crate::brand::delete_logo),
         )
+        .route(PLAIN_ROUTES[4], get(crate::activity::export))
         .route("/api/{*rest}", any(unknown_api))
         .merge(crate::transfer::routes())
         .leptos_routes_with_context(&state, generate_route_list(app::App), context, pages)

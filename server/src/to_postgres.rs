@@ -51,8 +51,12 @@ pub async fn copy_rows(from: &DatabaseConnection, to: &DatabaseConnection) -> Re
     copy::<conversation::Entity>(from, &txn).await?;
     copy::<conversation_participant::Entity>(from, &txn).await?;
     copy::<message::Entity>(from, &txn).await?;
+    copy::<message_read::Entity>(from, &txn).await?;
     copy::<attachment::Entity>(from, &txn).await?;
     copy::<share::Entity>(from, &txn).await?;
+    copy::<share_revocation::Entity>(from, &txn).await?;
+    copy::<access_event::Entity>(from, &txn).await?;
+    copy::<access_head::Entity>(from, &txn).await?;
     txn.commit()
         .await
         .map_err(|e| format!("Cannot write to PostgreSQL: {e}."))

@@ -357,6 +357,23 @@ const SERVER_FNS: &[(&str, Rule, Args)] = &[
     ),
     ("/api/shares/open", Rule::SteppedUp, &[("id", SHARE)]),
     ("/api/shares/revoke", Rule::FirmMember, &[("id", REVOCABLE)]),
+    // An end date far ahead: the share still opens for the rows after this one.
+    (
+        "/api/shares/expiry",
+        Rule::FirmMember,
+        &[("id", SHARE), ("expires_at", "4102444800000")],
+    ),
+    // The access log: the firm's, never a contact's.
+    (
+        "/api/activity/document",
+        Rule::FirmMember,
+        &[("matter_id", MATTER), ("document_id", SHARE)],
+    ),
+    (
+        "/api/activity/share",
+        Rule::FirmMember,
+        &[("matter_id", MATTER), ("share_id", SHARE)],
+    ),
     (
         "/api/settings/save",
         Rule::Admin,
@@ -399,6 +416,8 @@ const PLAIN: &[(&str, Rule)] = &[
     // The firm's logo (or the portal's icon), on the sign-in page too. Changing it is tested
     // with the logo (`invitations`): administrators only.
     ("/brand/logo", Rule::Public),
+    // The matter's access log: the firm only (contacts never see it).
+    ("/matters/{id}/activity.csv", Rule::FirmMember),
 ];
 
 async fn add_user(portal: &TestPortal, email: &str, role: Role) -> user::Model {
@@ -754,6 +773,7 @@ async fn admin_send(portal: &TestPortal, document: &str) -> String {
             created_at: Set(chrono::Utc::now()),
             revoked_at: Set(None),
             revoked_by: Set(None),
+            expires_at: Set(None),
         })
         .exec_without_returning(&portal.state.db)
         .await

@@ -103,11 +103,30 @@ pub async fn get_conversation(id: ConversationId) -> Result<ConversationView, Ap
     .await
 }
 
-/// Marks a conversation read by the signed-in person (the page has it on screen).
+/// Marks a conversation read by the signed-in person (the page has it on screen); `opened`
+/// when it has just been opened, which the matter's access log records.
 #[server(name = MarkConversationRead, prefix = "/api", endpoint = "conversations/read")]
-pub async fn mark_conversation_read(id: ConversationId) -> Result<(), AppError> {
-    let (state, access) = Call::current().await?.conversation(id).await?;
-    super::reading::read(&state.db, &access).await
+pub async fn mark_conversation_read(
+    id: ConversationId,
+    #[server(default)] opened: bool,
+) -> Result<(), AppError> {
+    let call = Call::current().await?;
+    let origin = call.origin();
+    let (state, access) = call.conversation(id).await?;
+    if let Some(at) = super::reading::read(&state.db, &access, opened.then_some(origin)).await? {
+        // Its writers' pages show the read receipt.
+        let change = crate::live::Change {
+            matter: access.matter().id(),
+            conversation: id,
+            message: None,
+            read: Some(crate::live::Read {
+                by: access.user().id(),
+                at,
+            }),
+        };
+        state.live.publish(&state.db, change).await;
+    }
+    Ok(())
 }
 
 /// Writes a message in a conversation; `sms` also texts it (the firm only). It can send files:

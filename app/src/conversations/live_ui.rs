@@ -59,6 +59,14 @@ impl Live {
                 let Some(told) = told.as_ref().filter(|t| t.change.conversation == id) else {
                     return;
                 };
+                if let Some(seen) = told.seen.clone() {
+                    conversation.update(|shown| {
+                        if let Some(Ok(shown)) = shown {
+                            add_receipt(&mut shown.messages, seen);
+                        }
+                    });
+                    return;
+                }
                 let Some(message) = told.message.clone() else {
                     return;
                 };
@@ -77,11 +85,27 @@ impl Live {
     }
 }
 
+/// `seen` read everything of others' up to its moment: each such message shows it, once.
+pub(super) fn add_receipt(messages: &mut [super::MessageView], seen: super::Seen) {
+    for m in messages.iter_mut() {
+        if m.author_id != Some(seen.user_id)
+            && m.created_at <= seen.at
+            && !m.seen.iter().any(|s| s.user_id == seen.user_id)
+        {
+            m.seen.push(seen.clone());
+        }
+    }
+}
+
 /// Whether the page can show `told` without asking the server again: a new message that
 /// shares nothing (a share also changes the page's list of shares), told with the
 /// conversation's line.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub(super) fn patchable(told: &Told) -> bool {
+    // A read receipt is added where it belongs.
+    if told.seen.is_some() {
+        return true;
+    }
     told.summary.is_some()
         && match &told.message {
             Some(message) => message.shares.is_empty(),
@@ -183,10 +207,12 @@ mod tests {
                 matter: MatterId(uuid::Uuid::from_u128(3)),
                 conversation,
                 message: message.then_some(id),
+                read: None,
             },
             message: (message && readable).then(|| MessageView {
                 id,
                 author: "Ada".into(),
+                author_id: None,
                 mine: false,
                 body: "Hello".into(),
                 sent_as_sms: false,
@@ -198,12 +224,16 @@ mod tests {
                         kind: crate::files::ItemKind::Folder,
                         name: Some("Evidence".into()),
                         revoked: false,
+                        status: crate::shares::ShareStatus::Active,
+                        expires_at: None,
+                        recipients: Vec::new(),
                         shared_by: "Ada".into(),
                         shared_at: crate::when::Moment(0),
                         conversation_id: conversation,
                     })
                     .into_iter()
                     .collect(),
+                seen: Vec::new(),
             }),
             summary: line.then(|| ConversationSummary {
                 id: conversation,
@@ -216,6 +246,7 @@ mod tests {
                 preview: None,
                 unread: 1,
             }),
+            seen: None,
         }
     }
 
@@ -241,6 +272,33 @@ mod tests {
             !patchable(&told(false, false, false, true)),
             "not a message: reload"
         );
+    }
+
+    #[test]
+    fn a_read_receipt_goes_on_the_others_messages_up_to_its_moment_once() {
+        let grace = crate::ids::UserId(uuid::Uuid::from_u128(7));
+        let mut receipt = told(false, false, false, false);
+        receipt.seen = Some(crate::conversations::Seen {
+            user_id: grace,
+            name: "Grace Hopper".into(),
+            at: crate::when::Moment(20),
+        });
+        assert!(patchable(&receipt), "shown without asking again");
+        let message = |ms: i64, author: Option<crate::ids::UserId>| MessageView {
+            created_at: crate::when::Moment(ms),
+            author_id: author,
+            ..told(true, true, false, true).message.expect("a message")
+        };
+        let mut messages = vec![
+            message(10, None),
+            message(15, Some(grace)),
+            message(30, None),
+        ];
+        for _ in 0..2 {
+            add_receipt(&mut messages, receipt.seen.clone().expect("seen"));
+        }
+        let counts: Vec<usize> = messages.iter().map(|m| m.seen.len()).collect();
+        assert_eq!(counts, [1, 0, 0], "hers are not, nor what came after");
     }
 
     #[test]

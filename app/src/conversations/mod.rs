@@ -132,6 +132,9 @@ pub struct Participant {
 pub struct MessageView {
     pub id: MessageId,
     pub author: String,
+    /// Whose it is (`None`: a former user): a read receipt covers the messages of others.
+    #[serde(default)]
+    pub author_id: Option<crate::ids::UserId>,
     pub mine: bool,
     pub body: String,
     pub sent_as_sms: bool,
@@ -139,6 +142,44 @@ pub struct MessageView {
     pub attachments: Vec<AttachmentView>,
     /// Files and folders shared in it: live links.
     pub shares: Vec<crate::shares::ShareView>,
+    /// Who else has read it, and when they first had it on screen (a contact sees only the
+    /// firm's people).
+    #[serde(default)]
+    pub seen: Vec<Seen>,
+}
+
+/// A message's read receipts: "Seen by Grace · 14:02, Sam · 14:05" (first names; the full
+/// name on hover).
+#[component]
+fn SeenBy(seen: Vec<Seen>) -> impl IntoView {
+    let count = seen.len();
+    let each = seen
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let first = s
+                .name
+                .split_whitespace()
+                .next()
+                .unwrap_or(&s.name)
+                .to_string();
+            view! {
+                {(i > 0).then_some(", ")}
+                <span title=s.name>{first}</span>" · "<When at=s.at/>
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="seen hint" data-testid=testid::SEEN_BY data-count=count>"Seen by "{each}</p>
+    }
+}
+
+/// A read receipt: "Seen by Grace · 14:02".
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Seen {
+    pub user_id: crate::ids::UserId,
+    pub name: String,
+    pub at: crate::when::Moment,
 }
 
 /// A file sent with a message: a copy, downloaded from `/attachments/{id}/download`.
@@ -409,16 +450,25 @@ fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callbac
     });
     // Having it on screen reads it (a POST from the hydrated page: a GET changes nothing);
     // the list's unread count changes then.
+    // The first time it shows, it was opened (the access log's entry); after that, only what
+    // arrives unread is read.
     let read = ServerAction::<api::MarkConversationRead>::new();
+    let opened = StoredValue::new(false);
+    let read_unread = StoredValue::new(false);
     Effect::new(move |_| {
-        if let Some(Ok(c)) = conversation.get()
-            && c.unread
-        {
-            read.dispatch(api::MarkConversationRead { id });
+        if let Some(Ok(c)) = conversation.get() {
+            let first = !opened.get_value();
+            if first || c.unread {
+                opened.set_value(true);
+                read_unread.set_value(c.unread);
+                read.dispatch(api::MarkConversationRead { id, opened: first });
+            }
         }
     });
     Effect::new(move |_| {
-        if let Some(Ok(())) = read.value().get() {
+        if let Some(Ok(())) = read.value().get()
+            && read_unread.get_value()
+        {
             on_changed.run(());
         }
     });
@@ -474,6 +524,7 @@ fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callbac
                             {(!m.body.is_empty()).then(|| view! { <p class="pre message-body">{m.body}</p> })}
                             {(!m.attachments.is_empty()).then(|| view! { <AttachmentList files=m.attachments/> })}
                             {(!m.shares.is_empty()).then(|| view! { <crate::shares::ShareLinks shares=m.shares/> })}
+                            {(!m.seen.is_empty()).then(|| view! { <SeenBy seen=m.seen/> })}
                         </li>
                     }).collect_view();
                     view! {

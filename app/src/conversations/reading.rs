@@ -5,19 +5,20 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use sea_orm::{
+    ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter,
     QueryOrder, QuerySelect, QueryTrait,
-    sea_query::{Expr, ExprTrait, Func},
+    sea_query::{Expr, ExprTrait, Func, OnConflict},
 };
 
 use super::{
     ConversationKind, ConversationSummary, ConversationView, InboxLine, MessageView, Participant,
-    attachments,
+    Seen, attachments,
 };
 use crate::{
     AppError,
     entities::{
-        conversation, conversation_participant, matter, message,
+        conversation, conversation_participant, matter, message, message_read,
         user::{self, Role},
     },
     files::tree::when,
@@ -221,12 +222,12 @@ async fn unread_counts(
         .collect())
 }
 
-pub(super) type People =
+pub(crate) type People =
     HashMap<ConversationId, Vec<(conversation_participant::Model, user::Model)>>;
 
 /// The participants of `ids`, with their accounts, in two queries.
-pub(super) async fn participants_of(
-    db: &DatabaseConnection,
+pub(crate) async fn participants_of(
+    db: &impl ConnectionTrait,
     ids: &[ConversationId],
 ) -> Result<People, AppError> {
     let rows = conversation_participant::Entity::find()
@@ -264,16 +265,83 @@ pub(super) fn quote(body: &str, chars: usize) -> String {
 
 /// The reader has this conversation on screen: its messages count as read. Asked for by the
 /// hydrated page with a POST; opening a conversation (a GET, a link followed) reads nothing.
-pub async fn read(db: &DatabaseConnection, access: &ConversationAccess) -> Result<(), AppError> {
-    mark_read(db, access.id(), access.user().id(), Utc::now()).await
+/// Just opened (`opened` says from where), the matter's access log records it.
+/// Returns when, if a message was read for the first time (its writer is then told, live).
+pub async fn read(
+    db: &DatabaseConnection,
+    access: &ConversationAccess,
+    opened: Option<crate::activity::log::Origin>,
+) -> Result<Option<crate::when::Moment>, AppError> {
+    let now = Utc::now();
+    let first_read = mark_read(db, access.id(), access.user().id(), now)
+        .await?
+        .then(|| when(now));
+    if let Some(origin) = opened {
+        let c = access.conversation();
+        let entry = crate::activity::log::Access {
+            matter: c.matter_id,
+            kind: crate::activity::AccessKind::ConversationOpened,
+            item_name: c.subject.clone(),
+            document: None,
+            version: None,
+            attachment: None,
+            share: None,
+            conversation: Some(c.id),
+            sha256: None,
+        };
+        crate::activity::log::record(db, access.user(), entry, origin).await?;
+    }
+    Ok(first_read)
 }
 
+/// Everything in the conversation up to `at` counts as read by `user`: the messages of others
+/// they had not read get their read receipt (`message_reads`, the first time only). Returns
+/// whether any did.
 pub(super) async fn mark_read(
     db: &impl ConnectionTrait,
     conversation: ConversationId,
     user: UserId,
     at: chrono::DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
+    let before: Option<Option<chrono::DateTime<Utc>>> = conversation_participant::Entity::find()
+        .select_only()
+        .column(conversation_participant::Column::LastReadAt)
+        .filter(conversation_participant::Column::ConversationId.eq(conversation))
+        .filter(conversation_participant::Column::UserId.eq(user))
+        .into_tuple()
+        .one(db)
+        .await?;
+    let unseen: Vec<MessageId> = message::Entity::find()
+        .select_only()
+        .column(message::Column::Id)
+        .filter(message::Column::ConversationId.eq(conversation))
+        .filter(message::Column::AuthorId.ne(user))
+        .filter(message::Column::CreatedAt.lte(at))
+        .apply_if(before.flatten(), |q, since| {
+            q.filter(message::Column::CreatedAt.gt(since))
+        })
+        .into_tuple()
+        .all(db)
+        .await?;
+    for chunk in unseen.chunks(500) {
+        message_read::Entity::insert_many(chunk.iter().map(|&message_id| {
+            message_read::ActiveModel {
+                message_id: Set(message_id),
+                user_id: Set(user),
+                read_at: Set(at),
+            }
+        }))
+        .on_conflict(
+            OnConflict::columns([
+                message_read::Column::MessageId,
+                message_read::Column::UserId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    }
     conversation_participant::Entity::update_many()
         .col_expr(
             conversation_participant::Column::LastReadAt,
@@ -283,13 +351,17 @@ pub(super) async fn mark_read(
         .filter(conversation_participant::Column::UserId.eq(user))
         .exec(db)
         .await?;
-    Ok(())
+    Ok(!unseen.is_empty())
 }
 
 /// What everyone who may read a change's message is shown of it, worked out once per change:
 /// the message as anyone sees it, and its author (whether it is "mine" is each reader's own).
 #[derive(Default)]
-pub struct Shown(tokio::sync::OnceCell<Option<(MessageView, Option<UserId>)>>);
+pub struct Shown {
+    message: tokio::sync::OnceCell<Option<(MessageView, Option<UserId>)>>,
+    /// Who read, for a read receipt.
+    reader: tokio::sync::OnceCell<Option<user::Model>>,
+}
 
 /// What this person is told of `change` on their open page of its matter: `None` if they may
 /// not see its conversation (`Actor::conversation`); else the change with, when they can read
@@ -302,11 +374,14 @@ pub async fn told(
     change: crate::live::Change,
     shown: &Shown,
 ) -> Result<Option<crate::live::Told>, AppError> {
+    if let Some(read) = change.read {
+        return receipt(db, actor, change, read, shown).await;
+    }
     let (matter, message) = match actor.conversation(db, change.conversation).await {
         Ok(access) => {
             let message = match change.message {
                 Some(id) => shown
-                    .0
+                    .message
                     .get_or_try_init(|| message(db, &access, id))
                     .await?
                     .clone()
@@ -328,6 +403,51 @@ pub async fn told(
         change,
         message,
         summary: summary(db, &matter, change.conversation).await?,
+        seen: None,
+    }))
+}
+
+/// A read receipt, for whoever may read the conversation and may see who read it (the firm
+/// sees everyone; a contact, the firm's people); the reader's own pages are told nothing.
+async fn receipt(
+    db: &DatabaseConnection,
+    actor: &crate::policy::Actor,
+    change: crate::live::Change,
+    read: crate::live::Read,
+    shown: &Shown,
+) -> Result<Option<crate::live::Told>, AppError> {
+    let access = match actor.conversation(db, change.conversation).await {
+        Ok(access) => access,
+        Err(
+            AppError::NotFound(_)
+            | AppError::Forbidden(_)
+            | AppError::Unauthenticated
+            | AppError::StepUpRequired,
+        ) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if access.user().id() == read.by {
+        return Ok(None);
+    }
+    let reader = shown
+        .reader
+        .get_or_try_init(|| user::Entity::find_by_id(read.by).one(db))
+        .await?;
+    let Some(reader) = reader else {
+        return Ok(None);
+    };
+    if !access.matter().firm() && reader.role == Role::Client {
+        return Ok(None);
+    }
+    Ok(Some(crate::live::Told {
+        change,
+        message: None,
+        summary: None,
+        seen: Some(Seen {
+            user_id: reader.id,
+            name: reader.display_name.clone(),
+            at: read.at,
+        }),
     }))
 }
 
@@ -345,18 +465,20 @@ async fn message(
         return Ok(None);
     };
     let author = m.author_id;
-    Ok(seen_by(db, access.user().id(), vec![m])
+    Ok(shown(db, access, vec![m])
         .await?
         .pop()
         .map(|view| (view, author)))
 }
 
-/// `messages` as `me` sees them, with their authors' names and what came with them.
-async fn seen_by(
+/// `messages` as the reader sees them, with their authors' names, what came with them and who
+/// has read them (for a contact, only who of the firm).
+async fn shown(
     db: &DatabaseConnection,
-    me: UserId,
+    access: &ConversationAccess,
     messages: Vec<message::Model>,
 ) -> Result<Vec<MessageView>, AppError> {
+    let me = access.user().id();
     let authors: HashSet<UserId> = messages.iter().filter_map(|m| m.author_id).collect();
     let names: HashMap<UserId, String> = user::Entity::find()
         .filter(user::Column::Id.is_in(authors))
@@ -367,7 +489,9 @@ async fn seen_by(
         .collect();
     let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();
     let mut files = attachments::of_messages(db, &ids).await?;
-    let mut shares = crate::shares::server::of_messages(db, &ids).await?;
+    let reader = crate::shares::server::Reader::of(access.matter());
+    let mut shares = crate::shares::server::of_messages(db, &ids, reader).await?;
+    let mut receipts = receipts(db, &ids, me, access.matter().firm()).await?;
     Ok(messages
         .into_iter()
         .map(|m| MessageView {
@@ -377,13 +501,61 @@ async fn seen_by(
                 .and_then(|a| names.get(&a).cloned())
                 .unwrap_or_else(|| "A former user".into()),
             mine: m.author_id == Some(me),
+            author_id: m.author_id,
             attachments: files.remove(&m.id).unwrap_or_default(),
             shares: shares.remove(&m.id).unwrap_or_default(),
+            seen: receipts.remove(&m.id).unwrap_or_default(),
             body: m.body,
             sent_as_sms: m.sent_as_sms,
             created_at: when(m.created_at),
         })
         .collect())
+}
+
+/// Who else has read each of `messages`, first reader first: everyone for the firm; for a
+/// contact, only the firm's people (another contact's reading is theirs).
+async fn receipts(
+    db: &DatabaseConnection,
+    messages: &[MessageId],
+    me: UserId,
+    firm: bool,
+) -> Result<HashMap<MessageId, Vec<Seen>>, AppError> {
+    let mut rows: Vec<(MessageId, UserId, chrono::DateTime<Utc>, String, Role)> = Vec::new();
+    for chunk in messages.chunks(500) {
+        rows.extend(
+            message_read::Entity::find()
+                .select_only()
+                .column(message_read::Column::MessageId)
+                .column(message_read::Column::UserId)
+                .column(message_read::Column::ReadAt)
+                .column(user::Column::DisplayName)
+                .column(user::Column::Role)
+                .join(
+                    JoinType::InnerJoin,
+                    message_read::Entity::belongs_to(user::Entity)
+                        .from(message_read::Column::UserId)
+                        .to(user::Column::Id)
+                        .into(),
+                )
+                .filter(message_read::Column::MessageId.is_in(chunk.iter().copied()))
+                .filter(message_read::Column::UserId.ne(me))
+                .order_by_asc(message_read::Column::ReadAt)
+                .into_tuple::<(MessageId, UserId, chrono::DateTime<Utc>, String, Role)>()
+                .all(db)
+                .await?,
+        );
+    }
+    let mut by_message: HashMap<MessageId, Vec<Seen>> = HashMap::new();
+    for (message, user_id, at, name, role) in rows {
+        if firm || role != Role::Client {
+            by_message.entry(message).or_default().push(Seen {
+                user_id,
+                name,
+                at: when(at),
+            });
+        }
+    }
+    Ok(by_message)
 }
 
 /// One conversation and its latest messages (reading it marks nothing: see `read`).
@@ -426,7 +598,7 @@ pub async fn view(
                 firm: u.role != Role::Client,
             })
             .collect(),
-        messages: seen_by(db, me, messages).await?,
+        messages: shown(db, access, messages).await?,
         can_write: access.matter().matter().status == matter::Status::Open,
         firm: access.matter().firm(),
         unread,

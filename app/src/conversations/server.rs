@@ -271,6 +271,7 @@ pub async fn create(
         matter: access.id(),
         conversation: id,
         message: None,
+        read: None,
     };
     state.live.publish(db, change).await;
     Ok(id)
@@ -526,18 +527,22 @@ pub async fn post(
         matter: conversation.matter_id,
         conversation: conversation.id,
         message: Some(written.id),
+        read: None,
     };
     state.live.publish(db, change).await;
-    let shares = crate::shares::server::views(db, shared).await?;
+    let reader = crate::shares::server::Reader::of(access.matter());
+    let shares = crate::shares::server::views(db, shared, reader).await?;
     Ok(MessageView {
         id: written.id,
         author: user.display_name().to_string(),
+        author_id: Some(user.id()),
         mine: true,
         body: written.body,
         sent_as_sms: sms,
         created_at: when(now),
         attachments: files.into_iter().map(attachments::view).collect(),
         shares,
+        seen: Vec::new(),
     })
 }
 

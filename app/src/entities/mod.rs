@@ -1,5 +1,7 @@
 //! The database rows, as sea-orm sees them. Server-only: the browser gets its own small types.
 
+pub mod access_event;
+pub mod access_head;
 pub mod account_link;
 pub mod attachment;
 pub mod audit_event;
@@ -14,12 +16,14 @@ pub mod limit_counter;
 pub mod matter;
 pub mod matter_person;
 pub mod message;
+pub mod message_read;
 pub mod one_time_code;
 pub mod outbox_message;
 pub mod recovery_code;
 pub mod secret_key_check;
 pub mod setup_token;
 pub mod share;
+pub mod share_revocation;
 pub mod totp_credential;
 pub mod upload;
 pub mod user;

@@ -20,6 +20,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
     pub revoked_by: Option<UserId>,
+    /// From then on it opens nothing, exactly as if revoked.
+    pub expires_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -31,5 +33,10 @@ impl Model {
     /// What is shared: a file or a folder of the tree.
     pub fn item(&self) -> crate::ids::Item {
         crate::ids::Item::new(self.kind, self.item_id)
+    }
+
+    /// Past its end date.
+    pub fn expired(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
     }
 }

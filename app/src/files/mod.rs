@@ -69,6 +69,9 @@ pub struct FolderEntry {
     pub id: FolderId,
     pub name: String,
     pub created_at: crate::when::Moment,
+    /// Shared now in a conversation (the firm's tree marks it).
+    #[serde(default)]
+    pub shared: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,6 +85,9 @@ pub struct DocumentEntry {
     pub updated_by: String,
     /// The browser can show it in the sandboxed viewer.
     pub previewable: bool,
+    /// Shared now in a conversation (the firm's tree marks it).
+    #[serde(default)]
+    pub shared: bool,
 }
 
 /// A folder's contents, as the file tree shows them.

@@ -55,7 +55,9 @@ pub async fn list(
 ) -> Result<FolderView, AppError> {
     let chain = live_lineage(db, files, folder_id).await?;
     let open = files.matter().status == matter::Status::Open;
-    tree::contents(db, files, &chain, open).await
+    let mut view = tree::contents(db, files, &chain, open).await?;
+    crate::shares::server::mark_shared(db, files.matter_id(), &mut view).await?;
+    Ok(view)
 }
 
 pub async fn create_folder(
@@ -99,6 +101,7 @@ pub async fn create_folder(
         id: f.id,
         name: f.name,
         created_at: when(now),
+        shared: false,
     })
 }
 
@@ -457,8 +460,16 @@ pub async fn versions(
     document_id: DocumentId,
 ) -> Result<Vec<VersionEntry>, AppError> {
     let doc = tree::any_document(db, files, document_id).await?;
+    history(db, doc.id).await
+}
+
+/// A document's versions, newest first: for the firm (`versions`) and in a share's viewer.
+pub async fn history(
+    db: &DatabaseConnection,
+    document_id: DocumentId,
+) -> Result<Vec<VersionEntry>, AppError> {
     let rows = document_version::Entity::find()
-        .filter(document_version::Column::DocumentId.eq(doc.id))
+        .filter(document_version::Column::DocumentId.eq(document_id))
         .order_by_desc(document_version::Column::Number)
         .all(db)
         .await?;

@@ -282,6 +282,7 @@ pub async fn contents(
                 id: f.id,
                 name: f.name,
                 created_at: when(f.created_at),
+                shared: false,
             })
             .collect(),
         documents: entries(db, documents).await?,
@@ -306,6 +307,7 @@ pub async fn entries(
             content_type: d.content_type,
             versions: d.version_count.max(0) as u32,
             updated_at: when(d.updated_at),
+            shared: false,
         })
         .collect())
 }

@@ -405,6 +405,8 @@ pub fn MatterPage() -> impl IntoView {
                                         on:click=move |_| { hold.dispatch(api::SetLegalHold { id, on: !held }); }>
                                         {if held { "Lift the legal hold" } else { "Place a legal hold" }}
                                     </button>
+                                    <p class="hint">"Every opening of a conversation and every view or download of a file on this matter is logged: who, when, which version, from where. Contacts never see the log."</p>
+                                    <a class="button secondary" href=crate::activity::csv_url(id) download="" data-testid=testid::ACTIVITY_CSV>"Export activity (CSV)"</a>
                                     {(!open).then(|| view! {
                                         <ActionForm action=retention attr:class="form inline" attr:data-testid=testid::RETENTION_FORM>
                                             <input type="hidden" name="id" value=id.to_string()/>

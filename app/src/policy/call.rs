@@ -131,6 +131,20 @@ impl Call {
         })
     }
 
+    /// Where this call came from, as the access log keeps it.
+    pub fn origin(&self) -> crate::activity::log::Origin {
+        let user_agent = leptos::prelude::use_context::<http::request::Parts>().and_then(|p| {
+            p.headers
+                .get(http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        });
+        crate::activity::log::Origin {
+            ip: self.ip,
+            user_agent,
+        }
+    }
+
     /// After the session changed (signed in, stepped up): who is calling now.
     pub async fn reread(&mut self) -> Result<&super::SignedInUser, AppError> {
         self.actor = Actor::from_session(&self.state.db, &self.session).await?;

@@ -24,6 +24,7 @@ use crate::{
     conversations::ConversationKind,
     entities::{
         attachment, conversation, conversation_participant, document, matter, matter_person, share,
+        share_revocation,
         user::{self, Role},
     },
     ids::{AttachmentId, ConversationId, DocumentId, MatterId, ShareId},
@@ -403,7 +404,14 @@ impl Actor {
             .conversation(db, share.conversation_id)
             .await
             .map_err(|e| renamed(e, not_found))?;
-        if share.revoked_at.is_some() {
+        // Revoked, past its end date, or removed for this reader alone: the same answer.
+        if share.revoked_at.is_some() || share.expired(chrono::Utc::now()) {
+            return Err(not_found());
+        }
+        let removed = share_revocation::Entity::find_by_id((share.id, conversation.user().id()))
+            .one(db)
+            .await?;
+        if removed.is_some() {
             return Err(not_found());
         }
         Ok(ShareAccess {

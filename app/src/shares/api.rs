@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::{OpenedShare, ShareView};
 use crate::AppError;
-use crate::ids::{FolderId, MatterId, ShareId};
+use crate::ids::{FolderId, MatterId, ShareId, UserId};
 #[cfg(feature = "ssr")]
 use crate::policy::{Call, read_once};
 
@@ -29,9 +29,30 @@ pub async fn open_share(
     super::server::open(&state.db, &access, folder_id).await
 }
 
-/// Removes access to a share at once. For the firm.
+/// Removes access to a share at once: for everyone, or for `person` alone. For the firm.
 #[server(name = RevokeShare, prefix = "/api", endpoint = "shares/revoke")]
-pub async fn revoke_share(id: ShareId) -> Result<(), AppError> {
+pub async fn revoke_share(
+    id: ShareId,
+    #[server(default)] person: Option<UserId>,
+) -> Result<(), AppError> {
     let (state, manage) = Call::current().await?.manage_share(id).await?;
-    super::server::revoke(&state, &manage).await
+    super::server::revoke(&state, &manage, person).await
+}
+
+/// Sets the moment a share stops opening, in milliseconds since 1970 (the end of the day the
+/// firm chose, in its own time zone, which the browser works out), or clears it. For the firm.
+#[server(name = SetShareExpiry, prefix = "/api", endpoint = "shares/expiry")]
+pub async fn set_share_expiry(
+    id: ShareId,
+    #[server(default)] expires_at: Option<i64>,
+) -> Result<(), AppError> {
+    let expires_at = match expires_at {
+        None => None,
+        Some(ms) => Some(
+            chrono::DateTime::from_timestamp_millis(ms)
+                .ok_or_else(|| AppError::bad_request("That is not a date the portal can use."))?,
+        ),
+    };
+    let (state, manage) = Call::current().await?.manage_share(id).await?;
+    super::server::set_expiry(&state, &manage, expires_at).await
 }

@@ -11,12 +11,31 @@ pub mod server;
 use crate::when::When;
 use leptos::prelude::*;
 
-use crate::ids::{ConversationId, DocumentId, FolderId, MatterId, ShareId};
+use crate::ids::{ConversationId, DocumentId, FolderId, MatterId, ShareId, UserId};
 use crate::testid;
 use crate::{
-    files::{DocumentEntry, FolderView, ItemKind, human_size, ui::Preview},
+    files::{DocumentEntry, FolderView, ItemKind, VersionEntry, human_size, ui::Preview},
     ui::{ErrorNote, hydrated},
 };
+
+/// Whether a share opens for whoever is looking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ShareStatus {
+    Active,
+    /// Access removed: for everyone, or for this reader.
+    Revoked,
+    /// Past its end date: the same as revoked.
+    Expired,
+}
+
+/// One of the people a share reaches, as the firm sees them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Recipient {
+    pub user_id: UserId,
+    pub name: String,
+    /// Access was removed for this person alone.
+    pub removed: bool,
+}
 
 /// A share as a message or the matter's "Shared" list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -25,7 +44,13 @@ pub struct ShareView {
     pub kind: ItemKind,
     /// The item's name now; `None` once it is in the trash.
     pub name: Option<String>,
+    /// It does not open for this reader (`status` says why).
     pub revoked: bool,
+    pub status: ShareStatus,
+    /// The end of its last day, if it has one.
+    pub expires_at: Option<crate::when::Moment>,
+    /// Whom it reaches (besides who shared it): for the firm only, empty for a contact.
+    pub recipients: Vec<Recipient>,
     pub shared_by: String,
     pub shared_at: crate::when::Moment,
     pub conversation_id: ConversationId,
@@ -36,10 +61,13 @@ pub struct ShareView {
 pub struct OpenedShare {
     pub share: ShareView,
     pub document: Option<DocumentEntry>,
+    /// A shared file's versions, newest first, each with its SHA-256 (a folder: none).
+    pub history: Vec<VersionEntry>,
     /// Its path starts at the shared folder: nothing above it shows.
     pub folder: Option<FolderView>,
-    /// The firm may remove access.
+    /// The firm may remove access (and see the share's activity).
     pub can_revoke: bool,
+    pub matter_id: MatterId,
 }
 
 fn download_url(share: ShareId, document: DocumentId) -> String {
@@ -69,20 +97,36 @@ impl Viewing {
     }
 }
 
-/// Shared items as links with the "Shared" icon; a click opens the viewer.
+/// Shared items as links with the "Shared" icon; a click opens the viewer. With `details` (the
+/// firm's list), each says with whom, since when and until when.
 #[component]
-pub fn ShareLinks(shares: Vec<ShareView>) -> AnyView {
+pub fn ShareLinks(shares: Vec<ShareView>, #[prop(optional)] details: bool) -> AnyView {
     let viewing = use_context::<Viewing>();
     let items = shares
         .into_iter()
         .map(|s| {
             let id = s.id;
             let noun = if s.kind == ItemKind::Folder { " (folder)" } else { "" };
-            let label = match (&s.name, s.revoked) {
-                (_, true) => view! { <span class="hint">"Access removed"</span> }.into_any(),
+            let label = match (&s.name, s.status) {
+                (_, ShareStatus::Revoked) => view! { <span class="hint">"Access removed"</span> }.into_any(),
+                (_, ShareStatus::Expired) => view! { <span class="hint">"Access ended"</span> }.into_any(),
                 (None, _) => view! { <span class="hint">"No longer available"</span> }.into_any(),
-                (Some(_), _) => ().into_any(),
+                (Some(_), ShareStatus::Active) => ().into_any(),
             };
+            // For the firm: with whom (and for whom access was removed), since when, until when.
+            let details = (details && !s.recipients.is_empty()).then(|| {
+                let with = s.recipients.iter().map(|r| if r.removed {
+                    format!("{} (access removed)", r.name)
+                } else {
+                    r.name.clone()
+                }).collect::<Vec<_>>().join(", ");
+                view! {
+                    <span class="hint share-details" data-testid=testid::SHARE_DETAILS>
+                        {format!(" · with {with} · since ")}<When at=s.shared_at/>
+                        {s.expires_at.map(|at| view! { " · until "<When at exact=true/> })}
+                    </span>
+                }
+            });
             let name = s.name.clone().unwrap_or_else(|| "A shared item".into());
             let openable = s.name.is_some() && !s.revoked && viewing.is_some();
             view! {
@@ -100,6 +144,7 @@ pub fn ShareLinks(shares: Vec<ShareView>) -> AnyView {
                     }}
                     <span class="hint">{noun}</span>
                     {label}
+                    {details}
                 </li>
             }
         })
@@ -122,12 +167,114 @@ pub fn SharedList(matter_id: MatterId, changed: RwSignal<u32>) -> AnyView {
                 {move || shares.get().map(|r| match r {
                     Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p class="hint">"Nothing shared yet."</p> }.into_any(),
-                    Ok(list) => view! { <ShareLinks shares=list/> }.into_any(),
+                    Ok(list) => view! { <ShareLinks shares=list details=true/> }.into_any(),
                 })}
             </Transition>
         </div>
     }
     .into_any()
+}
+
+/// The share's end date: the firm picks a day, and access ends at the end of it where the firm
+/// is (the browser works out that moment); or removes the date.
+#[component]
+fn EndDate(
+    id: ShareId,
+    expires_at: Option<crate::when::Moment>,
+    on_saved: Callback<()>,
+) -> impl IntoView {
+    let save = ServerAction::<api::SetShareExpiry>::new();
+    let day = RwSignal::new(String::new());
+    let wrong = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = save.value().get() {
+            on_saved.run(());
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match end_of_day(&day.get_untracked()) {
+            Some(ms) => {
+                wrong.set(false);
+                save.dispatch(api::SetShareExpiry {
+                    id,
+                    expires_at: Some(ms),
+                });
+            }
+            None => wrong.set(true),
+        }
+    };
+    view! {
+        <form class="end-date" on:submit=submit data-testid=testid::SHARE_END_DATE>
+            <label>"Access ends after"
+                <input type="date" required prop:value=move || day.get() on:input=move |ev| day.set(event_target_value(&ev))/>
+            </label>
+            <button class="button small" type="submit" disabled=move || save.pending().get()>"Set end date"</button>
+            {expires_at.map(|_| view! {
+                <button class="button small secondary" type="button"
+                    on:click=move |_| { save.dispatch(api::SetShareExpiry { id, expires_at: None }); }>"No end date"</button>
+            })}
+            {move || wrong.get().then(|| view! { <ErrorNote message="Choose a day.".to_string()/> })}
+            {crate::ui::error_of(save.value())}
+        </form>
+    }
+}
+
+/// The last millisecond of `day` ("2026-12-31", as a date input gives it) in the browser's
+/// time zone; `None` if it is not a date.
+fn end_of_day(day: &str) -> Option<i64> {
+    let mut parts = day.splitn(3, '-').map(|p| p.parse::<u32>().ok());
+    let (year, month, date) = (parts.next()??, parts.next()??, parts.next()??);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&date) {
+        return None;
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        let at = js_sys::Date::new_with_year_month_day_hr_min_sec_milli(
+            year,
+            month as i32 - 1,
+            date as i32,
+            23,
+            59,
+            59,
+            999,
+        );
+        let ms = at.get_time();
+        ms.is_finite().then_some(ms as i64)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (year, month, date);
+        None
+    }
+}
+
+/// A shared file's versions: when, by whom, how large, and each one's SHA-256, with how to
+/// check that a download is exactly that version.
+#[component]
+fn VersionHistory(versions: Vec<VersionEntry>, name: String) -> impl IntoView {
+    let count = versions.len();
+    let rows = versions
+        .into_iter()
+        .map(|v| {
+            view! {
+                <li>
+                    <strong>{format!("Version {}", v.number)}</strong>{" · "}<When at=v.uploaded_at exact=true/>
+                    {format!(" · {} · {}", v.uploaded_by, human_size(v.size))}
+                    <br/><span class="hint">"SHA-256 "</span><code class="digest">{v.sha256}</code>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="version-history" data-testid=testid::SHARE_HISTORY>
+            <summary>{format!("Version history ({count})")}</summary>
+            <ol class="plain">{rows}</ol>
+            <p class="hint">"To check that a download is exactly this file, compare its SHA-256 with the one above: on Windows, "
+                <code>{format!("certutil -hashfile \"{name}\" SHA256")}</code>"; on a Mac or Linux, "
+                <code>{format!("shasum -a 256 \"{name}\"")}</code>"."</p>
+        </details>
+    }
 }
 
 /// The share viewer: the shared document as it is now (with its last update at the top
@@ -144,6 +291,7 @@ pub fn ShareViewer(
     let viewing = use_context::<Viewing>();
     let folder = RwSignal::new(None::<FolderId>);
     let menu = RwSignal::new(false);
+    let activity = RwSignal::new(false);
     let revoke = ServerAction::<api::RevokeShare>::new();
     let opened = Resource::new(
         move || (id, folder.get(), reload.get()),
@@ -156,8 +304,16 @@ pub fn ShareViewer(
     };
     Effect::new(move |_| {
         if let Some(Ok(())) = revoke.value().get() {
-            // Closed first: the one who removed access is not shown "Access removed".
-            close();
+            // For everyone: closed first, so the one who removed access is not shown "Access
+            // removed". For one person: the viewer stays, without that person's item.
+            let for_everyone = revoke
+                .input()
+                .get_untracked()
+                .is_none_or(|i| i.person.is_none());
+            menu.set(false);
+            if for_everyone {
+                close();
+            }
             if let Some(v) = viewing {
                 v.revoked.update(|n| *n += 1);
             }
@@ -199,6 +355,11 @@ pub fn ShareViewer(
                     Ok(o) => {
                         let name = o.share.name.clone().unwrap_or_default();
                         let updated = o.document.as_ref().map(|d| view! { "Last updated "<When at=d.updated_at exact=true/>{format!(" by {}", d.updated_by)} });
+                        let history = o.history;
+                        let expires_at = o.share.expires_at;
+                        let for_one: Vec<Recipient> = o.share.recipients.iter().filter(|r| !r.removed).cloned().collect();
+                        let for_one = StoredValue::new(for_one);
+                        let for_one = move || for_one.get_value();
                         let body = match (o.document, o.folder) {
                             (Some(d), _) => {
                                 let shown = d.previewable.then(|| view! {
@@ -208,6 +369,7 @@ pub fn ShareViewer(
                                     <p><a class="button small secondary" href=download_url(id, d.id) download="">"Download"</a>
                                         <span class="hint">{format!(" {} · version {}", human_size(d.size), d.versions)}</span></p>
                                     {shown}
+                                    <VersionHistory versions=history name=d.name.clone()/>
                                 }.into_any()
                             }
                             (None, Some(f)) => {
@@ -247,11 +409,23 @@ pub fn ShareViewer(
                                             on:click=move |_| menu.update(|m| *m = !*m)>"⋯"</button>
                                         <Show when=move || menu.get()>
                                             <div class="menu" role="menu">
-                                                <crate::ui::AskFirst label="Remove access"
-                                                    question="Remove access? Nobody in the conversation can open it any more."
+                                                <button role="menuitem" type="button" on:click=move |_| { activity.set(true); menu.set(false); }>"Activity"</button>
+                                                {for_one().into_iter().map(|r| {
+                                                    let person = r.user_id;
+                                                    view! {
+                                                        <crate::ui::AskFirst label=format!("Remove access for {}", r.name)
+                                                            question=format!("Remove access for {}? The others in the conversation keep it.", r.name)
+                                                            role="menuitem" class="danger" testid=testid::REVOKE_FOR
+                                                            disabled=Signal::derive(move || !ready.get() || revoke.pending().get())
+                                                            act=move || { revoke.dispatch(api::RevokeShare { id, person: Some(person) }); }/>
+                                                    }
+                                                }).collect_view()}
+                                                <crate::ui::AskFirst label="Remove access for everyone"
+                                                    question="Remove access for everyone? Nobody in the conversation can open it any more."
                                                     role="menuitem" class="danger" testid=testid::REVOKE_SHARE
                                                     disabled=Signal::derive(move || !ready.get() || revoke.pending().get())
-                                                    act=move || { revoke.dispatch(api::RevokeShare { id }); }/>
+                                                    act=move || { revoke.dispatch(api::RevokeShare { id, person: None }); }/>
+                                                <EndDate id expires_at on_saved=Callback::new(move |()| { menu.set(false); on_changed.run(()); })/>
                                             </div>
                                         </Show>
                                     </div>
@@ -259,7 +433,13 @@ pub fn ShareViewer(
                                 <button class="button small" type="button" on:click=move |_| close()>"Close"</button>
                             </div>
                             <p class="hint">"Shared by "{o.share.shared_by.clone()}" · "<When at=o.share.shared_at/>
-                                ". You always see the latest version here."</p>
+                                ". You always see the latest version here."
+                                {expires_at.map(|at| view! { " Access ends "<When at exact=true/>"." })}</p>
+                            {move || activity.get().then(|| {
+                                let subject = crate::activity::Subject::Share(o.matter_id, id);
+                                let on_close = Callback::new(move |()| activity.set(false));
+                                view! { <crate::activity::ActivityPanel subject on_close/> }
+                            })}
                             {body}
                         }.into_any()
                     }

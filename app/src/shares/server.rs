@@ -1,22 +1,25 @@
 //! Shares on the server: sharing items of the tree in a message, what a share reaches (the item
-//! as it is now, and for a folder everything inside it now), and revoking.
+//! as it is now, and for a folder everything inside it now), revoking (for everyone or for one
+//! recipient) and end dates.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, sea_query::Expr,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait,
+    sea_query::{Expr, OnConflict},
 };
 
-use super::{OpenedShare, ShareView};
+use super::{OpenedShare, Recipient, ShareStatus, ShareView};
 use crate::{
     AppError,
     audit::{self, Action},
     conversations::ConversationKind,
     entities::{
         conversation, conversation_participant, document, document_version, folder, message, share,
-        user,
+        share_revocation, user,
     },
     files::{ItemKind, tree},
     ids::{DocumentId, FolderId, Item, MessageId, ShareId, UserId},
@@ -69,6 +72,7 @@ pub async fn attach(
             created_at: message.created_at,
             revoked_at: None,
             revoked_by: None,
+            expires_at: None,
         };
         share::Entity::insert(share::ActiveModel::from(row.clone()))
             .exec_without_returning(txn)
@@ -91,11 +95,30 @@ pub async fn attach(
     Ok(out)
 }
 
-/// Shares as a message or list shows them: the item's name now (none once it is in the
-/// trash), whether access was removed, and who shared it.
+/// Who is looking at a share: the reader, and whether they are the firm (who also sees whom it
+/// reaches and for whom access was removed).
+#[derive(Debug, Clone, Copy)]
+pub struct Reader {
+    pub id: UserId,
+    pub firm: bool,
+}
+
+impl Reader {
+    pub fn of(access: &MatterAccess) -> Self {
+        Self {
+            id: access.user().id(),
+            firm: access.firm(),
+        }
+    }
+}
+
+/// Shares as a message or list shows them to `reader`: the item's name now (none once it is in
+/// the trash), whether it opens for them (active, revoked, expired), its end date, who shared
+/// it, and for the firm whom it reaches.
 pub async fn views(
     db: &impl ConnectionTrait,
     rows: Vec<share::Model>,
+    reader: Reader,
 ) -> Result<Vec<ShareView>, AppError> {
     if rows.is_empty() {
         return Ok(Vec::new());
@@ -130,27 +153,121 @@ pub async fn views(
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect();
+    let removed: HashSet<(ShareId, UserId)> = share_revocation::Entity::find()
+        .filter(share_revocation::Column::ShareId.is_in(rows.iter().map(|r| r.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.share_id, r.user_id))
+        .collect();
+    // Whom each conversation's shares reach: its people (the firm sees them).
+    let mut reached: HashMap<crate::ids::ConversationId, Vec<(UserId, String)>> = HashMap::new();
+    if reader.firm {
+        let conversations: Vec<_> = rows.iter().map(|r| r.conversation_id).collect();
+        for (conversation, people) in
+            crate::conversations::reading::participants_of(db, &conversations).await?
+        {
+            reached.insert(
+                conversation,
+                people
+                    .into_iter()
+                    .map(|(_, u)| (u.id, u.display_name))
+                    .collect(),
+            );
+        }
+    }
+    let now = Utc::now();
     Ok(rows
         .into_iter()
-        .map(|r| ShareView {
-            id: r.id,
-            kind: r.kind,
-            name: names.get(&r.item_id).cloned(),
-            revoked: r.revoked_at.is_some(),
-            shared_by: r
-                .created_by
-                .and_then(|u| people.get(&u).cloned())
-                .unwrap_or_else(|| "A former user".into()),
-            shared_at: tree::when(r.created_at),
-            conversation_id: r.conversation_id,
+        .map(|r| {
+            let status = if r.revoked_at.is_some() {
+                ShareStatus::Revoked
+            } else if r.expired(now) {
+                ShareStatus::Expired
+            } else if removed.contains(&(r.id, reader.id)) {
+                ShareStatus::Revoked
+            } else {
+                ShareStatus::Active
+            };
+            let recipients = reached
+                .get(&r.conversation_id)
+                .map(|people| {
+                    people
+                        .iter()
+                        .filter(|(id, _)| Some(*id) != r.created_by)
+                        .map(|(id, name)| Recipient {
+                            user_id: *id,
+                            name: name.clone(),
+                            removed: removed.contains(&(r.id, *id)),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            ShareView {
+                id: r.id,
+                kind: r.kind,
+                name: names.get(&r.item_id).cloned(),
+                revoked: status != ShareStatus::Active,
+                status,
+                expires_at: r.expires_at.map(tree::when),
+                recipients,
+                shared_by: r
+                    .created_by
+                    .and_then(|u| people.get(&u).cloned())
+                    .unwrap_or_else(|| "A former user".into()),
+                shared_at: tree::when(r.created_at),
+                conversation_id: r.conversation_id,
+            }
         })
         .collect())
+}
+
+/// Marks what in `view` is shared now (a share neither revoked nor past its date), for the
+/// firm's tree ("All Files" shows the Shared icon on it).
+pub async fn mark_shared(
+    db: &impl ConnectionTrait,
+    matter: crate::ids::MatterId,
+    view: &mut crate::files::FolderView,
+) -> Result<(), AppError> {
+    let ids: Vec<uuid::Uuid> = view
+        .folders
+        .iter()
+        .map(|f| f.id.0)
+        .chain(view.documents.iter().map(|d| d.id.0))
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let live: HashSet<uuid::Uuid> = share::Entity::find()
+        .select_only()
+        .column(share::Column::ItemId)
+        .filter(share::Column::MatterId.eq(matter))
+        .filter(share::Column::ItemId.is_in(ids))
+        .filter(share::Column::RevokedAt.is_null())
+        .filter(
+            Condition::any()
+                .add(share::Column::ExpiresAt.is_null())
+                .add(share::Column::ExpiresAt.gt(Utc::now())),
+        )
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    for f in &mut view.folders {
+        f.shared = live.contains(&f.id.0);
+    }
+    for d in &mut view.documents {
+        d.shared = live.contains(&d.id.0);
+    }
+    Ok(())
 }
 
 /// The shares of `messages`, by message.
 pub async fn of_messages(
     db: &DatabaseConnection,
     messages: &[MessageId],
+    reader: Reader,
 ) -> Result<HashMap<MessageId, Vec<ShareView>>, AppError> {
     let mut out: HashMap<MessageId, Vec<ShareView>> = HashMap::new();
     if messages.is_empty() {
@@ -163,7 +280,7 @@ pub async fn of_messages(
         .all(db)
         .await?;
     let by_message: Vec<MessageId> = rows.iter().map(|r| r.message_id).collect();
-    for (message, view) in by_message.into_iter().zip(views(db, rows).await?) {
+    for (message, view) in by_message.into_iter().zip(views(db, rows, reader).await?) {
         out.entry(message).or_default().push(view);
     }
     Ok(out)
@@ -198,7 +315,12 @@ pub async fn list(
             .filter(share::Column::RevokedAt.is_null())
             .filter(share::Column::ConversationId.in_subquery(readable.into_query()));
     }
-    views(db, query.all(db).await?).await
+    let mut shown = views(db, query.all(db).await?, Reader::of(access)).await?;
+    // A contact's list holds only what opens for them (not expired, not removed for them).
+    if !access.firm() {
+        shown.retain(|v| v.status == ShareStatus::Active);
+    }
+    Ok(shown)
 }
 
 /// The chain from `folder_id` (default: the shared folder) up to the shared folder, if it is
@@ -256,15 +378,25 @@ pub async fn open(
             (None, Some(view))
         }
     };
-    let view = views(db, vec![share.clone()])
-        .await?
-        .pop()
-        .ok_or_else(|| AppError::internal("a share without its view"))?;
+    let view = views(
+        db,
+        vec![share.clone()],
+        Reader::of(access.conversation().matter()),
+    )
+    .await?
+    .pop()
+    .ok_or_else(|| AppError::internal("a share without its view"))?;
+    let history = match &document {
+        Some(d) => crate::files::server::history(db, d.id).await?,
+        None => Vec::new(),
+    };
     Ok(OpenedShare {
         share: view,
         document,
+        history,
         folder,
         can_revoke: access.conversation().matter().firm(),
+        matter_id: access.conversation().matter().id(),
     })
 }
 
@@ -290,30 +422,109 @@ pub async fn reach(
     Ok((doc, version))
 }
 
-/// Removes access to a share at once: from the next request on it opens nothing. The firm's.
-pub async fn revoke(state: &AppState, manage: &ManageShare) -> Result<(), AppError> {
+/// Removes access to a share at once, for everyone or (`person`) for one of the conversation's
+/// people: from the next request on it opens nothing for them, and a download in progress
+/// stops. The firm's.
+pub async fn revoke(
+    state: &AppState,
+    manage: &ManageShare,
+    person: Option<UserId>,
+) -> Result<(), AppError> {
     let db = &state.db;
     let (share, user) = (manage.share(), manage.user());
-    share::Entity::update_many()
-        .col_expr(share::Column::RevokedAt, Expr::value(Some(Utc::now())))
-        .col_expr(share::Column::RevokedBy, Expr::value(Some(user.id())))
-        .filter(share::Column::Id.eq(share.id))
-        .filter(share::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
+    let detail = match person {
+        None => {
+            share::Entity::update_many()
+                .col_expr(share::Column::RevokedAt, Expr::value(Some(Utc::now())))
+                .col_expr(share::Column::RevokedBy, Expr::value(Some(user.id())))
+                .filter(share::Column::Id.eq(share.id))
+                .filter(share::Column::RevokedAt.is_null())
+                .exec(db)
+                .await?;
+            format!("share {}", share.id)
+        }
+        Some(person) => {
+            let recipient =
+                conversation_participant::Entity::find_by_id((share.conversation_id, person))
+                    .one(db)
+                    .await?;
+            if recipient.is_none() {
+                return Err(AppError::bad_request(
+                    "That person is not in this conversation, so the share does not reach them.",
+                ));
+            }
+            share_revocation::Entity::insert(share_revocation::ActiveModel {
+                share_id: Set(share.id),
+                user_id: Set(person),
+                revoked_at: Set(Utc::now()),
+                revoked_by: Set(Some(user.id())),
+            })
+            .on_conflict(
+                OnConflict::columns([
+                    share_revocation::Column::ShareId,
+                    share_revocation::Column::UserId,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+            format!("share {} for {person}", share.id)
+        }
+    };
     audit::record(
         db,
         Action::ShareRevoked,
         Some(user.id()),
-        Some(format!("share {}", share.id)),
+        Some(detail),
         None,
     )
     .await?;
+    publish(state, share).await;
+    Ok(())
+}
+
+/// Sets (or clears) the day after which a share opens nothing. A time already past is refused:
+/// that is removing access, which says so.
+pub async fn set_expiry(
+    state: &AppState,
+    manage: &ManageShare,
+    expires_at: Option<chrono::DateTime<Utc>>,
+) -> Result<(), AppError> {
+    if expires_at.is_some_and(|at| at <= Utc::now()) {
+        return Err(AppError::bad_request(
+            "Choose a day from tomorrow on. To stop access now, use Remove access.",
+        ));
+    }
+    let share = manage.share();
+    share::Entity::update_many()
+        .col_expr(share::Column::ExpiresAt, Expr::value(expires_at))
+        .filter(share::Column::Id.eq(share.id))
+        .exec(&state.db)
+        .await?;
+    audit::record(
+        &state.db,
+        Action::ShareExpirySet,
+        Some(manage.user().id()),
+        Some(format!(
+            "share {} until {}",
+            share.id,
+            expires_at.map_or_else(|| "no end date".to_string(), |at| at.to_rfc3339())
+        )),
+        None,
+    )
+    .await?;
+    publish(state, share).await;
+    Ok(())
+}
+
+/// The pages with the share's matter open show it as it is now.
+async fn publish(state: &AppState, share: &share::Model) {
     let change = Change {
         matter: share.matter_id,
         conversation: share.conversation_id,
         message: None,
+        read: None,
     };
-    state.live.publish(db, change).await;
-    Ok(())
+    state.live.publish(&state.db, change).await;
 }

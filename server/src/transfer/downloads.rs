@@ -15,13 +15,16 @@ use super::tus::header_str;
 
 use app::{
     AppError,
-    audit::{self, Action},
+    activity::{
+        AccessKind,
+        log::{self, Access, Origin},
+    },
     files::{
         self,
         blobs::{self, Part},
     },
-    ids::{AttachmentId, DocumentId, ShareId, UserId},
-    policy::{Actor, ClientIp},
+    ids::{AttachmentId, DocumentId, ShareId},
+    policy::{Actor, ClientIp, SignedInUser},
     state::AppState,
 };
 
@@ -69,15 +72,17 @@ pub(super) async fn shared_bytes<const INLINE: bool>(
 
 /// What a download sends, once the policy has allowed it.
 struct Servable {
-    reader: UserId,
+    reader: SignedInUser,
     name: String,
     parts: Vec<Part>,
     size: u64,
     sha256: String,
     content_type: String,
     at: chrono::DateTime<chrono::Utc>,
-    /// What the audit record says was downloaded.
-    what: String,
+    /// What the matter's access log says was reached (its kind is set when served).
+    access: Access,
+    /// A shared file: who is reading it, to ask the policy again while it streams.
+    reread: Option<Actor>,
 }
 
 /// A version of a document in the tree, for the firm (a contact reaches a document only through
@@ -95,11 +100,22 @@ async fn document(
     let version = files::server::version(&state.db, &access, version).await?;
     let doc = access.document();
     Ok(Servable {
-        reader: access.files().user().id(),
+        reader: access.files().user().clone(),
         name: doc.name.clone(),
         parts: blobs::parts_from_json(&version.parts)?,
         size: version.size.max(0) as u64,
-        what: format!("document {} version {}", doc.id, version.number),
+        access: Access {
+            matter: doc.matter_id,
+            kind: AccessKind::FileDownloaded,
+            item_name: doc.name.clone(),
+            document: Some(doc.id),
+            version: Some(version.number),
+            attachment: None,
+            share: None,
+            conversation: None,
+            sha256: Some(version.sha256.clone()),
+        },
+        reread: None,
         sha256: version.sha256,
         content_type: version.content_type,
         at: version.uploaded_at,
@@ -117,16 +133,24 @@ async fn attachment(
         .attachment(&state.db, id)
         .await?;
     let a = access.attachment().clone();
+    let conversation = access.conversation();
     Ok(Servable {
-        reader: access.conversation().user().id(),
-        name: a.name,
+        reader: conversation.user().clone(),
         parts: blobs::parts_from_json(&a.parts)?,
         size: a.size.max(0) as u64,
-        what: format!(
-            "attachment {} in conversation {}",
-            a.id,
-            access.conversation().id()
-        ),
+        access: Access {
+            matter: conversation.matter().id(),
+            kind: AccessKind::FileDownloaded,
+            item_name: a.name.clone(),
+            document: None,
+            version: None,
+            attachment: Some(a.id),
+            share: None,
+            conversation: Some(conversation.id()),
+            sha256: Some(a.sha256.clone()),
+        },
+        reread: None,
+        name: a.name,
         sha256: a.sha256,
         content_type: a.content_type,
         at: a.created_at,
@@ -140,20 +164,27 @@ async fn shared(
     share: ShareId,
     document: DocumentId,
 ) -> Result<Servable, AppError> {
-    let access = Actor::from_session(&state.db, session)
-        .await?
-        .share(&state.db, share)
-        .await?;
+    let actor = Actor::from_session(&state.db, session).await?;
+    let access = actor.share(&state.db, share).await?;
     let (doc, version) = app::shares::server::reach(&state.db, &access, document).await?;
+    let conversation = access.conversation();
     Ok(Servable {
-        reader: access.conversation().user().id(),
-        name: doc.name,
+        reader: conversation.user().clone(),
         parts: blobs::parts_from_json(&version.parts)?,
         size: version.size.max(0) as u64,
-        what: format!(
-            "document {} version {} through share {share}",
-            doc.id, version.number
-        ),
+        access: Access {
+            matter: conversation.matter().id(),
+            kind: AccessKind::FileDownloaded,
+            item_name: doc.name.clone(),
+            document: Some(doc.id),
+            version: Some(version.number),
+            attachment: None,
+            share: Some(share),
+            conversation: Some(conversation.id()),
+            sha256: Some(version.sha256.clone()),
+        },
+        reread: Some(actor),
+        name: doc.name,
         sha256: version.sha256,
         content_type: version.content_type,
         at: version.uploaded_at,
@@ -213,25 +244,34 @@ async fn serve(
         Some(r) => (StatusCode::PARTIAL_CONTENT, *r.start(), *r.end() + 1),
         None => (StatusCode::OK, 0, size),
     };
+    // One entry per download or view, not per range a player or a resumed download asks for.
     if start == 0 {
-        audit::record(
-            &state.db,
-            Action::FileDownloaded,
-            Some(file.reader),
-            Some(file.what.clone()),
-            ip.0,
-        )
-        .await?;
+        let access = Access {
+            kind: if inline {
+                AccessKind::FilePreviewed
+            } else {
+                AccessKind::FileDownloaded
+            },
+            ..file.access.clone()
+        };
+        let origin = Origin {
+            ip: ip.0,
+            user_agent: header_str(headers, "user-agent").map(str::to_string),
+        };
+        log::record(&state.db, &file.reader, access, origin).await?;
     }
     let content_type = match file.content_type.as_str() {
         t if t.starts_with("text/") => format!("{t}; charset=utf-8"),
         t => t.to_string(),
     };
-    let mut response = Response::new(Body::from_stream(blobs::read(
-        &state.storage,
-        &file.parts,
-        start..end,
-    )));
+    let bytes = blobs::read(&state.storage, &file.parts, start..end);
+    let body = match (file.reread, file.access.share) {
+        (Some(actor), Some(share)) => {
+            Body::from_stream(while_shared(state.db.clone(), actor, share, bytes))
+        }
+        _ => Body::from_stream(bytes),
+    };
+    let mut response = Response::new(body);
     *response.status_mut() = status;
     let h = response.headers_mut();
     let mut set = |name: header::HeaderName, value: String| {
@@ -243,6 +283,16 @@ async fn serve(
     set(header::CONTENT_LENGTH, (end - start).to_string());
     set(header::ACCEPT_RANGES, "bytes".into());
     set(header::ETAG, etag);
+    // RFC 9530: the whole file's SHA-256 (as shown in Versions), for a range too, so a
+    // client can check what it put together.
+    if let Ok(digest) = hex::decode(&file.sha256) {
+        use base64::Engine;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(digest);
+        set(
+            header::HeaderName::from_static("repr-digest"),
+            format!("sha-256=:{encoded}:"),
+        );
+    }
     set(
         header::LAST_MODIFIED,
         file.at.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
@@ -273,6 +323,58 @@ async fn serve(
         );
     }
     Ok(response)
+}
+
+/// How much of a shared file goes out at most, and for how long, before the policy is asked
+/// again whether it is still shared with its reader.
+const RECHECK_BYTES: u64 = 4 * 1024 * 1024;
+const RECHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A shared file's bytes, which stop when access is removed in the middle of the download (a
+/// revoked share, a reader taken off the matter): a 5 GB download does not outlive a revoke.
+/// The response then ends with an error, so the browser shows the download as failed.
+fn while_shared<S>(
+    db: sea_orm::DatabaseConnection,
+    actor: Actor,
+    share: ShareId,
+    bytes: S,
+) -> impl futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send + 'static
+where
+    S: futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send + 'static,
+{
+    use futures_util::StreamExt;
+    struct Flow<S> {
+        bytes: std::pin::Pin<Box<S>>,
+        since_check: u64,
+        checked_at: std::time::Instant,
+    }
+    let flow = Flow {
+        bytes: Box::pin(bytes),
+        since_check: 0,
+        checked_at: std::time::Instant::now(),
+    };
+    futures_util::stream::unfold(Some(flow), move |flow| {
+        let (db, actor) = (db.clone(), actor.clone());
+        async move {
+            let mut flow = flow?;
+            if flow.since_check >= RECHECK_BYTES || flow.checked_at.elapsed() >= RECHECK_EVERY {
+                if let Err(e) = actor.share(&db, share).await {
+                    tracing::info!(%share, reason = %e, "a shared download was cut off");
+                    let cut = std::io::Error::other("access to this shared file was removed");
+                    return Some((Err(cut), None));
+                }
+                flow.since_check = 0;
+                flow.checked_at = std::time::Instant::now();
+            }
+            match flow.bytes.next().await? {
+                Ok(chunk) => {
+                    flow.since_check += chunk.len() as u64;
+                    Some((Ok(chunk), Some(flow)))
+                }
+                Err(e) => Some((Err(e), None)),
+            }
+        }
+    })
 }
 
 /// RFC 6266 with an RFC 5987 `filename*`: an ASCII fallback for old clients, and the real name

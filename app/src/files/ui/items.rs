@@ -1,5 +1,5 @@
 //! What opens under a file or folder of the tree: its menu, the rename box, the "Move to…"
-//! picker and a document's versions.
+//! picker, a document's versions and its activity (who opened it).
 
 use crate::when::When;
 use leptos::prelude::*;
@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::{Open, Tree};
 use crate::{
+    activity::{ActivityPanel, Subject},
     conversations::Outgoing,
     files::{DocumentEntry, ItemKind, api, human_size},
     ids::DocumentId,
@@ -37,6 +38,11 @@ pub(super) fn RowTools(
         }
         Some(Open::Versions(i)) if i == id => {
             Some(view! { <VersionsPanel tree id=DocumentId(id)/> }.into_any())
+        }
+        Some(Open::Activity(i)) if i == id => {
+            let subject = Subject::Document(tree.matter_id, DocumentId(id));
+            let on_close = Callback::new(move |()| tree.open.set(None));
+            Some(view! { <ActivityPanel subject on_close/> }.into_any())
         }
         _ => None,
     }
@@ -83,6 +89,7 @@ fn ItemMenu(
             <button role="menuitem" type="button" on:click=move |_| open.set(Some(Open::Versions(id)))>
                 {format!("Versions ({})", d.versions)}
             </button>
+            <button role="menuitem" type="button" on:click=move |_| open.set(Some(Open::Activity(id)))>"Activity"</button>
         }
     });
     let menu = NodeRef::<leptos::html::Div>::new();

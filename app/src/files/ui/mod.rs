@@ -21,13 +21,14 @@ use items::RowTools;
 pub(crate) use transfers::glue;
 use transfers::{TransferList, Uploads};
 
-/// What the item menu, rename box, move picker or versions panel is open on.
+/// What the item menu, rename box, move picker, versions or activity panel is open on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Open {
     Menu(ItemKind, Uuid),
     Rename(ItemKind, Uuid),
     Move(ItemKind, Uuid),
     Versions(Uuid),
+    Activity(Uuid),
 }
 
 /// What the parts of one "All Files" section share: where the person is, what is open, what is
@@ -322,7 +323,7 @@ fn FolderRow(tree: Tree, entry: super::FolderEntry, writable: bool) -> impl Into
             on:keydown=move |ev| if menu_key(&ev) { ev.prevent_default(); tree.open.set(Some(Open::Menu(ItemKind::Folder, id))); }>
             <span class="icon icon-folder" aria-hidden="true"></span>
             <button type="button" class="link entry-name" on:click=move |_| tree.folder.set(Some(folder_id))>{entry.name.clone()}</button>
-            <span class="hint">"Folder"</span>
+            <span class="hint">{entry.shared.then(shared_mark)}"Folder"</span>
             {writable.then(|| view! {
                 <button type="button" class="more" id=items::more_id(id) aria-label=format!("Actions for {name}")
                     aria-haspopup="menu" aria-expanded=move || tree.menu_open(ItemKind::Folder, id).to_string()
@@ -330,6 +331,14 @@ fn FolderRow(tree: Tree, entry: super::FolderEntry, writable: bool) -> impl Into
             })}
             <RowTools tree kind=ItemKind::Folder id name=entry.name doc=None/>
         </li>
+    }
+}
+
+/// The Shared icon on an item of the tree shared now in a conversation.
+fn shared_mark() -> impl IntoView {
+    view! {
+        <span class="shared-icon" title="Shared: a live link in a conversation" aria-label="Shared"
+            role="img" data-testid=testid::SHARED_MARK></span>" "
     }
 }
 
@@ -353,7 +362,7 @@ fn DocumentRow(tree: Tree, entry: DocumentEntry, writable: bool) -> impl IntoVie
                 view! { <a class="entry-name" href=format!("/files/{id}/download") download="">{entry.name.clone()}</a> }.into_any()
             }}
             <span class="hint" data-testid=testid::LAST_UPDATED>
-                {human_size(entry.size)}" · updated "<When at=entry.updated_at/>{format!(" by {}", entry.updated_by)}
+                {entry.shared.then(shared_mark)}{human_size(entry.size)}" · updated "<When at=entry.updated_at/>{format!(" by {}", entry.updated_by)}
                 {(entry.versions > 1).then(|| format!(" · {} versions", entry.versions))}
             </span>
             <button type="button" class="more" id=items::more_id(id) aria-label=format!("Actions for {name}")

@@ -14,7 +14,10 @@ use sha2::{Digest, Sha256};
 use app::activity::{AccessKind, ActivityLine, Through};
 use common::{
     BACKENDS, Browser,
-    world::{GRACE, HUGO, Live, SAM, World, create, fetch, get, id_of, list, upload},
+    world::{
+        GRACE, HUGO, Live, SAM, World, create, fetch, fetch_with, get, id_of, list, shares_on,
+        upload,
+    },
 };
 
 fn filed(reply: &common::Reply) -> String {
@@ -30,17 +33,6 @@ async fn lines(who: &mut Browser<'_>, path: &str, form: &[(&str, &str)]) -> Vec<
     let reply = who.call(path, form).await;
     assert_eq!(reply.status, 200, "{path}: {}", reply.text());
     serde_json::from_slice(&reply.body).expect("lines")
-}
-
-async fn ranged(world: &World, who: &Browser<'_>, path: &str, range: &str) -> common::Reply {
-    let mut request = Request::get(path).header("range", range);
-    if let Some(cookie) = &who.cookie {
-        request = request.header("cookie", cookie);
-    }
-    world
-        .portal
-        .send(request.body(Body::empty()).expect("request"))
-        .await
 }
 
 /// A file uploaded into another matter's tree (tus creation-with-upload).
@@ -165,13 +157,13 @@ async fn every_open_and_download_is_logged_with_its_version_and_digest() {
             base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"lease, version two"));
         assert_eq!(whole.header("repr-digest"), format!("sha-256=:{digest}:"));
         assert_eq!(
-            ranged(&world, &grace, &through_share, "bytes=0-4")
+            fetch_with(&world, &grace, &through_share, &[("range", "bytes=0-4")])
                 .await
                 .status,
             206
         );
         assert_eq!(
-            ranged(&world, &grace, &through_share, "bytes=5-")
+            fetch_with(&world, &grace, &through_share, &[("range", "bytes=5-")])
                 .await
                 .status,
             206
@@ -578,14 +570,6 @@ async fn removing_access_cuts_off_a_download_in_flight() {
     }
 }
 
-async fn shares_of(who: &mut Browser<'_>, world: &World) -> Vec<app::shares::ShareView> {
-    let reply = who
-        .call("/api/shares/list", &[("matter_id", &world.matter)])
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    serde_json::from_slice(&reply.body).expect("shares")
-}
-
 #[tokio::test]
 async fn access_is_removed_for_one_recipient_or_ends_on_its_date() {
     use app::shares::ShareStatus;
@@ -628,9 +612,9 @@ async fn access_is_removed_for_one_recipient_or_ends_on_its_date() {
         assert_eq!(open.status, 404);
         let hers = get(&mut grace, &conversation).await.expect("hers");
         assert_eq!(hers.messages[0].shares[0].status, ShareStatus::Revoked);
-        assert!(shares_of(&mut grace, &world).await.is_empty());
+        assert!(shares_on(&mut grace, &world).await.is_empty());
         assert_eq!(fetch(&world, &hugo, &download).await.status, 200);
-        let listed = shares_of(&mut ada, &world).await;
+        let listed = shares_on(&mut ada, &world).await;
         let reach: Vec<_> = listed[0]
             .recipients
             .iter()
@@ -647,7 +631,7 @@ async fn access_is_removed_for_one_recipient_or_ends_on_its_date() {
             "still shared with Hugo"
         );
         // Contacts are not told whom else it reaches.
-        assert!(shares_of(&mut hugo, &world).await[0].recipients.is_empty());
+        assert!(shares_on(&mut hugo, &world).await[0].recipients.is_empty());
         // Someone the share never reached is a mistake, said so.
         let not_in = ada
             .call(
@@ -674,7 +658,7 @@ async fn access_is_removed_for_one_recipient_or_ends_on_its_date() {
             )
             .await;
         assert_eq!(set.status, 200, "{}", set.text());
-        let listed = shares_of(&mut ada, &world).await;
+        let listed = shares_on(&mut ada, &world).await;
         assert_eq!(listed[0].expires_at.map(|m| m.0), Some(ahead));
         assert_eq!(fetch(&world, &hugo, &download).await.status, 200);
         app::entities::share::Entity::update_many()
@@ -694,10 +678,10 @@ async fn access_is_removed_for_one_recipient_or_ends_on_its_date() {
         let open = hugo.call("/api/shares/open", &[("id", &share)]).await;
         assert_eq!(open.status, 404);
         assert_eq!(
-            shares_of(&mut ada, &world).await[0].status,
+            shares_on(&mut ada, &world).await[0].status,
             ShareStatus::Expired
         );
-        assert!(shares_of(&mut hugo, &world).await.is_empty());
+        assert!(shares_on(&mut hugo, &world).await.is_empty());
         assert!(
             !shared_in_tree(&mut ada, &world).await,
             "{backend:?}: no longer shared"

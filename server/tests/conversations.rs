@@ -15,8 +15,8 @@ use app::{AppError, entities::user::Role};
 use common::{
     BACKENDS, Backend, Browser, add_person,
     world::{
-        GRACE, HUGO, Live, SAM, URL, World, create, fetch, get, id_of, list, message, upload,
-        upload_into,
+        GRACE, HUGO, Live, SAM, URL, World, create, fetch, get, id_of, list, message, shares_on,
+        upload, upload_into,
     },
 };
 
@@ -612,14 +612,6 @@ async fn open_share(
         let error: AppError = serde_json::from_slice(&reply.body).expect("typed error");
         Err((reply.status.as_u16(), error.to_string()))
     }
-}
-
-async fn shares_on(who: &mut Browser<'_>, world: &World) -> Vec<app::shares::ShareView> {
-    let reply = who
-        .call("/api/shares/list", &[("matter_id", &world.matter)])
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    serde_json::from_slice(&reply.body).expect("shares")
 }
 
 #[tokio::test]

@@ -296,14 +296,36 @@ pub fn upload_request(
 }
 
 pub async fn fetch(world: &World, who: &Browser<'_>, path: &str) -> super::Reply {
+    fetch_with(world, who, path, &[]).await
+}
+
+/// A GET by `who` with `headers` (a `range`, say).
+pub async fn fetch_with(
+    world: &World,
+    who: &Browser<'_>,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> super::Reply {
     let mut request = Request::get(path);
     if let Some(cookie) = &who.cookie {
         request = request.header("cookie", cookie);
+    }
+    for (name, value) in headers {
+        request = request.header(*name, *value);
     }
     world
         .portal
         .send(request.body(Body::empty()).expect("request"))
         .await
+}
+
+/// What has been shared on the world's matter that `who` may open.
+pub async fn shares_on(who: &mut Browser<'_>, world: &World) -> Vec<app::shares::ShareView> {
+    let reply = who
+        .call("/api/shares/list", &[("matter_id", &world.matter)])
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    serde_json::from_slice(&reply.body).expect("shares")
 }
 
 pub struct Live {

@@ -18,6 +18,8 @@ pub struct AppState {
     pub live: crate::live::Hub,
     /// The firm's name and colour, which every page shows.
     pub brand: Arc<crate::settings::server::BrandCache>,
+    /// Appends to the matters' access logs.
+    pub access_log: crate::activity::log::Writer,
 }
 
 /// Settings fixed at start that pages and server functions need.

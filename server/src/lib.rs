@@ -72,6 +72,7 @@ pub async fn open(config: &Config) -> Result<AppState, String> {
             time_zone: config.time_zone,
         }),
         live: Default::default(),
+        access_log: app::activity::log::Writer::start(db.clone()),
         brand: Arc::new(
             app::settings::server::BrandCache::load(&db)
                 .await

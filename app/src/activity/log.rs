@@ -1,7 +1,8 @@
 //! Writing and verifying a matter's access log. Each entry holds the SHA-256 of the entry before
 //! it in its matter and of its own content, and the matter's head (`access_heads`) holds the
 //! newest entry's number and hash: an entry altered, removed from the middle or from the end
-//! breaks the chain, and `dossier check` names the first broken one.
+//! breaks the chain, and `dossier check` names the first broken one. One writer per node
+//! (`Writer`) appends, a batch per transaction.
 
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -44,58 +45,146 @@ pub struct Origin {
     pub user_agent: Option<String>,
 }
 
-/// Appends `access` by `who` to its matter's log: the next number, chained to the head, in one
-/// transaction that holds the matter's lock, so that parallel accesses queue into one chain.
-pub async fn record(
-    db: &DatabaseConnection,
-    who: &SignedInUser,
+/// An entry on its way to the log: who, what, from where, and where to say it is written.
+struct Pending {
+    who: (crate::ids::UserId, String),
     access: Access,
     origin: Origin,
+    written: tokio::sync::oneshot::Sender<Result<(), AppError>>,
+}
+
+/// How many entries one transaction appends at most.
+const BATCH: usize = 256;
+
+/// The node's one writer of the access log. A request hands it its entry and waits until the
+/// entry is committed (a download starts only once it is logged); the writer appends whatever
+/// has queued meanwhile in one transaction (one fsync, one write lock), so parallel downloads
+/// do not queue on SQLite's write lock one by one.
+#[derive(Clone)]
+pub struct Writer(tokio::sync::mpsc::Sender<Pending>);
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("access log writer")
+    }
+}
+
+impl Writer {
+    /// Starts the writer on `db` (it ends when every handle to it is gone).
+    pub fn start(db: DatabaseConnection) -> Self {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Pending>(4 * BATCH);
+        tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < BATCH {
+                    match rx.try_recv() {
+                        Ok(next) => batch.push(next),
+                        Err(_) => break,
+                    }
+                }
+                let (entries, replies): (Vec<_>, Vec<_>) = batch
+                    .into_iter()
+                    .map(|p| ((p.who, p.access, p.origin), p.written))
+                    .unzip();
+                let result = append(&db, entries).await;
+                if let Err(e) = &result {
+                    tracing::error!(error = %e, "the access log could not be written");
+                }
+                for reply in replies {
+                    let _ = reply.send(result.clone());
+                }
+            }
+        });
+        Self(tx)
+    }
+
+    /// Appends `access` by `who` to its matter's log, and returns once it is committed.
+    pub async fn record(
+        &self,
+        who: &SignedInUser,
+        access: Access,
+        origin: Origin,
+    ) -> Result<(), AppError> {
+        let (written, done) = tokio::sync::oneshot::channel();
+        let pending = Pending {
+            who: (who.id(), who.display_name().to_string()),
+            access,
+            origin,
+            written,
+        };
+        self.0
+            .send(pending)
+            .await
+            .map_err(|_| AppError::internal("the access log writer has stopped"))?;
+        done.await
+            .map_err(|_| AppError::internal("the access log writer has stopped"))?
+    }
+}
+
+/// Appends `entries` in one transaction: for each matter (in id order, so that two nodes lock
+/// the same matters in the same order), its lock, its head, then its entries chained on.
+async fn append(
+    db: &DatabaseConnection,
+    mut entries: Vec<((crate::ids::UserId, String), Access, Origin)>,
 ) -> Result<(), AppError> {
+    entries.sort_by_key(|(_, access, _)| access.matter);
     let txn = crate::db::begin_write(db).await?;
-    crate::db::lock_key(&txn, access.matter.0).await?;
-    let head = access_head::Entity::find_by_id(access.matter)
-        .one(&txn)
-        .await?;
-    let (seq, prev_hash) = head.map_or((1, GENESIS.to_string()), |h| (h.seq + 1, h.hash));
-    let mut row = access_event::Model {
-        id: uuid::Uuid::now_v7(),
-        matter_id: access.matter,
-        seq,
-        occurred_at: to_micros(chrono::Utc::now()),
-        person_id: Some(who.id()),
-        person_name: who.display_name().chars().take(200).collect(),
-        kind: access.kind.as_str().to_string(),
-        item_name: access.item_name.chars().take(300).collect(),
-        document_id: access.document,
-        version: access.version,
-        attachment_id: access.attachment,
-        share_id: access.share,
-        conversation_id: access.conversation,
-        sha256: access.sha256,
-        ip: origin.ip.map(|ip| ip.to_string()),
-        user_agent: origin
-            .user_agent
-            .map(|ua| ua.chars().take(USER_AGENT_CHARS).collect()),
-        prev_hash,
-        hash: String::new(),
-    };
-    row.hash = entry_hash(&row);
-    access_head::Entity::insert(access_head::ActiveModel {
-        matter_id: Set(row.matter_id),
-        seq: Set(row.seq),
-        hash: Set(row.hash.clone()),
-    })
-    .on_conflict(
-        OnConflict::column(access_head::Column::MatterId)
-            .update_columns([access_head::Column::Seq, access_head::Column::Hash])
-            .to_owned(),
-    )
-    .exec_without_returning(&txn)
-    .await?;
-    access_event::Entity::insert(access_event::ActiveModel::from(row))
+    let mut at = 0;
+    while at < entries.len() {
+        let matter = entries[at].1.matter;
+        let end = entries[at..]
+            .iter()
+            .position(|(_, a, _)| a.matter != matter)
+            .map_or(entries.len(), |n| at + n);
+        crate::db::lock_key(&txn, matter.0).await?;
+        let head = access_head::Entity::find_by_id(matter).one(&txn).await?;
+        let (mut seq, mut prev_hash) = head.map_or((0, GENESIS.to_string()), |h| (h.seq, h.hash));
+        let mut rows = Vec::with_capacity(end - at);
+        for ((person, name), access, origin) in entries[at..end].iter().cloned() {
+            seq += 1;
+            let mut row = access_event::Model {
+                id: uuid::Uuid::now_v7(),
+                matter_id: matter,
+                seq,
+                occurred_at: to_micros(chrono::Utc::now()),
+                person_id: Some(person),
+                person_name: name.chars().take(200).collect(),
+                kind: access.kind.as_str().to_string(),
+                item_name: access.item_name.chars().take(300).collect(),
+                document_id: access.document,
+                version: access.version,
+                attachment_id: access.attachment,
+                share_id: access.share,
+                conversation_id: access.conversation,
+                sha256: access.sha256,
+                ip: origin.ip.map(|ip| ip.to_string()),
+                user_agent: origin
+                    .user_agent
+                    .map(|ua| ua.chars().take(USER_AGENT_CHARS).collect()),
+                prev_hash,
+                hash: String::new(),
+            };
+            row.hash = entry_hash(&row);
+            prev_hash = row.hash.clone();
+            rows.push(access_event::ActiveModel::from(row));
+        }
+        access_event::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
+        access_head::Entity::insert(access_head::ActiveModel {
+            matter_id: Set(matter),
+            seq: Set(seq),
+            hash: Set(prev_hash),
+        })
+        .on_conflict(
+            OnConflict::column(access_head::Column::MatterId)
+                .update_columns([access_head::Column::Seq, access_head::Column::Hash])
+                .to_owned(),
+        )
         .exec_without_returning(&txn)
         .await?;
+        at = end;
+    }
     txn.commit().await?;
     Ok(())
 }

@@ -268,10 +268,11 @@ pub(super) fn quote(body: &str, chars: usize) -> String {
 /// Just opened (`opened` says from where), the matter's access log records it.
 /// Returns when, if a message was read for the first time (its writer is then told, live).
 pub async fn read(
-    db: &DatabaseConnection,
+    state: &crate::state::AppState,
     access: &ConversationAccess,
     opened: Option<crate::activity::log::Origin>,
 ) -> Result<Option<crate::when::Moment>, AppError> {
+    let db = &state.db;
     let now = Utc::now();
     let first_read = mark_read(db, access.id(), access.user().id(), now)
         .await?
@@ -289,7 +290,10 @@ pub async fn read(
             conversation: Some(c.id),
             sha256: None,
         };
-        crate::activity::log::record(db, access.user(), entry, origin).await?;
+        state
+            .access_log
+            .record(access.user(), entry, origin)
+            .await?;
     }
     Ok(first_read)
 }

@@ -17,7 +17,7 @@ use app::{
     AppError,
     activity::{
         AccessKind,
-        log::{self, Access, Origin},
+        log::{Access, Origin},
     },
     files::{
         self,
@@ -258,7 +258,10 @@ async fn serve(
             ip: ip.0,
             user_agent: header_str(headers, "user-agent").map(str::to_string),
         };
-        log::record(&state.db, &file.reader, access, origin).await?;
+        state
+            .access_log
+            .record(&file.reader, access, origin)
+            .await?;
     }
     let content_type = match file.content_type.as_str() {
         t if t.starts_with("text/") => format!("{t}; charset=utf-8"),

@@ -292,6 +292,9 @@ pub fn ShareViewer(
     let folder = RwSignal::new(None::<FolderId>);
     let menu = RwSignal::new(false);
     let activity = RwSignal::new(false);
+    // Whom the last removal of access was for (`None`: everyone); an action's input is gone
+    // by the time its answer comes.
+    let revoking_for = StoredValue::new(None::<UserId>);
     let revoke = ServerAction::<api::RevokeShare>::new();
     let opened = Resource::new(
         move || (id, folder.get(), reload.get()),
@@ -306,10 +309,7 @@ pub fn ShareViewer(
         if let Some(Ok(())) = revoke.value().get() {
             // For everyone: closed first, so the one who removed access is not shown "Access
             // removed". For one person: the viewer stays, without that person's item.
-            let for_everyone = revoke
-                .input()
-                .get_untracked()
-                .is_none_or(|i| i.person.is_none());
+            let for_everyone = revoking_for.get_value().is_none();
             menu.set(false);
             if for_everyone {
                 close();
@@ -417,14 +417,14 @@ pub fn ShareViewer(
                                                             question=format!("Remove access for {}? The others in the conversation keep it.", r.name)
                                                             role="menuitem" class="danger" testid=testid::REVOKE_FOR
                                                             disabled=Signal::derive(move || !ready.get() || revoke.pending().get())
-                                                            act=move || { revoke.dispatch(api::RevokeShare { id, person: Some(person) }); }/>
+                                                            act=move || { revoking_for.set_value(Some(person)); revoke.dispatch(api::RevokeShare { id, person: Some(person) }); }/>
                                                     }
                                                 }).collect_view()}
                                                 <crate::ui::AskFirst label="Remove access for everyone"
                                                     question="Remove access for everyone? Nobody in the conversation can open it any more."
                                                     role="menuitem" class="danger" testid=testid::REVOKE_SHARE
                                                     disabled=Signal::derive(move || !ready.get() || revoke.pending().get())
-                                                    act=move || { revoke.dispatch(api::RevokeShare { id, person: None }); }/>
+                                                    act=move || { revoking_for.set_value(None); revoke.dispatch(api::RevokeShare { id, person: None }); }/>
                                                 <EndDate id expires_at on_saved=Callback::new(move |()| { menu.set(false); on_changed.run(()); })/>
                                             </div>
                                         </Show>

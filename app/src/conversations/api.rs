@@ -113,7 +113,7 @@ pub async fn mark_conversation_read(
     let call = Call::current().await?;
     let origin = call.origin();
     let (state, access) = call.conversation(id).await?;
-    if let Some(at) = super::reading::read(&state, &access, opened.then_some(origin)).await? {
+    if let Some(at) = super::receipts::read(&state, &access, opened.then_some(origin)).await? {
         // Its writers' pages show the read receipt.
         let change = crate::live::Change {
             matter: access.matter().id(),

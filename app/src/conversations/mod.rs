@@ -15,6 +15,8 @@ mod notices;
 #[cfg(feature = "ssr")]
 pub mod reading;
 #[cfg(feature = "ssr")]
+pub mod receipts;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 use crate::ids::{AttachmentId, ConversationId, MatterId, MessageId, UserId};

@@ -3,12 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::Utc;
 use sea_orm::{
-    ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter,
     QueryOrder, QuerySelect, QueryTrait,
-    sea_query::{Expr, ExprTrait, Func, OnConflict},
+    sea_query::{Expr, ExprTrait, Func},
 };
 
 use super::{
@@ -18,7 +16,7 @@ use super::{
 use crate::{
     AppError,
     entities::{
-        conversation, conversation_participant, matter, message, message_read,
+        conversation, conversation_participant, matter, message,
         user::{self, Role},
     },
     files::tree::when,
@@ -263,101 +261,6 @@ pub(super) fn quote(body: &str, chars: usize) -> String {
     }
 }
 
-/// The reader has this conversation on screen: its messages count as read. Asked for by the
-/// hydrated page with a POST; opening a conversation (a GET, a link followed) reads nothing.
-/// Just opened (`opened` says from where), the matter's access log records it.
-/// Returns when, if a message was read for the first time (its writer is then told, live).
-pub async fn read(
-    state: &crate::state::AppState,
-    access: &ConversationAccess,
-    opened: Option<crate::activity::log::Origin>,
-) -> Result<Option<crate::when::Moment>, AppError> {
-    let db = &state.db;
-    let now = Utc::now();
-    let first_read = mark_read(db, access.id(), access.user().id(), now)
-        .await?
-        .then(|| when(now));
-    if let Some(origin) = opened {
-        let c = access.conversation();
-        let entry = crate::activity::log::Access {
-            matter: c.matter_id,
-            kind: crate::activity::AccessKind::ConversationOpened,
-            item_name: c.subject.clone(),
-            document: None,
-            version: None,
-            attachment: None,
-            share: None,
-            conversation: Some(c.id),
-            sha256: None,
-        };
-        state
-            .access_log
-            .record(access.user(), entry, origin)
-            .await?;
-    }
-    Ok(first_read)
-}
-
-/// Everything in the conversation up to `at` counts as read by `user`: the messages of others
-/// they had not read get their read receipt (`message_reads`, the first time only). Returns
-/// whether any did.
-pub(super) async fn mark_read(
-    db: &impl ConnectionTrait,
-    conversation: ConversationId,
-    user: UserId,
-    at: chrono::DateTime<Utc>,
-) -> Result<bool, AppError> {
-    let before: Option<Option<chrono::DateTime<Utc>>> = conversation_participant::Entity::find()
-        .select_only()
-        .column(conversation_participant::Column::LastReadAt)
-        .filter(conversation_participant::Column::ConversationId.eq(conversation))
-        .filter(conversation_participant::Column::UserId.eq(user))
-        .into_tuple()
-        .one(db)
-        .await?;
-    let unseen: Vec<MessageId> = message::Entity::find()
-        .select_only()
-        .column(message::Column::Id)
-        .filter(message::Column::ConversationId.eq(conversation))
-        .filter(message::Column::AuthorId.ne(user))
-        .filter(message::Column::CreatedAt.lte(at))
-        .apply_if(before.flatten(), |q, since| {
-            q.filter(message::Column::CreatedAt.gt(since))
-        })
-        .into_tuple()
-        .all(db)
-        .await?;
-    for chunk in unseen.chunks(500) {
-        message_read::Entity::insert_many(chunk.iter().map(|&message_id| {
-            message_read::ActiveModel {
-                message_id: Set(message_id),
-                user_id: Set(user),
-                read_at: Set(at),
-            }
-        }))
-        .on_conflict(
-            OnConflict::columns([
-                message_read::Column::MessageId,
-                message_read::Column::UserId,
-            ])
-            .do_nothing()
-            .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    }
-    conversation_participant::Entity::update_many()
-        .col_expr(
-            conversation_participant::Column::LastReadAt,
-            Expr::value(Some(at)),
-        )
-        .filter(conversation_participant::Column::ConversationId.eq(conversation))
-        .filter(conversation_participant::Column::UserId.eq(user))
-        .exec(db)
-        .await?;
-    Ok(!unseen.is_empty())
-}
-
 /// What everyone who may read a change's message is shown of it, worked out once per change:
 /// the message as anyone sees it, and its author (whether it is "mine" is each reader's own).
 #[derive(Default)]
@@ -495,7 +398,7 @@ async fn shown(
     let mut files = attachments::of_messages(db, &ids).await?;
     let reader = crate::shares::server::Reader::of(access.matter());
     let mut shares = crate::shares::server::of_messages(db, &ids, reader).await?;
-    let mut receipts = receipts(db, &ids, me, access.matter().firm()).await?;
+    let mut receipts = super::receipts::of(db, &ids, me, access.matter().firm()).await?;
     Ok(messages
         .into_iter()
         .map(|m| MessageView {
@@ -514,52 +417,6 @@ async fn shown(
             created_at: when(m.created_at),
         })
         .collect())
-}
-
-/// Who else has read each of `messages`, first reader first: everyone for the firm; for a
-/// contact, only the firm's people (another contact's reading is theirs).
-async fn receipts(
-    db: &DatabaseConnection,
-    messages: &[MessageId],
-    me: UserId,
-    firm: bool,
-) -> Result<HashMap<MessageId, Vec<Seen>>, AppError> {
-    let mut rows: Vec<(MessageId, UserId, chrono::DateTime<Utc>, String, Role)> = Vec::new();
-    for chunk in messages.chunks(500) {
-        rows.extend(
-            message_read::Entity::find()
-                .select_only()
-                .column(message_read::Column::MessageId)
-                .column(message_read::Column::UserId)
-                .column(message_read::Column::ReadAt)
-                .column(user::Column::DisplayName)
-                .column(user::Column::Role)
-                .join(
-                    JoinType::InnerJoin,
-                    message_read::Entity::belongs_to(user::Entity)
-                        .from(message_read::Column::UserId)
-                        .to(user::Column::Id)
-                        .into(),
-                )
-                .filter(message_read::Column::MessageId.is_in(chunk.iter().copied()))
-                .filter(message_read::Column::UserId.ne(me))
-                .order_by_asc(message_read::Column::ReadAt)
-                .into_tuple::<(MessageId, UserId, chrono::DateTime<Utc>, String, Role)>()
-                .all(db)
-                .await?,
-        );
-    }
-    let mut by_message: HashMap<MessageId, Vec<Seen>> = HashMap::new();
-    for (message, user_id, at, name, role) in rows {
-        if firm || role != Role::Client {
-            by_message.entry(message).or_default().push(Seen {
-                user_id,
-                name,
-                at: when(at),
-            });
-        }
-    }
-    Ok(by_message)
 }
 
 /// One conversation and its latest messages (reading it marks nothing: see `read`).

@@ -13,7 +13,8 @@ use super::{
     ConversationKind, MAX_BODY_CHARS, MAX_SUBJECT_CHARS, MessageView, NewConversation,
     attachments::{self, Enclosed},
     notices::{Enclosures, notify},
-    reading::{mark_read, participants_of},
+    reading::participants_of,
+    receipts::mark_read,
 };
 use crate::{
     AppError,

@@ -3,7 +3,10 @@
 //! that rolled back; the server's delivery task sends them, retrying with back-off.
 
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseTransaction, EntityTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    sea_query::Expr,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -45,10 +48,108 @@ pub async fn enqueue(db: &impl ConnectionTrait, message: Outgoing) -> Result<(),
         sent_at: Set(None),
         gave_up_at: Set(None),
         last_error: Set(None),
+        batch_key: Set(None),
     })
     .exec_without_returning(db)
     .await?;
     Ok(())
+}
+
+/// Where an email's gathered lines start (`gather`, `take`).
+const LINES: &str = "\n\nWhat changed:\n";
+
+/// An email that gathers lines while it waits: the first call for `key` queues `head` and
+/// `line`, due after `wait`; later calls before then add their line to the same email (a burst
+/// of uploads is one email). `line: None` adds nothing (a protected conversation's notice says
+/// only that something changed). Runs in the caller's write transaction.
+pub async fn gather(
+    db: &impl ConnectionTrait,
+    key: &str,
+    to: &str,
+    subject: String,
+    head: String,
+    line: Option<&str>,
+    wait: chrono::Duration,
+) -> Result<(), AppError> {
+    let now = Utc::now();
+    // Two uploads at once on PostgreSQL: the second's update finds the body changed, reads
+    // it again and adds its line after the first's.
+    for _ in 0..3 {
+        let waiting = outbox_message::Entity::find()
+            .filter(outbox_message::Column::BatchKey.eq(key))
+            .filter(outbox_message::Column::Attempts.eq(0))
+            .filter(outbox_message::Column::SentAt.is_null())
+            .filter(outbox_message::Column::NextAttemptAt.gt(now))
+            .one(db)
+            .await?;
+        let Some(waiting) = waiting else { break };
+        let Some(line) = line else { return Ok(()) };
+        if waiting.body.lines().any(|l| l == line) {
+            return Ok(());
+        }
+        let added = outbox_message::Entity::update_many()
+            .col_expr(
+                outbox_message::Column::Body,
+                Expr::value(format!("{}\n{line}", waiting.body)),
+            )
+            .filter(outbox_message::Column::Id.eq(waiting.id))
+            .filter(outbox_message::Column::Body.eq(waiting.body))
+            .exec(db)
+            .await?;
+        if added.rows_affected == 1 {
+            return Ok(());
+        }
+    }
+    let body = match line {
+        Some(line) => format!("{head}{LINES}{line}"),
+        None => head,
+    };
+    outbox_message::Entity::insert(outbox_message::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        channel: Set(Channel::Email),
+        recipient: Set(to.to_string()),
+        subject: Set(Some(subject)),
+        body: Set(body),
+        created_at: Set(now),
+        attempts: Set(0),
+        next_attempt_at: Set(now + wait),
+        sent_at: Set(None),
+        gave_up_at: Set(None),
+        last_error: Set(None),
+        batch_key: Set(Some(key.to_string())),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Takes back what an email gathering under `key` holds so far, to go with another email now
+/// (a message in the same conversation): its lines, or `None` if nothing is waiting.
+pub async fn take(db: &impl ConnectionTrait, key: &str) -> Result<Option<Vec<String>>, AppError> {
+    let waiting = outbox_message::Entity::find()
+        .filter(outbox_message::Column::BatchKey.eq(key))
+        .filter(outbox_message::Column::Attempts.eq(0))
+        .filter(outbox_message::Column::SentAt.is_null())
+        .one(db)
+        .await?;
+    let Some(waiting) = waiting else {
+        return Ok(None);
+    };
+    let gone = outbox_message::Entity::delete_many()
+        .filter(outbox_message::Column::Id.eq(waiting.id))
+        .filter(outbox_message::Column::Attempts.eq(0))
+        .exec(db)
+        .await?;
+    if gone.rows_affected != 1 {
+        return Ok(None);
+    }
+    Ok(Some(
+        waiting
+            .body
+            .split_once(LINES)
+            .map(|(_, lines)| lines.lines().map(str::to_string).collect())
+            .unwrap_or_default(),
+    ))
 }
 
 /// Commits a transaction that queued messages, then wakes delivery. Waking it before the commit

@@ -119,6 +119,8 @@ pub const SHARE_MORE: &str = "share-more";
 pub const SHARE_NAME: &str = "share-name";
 pub const SHARE_PICKER: &str = "share-picker";
 pub const SHARE_PICKER_LIST: &str = "share-picker-list";
+/// "3 updated since you last looked" on a share's card.
+pub const SHARE_UNSEEN: &str = "share-unseen";
 pub const SHARE_UPDATED: &str = "share-updated";
 pub const SHARE_VIEWER: &str = "share-viewer";
 pub const SHARED_DOCUMENT: &str = "shared-document";
@@ -128,6 +130,8 @@ pub const SHARED_LIST: &str = "shared-list";
 /// The Shared icon on an item of "All Files".
 pub const SHARED_MARK: &str = "shared-mark";
 pub const SHOW_TRASH: &str = "show-trash";
+/// "New" or "Updated" on a file a share's reader has not opened since it changed.
+pub const UNSEEN_MARK: &str = "unseen-mark";
 pub const ACCESS_REMOVED: &str = "access-removed";
 pub const CANCEL: &str = "cancel";
 pub const GUIDE: &str = "guide";

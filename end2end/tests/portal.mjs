@@ -253,6 +253,24 @@ export async function api(context, portal, path, form) {
   return res.json();
 }
 
+// A file put in the matter's tree (in `folder`, or at the top) in one tus request, as the
+// uploader does; a second upload of the same name is its next version. Answers its document id.
+export async function upload(context, portal, { matter, folder, name, content }) {
+  const b64 = (s) => Buffer.from(s).toString('base64');
+  let meta = `filename ${b64(name)},matter ${b64(matter)},purpose ${b64('files')}`;
+  if (folder) meta += `,folder ${b64(folder)}`;
+  const body = Buffer.from(content);
+  const res = await context.request.post(`${portal.url}/uploads`, {
+    data: body,
+    headers: {
+      origin: portal.url, 'tus-resumable': '1.0.0', 'upload-length': String(body.length),
+      'upload-metadata': meta, 'content-type': 'application/offset+octet-stream',
+    },
+  });
+  assert.equal(res.status(), 201, `upload ${name}: ${await res.text()}`);
+  return res.headers()['dossier-document'];
+}
+
 // Answers yes to the question a destructive action asks first (ui::AskFirst): only the one on
 // screen, as the other actions' questions are in the page too, hidden.
 export async function confirm(page) {

@@ -18,6 +18,7 @@ mod m20261128_000013_guide;
 mod m20261128_000014_brand;
 mod m20261128_000015_logo;
 mod m20261128_000016_who_saw_what;
+mod m20261128_000017_share_visits;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000014_brand::Migration),
             Box::new(m20261128_000015_logo::Migration),
             Box::new(m20261128_000016_who_saw_what::Migration),
+            Box::new(m20261128_000017_share_visits::Migration),
         ]
     }
 }

@@ -55,6 +55,7 @@ pub async fn copy_rows(from: &DatabaseConnection, to: &DatabaseConnection) -> Re
     copy::<attachment::Entity>(from, &txn).await?;
     copy::<share::Entity>(from, &txn).await?;
     copy::<share_revocation::Entity>(from, &txn).await?;
+    copy::<share_visit::Entity>(from, &txn).await?;
     copy::<access_event::Entity>(from, &txn).await?;
     copy::<access_head::Entity>(from, &txn).await?;
     txn.commit()

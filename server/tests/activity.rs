@@ -493,7 +493,15 @@ async fn read_receipts_say_who_read_each_message_and_a_contact_sees_only_the_fir
         assert_eq!(seen(&mut grace, &conversation).await, [vec!["Sam Staff"]]);
         assert_eq!(seen(&mut hugo, &conversation).await, [vec!["Sam Staff"]]);
 
-        // Grace replies: Ada reads it when she has it on screen.
+        // Ada writes again; Grace replies without the page saying it read: replying reads
+        // what came before, and Ada's page is told so, live.
+        let reply = ada
+            .call(
+                "/api/conversations/post",
+                &[("id", &conversation), ("body", "Bring your ID.")],
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text());
         let reply = grace
             .call(
                 "/api/conversations/post",
@@ -501,13 +509,25 @@ async fn read_receipts_say_who_read_each_message_and_a_contact_sees_only_the_fir
             )
             .await;
         assert_eq!(reply.status, 200, "{}", reply.text());
+        let receipt = loop {
+            let told = tokio::time::timeout(std::time::Duration::from_secs(10), ada_live.next())
+                .await
+                .expect("the writer's page is told of the reply's reading");
+            match told.seen {
+                Some(seen) if seen.name == "Grace Hopper" => break seen,
+                _ => continue,
+            }
+        };
+        assert!(receipt.at >= first, "{backend:?}");
+        assert_eq!(seen(&mut ada, &conversation).await[1], ["Grace Hopper"]);
+        // Ada reads the reply when she has it on screen.
         assert_eq!(
-            seen(&mut grace, &conversation).await[1],
+            seen(&mut grace, &conversation).await[2],
             Vec::<String>::new()
         );
         read(&mut ada, &conversation).await;
         assert_eq!(
-            seen(&mut grace, &conversation).await[1],
+            seen(&mut grace, &conversation).await[2],
             ["Ada Lovelace"],
             "{backend:?}"
         );
@@ -698,4 +718,205 @@ async fn shared_in_tree(ada: &mut Browser<'_>, world: &World) -> bool {
     assert_eq!(reply.status, 200, "{}", reply.text());
     let view: app::files::FolderView = serde_json::from_slice(&reply.body).expect("folder");
     view.documents[0].shared
+}
+
+/// The share opened by `who`; `look`: as the viewer does when it opens.
+async fn look_at(who: &mut Browser<'_>, share: &str, look: bool) -> app::shares::OpenedShare {
+    let form = [("id", share), ("look", if look { "true" } else { "false" })];
+    let reply = who.call("/api/shares/open", &form).await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    serde_json::from_slice(&reply.body).expect("share")
+}
+
+/// Each file of an opened folder with its mark.
+fn marks(opened: &app::shares::OpenedShare) -> Vec<(String, Option<app::files::Unseen>)> {
+    opened
+        .folder
+        .as_ref()
+        .expect("a folder")
+        .documents
+        .iter()
+        .map(|d| (d.name.clone(), d.unseen))
+        .collect()
+}
+
+/// The gathering emails fall due (what two minutes would do).
+async fn batches_fall_due(world: &World) {
+    use app::entities::outbox_message::{Column, Entity};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    Entity::update_many()
+        .col_expr(
+            Column::NextAttemptAt,
+            Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)),
+        )
+        .filter(Column::BatchKey.is_not_null())
+        .filter(Column::SentAt.is_null())
+        .exec(&world.portal.state.db)
+        .await
+        .expect("time passes");
+}
+
+#[tokio::test]
+async fn a_share_marks_what_changed_since_each_recipient_last_looked() {
+    use app::files::Unseen::{New, Updated};
+    use common::world::{mkdir, upload_into};
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut ada = world.browser("ada@firm.example").await;
+        let evidence = mkdir(&mut ada, &world, None, "Evidence").await;
+        let photos = mkdir(&mut ada, &world, Some(&evidence), "Photos").await;
+        for name in ["Letter.txt", "Invoice.txt"] {
+            filed(&upload_into(&world, &ada, Some(&evidence), name, b"v1", "files").await);
+        }
+        let outside = filed(&upload(&world, &ada, "Elsewhere.txt", b"not shared", "files").await);
+        let conversation = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.grace, &world.hugo],
+                &[("subject", "Evidence"), ("shared_folders[0]", &evidence)],
+            )
+            .await,
+        );
+        let mut grace = world.browser(GRACE).await;
+        let mut hugo = world.browser(HUGO).await;
+        let share = shares_on(&mut grace, &world).await[0].id.to_string();
+
+        // A first look marks nothing.
+        let first = look_at(&mut grace, &share, true).await;
+        assert!(
+            marks(&first).iter().all(|(_, m)| m.is_none()),
+            "{backend:?}"
+        );
+        world.deliver().await;
+        world.smtp.clear();
+
+        // Ada updates the letter and adds a photo in a subfolder.
+        let letter =
+            filed(&upload_into(&world, &ada, Some(&evidence), "Letter.txt", b"v2", "files").await);
+        filed(&upload_into(&world, &ada, Some(&photos), "Scene.jpg", b"jpeg", "files").await);
+        let cards = shares_on(&mut grace, &world).await;
+        assert_eq!(cards[0].unseen, 2, "{backend:?}: the card counts both");
+        assert_eq!(
+            shares_on(&mut hugo, &world).await[0].unseen,
+            0,
+            "{backend:?}: Hugo never looked"
+        );
+        assert_eq!(
+            get(&mut grace, &conversation).await.expect("hers").messages[0].shares[0].unseen,
+            2
+        );
+        assert_eq!(
+            shares_on(&mut ada, &world).await[0].unseen,
+            0,
+            "who shared it"
+        );
+
+        // She looks: the letter is updated; inside Photos, the photo is new.
+        let second = look_at(&mut grace, &share, true).await;
+        assert_eq!(
+            marks(&second),
+            [
+                ("Invoice.txt".to_string(), None),
+                ("Letter.txt".to_string(), Some(Updated))
+            ],
+            "{backend:?}"
+        );
+        let inner = grace
+            .call(
+                "/api/shares/open",
+                &[("id", &share), ("folder_id", &photos)],
+            )
+            .await;
+        let inner: app::shares::OpenedShare = serde_json::from_slice(&inner.body).expect("open");
+        assert_eq!(marks(&inner), [("Scene.jpg".to_string(), Some(New))]);
+        // Looking, the card has nothing more to say; a reload keeps the marks.
+        assert_eq!(shares_on(&mut grace, &world).await[0].unseen, 0);
+        assert_eq!(
+            marks(&look_at(&mut grace, &share, false).await)[1].1,
+            Some(Updated)
+        );
+        assert_eq!(
+            marks(&look_at(&mut grace, &share, true).await)[1].1,
+            Some(Updated),
+            "{backend:?}: a second look within minutes, nothing changed, is the same look"
+        );
+
+        // Opening the letter clears its mark, for her only.
+        let download = format!("/shares/{share}/files/{letter}/download");
+        assert_eq!(fetch(&world, &grace, &download).await.status, 200);
+        assert_eq!(marks(&look_at(&mut grace, &share, true).await)[1].1, None);
+        assert!(
+            marks(&look_at(&mut hugo, &share, true).await)
+                .iter()
+                .all(|(_, m)| m.is_none())
+        );
+
+        // Its versions, through the share; a file outside it is not there.
+        let history = grace
+            .call(
+                "/api/shares/history",
+                &[("id", &share), ("document_id", &letter)],
+            )
+            .await;
+        assert_eq!(history.status, 200, "{}", history.text());
+        let versions: Vec<app::files::VersionEntry> =
+            serde_json::from_slice(&history.body).expect("versions");
+        let digests: Vec<_> = versions
+            .iter()
+            .map(|v| (v.number, v.sha256.clone()))
+            .collect();
+        assert_eq!(digests, [(2, sha256(b"v2")), (1, sha256(b"v1"))]);
+        let elsewhere = grace
+            .call(
+                "/api/shares/history",
+                &[("id", &share), ("document_id", &outside)],
+            )
+            .await;
+        assert_eq!(elsewhere.status, 404, "{backend:?}");
+
+        // Told by email: the two changes in one email each, once due; none to Ada.
+        world.deliver().await;
+        assert!(
+            world.smtp.received().is_empty(),
+            "it waits for more changes"
+        );
+        batches_fall_due(&world).await;
+        world.deliver().await;
+        let mails = world.smtp.received();
+        assert_eq!(mails.len(), 2, "{backend:?}: Grace and Hugo, one each");
+        let hers = mails.iter().find(|m| m.to == [GRACE]).expect("hers").text();
+        assert!(
+            hers.contains("Letter.txt: version 2, by Ada Lovelace"),
+            "{hers}"
+        );
+        assert!(
+            hers.contains("Scene.jpg: new, added by Ada Lovelace"),
+            "{hers}"
+        );
+        world.smtp.clear();
+
+        // A message written meanwhile takes the waiting changes along.
+        filed(&upload_into(&world, &ada, Some(&evidence), "Invoice.txt", b"v2", "files").await);
+        let reply = ada
+            .call(
+                "/api/conversations/post",
+                &[("id", &conversation), ("body", "The invoice is corrected.")],
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        batches_fall_due(&world).await;
+        world.deliver().await;
+        let mails = world.smtp.received();
+        let hers: Vec<_> = mails.iter().filter(|m| m.to == [GRACE]).collect();
+        assert_eq!(hers.len(), 1, "{backend:?}: one email, not two");
+        assert!(hers[0].text().contains("The invoice is corrected."));
+        assert!(
+            hers[0].text().contains("Invoice.txt: version 2"),
+            "{}",
+            hers[0].text()
+        );
+        world.smtp.stop();
+        world.portal.finish().await;
+    }
 }

@@ -356,6 +356,11 @@ const SERVER_FNS: &[(&str, Rule, Args)] = &[
         &[("matter_id", MATTER)],
     ),
     ("/api/shares/open", Rule::SteppedUp, &[("id", SHARE)]),
+    (
+        "/api/shares/history",
+        Rule::SteppedUp,
+        &[("id", SHARE), ("document_id", SHARE)],
+    ),
     ("/api/shares/revoke", Rule::FirmMember, &[("id", REVOCABLE)]),
     // An end date far ahead: the share still opens for the rows after this one.
     (

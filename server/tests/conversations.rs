@@ -15,8 +15,8 @@ use app::{AppError, entities::user::Role};
 use common::{
     BACKENDS, Backend, Browser, add_person,
     world::{
-        GRACE, HUGO, Live, SAM, URL, World, create, fetch, get, id_of, list, message, shares_on,
-        upload, upload_into,
+        GRACE, HUGO, Live, SAM, URL, World, create, fetch, get, id_of, list, message, mkdir,
+        shares_on, upload, upload_into,
     },
 };
 
@@ -581,19 +581,6 @@ async fn files_are_sent_as_copies_to_exactly_those_who_may_read_the_conversation
         world.smtp.stop();
         world.portal.finish().await;
     }
-}
-
-async fn mkdir(ada: &mut Browser<'_>, world: &World, parent: Option<&str>, name: &str) -> String {
-    let mut form = vec![("matter_id", world.matter.as_str()), ("name", name)];
-    if let Some(p) = parent {
-        form.push(("parent_id", p));
-    }
-    let reply = ada.call("/api/files/folders/create", &form).await;
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    serde_json::from_slice::<app::files::FolderEntry>(&reply.body)
-        .expect("folder")
-        .id
-        .to_string()
 }
 
 async fn open_share(

@@ -230,6 +230,7 @@ mod tests {
                         shared_by: "Ada".into(),
                         shared_at: crate::when::Moment(0),
                         conversation_id: conversation,
+                        unseen: 0,
                     })
                     .into_iter()
                     .collect(),

@@ -72,7 +72,10 @@ pub(super) async fn notify(
     let protected = conversation.requires_second_factor;
     for person in to.iter().filter(|u| u.disabled_at.is_none()) {
         if portal.channels.email {
-            let (subject, text) = if protected {
+            // Changes to shared files waiting to be told go with this email instead.
+            let batch = crate::shares::notices::batch_key(conversation.id, person.id);
+            let changed = outbox::take(txn, &batch).await?.unwrap_or_default();
+            let (subject, mut text) = if protected {
                 (
                     format!("A secure message on {}", matter.number),
                     format!(
@@ -91,6 +94,13 @@ pub(super) async fn notify(
                     ),
                 )
             };
+            if !protected && !changed.is_empty() {
+                text.push_str("\nAlso changed in what is shared with you here:\n");
+                for line in &changed {
+                    text.push_str(line);
+                    text.push('\n');
+                }
+            }
             outbox::enqueue(
                 txn,
                 Outgoing::Email {

@@ -492,6 +492,7 @@ pub async fn post(
         .exec(&txn)
         .await?;
     // A firm member who writes in a conversation they were not in joins it, so replies reach them.
+    let mut read_now = false;
     if people.iter().all(|(p, _)| p.user_id != user.id()) {
         conversation_participant::Entity::insert(conversation_participant::ActiveModel {
             conversation_id: Set(conversation.id),
@@ -502,7 +503,7 @@ pub async fn post(
         .exec_without_returning(&txn)
         .await?;
     } else {
-        mark_read(&txn, conversation.id, user.id(), now).await?;
+        read_now = mark_read(&txn, conversation.id, user.id(), now).await?;
     }
     let others: Vec<user::Model> = people
         .into_iter()
@@ -531,6 +532,23 @@ pub async fn post(
         read: None,
     };
     state.live.publish(db, change).await;
+    // Replying reads what came before: its writers' pages show the receipt too.
+    if read_now {
+        let read = crate::live::Read {
+            by: user.id(),
+            at: crate::files::tree::when(now),
+        };
+        state
+            .live
+            .publish(
+                db,
+                Change {
+                    read: Some(read),
+                    ..change
+                },
+            )
+            .await;
+    }
     let reader = crate::shares::server::Reader::of(access.matter());
     let shares = crate::shares::server::views(db, shared, reader).await?;
     Ok(MessageView {

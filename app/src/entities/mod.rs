@@ -24,6 +24,7 @@ pub mod secret_key_check;
 pub mod setup_token;
 pub mod share;
 pub mod share_revocation;
+pub mod share_visit;
 pub mod totp_credential;
 pub mod upload;
 pub mod user;

@@ -15,6 +15,8 @@ pub struct Model {
     pub sent_at: Option<DateTimeUtc>,
     pub gave_up_at: Option<DateTimeUtc>,
     pub last_error: Option<String>,
+    /// An email gathering lines until it is due (`outbox::gather`); `None`: sent as written.
+    pub batch_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]

@@ -74,6 +74,22 @@ pub struct FolderEntry {
     pub shared: bool,
 }
 
+/// What a share's reader has not yet opened of a file that changed since they last looked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Unseen {
+    New,
+    Updated,
+}
+
+impl Unseen {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::New => "New",
+            Self::Updated => "Updated",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentEntry {
     pub id: DocumentId,
@@ -88,6 +104,9 @@ pub struct DocumentEntry {
     /// Shared now in a conversation (the firm's tree marks it).
     #[serde(default)]
     pub shared: bool,
+    /// Through a share: what the reader has not opened of it since their last look.
+    #[serde(default)]
+    pub unseen: Option<Unseen>,
 }
 
 /// A folder's contents, as the file tree shows them.

@@ -308,6 +308,7 @@ pub async fn entries(
             versions: d.version_count.max(0) as u32,
             updated_at: when(d.updated_at),
             shared: false,
+            unseen: None,
         })
         .collect())
 }

@@ -399,15 +399,28 @@ async fn commit(
     };
     let user = access.user();
     let sha256 = hex::encode(hasher.clone().finalize());
+    let mut told = Vec::new();
     let filed = if upload.for_attachment {
         let id = crate::conversations::attachments::stage(&txn, user, upload, parts, sha256, now)
             .await?;
         filed_as(&txn, upload, id.0).await?;
         Filed::Attachment(id)
     } else {
-        Filed::Document(finish(&txn, access, upload, parts, sha256, now).await?)
+        let id = finish(&txn, access, upload, parts, sha256, now).await?;
+        told = crate::shares::notices::file_changed(&txn, &state.portal, access, id).await?;
+        Filed::Document(id)
     };
-    txn.commit().await?;
+    crate::outbox::commit_and_send(txn).await?;
+    // The pages of the conversations that share it look again (their cards count the change).
+    for conversation in told {
+        let change = crate::live::Change {
+            matter: access.id(),
+            conversation,
+            message: None,
+            read: None,
+        };
+        state.live.publish(&state.db, change).await;
+    }
     Ok(Some(filed))
 }
 

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 
 use super::{OpenedShare, ShareView};
 use crate::AppError;
-use crate::ids::{FolderId, MatterId, ShareId, UserId};
+use crate::files::VersionEntry;
+use crate::ids::{DocumentId, FolderId, MatterId, ShareId, UserId};
 #[cfg(feature = "ssr")]
 use crate::policy::{Call, read_once};
 
@@ -20,13 +21,27 @@ pub async fn list_shares(matter_id: MatterId) -> Result<Vec<ShareView>, AppError
 }
 
 /// A share as it is now; for a folder, `folder_id` is a folder inside it (default: itself).
+/// `look`: the viewer has just opened it (what changed is measured from the look before).
 #[server(name = OpenShare, prefix = "/api", endpoint = "shares/open")]
 pub async fn open_share(
     id: ShareId,
     #[server(default)] folder_id: Option<FolderId>,
+    #[server(default)] look: bool,
 ) -> Result<OpenedShare, AppError> {
     let (state, access) = Call::current().await?.share(id).await?;
-    super::server::open(&state.db, &access, folder_id).await
+    super::server::open(&state.db, &access, folder_id, look).await
+}
+
+/// The versions of a file a share reaches (a file inside a shared folder too), newest first,
+/// each with its SHA-256.
+#[server(name = ShareHistory, prefix = "/api", endpoint = "shares/history")]
+pub async fn share_history(
+    id: ShareId,
+    document_id: DocumentId,
+) -> Result<Vec<VersionEntry>, AppError> {
+    let (state, access) = Call::current().await?.share(id).await?;
+    let (doc, _) = super::server::reach(&state.db, &access, document_id).await?;
+    crate::files::server::history(&state.db, doc.id).await
 }
 
 /// Removes access to a share at once: for everyone, or for `person` alone. For the firm.

@@ -6,6 +6,10 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod changes;
+#[cfg(feature = "ssr")]
+pub mod notices;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 use crate::when::When;
@@ -14,7 +18,7 @@ use leptos::prelude::*;
 use crate::ids::{ConversationId, DocumentId, FolderId, MatterId, ShareId, UserId};
 use crate::testid;
 use crate::{
-    files::{DocumentEntry, FolderView, ItemKind, VersionEntry, human_size, ui::Preview},
+    files::{DocumentEntry, FolderView, ItemKind, Unseen, VersionEntry, human_size, ui::Preview},
     ui::{ErrorNote, hydrated},
 };
 
@@ -54,6 +58,9 @@ pub struct ShareView {
     pub shared_by: String,
     pub shared_at: crate::when::Moment,
     pub conversation_id: ConversationId,
+    /// Files changed since this reader last looked that they have not opened (`changes`).
+    #[serde(default)]
+    pub unseen: u32,
 }
 
 /// A share opened: the document as it is now, or the folder being looked at inside it.
@@ -129,6 +136,16 @@ pub fn ShareLinks(shares: Vec<ShareView>, #[prop(optional)] details: bool) -> An
             });
             let name = s.name.clone().unwrap_or_else(|| "A shared item".into());
             let openable = s.name.is_some() && !s.revoked && viewing.is_some();
+            // Looking is what the count is about: once the viewer shows it, every card of it
+            // on the page has nothing more to say.
+            let unseen = RwSignal::new(if s.status == ShareStatus::Active { s.unseen } else { 0 });
+            if let Some(v) = viewing {
+                Effect::new(move |_| {
+                    if v.open.get() == Some(id) {
+                        unseen.set(0);
+                    }
+                });
+            }
             view! {
                 <li class="shared" data-testid=testid::SHARED_ITEM>
                     <span class="shared-icon" title="Shared: always the latest version" aria-label="Shared"></span>
@@ -144,6 +161,11 @@ pub fn ShareLinks(shares: Vec<ShareView>, #[prop(optional)] details: bool) -> An
                     }}
                     <span class="hint">{noun}</span>
                     {label}
+                    {move || (unseen.get() > 0).then(|| view! {
+                        <span class="badge unseen" data-testid=testid::SHARE_UNSEEN>
+                            {format!("{} updated since you last looked", unseen.get())}
+                        </span>
+                    })}
                     {details}
                 </li>
             }
@@ -249,11 +271,60 @@ fn end_of_day(day: &str) -> Option<i64> {
     }
 }
 
+/// "New" or "Updated" beside a file the reader has not opened since it changed.
+#[component]
+fn UnseenMark(unseen: RwSignal<Option<Unseen>>) -> impl IntoView {
+    move || {
+        unseen.get().map(|u| {
+            view! { <span class=format!("mark {}", u.label().to_lowercase()) data-testid=testid::UNSEEN_MARK>{u.label()}</span> }
+        })
+    }
+}
+
+/// A file inside a shared folder: its version history, asked for when opened.
+#[component]
+fn FileHistory(share: ShareId, document: DocumentId, name: String) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let versions = Resource::new(
+        move || open.get(),
+        move |open| async move {
+            if open {
+                Some(api::share_history(share, document).await)
+            } else {
+                None
+            }
+        },
+    );
+    let name = StoredValue::new(name);
+    view! {
+        <details class="file-history" on:toggle=move |_| open.set(true)>
+            <summary>"Versions"</summary>
+            <Transition fallback=|| view! { <p class="hint">"Loading…"</p> }>
+                {move || versions.get().flatten().map(|r| match r {
+                    Ok(list) => view! { <VersionList versions=list name=name.get_value()/> }.into_any(),
+                    Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
+                })}
+            </Transition>
+        </details>
+    }
+}
+
 /// A shared file's versions: when, by whom, how large, and each one's SHA-256, with how to
 /// check that a download is exactly that version.
 #[component]
 fn VersionHistory(versions: Vec<VersionEntry>, name: String) -> impl IntoView {
     let count = versions.len();
+    view! {
+        <details class="version-history" data-testid=testid::SHARE_HISTORY>
+            <summary>{format!("Version history ({count})")}</summary>
+            <VersionList versions name/>
+        </details>
+    }
+}
+
+/// Each version (number, time, uploader, size, SHA-256) and how to check a download.
+#[component]
+fn VersionList(versions: Vec<VersionEntry>, name: String) -> impl IntoView {
     let rows = versions
         .into_iter()
         .map(|v| {
@@ -267,13 +338,10 @@ fn VersionHistory(versions: Vec<VersionEntry>, name: String) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <details class="version-history" data-testid=testid::SHARE_HISTORY>
-            <summary>{format!("Version history ({count})")}</summary>
-            <ol class="plain">{rows}</ol>
-            <p class="hint">"To check that a download is exactly this file, compare its SHA-256 with the one above: on Windows, "
-                <code>{format!("certutil -hashfile \"{name}\" SHA256")}</code>"; on a Mac or Linux, "
-                <code>{format!("shasum -a 256 \"{name}\"")}</code>"."</p>
-        </details>
+        <ol class="plain">{rows}</ol>
+        <p class="hint">"To check that a download is exactly this file, compare its SHA-256 with the one above: on Windows, "
+            <code>{format!("certutil -hashfile \"{name}\" SHA256")}</code>"; on a Mac or Linux, "
+            <code>{format!("shasum -a 256 \"{name}\"")}</code>"."</p>
     }
 }
 
@@ -296,9 +364,16 @@ pub fn ShareViewer(
     // by the time its answer comes.
     let revoking_for = StoredValue::new(None::<UserId>);
     let revoke = ServerAction::<api::RevokeShare>::new();
+    // The first answer is the look (what changed is measured from the one before); going into
+    // folders and live reloads are the same look.
+    let looked = StoredValue::new(false);
     let opened = Resource::new(
         move || (id, folder.get(), reload.get()),
-        |(id, folder_id, _)| api::open_share(id, folder_id),
+        move |(id, folder_id, _)| {
+            let look = !looked.get_value();
+            looked.set_value(true);
+            api::open_share(id, folder_id, look)
+        },
     );
     let close = move || {
         if let Some(v) = viewing {
@@ -323,15 +398,20 @@ pub fn ShareViewer(
     let documents = move |list: Vec<DocumentEntry>| {
         list.into_iter()
             .map(|d| {
+                // Opening the file clears its mark here; the server agrees from the next look.
+                let unseen = RwSignal::new(d.unseen);
+                let opened = move |_| unseen.set(None);
                 let preview = d.previewable.then(|| {
-                    view! { <a href=preview_url(id, d.id) target="_blank" rel="noopener">"Open"</a> }
+                    view! { <a href=preview_url(id, d.id) target="_blank" rel="noopener" on:click=opened>"Open"</a> }
                 });
                 view! {
                     <li class="shared-row" data-testid=testid::SHARED_DOCUMENT>
                         <span class="file-icon" aria-hidden="true"></span>
-                        <a href=download_url(id, d.id) download="">{d.name.clone()}</a>
+                        <a href=download_url(id, d.id) download="" on:click=opened>{d.name.clone()}</a>
+                        <UnseenMark unseen/>
                         <span class="hint">{human_size(d.size)}" · updated "<When at=d.updated_at/>{format!(" by {}", d.updated_by)}</span>
                         {preview}
+                        <FileHistory share=id document=d.id name=d.name.clone()/>
                     </li>
                 }
             })
@@ -362,11 +442,14 @@ pub fn ShareViewer(
                         let for_one = move || for_one.get_value();
                         let body = match (o.document, o.folder) {
                             (Some(d), _) => {
+                                // A preview shown here is an opening (the server logs it).
+                                let unseen = RwSignal::new(d.unseen.filter(|_| !d.previewable));
                                 let shown = d.previewable.then(|| view! {
                                     <Preview src=preview_url(id, d.id) name=d.name.clone() content_type=d.content_type.clone()/>
                                 });
                                 view! {
-                                    <p><a class="button small secondary" href=download_url(id, d.id) download="">"Download"</a>
+                                    <p><a class="button small secondary" href=download_url(id, d.id) download="" on:click=move |_| unseen.set(None)>"Download"</a>
+                                        <UnseenMark unseen/>
                                         <span class="hint">{format!(" {} · version {}", human_size(d.size), d.versions)}</span></p>
                                     {shown}
                                     <VersionHistory versions=history name=d.name.clone()/>

@@ -177,6 +177,14 @@ pub async fn views(
         }
     }
     let now = Utc::now();
+    let open: Vec<share::Model> = rows
+        .iter()
+        .filter(|r| {
+            r.revoked_at.is_none() && !r.expired(now) && !removed.contains(&(r.id, reader.id))
+        })
+        .cloned()
+        .collect();
+    let unseen = super::changes::counts(db, &open, reader.id).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -217,6 +225,7 @@ pub async fn views(
                     .unwrap_or_else(|| "A former user".into()),
                 shared_at: tree::when(r.created_at),
                 conversation_id: r.conversation_id,
+                unseen: unseen.get(&r.id).copied().unwrap_or(0),
             }
         })
         .collect())
@@ -352,15 +361,18 @@ pub async fn open(
     db: &DatabaseConnection,
     access: &ShareAccess,
     folder_id: Option<FolderId>,
+    fresh: bool,
 ) -> Result<OpenedShare, AppError> {
     let share = access.share();
+    let reader = access.conversation().matter().user().id();
+    let since = super::changes::look(db, share, reader, fresh).await?;
     let gone = || {
         AppError::NotFound(format!(
             "This shared {} is no longer available: the firm moved it to the trash.",
             share.kind.noun()
         ))
     };
-    let (document, folder) = match share.item() {
+    let (mut document, mut folder) = match share.item() {
         Item::Document(id) => {
             let doc = tree::live_document(db, access, id)
                 .await
@@ -378,6 +390,12 @@ pub async fn open(
             (None, Some(view))
         }
     };
+    if let Some(d) = document.as_mut() {
+        super::changes::mark(db, reader, since, std::slice::from_mut(d)).await?;
+    }
+    if let Some(f) = folder.as_mut() {
+        super::changes::mark(db, reader, since, &mut f.documents).await?;
+    }
     let view = views(
         db,
         vec![share.clone()],

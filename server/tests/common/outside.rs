@@ -67,6 +67,11 @@ impl SmtpSink {
         self.mails.lock().expect("mails").clone()
     }
 
+    /// Forgets what arrived so far.
+    pub fn clear(&self) {
+        self.mails.lock().expect("mails").clear();
+    }
+
     /// Stops accepting connections (the mail server is down).
     pub fn stop(&self) {
         self.task.abort();

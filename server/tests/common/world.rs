@@ -392,3 +392,22 @@ impl Live {
         }
     }
 }
+
+/// A folder in the matter's tree (in `parent`, or at the top); its id.
+pub async fn mkdir(
+    ada: &mut Browser<'_>,
+    world: &World,
+    parent: Option<&str>,
+    name: &str,
+) -> String {
+    let mut form = vec![("matter_id", world.matter.as_str()), ("name", name)];
+    if let Some(p) = parent {
+        form.push(("parent_id", p));
+    }
+    let reply = ada.call("/api/files/folders/create", &form).await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    serde_json::from_slice::<app::files::FolderEntry>(&reply.body)
+        .expect("folder")
+        .id
+        .to_string()
+}

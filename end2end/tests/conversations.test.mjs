@@ -183,6 +183,19 @@ test('a protected conversation opens for the client only after a code, and the r
   await client.getByTestId(T.MESSAGES_LIST).getByTestId(T.SHARED_ITEM).getByText('Access removed').waitFor();
   assert.equal(await client.getByTestId(T.SHARED_LIST).getByText('Deed of settlement.txt').count(), 0);
 
+  // Formatting: Grace writes a list with emphasis and an address; staff see it formatted, live,
+  // the address a link that opens apart from the portal, and her raw HTML as typed.
+  await client.getByTestId(T.REPLY).fill('Two things:\n\n- **sign** the deed\n- read https://court.example/rules\n\n<b>not bold</b>');
+  await client.getByTestId(T.SEND_MESSAGE).click();
+  const formatted = staff.getByTestId(T.MESSAGES_LIST).getByTestId(T.MESSAGE).filter({ hasText: 'Two things:' });
+  await formatted.locator('li strong', { hasText: 'sign' }).waitFor();
+  const rules = formatted.getByRole('link', { name: 'https://court.example/rules' });
+  assert.equal(await rules.getAttribute('href'), 'https://court.example/rules');
+  assert.equal(await rules.getAttribute('target'), '_blank');
+  assert.equal(await rules.getAttribute('rel'), 'noopener noreferrer');
+  await formatted.getByText('<b>not bold</b>').waitFor();
+  assert.equal(await formatted.locator('b').count(), 0);
+
   // A viewer open when its share is revoked may look again once and be told it is gone (404).
   assert.deepEqual(staffErrors.filter((e) => !/status of 404/.test(e)), [], 'no unexpected console errors (staff)');
   // The locked conversation's first load is a 403 by design, and the open viewer's look after

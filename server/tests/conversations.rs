@@ -1358,3 +1358,61 @@ async fn the_message_button_continues_the_conversation_with_exactly_those_recipi
         world.portal.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_message_is_formatted_and_nothing_in_it_runs() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut ada = world.browser("ada@firm.example").await;
+        let text = "Dear Grace,\nthe **offer** stands.\n\n- sign it\n- send it back\n\n\
+                    See https://court.example/a <script>alert(1)</script> \
+                    [here](javascript:alert(2)) <img src=x onerror=alert(3)>";
+        let conversation = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[("subject", "Offer"), ("body", text)],
+            )
+            .await,
+        );
+        let mut grace = world.browser(GRACE).await;
+        let shown = get(&mut grace, &conversation).await.expect("hers");
+        let m = &shown.messages[0];
+        assert_eq!(m.body, text, "{backend:?}: kept as written");
+        assert!(m.html.contains("Dear Grace,<br>"), "{}", m.html);
+        assert!(m.html.contains("<strong>offer</strong>"), "{}", m.html);
+        assert!(m.html.contains("<li>sign it</li>"), "{}", m.html);
+        assert!(
+            m.html.contains(
+                r#"<a href="https://court.example/a" target="_blank" rel="noopener noreferrer">"#
+            ),
+            "{}",
+            m.html
+        );
+        for never in ["<script", "href=\"javascript:", "href=\"\"", "<img"] {
+            assert!(!m.html.contains(never), "{never} in {}", m.html);
+        }
+        // The page as the server sends it: formatted, and nothing of it runs (in the markup or
+        // in the data the page hydrates from).
+        let page = fetch(
+            &world,
+            &grace,
+            &format!("/matters/{}?conversation={conversation}", world.matter),
+        )
+        .await;
+        assert_eq!(page.status, 200);
+        let page = page.text();
+        assert!(page.contains("<strong>offer</strong>"), "{backend:?}");
+        assert!(!page.contains("<script>alert(1)"), "{backend:?}");
+        assert!(!page.contains("<img src=x"), "{backend:?}");
+        // The email quotes it as written, no markup.
+        world.deliver().await;
+        let mails = world.smtp.received();
+        let mail = mails.iter().find(|m| m.to == [GRACE]).expect("mail").text();
+        assert!(mail.contains("the **offer** stands"), "{mail}");
+        assert!(!mail.contains("<strong>"), "{mail}");
+        world.smtp.stop();
+        world.portal.finish().await;
+    }
+}

@@ -215,6 +215,7 @@ mod tests {
                 author_id: None,
                 mine: false,
                 body: "Hello".into(),
+                html: "<p>Hello</p>".into(),
                 sent_as_sms: false,
                 created_at: crate::when::Moment(0),
                 attachments: Vec::new(),

@@ -6,6 +6,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod attachments;
 mod files_ui;
+#[cfg(feature = "ssr")]
+pub mod formatting;
 mod inbox_ui;
 mod live_ui;
 mod message_ui;
@@ -138,7 +140,11 @@ pub struct MessageView {
     #[serde(default)]
     pub author_id: Option<crate::ids::UserId>,
     pub mine: bool,
+    /// As written (Markdown), for what quotes it.
     pub body: String,
+    /// As shown: rendered and cleaned on the server (`formatting`).
+    #[serde(default)]
+    pub html: String,
     pub sent_as_sms: bool,
     pub created_at: crate::when::Moment,
     pub attachments: Vec<AttachmentView>,
@@ -523,7 +529,7 @@ fn ConversationPane(id: ConversationId, matter_id: MatterId, on_changed: Callbac
                         <li class="message" class:mine=m.mine data-testid=testid::MESSAGE>
                             <p class="message-meta"><strong>{m.author}</strong>" · "<When at=m.created_at exact=true/>
                                 {m.sent_as_sms.then(|| view! { " · "<span class="badge">"Also sent by text"</span> })}</p>
-                            {(!m.body.is_empty()).then(|| view! { <p class="pre message-body">{m.body}</p> })}
+                            {(!m.html.is_empty()).then(|| view! { <div class="message-body" inner_html=m.html></div> })}
                             {(!m.attachments.is_empty()).then(|| view! { <AttachmentList files=m.attachments/> })}
                             {(!m.shares.is_empty()).then(|| view! { <crate::shares::ShareLinks shares=m.shares/> })}
                             {(!m.seen.is_empty()).then(|| view! { <SeenBy seen=m.seen/> })}

@@ -412,6 +412,7 @@ async fn shown(
             attachments: files.remove(&m.id).unwrap_or_default(),
             shares: shares.remove(&m.id).unwrap_or_default(),
             seen: receipts.remove(&m.id).unwrap_or_default(),
+            html: super::formatting::html(&m.body),
             body: m.body,
             sent_as_sms: m.sent_as_sms,
             created_at: when(m.created_at),

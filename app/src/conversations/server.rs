@@ -556,6 +556,7 @@ pub async fn post(
         author: user.display_name().to_string(),
         author_id: Some(user.id()),
         mine: true,
+        html: super::formatting::html(&written.body),
         body: written.body,
         sent_as_sms: sms,
         created_at: when(now),

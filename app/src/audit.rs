@@ -45,6 +45,9 @@ pub enum Action {
     RetentionSet,
     MatterDeleted,
     TrashEmptied,
+    ParticipantAdded,
+    ParticipantRemoved,
+    MessageDeleted,
 }
 
 impl Action {
@@ -86,6 +89,9 @@ impl Action {
             Self::RetentionSet => "matters.retention_set",
             Self::MatterDeleted => "matters.deleted",
             Self::TrashEmptied => "files.trash_emptied",
+            Self::ParticipantAdded => "conversations.participant_added",
+            Self::ParticipantRemoved => "conversations.participant_removed",
+            Self::MessageDeleted => "conversations.message_deleted",
         }
     }
 }

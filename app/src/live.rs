@@ -21,6 +21,10 @@ pub struct Change {
     /// Someone read the conversation, when that is the change (read receipts).
     #[serde(default)]
     pub read: Option<Read>,
+    /// Someone was removed from the conversation, when that is the change: their own pages
+    /// are told too (it is gone for them), though they may no longer read it.
+    #[serde(default)]
+    pub left: Option<UserId>,
 }
 
 /// Who read a conversation, and when: every message of others' up to then.
@@ -43,6 +47,9 @@ pub struct Told {
     /// A read receipt this person may see: added to the messages it covers.
     #[serde(default)]
     pub seen: Option<crate::conversations::Seen>,
+    /// This person was removed from the conversation: their page closes it.
+    #[serde(default)]
+    pub gone: bool,
 }
 
 #[cfg(feature = "ssr")]

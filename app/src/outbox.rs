@@ -5,7 +5,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    sea_query::Expr,
+    QueryOrder, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -31,6 +31,16 @@ pub enum Outgoing {
 }
 
 pub async fn enqueue(db: &impl ConnectionTrait, message: Outgoing) -> Result<(), AppError> {
+    enqueue_about(db, message, None).await
+}
+
+/// Queues a notice of conversation message `about`: deleting that message before the notice
+/// goes takes the notice back (`conversations::editing::delete`).
+pub async fn enqueue_about(
+    db: &impl ConnectionTrait,
+    message: Outgoing,
+    about: Option<crate::ids::MessageId>,
+) -> Result<(), AppError> {
     let (channel, recipient, subject, body) = match message {
         Outgoing::Email { to, subject, body } => (Channel::Email, to, Some(subject), body),
         Outgoing::Sms { to, body } => (Channel::Sms, to, None, body),
@@ -49,6 +59,7 @@ pub async fn enqueue(db: &impl ConnectionTrait, message: Outgoing) -> Result<(),
         gave_up_at: Set(None),
         last_error: Set(None),
         batch_key: Set(None),
+        message_id: Set(about),
     })
     .exec_without_returning(db)
     .await?;
@@ -117,6 +128,7 @@ pub async fn gather(
         gave_up_at: Set(None),
         last_error: Set(None),
         batch_key: Set(Some(key.to_string())),
+        message_id: Set(None),
     })
     .exec_without_returning(db)
     .await?;
@@ -150,6 +162,94 @@ pub async fn take(db: &impl ConnectionTrait, key: &str) -> Result<Option<Vec<Str
             .map(|(_, lines)| lines.lines().map(str::to_string).collect())
             .unwrap_or_default(),
     ))
+}
+
+/// Queues the email gathering `key`'s messages (`conversations::notices`), due at `due`; its
+/// body holds `MESSAGES` where they are written in when it goes, from `first` on.
+pub async fn enqueue_digest(
+    db: &impl ConnectionTrait,
+    key: &str,
+    (to, subject, body): (String, String, String),
+    first: crate::ids::MessageId,
+    due: chrono::DateTime<Utc>,
+) -> Result<(), AppError> {
+    outbox_message::Entity::insert(outbox_message::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        channel: Set(Channel::Email),
+        recipient: Set(to),
+        subject: Set(Some(subject)),
+        body: Set(body),
+        created_at: Set(Utc::now()),
+        attempts: Set(0),
+        next_attempt_at: Set(due),
+        sent_at: Set(None),
+        gave_up_at: Set(None),
+        last_error: Set(None),
+        batch_key: Set(Some(key.to_string())),
+        message_id: Set(Some(first)),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Whether an email under `key` is still waiting, unclaimed: then it takes the caller's news in
+/// when it goes, with `also` added to it now. Updating it holds it (on PostgreSQL, a node
+/// claiming it meanwhile waits for the caller's commit, so it sees the caller's message).
+pub async fn join(db: &impl ConnectionTrait, key: &str, also: &str) -> Result<bool, AppError> {
+    for _ in 0..3 {
+        let Some(waiting) = outbox_message::Entity::find()
+            .filter(outbox_message::Column::BatchKey.eq(key))
+            .filter(outbox_message::Column::Attempts.eq(0))
+            .filter(outbox_message::Column::SentAt.is_null())
+            .filter(outbox_message::Column::GaveUpAt.is_null())
+            .one(db)
+            .await?
+        else {
+            return Ok(false);
+        };
+        let joined = outbox_message::Entity::update_many()
+            .col_expr(
+                outbox_message::Column::Body,
+                Expr::value(format!("{}{also}", waiting.body)),
+            )
+            .filter(outbox_message::Column::Id.eq(waiting.id))
+            .filter(outbox_message::Column::Attempts.eq(0))
+            .filter(outbox_message::Column::Body.eq(waiting.body))
+            .exec(db)
+            .await?;
+        if joined.rows_affected == 1 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// When the last email under `key` went.
+pub async fn last_sent(
+    db: &impl ConnectionTrait,
+    key: &str,
+) -> Result<Option<chrono::DateTime<Utc>>, AppError> {
+    Ok(outbox_message::Entity::find()
+        .filter(outbox_message::Column::BatchKey.eq(key))
+        .filter(outbox_message::Column::SentAt.is_not_null())
+        .order_by_desc(outbox_message::Column::SentAt)
+        .one(db)
+        .await?
+        .and_then(|m| m.sent_at))
+}
+
+/// When the next queued message falls due, if any is waiting: delivery sleeps until then.
+pub async fn next_due(
+    db: &impl ConnectionTrait,
+) -> Result<Option<chrono::DateTime<Utc>>, AppError> {
+    Ok(outbox_message::Entity::find()
+        .filter(outbox_message::Column::SentAt.is_null())
+        .filter(outbox_message::Column::GaveUpAt.is_null())
+        .order_by_asc(outbox_message::Column::NextAttemptAt)
+        .one(db)
+        .await?
+        .map(|m| m.next_attempt_at))
 }
 
 /// Commits a transaction that queued messages, then wakes delivery. Waking it before the commit

@@ -19,6 +19,7 @@ mod m20261128_000014_brand;
 mod m20261128_000015_logo;
 mod m20261128_000016_who_saw_what;
 mod m20261128_000017_share_visits;
+mod m20261128_000018_conversation_changes;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000015_logo::Migration),
             Box::new(m20261128_000016_who_saw_what::Migration),
             Box::new(m20261128_000017_share_visits::Migration),
+            Box::new(m20261128_000018_conversation_changes::Migration),
         ]
     }
 }

@@ -78,9 +78,17 @@ impl Transports {
                 if let Err(e) = self.run_once(&db).await {
                     tracing::warn!(error = %e, "delivering the outbox failed; trying again soon");
                 }
+                // Until the next message falls due (a gathered email), at most a sweep.
+                let wait = match app::outbox::next_due(&db).await {
+                    Ok(Some(due)) => (due - Utc::now())
+                        .to_std()
+                        .unwrap_or(Duration::ZERO)
+                        .clamp(Duration::from_millis(200), SWEEP),
+                    _ => SWEEP,
+                };
                 tokio::select! {
                     () = app::outbox::WAKE.notified() => {}
-                    () = tokio::time::sleep(SWEEP) => {}
+                    () = tokio::time::sleep(wait) => {}
                 }
             }
         });
@@ -88,7 +96,15 @@ impl Transports {
 
     /// Sends what is due now; returns how many messages went out.
     pub async fn run_once(&self, db: &DatabaseConnection) -> Result<usize, AppError> {
-        let now = Utc::now();
+        self.run_once_at(db, Utc::now()).await
+    }
+
+    /// Sends what is due at `now` (a test's clock may run ahead).
+    pub async fn run_once_at(
+        &self,
+        db: &DatabaseConnection,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<usize, AppError> {
         let due = outbox::Entity::find()
             .filter(outbox::Column::SentAt.is_null())
             .filter(outbox::Column::GaveUpAt.is_null())
@@ -116,6 +132,15 @@ impl Transports {
             if claimed.rows_affected != 1 {
                 continue;
             }
+            // A gathered email is written now, from what is still unread.
+            let message = match app::conversations::notices::compose(db, &message).await? {
+                Some(body) => outbox::Model { body, ..message },
+                None => {
+                    // Read on screen meanwhile, deleted, or no longer theirs: nothing to tell.
+                    outbox::Entity::delete_by_id(message.id).exec(db).await?;
+                    continue;
+                }
+            };
             let attempts = message.attempts + 1;
             let update = outbox::Entity::update_many().filter(outbox::Column::Id.eq(message.id));
             let update = match self.send(&message, &brand).await {

@@ -50,6 +50,7 @@ pub async fn copy_rows(from: &DatabaseConnection, to: &DatabaseConnection) -> Re
     copy::<upload::Entity>(from, &txn).await?;
     copy::<conversation::Entity>(from, &txn).await?;
     copy::<conversation_participant::Entity>(from, &txn).await?;
+    copy::<conversation_event::Entity>(from, &txn).await?;
     copy::<message::Entity>(from, &txn).await?;
     copy::<message_read::Entity>(from, &txn).await?;
     copy::<attachment::Entity>(from, &txn).await?;

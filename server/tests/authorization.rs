@@ -348,6 +348,39 @@ const SERVER_FNS: &[(&str, Rule, Args)] = &[
         Rule::SteppedUp,
         &[("id", CONVERSATION), ("body", "From the matrix")],
     ),
+    // Who is in it is the firm's to change (someone not in the directory: a 400 past the
+    // policy).
+    (
+        "/api/conversations/participants/add",
+        Rule::FirmMember,
+        &[
+            ("id", CONVERSATION),
+            ("user_id", "0193b7a0-0000-7000-8000-000000000000"),
+        ],
+    ),
+    (
+        "/api/conversations/participants/remove",
+        Rule::FirmMember,
+        &[
+            ("id", CONVERSATION),
+            ("user_id", "0193b7a0-0000-7000-8000-000000000000"),
+        ],
+    ),
+    // A message is changed by its author only (`conversations` tests): asked of a message
+    // that is no one's, every signed-in caller hears there is no such message.
+    (
+        "/api/conversations/messages/edit",
+        Rule::SignedIn,
+        &[
+            ("id", "0193b7a0-0000-7000-8000-000000000000"),
+            ("body", "x"),
+        ],
+    ),
+    (
+        "/api/conversations/messages/delete",
+        Rule::SignedIn,
+        &[("id", "0193b7a0-0000-7000-8000-000000000000")],
+    ),
     // Shares: opened like their conversation; revoked by the firm (after the administrator
     // revokes it, staff get "no longer shared", which proves they got past the policy).
     (
@@ -576,6 +609,8 @@ async fn add_conversation(portal: &TestPortal, clients: [UserId; 2]) {
         body: Set("Only for the verified".into()),
         sent_as_sms: Set(false),
         created_at: Set(now),
+        edited_at: Set(None),
+        deleted_at: Set(None),
     })
     .exec_without_returning(db)
     .await

@@ -1416,3 +1416,585 @@ async fn a_message_is_formatted_and_nothing_in_it_runs() {
         world.portal.finish().await;
     }
 }
+
+/// On PostgreSQL a change reaches open pages through LISTEN/NOTIFY: this node listens.
+async fn listen(world: &World, backend: Backend) {
+    if backend == Backend::Postgres {
+        let url = &world.portal.config.database.url;
+        dossier::live::start_listener(url, &world.portal.state).await;
+    }
+}
+
+#[tokio::test]
+async fn the_firm_adds_and_removes_people_and_someone_removed_is_refused_everywhere_at_once() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        listen(&world, backend).await;
+        let mut ada = world.browser("ada@firm.example").await;
+        let lease = filed(
+            &upload(&world, &ada, "Lease.pdf", b"the lease", "files").await,
+            "dossier-document",
+        );
+        let id = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[
+                    ("subject", "The lease"),
+                    ("body", "Hello Grace, the lease is attached."),
+                    ("documents[0]", &lease),
+                    ("shared_documents[0]", &lease),
+                ],
+            )
+            .await,
+        );
+        let mut grace = world.browser(GRACE).await;
+        let mut hugo = world.browser(HUGO).await;
+        let seen = get(&mut grace, &id).await.expect("hers");
+        let attachment = format!(
+            "/attachments/{}/download",
+            seen.messages[0].attachments[0].id
+        );
+        let share = seen.messages[0].shares[0].id.to_string();
+        assert!(get(&mut hugo, &id).await.is_err(), "not his yet");
+        let mut grace_live = Live::open(world.portal.router(), &grace, &world.matter).await;
+        let mut hugo_live = Live::open(world.portal.router(), &hugo, &world.matter).await;
+
+        // A contact cannot change who is in it; the firm can add a contact on the matter.
+        let add_hugo = [("id", id.as_str()), ("user_id", world.hugo.as_str())];
+        let refused = grace
+            .call("/api/conversations/participants/add", &add_hugo)
+            .await;
+        assert_eq!(refused.status, 403, "{}", refused.text());
+        // Twenty adds of Hugo at once: one adds him, the others say he is in already.
+        let cookie = ada.cookie.clone();
+        let replies = common::at_once(
+            &world.portal,
+            20,
+            "/api/conversations/participants/add",
+            &add_hugo,
+            cookie.as_deref(),
+            "127.0.0.1",
+        )
+        .await;
+        assert_eq!(common::count(&replies, 200), 1, "{backend:?}");
+        assert_eq!(common::count(&replies, 400), 19, "{backend:?}");
+        assert!(replies.iter().find(|r| r.status == 400).is_some_and(|r| {
+            r.text()
+                .contains("Hugo Other is already in this conversation.")
+        }));
+        // He is told at once, and sees the whole conversation, earlier messages included.
+        let heard = hugo_live.next().await;
+        assert_eq!(heard.change.conversation.to_string(), id);
+        assert!(heard.summary.is_some() && !heard.gone);
+        let his = get(&mut hugo, &id).await.expect("his now");
+        assert_eq!(his.messages[0].body, "Hello Grace, the lease is attached.");
+        assert_eq!(
+            his.changes.iter().map(|c| c.sentence()).collect::<Vec<_>>(),
+            ["Hugo Other was added by Ada Lovelace"]
+        );
+        // Only someone who could have been in it from the start: not a contact in an internal one.
+        let internal = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.sam],
+                &[("subject", "Fees"), ("body", "x"), ("internal", "true")],
+            )
+            .await,
+        );
+        let contact_inside = ada
+            .call(
+                "/api/conversations/participants/add",
+                &[("id", &internal), ("user_id", &world.grace)],
+            )
+            .await;
+        assert_eq!(contact_inside.status, 400, "{}", contact_inside.text());
+        assert!(
+            contact_inside
+                .text()
+                .contains("Internal conversations are for the firm")
+        );
+
+        // Grace is removed: her open page is told at once, and every path refuses her.
+        assert!(!grace_live.next().await.gone, "Hugo's arrival first");
+        let removed = ada
+            .call(
+                "/api/conversations/participants/remove",
+                &[("id", &id), ("user_id", &world.grace)],
+            )
+            .await;
+        assert_eq!(removed.status, 200, "{}", removed.text());
+        let told = grace_live.next().await;
+        assert_eq!(told.change.conversation.to_string(), id);
+        assert!(told.gone && told.message.is_none() && told.summary.is_none());
+        let (status, _) = get(&mut grace, &id).await.expect_err("gone for her");
+        assert_eq!(status, 404);
+        assert!(
+            list(&mut grace, &world)
+                .await
+                .iter()
+                .all(|c| c.id.to_string() != id)
+        );
+        assert_eq!(fetch(&world, &grace, &attachment).await.status, 404);
+        assert_eq!(
+            open_share(&mut grace, &share, None)
+                .await
+                .map(|_| ())
+                .expect_err("no share")
+                .0,
+            404
+        );
+        for (path, form) in [
+            (
+                "/api/conversations/post",
+                vec![("id", id.as_str()), ("body", "Still here?")],
+            ),
+            ("/api/conversations/read", vec![("id", id.as_str())]),
+        ] {
+            let reply = grace.call(path, &form).await;
+            assert_eq!(reply.status, 404, "{path}: {}", reply.text());
+        }
+        let inbox = grace.call("/api/conversations/inbox", &[]).await;
+        assert!(!inbox.text().contains(&id), "not in her inbox");
+        let twice = ada
+            .call(
+                "/api/conversations/participants/remove",
+                &[("id", &id), ("user_id", &world.grace)],
+            )
+            .await;
+        assert_eq!(twice.status, 400, "{}", twice.text());
+
+        // What is written next reaches Hugo, and neither her page nor her inbox: the next
+        // thing her stream tells is a new conversation of hers.
+        world.deliver().await;
+        let mails_before = world
+            .smtp
+            .received()
+            .iter()
+            .filter(|m| m.to == [GRACE])
+            .count();
+        let posted = ada
+            .call(
+                "/api/conversations/post",
+                &[("id", &id), ("body", "Hugo, please sign.")],
+            )
+            .await;
+        assert_eq!(posted.status, 200, "{}", posted.text());
+        world.deliver().await;
+        let mails_after = world
+            .smtp
+            .received()
+            .iter()
+            .filter(|m| m.to == [GRACE])
+            .count();
+        assert_eq!(mails_before, mails_after, "{backend:?}: no email to her");
+        let told = hugo_live.next().await;
+        assert!(
+            !told.gone && told.summary.is_some(),
+            "he still reads it: Grace left"
+        );
+        let heard = hugo_live.next().await;
+        assert_eq!(
+            heard.message.map(|m| m.body).as_deref(),
+            Some("Hugo, please sign.")
+        );
+        let other = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[("subject", "Keys"), ("body", "Keys?")],
+            )
+            .await,
+        );
+        assert_eq!(
+            grace_live.next().await.change.conversation.to_string(),
+            other
+        );
+
+        // Everyone reading it sees who joined and left, in order.
+        let view = get(&mut ada, &id).await.expect("the firm's");
+        assert_eq!(
+            view.changes
+                .iter()
+                .map(|c| c.sentence())
+                .collect::<Vec<_>>(),
+            [
+                "Hugo Other was added by Ada Lovelace",
+                "Grace Hopper was removed by Ada Lovelace"
+            ]
+        );
+        assert!(view.participants.iter().all(|p| p.name != "Grace Hopper"));
+        // Added again, she reads it again.
+        let back = ada
+            .call(
+                "/api/conversations/participants/add",
+                &[("id", &id), ("user_id", &world.grace)],
+            )
+            .await;
+        assert_eq!(back.status, 200, "{}", back.text());
+        assert!(get(&mut grace, &id).await.is_ok());
+        world.smtp.stop();
+        world.portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_author_edits_or_deletes_a_message_within_the_firms_window_and_deleted_text_is_gone() {
+    const SECRET: &str = "the client will accept 40,000";
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        listen(&world, backend).await;
+        let mut ada = world.browser("ada@firm.example").await;
+        let mut sam = world.browser(SAM).await;
+        let mut grace = world.browser(GRACE).await;
+        let offer = filed(
+            &upload(&world, &ada, "Offer.pdf", b"the offer", "files").await,
+            "dossier-document",
+        );
+        let id = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[("subject", "Offer"), ("body", "First draft of the offer")],
+            )
+            .await,
+        );
+        world.deliver().await;
+        let posted = ada
+            .call(
+                "/api/conversations/post",
+                &[
+                    ("id", &id),
+                    ("body", &format!("Between us: {SECRET}")),
+                    ("documents[0]", &offer),
+                    ("shared_documents[0]", &offer),
+                ],
+            )
+            .await;
+        assert_eq!(posted.status, 200, "{}", posted.text());
+        let secret: app::conversations::MessageView =
+            serde_json::from_slice(&posted.body).expect("message");
+        assert!(
+            secret.editable_until.is_some(),
+            "hers to change for a while"
+        );
+        let view = get(&mut grace, &id).await.expect("hers");
+        let first = view.messages[0].id.to_string();
+        let secret_id = secret.id.to_string();
+        assert!(
+            view.messages.iter().all(|m| m.editable_until.is_none()),
+            "not Grace's to change"
+        );
+        let attachment = format!(
+            "/attachments/{}/download",
+            view.messages[1].attachments[0].id
+        );
+        let share = view.messages[1].shares[0].id.to_string();
+        let mut grace_live = Live::open(world.portal.router(), &grace, &world.matter).await;
+
+        // Only its author: not the client it was written to, nor a colleague who may read it.
+        for who in [&mut grace, &mut sam] {
+            for (path, form) in [
+                (
+                    "/api/conversations/messages/edit",
+                    vec![("id", first.as_str()), ("body", "x")],
+                ),
+                (
+                    "/api/conversations/messages/delete",
+                    vec![("id", first.as_str())],
+                ),
+            ] {
+                let reply = who.call(path, &form).await;
+                assert_eq!(reply.status, 403, "{path}: {}", reply.text());
+            }
+        }
+        // Nor a message of a conversation that is not yours to read.
+        let mut hugo = world.browser(HUGO).await;
+        let hidden = hugo
+            .call("/api/conversations/messages/delete", &[("id", &first)])
+            .await;
+        assert_eq!(hidden.status, 404, "{}", hidden.text());
+
+        // The author edits: "edited", told live to the reader's open page.
+        let empty = ada
+            .call(
+                "/api/conversations/messages/edit",
+                &[("id", &first), ("body", "  ")],
+            )
+            .await;
+        assert_eq!(empty.status, 400, "{}", empty.text());
+        let edited = ada
+            .call(
+                "/api/conversations/messages/edit",
+                &[("id", &first), ("body", "Second draft of the **offer**")],
+            )
+            .await;
+        assert_eq!(edited.status, 200, "{}", edited.text());
+        let told = grace_live.next().await;
+        let m = told.message.expect("the message as it is now");
+        assert_eq!(m.id.to_string(), first);
+        assert!(m.edited && !m.deleted && m.editable_until.is_none());
+        assert!(
+            m.html
+                .contains("Second draft of the <strong>offer</strong>"),
+            "{}",
+            m.html
+        );
+
+        // Fifty deletes at once: one deletes it, the others are told it is gone.
+        let cookie = ada.cookie.clone();
+        let replies = common::at_once(
+            &world.portal,
+            50,
+            "/api/conversations/messages/delete",
+            &[("id", &secret_id)],
+            cookie.as_deref(),
+            "127.0.0.1",
+        )
+        .await;
+        assert_eq!(common::count(&replies, 200), 1, "{backend:?}");
+        assert_eq!(common::count(&replies, 409), 49, "{backend:?}");
+        let told = grace_live.next().await;
+        let m = told.message.expect("the deleted message");
+        assert!(m.deleted && m.body.is_empty() && m.html.is_empty());
+        assert!(m.attachments.is_empty() && m.shares.is_empty());
+        let view = get(&mut grace, &id).await.expect("hers");
+        assert!(view.messages[1].deleted && view.messages[1].body.is_empty());
+        assert_eq!(
+            list(&mut grace, &world).await[0].preview.as_deref(),
+            Some("Message deleted")
+        );
+        // What it sent and shared went with it, and so did its email, not yet sent.
+        assert_eq!(fetch(&world, &grace, &attachment).await.status, 404);
+        assert_eq!(
+            open_share(&mut grace, &share, None)
+                .await
+                .map(|_| ())
+                .expect_err("revoked")
+                .0,
+            404
+        );
+        world.deliver().await;
+        assert!(
+            world
+                .smtp
+                .received()
+                .iter()
+                .all(|m| !m.text().contains("40,000")),
+            "{backend:?}: its notice never went"
+        );
+        // A thief with the database finds the text nowhere.
+        assert_eq!(
+            common::tables_holding(&world.portal.state.db, "40,000").await,
+            Vec::<String>::new(),
+            "{backend:?}"
+        );
+        let again = ada
+            .call(
+                "/api/conversations/messages/edit",
+                &[("id", &secret_id), ("body", "x")],
+            )
+            .await;
+        assert_eq!(again.status, 409, "{}", again.text());
+
+        // Past the firm's window, or with none, it stays as it is.
+        let late = ada
+            .call(
+                "/api/conversations/post",
+                &[("id", &id), ("body", "Late thought")],
+            )
+            .await;
+        let late: app::conversations::MessageView =
+            serde_json::from_slice(&late.body).expect("message");
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        app::entities::message::Entity::update_many()
+            .col_expr(
+                app::entities::message::Column::CreatedAt,
+                Expr::value(chrono::Utc::now() - chrono::Duration::minutes(16)),
+            )
+            .filter(app::entities::message::Column::Id.eq(late.id))
+            .exec(&world.portal.state.db)
+            .await
+            .expect("aged");
+        let late = late.id.to_string();
+        let refused = ada
+            .call(
+                "/api/conversations/messages/edit",
+                &[("id", &late), ("body", "x")],
+            )
+            .await;
+        assert_eq!(refused.status, 409, "{}", refused.text());
+        assert!(refused.text().contains("15 minutes"), "{}", refused.text());
+        let saved = ada
+            .call(
+                "/api/settings/save",
+                &[
+                    ("idle_timeout_minutes", "30"),
+                    ("session_lifetime_hours", "12"),
+                    ("step_up_window_hours", "12"),
+                    ("message_edit_minutes", "0"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, 200, "{}", saved.text());
+        let never = ada
+            .call("/api/conversations/messages/delete", &[("id", &first)])
+            .await;
+        assert_eq!(never.status, 409, "{}", never.text());
+        assert!(never.text().contains("does not allow"), "{}", never.text());
+        assert!(
+            get(&mut ada, &id)
+                .await
+                .expect("hers")
+                .messages
+                .iter()
+                .all(|m| m.editable_until.is_none()),
+            "nothing offers to change it"
+        );
+        world.smtp.stop();
+        world.portal.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn message_emails_are_gathered_and_none_goes_to_someone_reading_it() {
+    use app::entities::outbox_message::{Column, Entity};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let db = &world.portal.state.db;
+        let mut ada = world.browser("ada@firm.example").await;
+        let mut grace = world.browser(GRACE).await;
+        let id = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[("subject", "Keys"), ("body", "Alpha first")],
+            )
+            .await,
+        );
+        // What Grace has been emailed, in order, by the portal running `seconds` from now.
+        let hers = |seconds: i64| {
+            let world = &world;
+            async move {
+                let at = chrono::Utc::now() + chrono::Duration::seconds(seconds);
+                world
+                    .transports
+                    .run_once_at(db, at)
+                    .await
+                    .expect("delivery");
+                world
+                    .smtp
+                    .received()
+                    .iter()
+                    .filter(|m| m.to == [GRACE])
+                    .map(|m| m.text())
+                    .collect::<Vec<_>>()
+            }
+        };
+        let cookie = ada.cookie.clone();
+        let post = |body: &'static str| {
+            let (world, cookie, id) = (&world, cookie.clone(), id.clone());
+            async move {
+                let reply = world
+                    .portal
+                    .call_with_cookie(
+                        "/api/conversations/post",
+                        &[("id", &id), ("body", body)],
+                        cookie.as_deref(),
+                    )
+                    .await;
+                assert_eq!(reply.status, 200, "{}", reply.text());
+                serde_json::from_slice::<app::conversations::MessageView>(&reply.body)
+                    .expect("message")
+                    .id
+                    .to_string()
+            }
+        };
+        // A quiet spell ends: the email goes within the grace an open page has to read it.
+        let quiet_spell = || async {
+            Entity::update_many()
+                .col_expr(
+                    Column::SentAt,
+                    Expr::value(chrono::Utc::now() - chrono::Duration::minutes(10)),
+                )
+                .filter(Column::SentAt.is_not_null())
+                .exec(db)
+                .await
+                .expect("time passes");
+        };
+
+        // The first message after a quiet spell: at once (within the grace), once.
+        assert!(
+            hers(0).await.is_empty(),
+            "{backend:?}: an open page may read it first"
+        );
+        let mails = hers(6).await;
+        assert_eq!(mails.len(), 1, "{backend:?}");
+        assert!(mails[0].contains("Alpha first"), "{}", mails[0]);
+
+        // Three more within minutes: one email, a few minutes after the last.
+        for body in ["Bravo second", "Charlie third", "Delta fourth"] {
+            post(body).await;
+        }
+        assert_eq!(hers(6).await.len(), 1, "{backend:?}: they gather");
+        let mails = hers(200).await;
+        assert_eq!(mails.len(), 2, "{backend:?}: as one email");
+        let digest = &mails[1];
+        let at = |word: &str| {
+            digest
+                .find(word)
+                .unwrap_or_else(|| panic!("{word} in {digest}"))
+        };
+        assert!(
+            at("Bravo second") < at("Charlie third") && at("Charlie third") < at("Delta fourth"),
+            "in order"
+        );
+        assert!(!digest.contains("Alpha first"), "nothing told twice");
+
+        // She has it open: her page reads what arrives, and no email goes.
+        post("Echo fifth").await;
+        let read = grace.call("/api/conversations/read", &[("id", &id)]).await;
+        assert_eq!(read.status, 200, "{}", read.text());
+        assert_eq!(hers(200).await.len(), 2, "{backend:?}: read on screen");
+
+        // Edited before it goes: as it is now; deleted: not at all.
+        quiet_spell().await;
+        let typo = post("Golf sevnth").await;
+        let edited = ada
+            .call(
+                "/api/conversations/messages/edit",
+                &[("id", &typo), ("body", "Golf seventh")],
+            )
+            .await;
+        assert_eq!(edited.status, 200, "{}", edited.text());
+        let gone = post("Eight: the code is 4711").await;
+        let deleted = ada
+            .call("/api/conversations/messages/delete", &[("id", &gone)])
+            .await;
+        assert_eq!(deleted.status, 200, "{}", deleted.text());
+        let mails = hers(6).await;
+        assert_eq!(mails.len(), 3, "{backend:?}");
+        assert!(mails[2].contains("Golf seventh") && !mails[2].contains("sevnth"));
+        assert!(mails.iter().all(|m| !m.contains("4711")), "{backend:?}");
+
+        // Removed before it goes: nothing.
+        quiet_spell().await;
+        post("India ninth").await;
+        let removed = ada
+            .call(
+                "/api/conversations/participants/remove",
+                &[("id", &id), ("user_id", &world.grace)],
+            )
+            .await;
+        assert_eq!(removed.status, 200, "{}", removed.text());
+        assert_eq!(hers(200).await.len(), 3, "{backend:?}: no longer hers");
+        world.smtp.stop();
+        world.portal.finish().await;
+    }
+}

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use super::{ConversationSummary, ConversationView, InboxLine, MessageView, Messaged};
 use crate::AppError;
-use crate::ids::{AttachmentId, ConversationId, DocumentId, FolderId, MatterId, UserId};
+use crate::ids::{AttachmentId, ConversationId, DocumentId, FolderId, MatterId, MessageId, UserId};
 #[cfg(feature = "ssr")]
 use crate::policy::{Call, read_once};
 
@@ -123,6 +123,7 @@ pub async fn mark_conversation_read(
                 by: access.user().id(),
                 at,
             }),
+            left: None,
         };
         state.live.publish(&state.db, change).await;
     }
@@ -161,4 +162,41 @@ pub async fn post_message(
         None,
     );
     posted
+}
+
+/// Adds someone to a conversation: a contact on the matter (external conversations) or one of
+/// the firm's people. They see the whole conversation. For the firm.
+#[server(name = AddParticipant, prefix = "/api", endpoint = "conversations/participants/add")]
+pub async fn add_participant(id: ConversationId, user_id: UserId) -> Result<(), AppError> {
+    let call = Call::current().await?;
+    let ip = call.ip;
+    let (state, manage) = call.manage_conversation(id).await?;
+    super::participants::add(&state, &manage, user_id, ip).await
+}
+
+/// Removes someone from a conversation: it is gone for them from their next request, and
+/// their open pages are told at once. For the firm.
+#[server(name = RemoveParticipant, prefix = "/api", endpoint = "conversations/participants/remove")]
+pub async fn remove_participant(id: ConversationId, user_id: UserId) -> Result<(), AppError> {
+    let call = Call::current().await?;
+    let ip = call.ip;
+    let (state, manage) = call.manage_conversation(id).await?;
+    super::participants::remove(&state, &manage, user_id, ip).await
+}
+
+/// Changes the text of one's own message, within the firm's window after sending it.
+#[server(name = EditMessage, prefix = "/api", endpoint = "conversations/messages/edit")]
+pub async fn edit_message(id: MessageId, body: String) -> Result<MessageView, AppError> {
+    let (state, own) = Call::current().await?.own_message(id).await?;
+    super::editing::edit(&state, &own, &body).await
+}
+
+/// Deletes one's own message, within the firm's window after sending it: its text is gone,
+/// and what it sent or shared with it.
+#[server(name = DeleteMessage, prefix = "/api", endpoint = "conversations/messages/delete")]
+pub async fn delete_message(id: MessageId) -> Result<(), AppError> {
+    let call = Call::current().await?;
+    let ip = call.ip;
+    let (state, own) = call.own_message(id).await?;
+    super::editing::delete(&state, &own, ip).await
 }

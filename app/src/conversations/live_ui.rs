@@ -32,13 +32,21 @@ impl Live {
         Effect::watch(
             move || self.told.get(),
             move |told, _, _| {
+                if let Some(gone) = told.as_ref().filter(|t| t.gone) {
+                    let id = gone.change.conversation;
+                    list.update(|all| {
+                        if let Some(Ok(all)) = all {
+                            all.retain(|c| c.id != id);
+                        }
+                    });
+                    return;
+                }
                 let Some(line) = told.as_ref().and_then(|t| t.summary.clone()) else {
                     return;
                 };
                 list.update(|all| {
                     if let Some(Ok(all)) = all {
-                        all.retain(|c| c.id != line.id);
-                        all.insert(0, line);
+                        place(all, line);
                     }
                 });
             },
@@ -59,6 +67,10 @@ impl Live {
                 let Some(told) = told.as_ref().filter(|t| t.change.conversation == id) else {
                     return;
                 };
+                if told.gone {
+                    conversation.set(Some(Err(AppError::NotFound(REMOVED.into()))));
+                    return;
+                }
                 if let Some(seen) = told.seen.clone() {
                     conversation.update(|shown| {
                         if let Some(Ok(shown)) = shown {
@@ -73,8 +85,10 @@ impl Live {
                 let unread = told.summary.as_ref().is_some_and(|line| line.unread > 0);
                 conversation.update(|shown| {
                     if let Some(Ok(shown)) = shown {
-                        if !shown.messages.iter().any(|m| m.id == message.id) {
-                            shown.messages.push(message);
+                        // Edited or deleted: in its place; new: at the end.
+                        match shown.messages.iter_mut().find(|m| m.id == message.id) {
+                            Some(was) => *was = message,
+                            None => shown.messages.push(message),
                         }
                         shown.unread = unread;
                     }
@@ -83,6 +97,21 @@ impl Live {
             false,
         );
     }
+}
+
+/// What someone removed from a conversation sees in its place.
+pub(super) const REMOVED: &str =
+    "You are no longer in this conversation. The firm can add you again if you need it.";
+
+/// Puts a conversation's line in a list kept latest first: where its last message puts it
+/// (a new message: at the top; an edit: where it was).
+pub(super) fn place(all: &mut Vec<ConversationSummary>, line: ConversationSummary) {
+    all.retain(|c| c.id != line.id);
+    let at = all
+        .iter()
+        .position(|c| c.last_message_at <= line.last_message_at)
+        .unwrap_or(all.len());
+    all.insert(at, line);
 }
 
 /// `seen` read everything of others' up to its moment: each such message shows it, once.
@@ -102,13 +131,14 @@ pub(super) fn add_receipt(messages: &mut [super::MessageView], seen: super::Seen
 /// conversation's line.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub(super) fn patchable(told: &Told) -> bool {
-    // A read receipt is added where it belongs.
-    if told.seen.is_some() {
+    // A read receipt is added where it belongs; a conversation gone for this person closes.
+    if told.seen.is_some() || told.gone {
         return true;
     }
     told.summary.is_some()
         && match &told.message {
-            Some(message) => message.shares.is_empty(),
+            // A deleted message may have withdrawn shares: the list of shares reloads.
+            Some(message) => message.shares.is_empty() && !message.deleted,
             // A message this person cannot read yet (a locked conversation): its line only.
             None => told.change.message.is_some(),
         }
@@ -208,6 +238,7 @@ mod tests {
                 conversation,
                 message: message.then_some(id),
                 read: None,
+                left: None,
             },
             message: (message && readable).then(|| MessageView {
                 id,
@@ -236,6 +267,9 @@ mod tests {
                     .into_iter()
                     .collect(),
                 seen: Vec::new(),
+                edited: false,
+                deleted: false,
+                editable_until: None,
             }),
             summary: line.then(|| ConversationSummary {
                 id: conversation,
@@ -249,6 +283,7 @@ mod tests {
                 unread: 1,
             }),
             seen: None,
+            gone: false,
         }
     }
 
@@ -273,6 +308,33 @@ mod tests {
         assert!(
             !patchable(&told(false, false, false, true)),
             "not a message: reload"
+        );
+    }
+
+    #[test]
+    fn an_edit_keeps_its_line_in_place_a_new_message_goes_on_top_and_removal_is_shown_at_once() {
+        let line = |n: u128, at: i64| ConversationSummary {
+            id: ConversationId(uuid::Uuid::from_u128(n)),
+            last_message_at: crate::when::Moment(at),
+            ..told(true, true, false, true).summary.expect("a line")
+        };
+        let mut all = vec![line(1, 30), line(2, 20), line(3, 10)];
+        place(&mut all, line(2, 20));
+        let order =
+            |all: &[ConversationSummary]| all.iter().map(|c| c.id.0.as_u128()).collect::<Vec<_>>();
+        assert_eq!(order(&all), [1, 2, 3], "an edit: where it was");
+        place(&mut all, line(3, 40));
+        assert_eq!(order(&all), [3, 1, 2], "a new message: on top");
+        let mut gone = told(false, false, false, false);
+        gone.gone = true;
+        assert!(patchable(&gone), "closed without asking the server");
+        let mut deleted = told(true, true, false, true);
+        if let Some(m) = deleted.message.as_mut() {
+            m.deleted = true;
+        }
+        assert!(
+            !patchable(&deleted),
+            "a deleted message reloads what it shared"
         );
     }
 

@@ -1,11 +1,25 @@
 //! What a new message sends besides itself: an email to each recipient, and a text message
 //! where the writer asked for one. A protected conversation's notices carry no content.
+//!
+//! Emails are gathered, not sent one per message (`Digest`): the first message after a quiet
+//! spell goes within `GRACE`; later ones in the same conversation go as one email `GATHER`
+//! after the last. An email is written when it goes, from what is then unread: what the person
+//! read on screen meanwhile (their page had the conversation open), what was deleted, and
+//! everything once they are no longer in the conversation, is never sent. So the outbox never
+//! holds a message's text: a deleted message leaves nothing behind.
 
-use sea_orm::ConnectionTrait;
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::{
     AppError,
-    entities::{attachment, conversation, matter, message, share, user},
+    entities::{
+        attachment, conversation, conversation_participant, matter, message, outbox_message, share,
+        user,
+    },
+    ids::{ConversationId, MessageId, UserId},
     outbox::{self, Outgoing},
     state::Portal,
 };
@@ -14,6 +28,28 @@ use super::reading::quote;
 
 /// How much of a message a notification quotes.
 const QUOTE_CHARS: usize = 300;
+
+/// How long the first message after a quiet spell waits before its email goes: time enough for
+/// a page that has the conversation open to read it (then no email goes), short enough to be at
+/// once for anyone who does not.
+pub const GRACE: Duration = Duration::seconds(5);
+/// After an email about a conversation, its later messages gather this long into one email.
+pub const GATHER: Duration = Duration::minutes(3);
+
+/// Where the messages go in an email waiting in the outbox: written in when it is sent. No name
+/// or file name can hold it (they refuse control characters).
+const MESSAGES: &str = "\u{1}messages\u{1}";
+const KEY_PREFIX: &str = "messages:";
+
+/// The email telling `person` of new messages in `conversation`.
+pub fn digest_key(conversation: ConversationId, person: UserId) -> String {
+    format!("{KEY_PREFIX}{conversation}:{person}")
+}
+
+fn parse_key(key: &str) -> Option<(ConversationId, UserId)> {
+    let (conversation, person) = key.strip_prefix(KEY_PREFIX)?.split_once(':')?;
+    Some((conversation.parse().ok()?, person.parse().ok()?))
+}
 
 /// A message and what it carries, as its notifications describe it.
 #[derive(Clone, Copy)]
@@ -52,9 +88,9 @@ fn summary(e: Enclosures<'_>) -> String {
     out
 }
 
-/// Emails every other participant, and texts those with a mobile number when the writer asked.
-/// A protected conversation's notifications say only that there is something to read: its
-/// subject, text and file names stay behind the step-up.
+/// Emails every other participant (gathered: see the module), and texts those with a mobile
+/// number when the writer asked. A protected conversation's notifications say only that there
+/// is something to read: its subject, text and file names stay behind the step-up.
 pub(super) async fn notify(
     txn: &impl ConnectionTrait,
     portal: &Portal,
@@ -70,17 +106,32 @@ pub(super) async fn notify(
         portal.public_url, matter.id, conversation.id
     );
     let protected = conversation.requires_second_factor;
+    let now = Utc::now();
     for person in to.iter().filter(|u| u.disabled_at.is_none()) {
         if portal.channels.email {
             // Changes to shared files waiting to be told go with this email instead.
             let batch = crate::shares::notices::batch_key(conversation.id, person.id);
             let changed = outbox::take(txn, &batch).await?.unwrap_or_default();
-            let (subject, mut text) = if protected {
+            let mut also = String::new();
+            if !protected && !changed.is_empty() {
+                also.push_str("\nAlso changed in what is shared with you here:\n");
+                for line in &changed {
+                    also.push_str(line);
+                    also.push('\n');
+                }
+            }
+            let key = digest_key(conversation.id, person.id);
+            // An email already gathering takes this message in when it goes.
+            let joined = outbox::join(txn, &key, &also).await?;
+            let due = match outbox::last_sent(txn, &key).await? {
+                Some(sent) if sent + GATHER > now => sent + GATHER,
+                _ => now + GRACE,
+            };
+            let (subject, head) = if protected {
                 (
                     format!("A secure message on {}", matter.number),
                     format!(
-                        "Hello {name},\n\n{author} sent you a secure message. Sign in and confirm \
-                         it is you to read it:\n{link}\n",
+                        "Hello {name},\n\n{MESSAGES} Sign in and confirm it is you to read it:\n{link}\n",
                         name = person.display_name
                     ),
                 )
@@ -88,28 +139,15 @@ pub(super) async fn notify(
                 (
                     format!("{}: {}", matter.number, conversation.subject),
                     format!(
-                        "Hello {name},\n\n{author} wrote:\n\n{quoted}\n\nRead and reply:\n{link}\n",
-                        name = person.display_name,
-                        quoted = summary(enclosures)
+                        "Hello {name},\n\n{MESSAGES}\n\nRead and reply:\n{link}\n",
+                        name = person.display_name
                     ),
                 )
             };
-            if !protected && !changed.is_empty() {
-                text.push_str("\nAlso changed in what is shared with you here:\n");
-                for line in &changed {
-                    text.push_str(line);
-                    text.push('\n');
-                }
+            if !joined {
+                let email = (person.email.clone(), subject, head + &also);
+                outbox::enqueue_digest(txn, &key, email, written.id, due).await?;
             }
-            outbox::enqueue(
-                txn,
-                Outgoing::Email {
-                    to: person.email.clone(),
-                    subject,
-                    body: text,
-                },
-            )
-            .await?;
         }
         if let (true, Some(mobile)) = (written.sent_as_sms, person.mobile.clone()) {
             let body = if protected {
@@ -117,8 +155,125 @@ pub(super) async fn notify(
             } else {
                 format!("{author}: {}\n{link}", summary(enclosures))
             };
-            outbox::enqueue(txn, Outgoing::Sms { to: mobile, body }).await?;
+            outbox::enqueue_about(txn, Outgoing::Sms { to: mobile, body }, Some(written.id))
+                .await?;
         }
     }
     Ok(())
+}
+
+/// Writes a gathered email as it goes (`server::delivery`): the messages by others since the
+/// first it was queued for that its recipient has not read, is still in the conversation to
+/// read, and were not deleted. `None`: nothing is left to tell, and nothing is sent.
+pub async fn compose(
+    db: &impl ConnectionTrait,
+    row: &outbox_message::Model,
+) -> Result<Option<String>, AppError> {
+    let Some((conversation_id, person)) = row.batch_key.as_deref().and_then(parse_key) else {
+        return Ok(Some(row.body.clone()));
+    };
+    let Some(taking_part) = conversation_participant::Entity::find_by_id((conversation_id, person))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(conversation) = conversation::Entity::find_by_id(conversation_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let first = match row.message_id {
+        Some(id) => message::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    let since: DateTime<Utc> = first.map_or(row.created_at, |m| m.created_at);
+    let mut query = message::Entity::find()
+        .filter(message::Column::ConversationId.eq(conversation_id))
+        .filter(message::Column::CreatedAt.gte(since))
+        .filter(message::Column::DeletedAt.is_null())
+        .filter(
+            sea_orm::Condition::any()
+                .add(message::Column::AuthorId.ne(person))
+                .add(message::Column::AuthorId.is_null()),
+        )
+        .order_by_asc(message::Column::CreatedAt);
+    if let Some(read) = taking_part.last_read_at {
+        query = query.filter(message::Column::CreatedAt.gt(read));
+    }
+    let unread = query.all(db).await?;
+    if unread.is_empty() {
+        return Ok(None);
+    }
+    let authors: HashSet<UserId> = unread.iter().filter_map(|m| m.author_id).collect();
+    let names: HashMap<UserId, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(authors))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let name = |m: &message::Model| {
+        m.author_id
+            .and_then(|a| names.get(&a).cloned())
+            .unwrap_or_else(|| "A former user".into())
+    };
+    let written = if conversation.requires_second_factor {
+        let mut seen = HashSet::new();
+        unread
+            .iter()
+            .map(name)
+            .filter(|n| seen.insert(n.clone()))
+            .map(|n| format!("{n} sent you a secure message."))
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        let ids: Vec<MessageId> = unread.iter().map(|m| m.id).collect();
+        let mut files: HashMap<MessageId, Vec<attachment::Model>> = HashMap::new();
+        for a in attachment::Entity::find()
+            .filter(attachment::Column::MessageId.is_in(ids.iter().copied()))
+            .order_by_asc(attachment::Column::Name)
+            .all(db)
+            .await?
+        {
+            if let Some(m) = a.message_id {
+                files.entry(m).or_default().push(a);
+            }
+        }
+        let mut shared: HashMap<MessageId, Vec<share::Model>> = HashMap::new();
+        for s in share::Entity::find()
+            .filter(share::Column::MessageId.is_in(ids.iter().copied()))
+            .all(db)
+            .await?
+        {
+            shared.entry(s.message_id).or_default().push(s);
+        }
+        unread
+            .iter()
+            .map(|m| {
+                let e = Enclosures {
+                    written: m,
+                    files: files.get(&m.id).map_or(&[], Vec::as_slice),
+                    shared: shared.get(&m.id).map_or(&[], Vec::as_slice),
+                };
+                format!("{} wrote:\n\n{}", name(m), summary(e))
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    Ok(Some(row.body.replacen(MESSAGES, &written, 1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_digest_key_names_its_conversation_and_person() {
+        let c = ConversationId(uuid::Uuid::from_u128(1));
+        let p = UserId(uuid::Uuid::from_u128(2));
+        assert_eq!(parse_key(&digest_key(c, p)), Some((c, p)));
+        assert_eq!(parse_key("shared-files:x:y"), None);
+    }
 }

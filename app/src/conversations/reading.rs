@@ -116,7 +116,9 @@ async fn list_some(
                 .map(|p| p.iter().map(|(_, u)| u.display_name.clone()).collect())
                 .unwrap_or_default();
             let preview = previews.remove(&c.id).map(|m| {
-                if m.body.is_empty() {
+                if m.deleted_at.is_some() {
+                    "Message deleted".to_string()
+                } else if m.body.is_empty() {
                     "Sent files".to_string()
                 } else {
                     quote(&m.body, 120)
@@ -204,6 +206,7 @@ async fn unread_counts(
         .filter(conversation_participant::Column::UserId.eq(me))
         .filter(message::Column::ConversationId.is_in(ids.iter().copied()))
         .filter(author().ne(me).or(author().is_null()))
+        .filter(Expr::col((message::Entity, message::Column::DeletedAt)).is_null())
         .filter(
             read_at
                 .clone()
@@ -294,6 +297,9 @@ pub async fn told(
                     .clone()
                     .map(|(mut view, author)| {
                         view.mine = author == Some(access.user().id());
+                        if !view.mine {
+                            view.editable_until = None;
+                        }
                         view
                     }),
                 None => None,
@@ -301,6 +307,18 @@ pub async fn told(
             (access.matter().clone(), message)
         }
         Err(AppError::StepUpRequired) => (actor.matter(db, change.matter).await?, None),
+        // Removed from it: their own pages are told that it is gone, and nothing more.
+        Err(AppError::NotFound(_))
+            if change.left.is_some() && change.left == actor.signed_in().ok().map(|u| u.id()) =>
+        {
+            return Ok(Some(crate::live::Told {
+                change,
+                message: None,
+                summary: None,
+                seen: None,
+                gone: true,
+            }));
+        }
         Err(AppError::NotFound(_) | AppError::Forbidden(_) | AppError::Unauthenticated) => {
             return Ok(None);
         }
@@ -311,6 +329,7 @@ pub async fn told(
         message,
         summary: summary(db, &matter, change.conversation).await?,
         seen: None,
+        gone: false,
     }))
 }
 
@@ -355,11 +374,12 @@ async fn receipt(
             name: reader.display_name.clone(),
             at: read.at,
         }),
+        gone: false,
     }))
 }
 
 /// Message `id` of this conversation as its readers see it, and its author.
-async fn message(
+pub(super) async fn message(
     db: &DatabaseConnection,
     access: &ConversationAccess,
     id: MessageId,
@@ -399,23 +419,42 @@ async fn shown(
     let reader = crate::shares::server::Reader::of(access.matter());
     let mut shares = crate::shares::server::of_messages(db, &ids, reader).await?;
     let mut receipts = super::receipts::of(db, &ids, me, access.matter().firm()).await?;
+    let window = crate::settings::server::load(db)
+        .await?
+        .message_edit_window();
     Ok(messages
         .into_iter()
-        .map(|m| MessageView {
-            id: m.id,
-            author: m
-                .author_id
-                .and_then(|a| names.get(&a).cloned())
-                .unwrap_or_else(|| "A former user".into()),
-            mine: m.author_id == Some(me),
-            author_id: m.author_id,
-            attachments: files.remove(&m.id).unwrap_or_default(),
-            shares: shares.remove(&m.id).unwrap_or_default(),
-            seen: receipts.remove(&m.id).unwrap_or_default(),
-            html: super::formatting::html(&m.body),
-            body: m.body,
-            sent_as_sms: m.sent_as_sms,
-            created_at: when(m.created_at),
+        .map(|m| {
+            let deleted = m.deleted_at.is_some();
+            // What a deleted message sent is withdrawn with it (`editing::delete`).
+            let mut files = files.remove(&m.id).unwrap_or_default();
+            let mut shares = shares.remove(&m.id).unwrap_or_default();
+            if deleted {
+                files.clear();
+                shares.clear();
+            }
+            MessageView {
+                id: m.id,
+                author: m
+                    .author_id
+                    .and_then(|a| names.get(&a).cloned())
+                    .unwrap_or_else(|| "A former user".into()),
+                mine: m.author_id == Some(me),
+                author_id: m.author_id,
+                attachments: files,
+                shares,
+                seen: receipts.remove(&m.id).unwrap_or_default(),
+                html: super::formatting::html(&m.body),
+                body: m.body,
+                sent_as_sms: m.sent_as_sms,
+                created_at: when(m.created_at),
+                edited: m.edited_at.is_some(),
+                deleted,
+                // For its author only: each reader's view clears it for the others (`view`,
+                // `told`), as a change's message is worked out once for all its readers.
+                editable_until: (!deleted && window > chrono::Duration::zero())
+                    .then(|| when(m.created_at + window)),
+            }
         })
         .collect())
 }
@@ -442,9 +481,11 @@ pub async fn view(
         .find(|(p, _)| p.user_id == me)
         .map(|(p, _)| p.last_read_at);
     let unread = read_at.is_some_and(|read_at| {
-        messages
-            .iter()
-            .any(|m| m.author_id != Some(me) && read_at.is_none_or(|at| m.created_at > at))
+        messages.iter().any(|m| {
+            m.author_id != Some(me)
+                && m.deleted_at.is_none()
+                && read_at.is_none_or(|at| m.created_at > at)
+        })
     });
     Ok(ConversationView {
         id: c.id,
@@ -460,10 +501,20 @@ pub async fn view(
                 firm: u.role != Role::Client,
             })
             .collect(),
-        messages: shown(db, access, messages).await?,
+        messages: shown(db, access, messages)
+            .await?
+            .into_iter()
+            .map(|mut m| {
+                if !m.mine {
+                    m.editable_until = None;
+                }
+                m
+            })
+            .collect(),
         can_write: access.matter().matter().status == matter::Status::Open,
         firm: access.matter().firm(),
         unread,
+        changes: super::participants::changes(db, c.id).await?,
     })
 }
 

@@ -48,7 +48,7 @@ fn subject_of(raw: &str) -> Result<String, AppError> {
 }
 
 /// The text of a message; it may be left out when the message sends files.
-fn body_of(raw: &str, with_files: bool) -> Result<String, AppError> {
+pub(super) fn body_of(raw: &str, with_files: bool) -> Result<String, AppError> {
     let body = raw.trim();
     if body.is_empty() && !with_files {
         return Err(AppError::bad_request("Write a message first."));
@@ -127,7 +127,7 @@ fn protection_fits(kind: ConversationKind, requires_second_factor: bool) -> Resu
 
 /// Checks who may be in a new conversation: in an external one, the matter's contacts and the
 /// firm's people; in an internal one, the firm's people only. Disabled accounts are refused.
-async fn recipients(
+pub(super) async fn recipients(
     db: &DatabaseConnection,
     matter_id: MatterId,
     kind: ConversationKind,
@@ -273,6 +273,7 @@ pub async fn create(
         conversation: id,
         message: None,
         read: None,
+        left: None,
     };
     state.live.publish(db, change).await;
     Ok(id)
@@ -449,6 +450,8 @@ async fn write(
         body: body.to_string(),
         sent_as_sms: sms,
         created_at: now,
+        edited_at: None,
+        deleted_at: None,
     };
     message::Entity::insert(message::ActiveModel::from(model.clone()))
         .exec_without_returning(txn)
@@ -502,6 +505,15 @@ pub async fn post(
         })
         .exec_without_returning(&txn)
         .await?;
+        super::participants::record(
+            &txn,
+            conversation.id,
+            user.id(),
+            None,
+            super::MembershipChange::Joined,
+            now,
+        )
+        .await?;
     } else {
         read_now = mark_read(&txn, conversation.id, user.id(), now).await?;
     }
@@ -530,6 +542,7 @@ pub async fn post(
         conversation: conversation.id,
         message: Some(written.id),
         read: None,
+        left: None,
     };
     state.live.publish(db, change).await;
     // Replying reads what came before: its writers' pages show the receipt too.
@@ -551,6 +564,9 @@ pub async fn post(
     }
     let reader = crate::shares::server::Reader::of(access.matter());
     let shares = crate::shares::server::views(db, shared, reader).await?;
+    let window = crate::settings::server::load(db)
+        .await?
+        .message_edit_window();
     Ok(MessageView {
         id: written.id,
         author: user.display_name().to_string(),
@@ -563,6 +579,9 @@ pub async fn post(
         attachments: files.into_iter().map(attachments::view).collect(),
         shares,
         seen: Vec::new(),
+        edited: false,
+        deleted: false,
+        editable_until: (window > chrono::Duration::zero()).then(|| when(now + window)),
     })
 }
 

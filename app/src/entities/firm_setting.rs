@@ -19,6 +19,7 @@ pub struct Model {
     pub firm_name: String,
     pub accent_colour: String,
     pub mobile_country: String,
+    pub message_edit_minutes: i32,
     pub updated_at: Option<DateTimeUtc>,
     pub updated_by: Option<UserId>,
 }

@@ -13,6 +13,10 @@ pub struct Model {
     pub body: String,
     pub sent_as_sms: bool,
     pub created_at: DateTimeUtc,
+    /// Its text was changed by its author (within the firm's window).
+    pub edited_at: Option<DateTimeUtc>,
+    /// Deleted by its author: its text is gone, only that it was there stays.
+    pub deleted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

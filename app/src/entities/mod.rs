@@ -6,6 +6,7 @@ pub mod account_link;
 pub mod attachment;
 pub mod audit_event;
 pub mod conversation;
+pub mod conversation_event;
 pub mod conversation_participant;
 pub mod document;
 pub mod document_version;

@@ -17,6 +17,8 @@ pub struct Model {
     pub last_error: Option<String>,
     /// An email gathering lines until it is due (`outbox::gather`); `None`: sent as written.
     pub batch_key: Option<String>,
+    /// The message it tells of: deleting that message before it goes takes it along.
+    pub message_id: Option<crate::ids::MessageId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]

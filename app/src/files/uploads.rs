@@ -418,6 +418,7 @@ async fn commit(
             conversation,
             message: None,
             read: None,
+            left: None,
         };
         state.live.publish(&state.db, change).await;
     }

@@ -3,12 +3,12 @@
 //! `let (state, access) = Call::current().await?.conversation(id).await?;`
 
 use super::{
-    Actor, Admin, ConversationAccess, FirmMember, ManageMatter, ManageShare, MatterAccess,
-    MatterFiles, ShareAccess,
+    Actor, Admin, ConversationAccess, FirmMember, ManageConversation, ManageMatter, ManageShare,
+    MatterAccess, MatterFiles, OwnMessage, ShareAccess,
 };
 use crate::{
     AppError,
-    ids::{ConversationId, MatterId, ShareId},
+    ids::{ConversationId, MatterId, MessageId, ShareId},
     state::AppState,
 };
 
@@ -172,6 +172,26 @@ impl Call {
     ) -> Result<(AppState, ConversationAccess), AppError> {
         let access = self.actor.conversation(&self.state.db, id).await?;
         Ok((self.state, access))
+    }
+
+    pub async fn manage_conversation(
+        self,
+        id: ConversationId,
+    ) -> Result<(AppState, ManageConversation), AppError> {
+        let (state, access) = self.conversation(id).await?;
+        Ok((state, access.manage()?))
+    }
+
+    /// A message of the caller's they may still change, by the firm's window in force now.
+    pub async fn own_message(self, id: MessageId) -> Result<(AppState, OwnMessage), AppError> {
+        let window = crate::settings::server::load(&self.state.db)
+            .await?
+            .message_edit_window();
+        let own = self
+            .actor
+            .own_message(&self.state.db, id, window, chrono::Utc::now())
+            .await?;
+        Ok((self.state, own))
     }
 
     pub async fn share(self, id: ShareId) -> Result<(AppState, ShareAccess), AppError> {

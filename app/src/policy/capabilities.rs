@@ -50,7 +50,7 @@
 
 use crate::{
     AppError,
-    entities::{attachment, conversation, document, matter, share, user::Role},
+    entities::{attachment, conversation, document, matter, message, share, user::Role},
     ids::{ConversationId, MatterId, ShareId, UserId},
 };
 
@@ -259,6 +259,45 @@ impl ConversationAccess {
 
     pub fn user(&self) -> &SignedInUser {
         &self.matter.user
+    }
+
+    /// Changing who is in a conversation is for the firm.
+    pub fn manage(self) -> Result<ManageConversation, AppError> {
+        if self.matter.firm {
+            Ok(ManageConversation(self))
+        } else {
+            Err(AppError::Forbidden(
+                "Only the firm's staff can change who is in a conversation.".into(),
+            ))
+        }
+    }
+}
+
+/// Proof that this person may change who is in this conversation (the firm's staff).
+#[derive(Debug, Clone)]
+pub struct ManageConversation(ConversationAccess);
+
+impl ManageConversation {
+    pub fn access(&self) -> &ConversationAccess {
+        &self.0
+    }
+}
+
+/// Proof that this person wrote this message, may still read its conversation, and is within
+/// the firm's window for changing it; it is not deleted.
+#[derive(Debug, Clone)]
+pub struct OwnMessage {
+    pub(super) message: message::Model,
+    pub(super) conversation: ConversationAccess,
+}
+
+impl OwnMessage {
+    pub fn message(&self) -> &message::Model {
+        &self.message
+    }
+
+    pub fn conversation(&self) -> &ConversationAccess {
+        &self.conversation
     }
 }
 

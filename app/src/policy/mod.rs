@@ -9,7 +9,8 @@ mod capabilities;
 pub use call::{Call, RequestMemo, read_once};
 pub use capabilities::{
     Admin, AttachmentAccess, ConversationAccess, DocumentAccess, FirmMember, InMatter,
-    ManageMatter, ManageShare, MatterAccess, MatterFiles, ShareAccess, SignedInUser,
+    ManageConversation, ManageMatter, ManageShare, MatterAccess, MatterFiles, OwnMessage,
+    ShareAccess, SignedInUser,
 };
 
 use sea_orm::{DatabaseConnection, EntityTrait};
@@ -23,11 +24,11 @@ use crate::{
     },
     conversations::ConversationKind,
     entities::{
-        attachment, conversation, conversation_participant, document, matter, matter_person, share,
-        share_revocation,
+        attachment, conversation, conversation_participant, document, matter, matter_person,
+        message, share, share_revocation,
         user::{self, Role},
     },
-    ids::{AttachmentId, ConversationId, DocumentId, MatterId, ShareId},
+    ids::{AttachmentId, ConversationId, DocumentId, MatterId, MessageId, ShareId},
     matters::MatterRole,
 };
 
@@ -70,6 +71,9 @@ fn renamed(e: AppError, not_found: impl Fn() -> AppError) -> AppError {
 /// The one answer to a conversation that does not exist or is not this person's.
 pub const NO_SUCH_CONVERSATION: &str =
     "There is no such conversation, or it is not shared with you.";
+
+/// The one answer to a message that does not exist or is not in a conversation of this person's.
+pub const NO_SUCH_MESSAGE: &str = "There is no such message, or it is not shared with you.";
 
 /// The one answer to a share that does not exist, is not this person's, or was revoked.
 pub const NO_SUCH_SHARE: &str = "This file or folder is not shared with you, or no longer is.";
@@ -357,6 +361,53 @@ impl Actor {
         Ok(ConversationAccess {
             conversation,
             matter,
+        })
+    }
+
+    /// Whether this person may change message `id`: they may read its conversation, wrote it,
+    /// it is not deleted, and it was sent less than `window` before `now` (the firm's setting).
+    pub async fn own_message(
+        &self,
+        db: &DatabaseConnection,
+        id: MessageId,
+        window: chrono::Duration,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<OwnMessage, AppError> {
+        let not_found = || AppError::NotFound(NO_SUCH_MESSAGE.into());
+        self.viewer()?;
+        let message = message::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or_else(not_found)?;
+        let conversation = self
+            .conversation(db, message.conversation_id)
+            .await
+            .map_err(|e| renamed(e, not_found))?;
+        if message.author_id != Some(conversation.user().id()) {
+            return Err(AppError::Forbidden(
+                "Only its author can edit or delete a message.".into(),
+            ));
+        }
+        if message.deleted_at.is_some() {
+            return Err(AppError::Conflict("This message was deleted.".into()));
+        }
+        if window <= chrono::Duration::zero() {
+            return Err(AppError::Conflict(
+                "Your firm does not allow messages to be edited or deleted once sent. Write \
+                 a new message instead."
+                    .into(),
+            ));
+        }
+        if now >= message.created_at + window {
+            return Err(AppError::Conflict(format!(
+                "A message can be edited or deleted for {} minutes after it is sent, and that \
+                 time has passed. Write a new message instead.",
+                window.num_minutes()
+            )));
+        }
+        Ok(OwnMessage {
+            message,
+            conversation,
         })
     }
 

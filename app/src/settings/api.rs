@@ -31,6 +31,7 @@ pub async fn save_firm_settings(
     #[server(default)] firm_name: Option<String>,
     #[server(default)] accent_colour: Option<String>,
     #[server(default)] mobile_country: Option<String>,
+    #[server(default)] message_edit_minutes: Option<i32>,
 ) -> Result<FirmSettings, AppError> {
     let call = Call::current().await?;
     let ip = call.ip;
@@ -42,6 +43,7 @@ pub async fn save_firm_settings(
     let firm_name = firm_name.unwrap_or(in_force.firm_name);
     let accent_colour = accent_colour.unwrap_or(in_force.accent_colour);
     let mobile_country = mobile_country.unwrap_or(in_force.mobile_country);
+    let message_edit_minutes = message_edit_minutes.unwrap_or(in_force.message_edit_minutes);
     let new = FirmSettings {
         idle_timeout_minutes,
         session_lifetime_hours,
@@ -55,6 +57,7 @@ pub async fn save_firm_settings(
         firm_name,
         accent_colour,
         mobile_country,
+        message_edit_minutes,
     };
     let saved = super::server::save(&state.db, &admin, new, ip).await?;
     state.brand.set(super::server::brand(&state.db).await?);

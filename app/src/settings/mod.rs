@@ -46,6 +46,13 @@ pub struct FirmSettings {
     pub accent_colour: String,
     /// ISO 3166 code (`GB`) of the country mobile numbers without `+` are read in (empty: none).
     pub mobile_country: String,
+    /// How long after writing a message its author may still edit or delete it (0: never).
+    #[serde(default = "default_edit_minutes")]
+    pub message_edit_minutes: i32,
+}
+
+fn default_edit_minutes() -> i32 {
+    15
 }
 
 impl Default for FirmSettings {
@@ -64,6 +71,7 @@ impl Default for FirmSettings {
             firm_name: String::new(),
             accent_colour: String::new(),
             mobile_country: String::new(),
+            message_edit_minutes: default_edit_minutes(),
         }
     }
 }
@@ -72,6 +80,8 @@ pub const IDLE_MINUTES: std::ops::RangeInclusive<i32> = 5..=24 * 60;
 pub const LIFETIME_HOURS: std::ops::RangeInclusive<i32> = 1..=30 * 24;
 pub const STEP_UP_HOURS: std::ops::RangeInclusive<i32> = 1..=24;
 pub const TRASH_DAYS: std::ops::RangeInclusive<i32> = 1..=3650;
+/// A day at most: a message is a record, and a correction after that is a new message.
+pub const EDIT_MINUTES: std::ops::RangeInclusive<i32> = 0..=24 * 60;
 /// The most characters of each of the firm's texts in the client guide.
 pub const GUIDE_TEXT_CHARS: usize = 2000;
 
@@ -107,6 +117,13 @@ impl FirmSettings {
         }
         if !TRASH_DAYS.contains(&self.trash_retention_days) {
             return Err(out_of("The days kept in the trash", &TRASH_DAYS, "days"));
+        }
+        if !EDIT_MINUTES.contains(&self.message_edit_minutes) {
+            return Err(out_of(
+                "The time to edit or delete a message",
+                &EDIT_MINUTES,
+                "minutes",
+            ));
         }
         for (what, text) in [
             ("The guide's welcome", &self.guide_welcome),
@@ -147,6 +164,11 @@ impl FirmSettings {
     #[cfg(feature = "ssr")]
     pub fn step_up_window(&self) -> chrono::Duration {
         chrono::Duration::hours(self.step_up_window_hours.into())
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn message_edit_window(&self) -> chrono::Duration {
+        chrono::Duration::minutes(self.message_edit_minutes.into())
     }
 }
 
@@ -212,6 +234,11 @@ pub fn SettingsPage() -> impl IntoView {
                                     value=s.trash_retention_days.to_string()/>
                             </label>
                             <p class="hint">"A matter on legal hold keeps its trash until the hold is lifted."</p>
+                            <label>{format!("Authors may edit or delete their message for this many minutes ({}–{}; 0: never)", EDIT_MINUTES.start(), EDIT_MINUTES.end())}
+                                <input name="message_edit_minutes" type="number" required data-testid=testid::EDIT_MINUTES_SETTING
+                                    min=EDIT_MINUTES.start().to_string() max=EDIT_MINUTES.end().to_string()
+                                    value=s.message_edit_minutes.to_string()/>
+                            </label>
                             <h2>"Clients"</h2>
                             <label class="check">
                                 <input type="checkbox" name="client_sign_in_by_link" value="true" checked=s.client_sign_in_by_link/>
@@ -276,6 +303,14 @@ mod tests {
             },
             FirmSettings {
                 trash_retention_days: 0,
+                ..Default::default()
+            },
+            FirmSettings {
+                message_edit_minutes: -1,
+                ..Default::default()
+            },
+            FirmSettings {
+                message_edit_minutes: 24 * 60 + 1,
                 ..Default::default()
             },
             FirmSettings {

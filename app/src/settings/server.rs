@@ -29,6 +29,7 @@ impl From<firm_setting::Model> for FirmSettings {
             firm_name: row.firm_name,
             accent_colour: row.accent_colour,
             mobile_country: row.mobile_country,
+            message_edit_minutes: row.message_edit_minutes,
         }
     }
 }
@@ -91,6 +92,7 @@ pub async fn save(
         firm_name: Set(new.firm_name.clone()),
         accent_colour: Set(new.accent_colour.clone()),
         mobile_country: Set(new.mobile_country.clone()),
+        message_edit_minutes: Set(new.message_edit_minutes),
         updated_at: Set(Some(Utc::now())),
         updated_by: Set(Some(by.id())),
     };
@@ -111,6 +113,7 @@ pub async fn save(
                     firm_setting::Column::FirmName,
                     firm_setting::Column::AccentColour,
                     firm_setting::Column::MobileCountry,
+                    firm_setting::Column::MessageEditMinutes,
                     firm_setting::Column::UpdatedAt,
                     firm_setting::Column::UpdatedBy,
                 ])

@@ -543,6 +543,7 @@ async fn publish(state: &AppState, share: &share::Model) {
         conversation: share.conversation_id,
         message: None,
         read: None,
+        left: None,
     };
     state.live.publish(&state.db, change).await;
 }

@@ -417,3 +417,56 @@ pub async fn at_once(
 pub fn count(replies: &[Reply], status: u16) -> usize {
     replies.iter().filter(|r| r.status == status).count()
 }
+
+/// The tables of `db` with a row that holds `phrase` in any column, read as a thief with the
+/// database file would (every table, every column as text).
+pub async fn tables_holding(db: &sea_orm::DatabaseConnection, phrase: &str) -> Vec<String> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let backend = db.get_database_backend();
+    let rows = |sql: String| async move {
+        db.query_all_raw(Statement::from_string(backend, sql.clone()))
+            .await
+            .expect(&sql)
+    };
+    let names = |rows: Vec<sea_orm::QueryResult>| -> Vec<String> {
+        rows.iter()
+            .map(|r| r.try_get_by_index::<String>(0).expect("a name"))
+            .collect()
+    };
+    let tables = match backend {
+        DbBackend::Sqlite => names(
+            rows(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                    .into(),
+            )
+            .await,
+        ),
+        _ => names(
+            rows(
+                "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()".into(),
+            )
+            .await,
+        ),
+    };
+    let like = phrase.replace('\'', "''");
+    let mut holding = Vec::new();
+    for table in tables {
+        let filter = match backend {
+            DbBackend::Sqlite => {
+                let columns =
+                    names(rows(format!("SELECT name FROM pragma_table_info('{table}')")).await);
+                columns
+                    .iter()
+                    .map(|c| format!("CAST(\"{c}\" AS TEXT) LIKE '%{like}%'"))
+                    .collect::<Vec<_>>()
+                    .join(" OR ")
+            }
+            _ => format!("t::text LIKE '%{like}%'"),
+        };
+        let found = rows(format!("SELECT 1 FROM \"{table}\" t WHERE {filter}")).await;
+        if !found.is_empty() {
+            holding.push(table);
+        }
+    }
+    holding
+}

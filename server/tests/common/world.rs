@@ -148,8 +148,12 @@ impl World {
     }
 
     pub async fn deliver(&self) {
+        // As a few seconds later: a new message's email waits that long for an open page to
+        // read it first (`conversations::notices::GRACE`).
+        let later =
+            chrono::Utc::now() + app::conversations::notices::GRACE + chrono::Duration::seconds(1);
         self.transports
-            .run_once(&self.portal.state.db)
+            .run_once_at(&self.portal.state.db, later)
             .await
             .expect("delivery runs");
     }

@@ -1,7 +1,7 @@
 //! What a new message sends besides itself: an email to each recipient, and a text message
 //! where the writer asked for one. A protected conversation's notices carry no content.
 //!
-//! Emails are gathered, not sent one per message (`Digest`): the first message after a quiet
+//! Emails are gathered, not sent one per message: the first message after a quiet
 //! spell goes within `GRACE`; later ones in the same conversation go as one email `GATHER`
 //! after the last. An email is written when it goes, from what is then unread: what the person
 //! read on screen meanwhile (their page had the conversation open), what was deleted, and

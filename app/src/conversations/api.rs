@@ -65,7 +65,7 @@ pub async fn create_conversation(
             shared: super::attachments::shared_items(shared_documents, shared_folders),
         },
     };
-    super::server::create(&state, &manage, input).await
+    super::opening::create(&state, &manage, input).await
 }
 
 /// The matter's **Message** button (the reference guide's first flow): writes to the
@@ -83,14 +83,14 @@ pub async fn message_matter(
     #[server(default)] sms: bool,
 ) -> Result<Messaged, AppError> {
     let (state, manage) = Call::current().await?.manage_matter(matter_id).await?;
-    let input = super::server::Message {
+    let input = super::opening::Message {
         body,
         participants,
         subject,
         requires_second_factor,
         sms,
     };
-    super::server::message(&state, &manage, input).await
+    super::opening::message(&state, &manage, input).await
 }
 
 /// One conversation and its messages.

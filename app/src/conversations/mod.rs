@@ -17,6 +17,8 @@ mod new_ui;
 #[cfg(feature = "ssr")]
 pub mod notices;
 #[cfg(feature = "ssr")]
+pub mod opening;
+#[cfg(feature = "ssr")]
 pub mod participants;
 mod participants_ui;
 #[cfg(feature = "ssr")]

@@ -8,8 +8,13 @@ use sea_orm::DatabaseConnection;
 
 use crate::AppError;
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// Every server function and part of a page takes its own handle on the state (a page takes
+/// dozens), so it is one shared allocation: a clone is one reference count, not one per part.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+#[derive(Clone)]
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub storage: opendal::Operator,
@@ -20,6 +25,27 @@ pub struct AppState {
     pub brand: Arc<crate::settings::server::BrandCache>,
     /// Appends to the matters' access logs.
     pub access_log: crate::activity::log::Writer,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl From<Shared> for AppState {
+    fn from(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+/// What leptos_axum's page routes take from the router's state.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
 }
 
 /// Settings fixed at start that pages and server functions need.
@@ -55,6 +81,13 @@ pub struct SiteAssets {
 }
 
 impl AppState {
+    /// These parts with `change` made to a copy (a test starts a second node this way).
+    pub fn with(&self, change: impl FnOnce(&mut Shared)) -> Self {
+        let mut shared = Shared::clone(&self.0);
+        change(&mut shared);
+        shared.into()
+    }
+
     /// The state inside a server function or during rendering.
     pub fn current() -> Result<Self, AppError> {
         use_context::<Self>().ok_or_else(|| AppError::internal("AppState missing from context"))

@@ -29,7 +29,7 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, Stri
                 .create_if_missing(true)
         });
     }
-    let db = Database::connect(options).await.map_err(|e| {
+    let mut db = Database::connect(options).await.map_err(|e| {
         let kind = if config.is_sqlite() {
             "SQLite database"
         } else {
@@ -37,7 +37,45 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, Stri
         };
         format!("Cannot open the {kind} named by DATABASE_URL: {e}.")
     })?;
+    // How many statements a page costs is the first thing to know about its speed.
+    db.set_metric_callback(|info| {
+        metrics::counter!("dossier_db_statements_total").increment(1);
+        metrics::histogram!("dossier_db_statement_seconds").record(info.elapsed.as_secs_f64());
+        statements::seen(&info.statement.sql);
+    });
     Ok(db)
+}
+
+/// The statements this process runs, kept while a test asks (`record`): what a page costs the
+/// database is counted by the tests, so a page that starts asking more fails one.
+pub mod statements {
+    use std::sync::{
+        Mutex,
+        atomic::{AtomicBool, Ordering},
+    };
+
+    static RECORDING: AtomicBool = AtomicBool::new(false);
+    static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+    pub(super) fn seen(sql: &str) {
+        if RECORDING.load(Ordering::Relaxed) {
+            SEEN.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(sql.to_string());
+        }
+    }
+
+    /// The SQL of every statement run while `work` ran (other work of the process included).
+    pub async fn record<T>(work: impl std::future::Future<Output = T>) -> (T, Vec<String>) {
+        SEEN.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        RECORDING.store(true, Ordering::Relaxed);
+        let out = work.await;
+        RECORDING.store(false, Ordering::Relaxed);
+        (
+            out,
+            std::mem::take(&mut *SEEN.lock().unwrap_or_else(|e| e.into_inner())),
+        )
+    }
 }
 
 /// Migrations are forward-only and run at start. A database that a newer Dossier has already

@@ -22,7 +22,7 @@ pub mod transfer;
 
 use std::sync::Arc;
 
-use app::state::{AppState, Portal};
+use app::state::{AppState, Portal, Shared};
 use leptos::config::LeptosOptions;
 
 use crate::config::Config;
@@ -55,7 +55,7 @@ pub async fn open(config: &Config) -> Result<AppState, String> {
         .site_addr(config.listen)
         .env(leptos::config::Env::PROD)
         .build();
-    Ok(AppState {
+    Ok(AppState::from(Shared {
         leptos_options,
         db: db.clone(),
         storage,
@@ -78,7 +78,7 @@ pub async fn open(config: &Config) -> Result<AppState, String> {
                 .await
                 .map_err(|e| format!("Cannot read the firm's settings: {e}"))?,
         ),
-    })
+    }))
 }
 
 /// The data folder is the firm's alone: mode 0700, whatever it was created with.

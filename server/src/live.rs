@@ -32,7 +32,10 @@ use axum::{
     },
 };
 use futures_util::{StreamExt, stream};
-use tokio::sync::{broadcast::error::RecvError, mpsc};
+use tokio::sync::{
+    broadcast::error::{RecvError, TryRecvError},
+    mpsc,
+};
 use tower_sessions::{Session, session::Id};
 
 use app::{
@@ -67,10 +70,15 @@ enum Say {
 
 /// What the dispatcher heard from the hub.
 enum Heard {
-    Change(Change),
+    /// A change, and those that arrived while the one before was being told: they are told
+    /// together, each person's access worked out once for all of them.
+    Changes(Vec<Change>),
     /// Changes were missed (the dispatcher fell behind): every page reloads.
     Missed,
 }
+
+/// The most changes told together.
+const BATCH: usize = 256;
 
 /// How many people's views of a change are worked out at once.
 const PEOPLE_AT_ONCE: usize = 8;
@@ -192,8 +200,9 @@ async fn told(
     actor: &Actor,
     change: Change,
     shown: &reading::Shown,
+    checked: &reading::Checked,
 ) -> Option<Arc<str>> {
-    match reading::told(db, actor, change, shown).await {
+    match reading::told(db, actor, change, shown, checked).await {
         Ok(told) => told.and_then(|t| serde_json::to_string(&t).ok().map(Arc::from)),
         Err(e) => {
             tracing::warn!(error = %e, "live updates could not check a person");
@@ -214,7 +223,27 @@ async fn dispatch(streams: Streams, state: AppState) {
     loop {
         let (matter, say) = tokio::select! {
             received = changes.recv() => match received {
-                Ok(change) => (Some(change.matter), Some(Heard::Change(change))),
+                Ok(change) => {
+                    let mut batch = vec![change];
+                    let mut missed = false;
+                    while batch.len() < BATCH {
+                        match changes.try_recv() {
+                            Ok(change) => batch.push(change),
+                            Err(TryRecvError::Lagged(_)) => {
+                                missed = true;
+                                break;
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                    if missed {
+                        (None, Some(Heard::Missed))
+                    } else {
+                        let matter = batch[0].matter;
+                        let one_matter = batch.iter().all(|c| c.matter == matter);
+                        (one_matter.then_some(matter), Some(Heard::Changes(batch)))
+                    }
+                }
                 Err(RecvError::Lagged(_)) => (None, Some(Heard::Missed)),
                 Err(RecvError::Closed) => return,
             },
@@ -239,7 +268,7 @@ async fn dispatch(streams: Streams, state: AppState) {
             Some(Heard::Missed) => {
                 streams.tell(None, &checked, |_| Some(Say::Resync));
             }
-            Some(Heard::Change(change)) => {
+            Some(Heard::Changes(batch)) => {
                 // Once per person, not once per page, a few people at a time.
                 let mut people: HashMap<app::ids::UserId, Actor> = HashMap::new();
                 for actor in checked.values().flatten() {
@@ -247,23 +276,28 @@ async fn dispatch(streams: Streams, state: AppState) {
                         people.entry(user.id()).or_insert_with(|| actor.clone());
                     }
                 }
-                let asked = people.len();
-                let shown = reading::Shown::default();
-                let shown = &shown;
-                let verdicts: HashMap<app::ids::UserId, Arc<str>> = stream::iter(people)
-                    .map(|(user, actor)| {
-                        let db = state.db.clone();
-                        async move { Some((user, told(&db, &actor, change, shown).await?)) }
-                    })
-                    .buffer_unordered(PEOPLE_AT_ONCE)
-                    .filter_map(std::future::ready)
-                    .collect()
-                    .await;
-                let pages = streams.tell(matter, &checked, |id| {
-                    let user = checked.get(id)?.as_ref()?.signed_in().ok()?.id();
-                    verdicts.get(&user).map(|t| Say::Change(t.clone()))
-                });
-                crate::metrics::live_change(asked, pages, started.elapsed());
+                let access = reading::Checked::default();
+                for change in batch {
+                    let shown = reading::Shown::default();
+                    let (shown, access) = (&shown, &access);
+                    let verdicts: HashMap<app::ids::UserId, Arc<str>> =
+                        stream::iter(people.clone())
+                            .map(|(user, actor)| {
+                                let db = state.db.clone();
+                                async move {
+                                    Some((user, told(&db, &actor, change, shown, access).await?))
+                                }
+                            })
+                            .buffer_unordered(PEOPLE_AT_ONCE)
+                            .filter_map(std::future::ready)
+                            .collect()
+                            .await;
+                    let pages = streams.tell(Some(change.matter), &checked, |id| {
+                        let user = checked.get(id)?.as_ref()?.signed_in().ok()?.id();
+                        verdicts.get(&user).map(|t| Say::Change(t.clone()))
+                    });
+                    crate::metrics::live_change(people.len(), pages, started.elapsed());
+                }
             }
         }
     }

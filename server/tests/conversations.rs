@@ -1998,3 +1998,68 @@ async fn message_emails_are_gathered_and_none_goes_to_someone_reading_it() {
         world.portal.finish().await;
     }
 }
+
+/// What the matter page with an open conversation of 21 messages costs the database, counted
+/// (how fast it is, `./dossier.sh bench` measures): a server function reads the session, the
+/// firm's settings and the matter once however many of its checks ask, a GET writes nothing,
+/// and the whole page stays within its number of statements.
+#[tokio::test]
+async fn the_matter_page_reads_each_thing_once_and_writes_nothing() {
+    /// As measured once the settings and the matter came to be read once per request (the
+    /// PostgreSQL log of the bench's page showed 30 statements before and 27 after).
+    const STATEMENTS: usize = 28;
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut ada = world.browser("ada@firm.example").await;
+        let id = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[("subject", "Lease"), ("body", "Message 1")],
+            )
+            .await,
+        );
+        for i in 2..=21 {
+            let body = format!("Message {i}: {}", "words ".repeat(30));
+            let posted = ada
+                .call("/api/conversations/post", &[("id", &id), ("body", &body)])
+                .await;
+            assert_eq!(posted.status, 200, "{}", posted.text());
+        }
+        let reading = |seen: &[String], table: &str| {
+            seen.iter()
+                .filter(|s| s.contains(&format!("FROM \"{table}\" WHERE")))
+                .count()
+        };
+
+        let (reply, seen) =
+            dossier::db::statements::record(ada.call("/api/conversations/get", &[("id", &id)]))
+                .await;
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        for table in ["sessions", "firm_settings", "matters", "conversations"] {
+            assert_eq!(reading(&seen, table), 1, "{backend:?} {table}: {seen:#?}");
+        }
+
+        let page = format!("/matters/{}?conversation={id}", world.matter);
+        // The first look makes the matter's root folder.
+        assert_eq!(fetch(&world, &ada, &page).await.status, 200);
+        let (reply, seen) = dossier::db::statements::record(fetch(&world, &ada, &page)).await;
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        assert!(reply.text().contains("Message 21"), "{backend:?}");
+        // (Leptos builds a server-rendered page's nested parts twice, and an answer the first
+        // build dropped half-way is asked again: the matter and the settings may be read twice.)
+        assert_eq!(reading(&seen, "sessions"), 1, "{backend:?}: {seen:#?}");
+        let writes: Vec<_> = seen
+            .iter()
+            .filter(|s| !s.trim_start().starts_with("SELECT"))
+            .collect();
+        assert!(writes.is_empty(), "{backend:?}: {writes:#?}");
+        assert!(
+            seen.len() <= STATEMENTS,
+            "{backend:?}: {} statements: {seen:#?}",
+            seen.len()
+        );
+        world.portal.finish().await;
+    }
+}

@@ -196,8 +196,9 @@ async fn an_idle_stream_ends_with_its_session_without_waiting_for_a_change() {
         let world = World::start(backend).await;
         let grace = world.browser(GRACE).await;
         // A node whose idle streams look at their session every second (a minute in service).
-        let mut node = world.portal.state.clone();
-        node.live = app::live::Hub::default().with_recheck(std::time::Duration::from_secs(1));
+        let node = world.portal.state.with(|node| {
+            node.live = app::live::Hub::default().with_recheck(std::time::Duration::from_secs(1));
+        });
         let mut stream = Live::open(dossier::routes::router(node), &grace, &world.matter).await;
         let mut other_tab = Browser {
             portal: &world.portal,

@@ -97,7 +97,7 @@ async fn proof_channel(
     }
     let sms = user.mobile.is_some()
         && portal.channels.sms
-        && crate::settings::server::load(db).await?.sms_enabled;
+        && crate::settings::server::in_force(db).await?.sms_enabled;
     Ok(sms.then_some(Channel::Sms))
 }
 

@@ -201,13 +201,9 @@ pub async fn insert_person(
 /// What the browser may know of who is signed in.
 pub async fn signed_in(state: &AppState, user: &SignedInUser) -> Result<SignedIn, AppError> {
     let db = &state.db;
-    let mobile = user::Entity::find_by_id(user.id())
-        .one(db)
-        .await?
-        .and_then(|u| u.mobile);
-    let can_text = mobile.is_some()
+    let can_text = user.has_mobile()
         && state.portal.channels.sms
-        && crate::settings::server::load(db).await?.sms_enabled;
+        && crate::settings::server::in_force(db).await?.sms_enabled;
     Ok(SignedIn {
         display_name: user.display_name().to_string(),
         is_admin: user.role() == Role::Admin,

@@ -273,6 +273,39 @@ pub struct Shown {
     reader: tokio::sync::OnceCell<Option<user::Model>>,
 }
 
+/// Who may see which conversation, worked out once per person for changes told together: a
+/// burst of read receipts on one conversation asks everyone the same question many times. It
+/// lives for one batch of changes only, so it holds nothing that could go stale.
+#[derive(Default)]
+pub struct Checked {
+    access: std::sync::Mutex<HashMap<(UserId, ConversationId), CheckedCell>>,
+}
+
+type CheckedCell = std::sync::Arc<tokio::sync::OnceCell<Result<ConversationAccess, AppError>>>;
+
+impl Checked {
+    async fn conversation(
+        &self,
+        db: &DatabaseConnection,
+        actor: &crate::policy::Actor,
+        id: ConversationId,
+    ) -> Result<ConversationAccess, AppError> {
+        let Ok(user) = actor.signed_in() else {
+            return actor.conversation(db, id).await;
+        };
+        let cell = self
+            .access
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry((user.id(), id))
+            .or_default()
+            .clone();
+        cell.get_or_init(|| actor.conversation(db, id))
+            .await
+            .clone()
+    }
+}
+
 /// What this person is told of `change` on their open page of its matter: `None` if they may
 /// not see its conversation (`Actor::conversation`); else the change with, when they can read
 /// it, the new message as they see it (from `shown`, shared by the change's readers), and the
@@ -283,11 +316,12 @@ pub async fn told(
     actor: &crate::policy::Actor,
     change: crate::live::Change,
     shown: &Shown,
+    checked: &Checked,
 ) -> Result<Option<crate::live::Told>, AppError> {
     if let Some(read) = change.read {
-        return receipt(db, actor, change, read, shown).await;
+        return receipt(db, actor, change, read, shown, checked).await;
     }
-    let (matter, message) = match actor.conversation(db, change.conversation).await {
+    let (matter, message) = match checked.conversation(db, actor, change.conversation).await {
         Ok(access) => {
             let message = match change.message {
                 Some(id) => shown
@@ -341,8 +375,9 @@ async fn receipt(
     change: crate::live::Change,
     read: crate::live::Read,
     shown: &Shown,
+    checked: &Checked,
 ) -> Result<Option<crate::live::Told>, AppError> {
-    let access = match actor.conversation(db, change.conversation).await {
+    let access = match checked.conversation(db, actor, change.conversation).await {
         Ok(access) => access,
         Err(
             AppError::NotFound(_)
@@ -419,7 +454,7 @@ async fn shown(
     let reader = crate::shares::server::Reader::of(access.matter());
     let mut shares = crate::shares::server::of_messages(db, &ids, reader).await?;
     let mut receipts = super::receipts::of(db, &ids, me, access.matter().firm()).await?;
-    let window = crate::settings::server::load(db)
+    let window = crate::settings::server::in_force(db)
         .await?
         .message_edit_window();
     Ok(messages

@@ -105,7 +105,7 @@ pub(super) async fn pace(db: &DatabaseConnection, user: UserId) -> Result<(), Ap
 /// Whether the firm can text participants now; asking for it when it cannot is an error the
 /// writer sees before the message goes, not a silent email-only send.
 pub(super) async fn check_sms(db: &DatabaseConnection, portal: &Portal) -> Result<(), AppError> {
-    if !portal.channels.sms || !crate::settings::server::load(db).await?.sms_enabled {
+    if !portal.channels.sms || !crate::settings::server::in_force(db).await?.sms_enabled {
         return Err(AppError::bad_request(
             "Text messages cannot be sent from this portal. Send the message without them.",
         ));
@@ -329,7 +329,7 @@ pub async fn post(
     }
     let reader = crate::shares::server::Reader::of(access.matter());
     let shares = crate::shares::server::views(db, shared, reader).await?;
-    let window = crate::settings::server::load(db)
+    let window = crate::settings::server::in_force(db)
         .await?
         .message_edit_window();
     Ok(MessageView {

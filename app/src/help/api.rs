@@ -15,7 +15,7 @@ pub struct FirmGuide {
 #[server(name = GetGuide, prefix = "/api", endpoint = "guide")]
 pub async fn get_guide() -> Result<FirmGuide, AppError> {
     let Call { state, .. } = Call::current().await?;
-    let settings = crate::settings::server::load(&state.db).await?;
+    let settings = crate::settings::server::in_force(&state.db).await?;
     Ok(FirmGuide {
         welcome: settings.guide_welcome,
         contact: settings.guide_contact,

@@ -39,7 +39,7 @@ pub async fn create_matter(
 pub async fn get_matter(id: MatterId) -> Result<MatterDetails, AppError> {
     read_once(format!("matters/get {id}"), async {
         let (state, access) = Call::current().await?.matter(id).await?;
-        super::server::details(&state.db, &access).await
+        super::server::details_as_read(&state.db, &access).await
     })
     .await
 }

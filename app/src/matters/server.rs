@@ -357,6 +357,9 @@ async fn people_of_many(
         .order_by_asc(matter_person::Column::AddedAt)
         .all(db)
         .await?;
+    if links.is_empty() {
+        return Ok(HashMap::new());
+    }
     let ids: Vec<UserId> = links.iter().map(|l| l.user_id).collect();
     let users: HashMap<UserId, user::Model> = user::Entity::find()
         .filter(user::Column::Id.is_in(ids))
@@ -482,6 +485,23 @@ pub async fn details(
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound(crate::policy::NO_SUCH_MATTER.into()))?;
+    details_of(db, access, m).await
+}
+
+/// The matter as the policy read it for this request, when nothing in the request changed it
+/// (`details` reads it again after a change).
+pub async fn details_as_read(
+    db: &DatabaseConnection,
+    access: &MatterAccess,
+) -> Result<MatterDetails, AppError> {
+    details_of(db, access, access.matter().clone()).await
+}
+
+async fn details_of(
+    db: &DatabaseConnection,
+    access: &MatterAccess,
+    m: matter::Model,
+) -> Result<MatterDetails, AppError> {
     let responsible = match m.responsible_id {
         Some(id) => user::Entity::find_by_id(id).one(db).await?,
         None => None,

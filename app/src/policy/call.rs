@@ -33,6 +33,8 @@ pub struct RequestMemo {
     reads: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Answer>>>,
     /// Who may see which matter: each server function of a matter page asks it again.
     matters: std::sync::Arc<std::sync::Mutex<Matters>>,
+    /// The firm's settings: the session check reads them, and so do several parts of a page.
+    settings: std::sync::Arc<tokio::sync::OnceCell<crate::settings::FirmSettings>>,
 }
 
 type Matters = std::collections::HashMap<
@@ -68,6 +70,20 @@ impl RequestMemo {
             .or_default()
             .clone();
         cell.get_or_try_init(|| look_up).await.cloned()
+    }
+}
+
+impl RequestMemo {
+    /// `read`'s settings, read at most once in this request (a failure is not kept); without a
+    /// memo, read each time.
+    pub(crate) async fn settings<F>(read: F) -> Result<crate::settings::FirmSettings, AppError>
+    where
+        F: std::future::Future<Output = Result<crate::settings::FirmSettings, AppError>>,
+    {
+        match Self::current() {
+            Some(memo) => memo.settings.get_or_try_init(|| read).await.cloned(),
+            None => read.await,
+        }
     }
 }
 
@@ -184,7 +200,7 @@ impl Call {
 
     /// A message of the caller's they may still change, by the firm's window in force now.
     pub async fn own_message(self, id: MessageId) -> Result<(AppState, OwnMessage), AppError> {
-        let window = crate::settings::server::load(&self.state.db)
+        let window = crate::settings::server::in_force(&self.state.db)
             .await?
             .message_edit_window();
         let own = self

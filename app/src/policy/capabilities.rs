@@ -68,6 +68,8 @@ pub struct SignedInUser {
     /// The firm requires an authenticator app of its staff and this firm member has none yet:
     /// until they set one up, they may only manage their own account.
     pub(super) must_set_up_second_factor: bool,
+    /// A mobile number is on the account (texts can reach them).
+    pub(super) has_mobile: bool,
 }
 
 impl SignedInUser {
@@ -94,6 +96,10 @@ impl SignedInUser {
 
     pub fn must_set_up_second_factor(&self) -> bool {
         self.must_set_up_second_factor
+    }
+
+    pub fn has_mobile(&self) -> bool {
+        self.has_mobile
     }
 
     /// Whether this session passed the second factor within `window` (the step-up rule of MFA

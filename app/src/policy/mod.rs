@@ -141,7 +141,7 @@ impl Actor {
         let Some(id) = facts.user else {
             return Ok(Self::Anonymous);
         };
-        let settings = crate::settings::server::load(db).await?;
+        let settings = crate::settings::server::in_force(db).await?;
         let user = user::Entity::find_by_id(id).one(db).await?;
         let enrolled = match &user {
             Some(u) if settings.staff_two_step_required && u.role != Role::Client => {
@@ -250,6 +250,7 @@ impl Actor {
         let must_set_up_second_factor =
             settings.staff_two_step_required && u.role != Role::Client && !enrolled;
         Some(Self::User(SignedInUser {
+            has_mobile: u.mobile.is_some(),
             id: u.id,
             role: u.role,
             display_name: u.display_name,
@@ -536,6 +537,7 @@ mod tests {
             second_factor_at: None,
             step_up_window: chrono::Duration::hours(12),
             must_set_up_second_factor: false,
+            has_mobile: false,
         })
     }
 

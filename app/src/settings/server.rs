@@ -43,6 +43,13 @@ pub async fn load(db: &impl ConnectionTrait) -> Result<FirmSettings, AppError> {
         .unwrap_or_default())
 }
 
+/// The settings in force for this request, read once however many parts of a page ask (the
+/// session check does, and so do several server functions); outside a request, read now.
+/// What changes the settings reads them with `load`.
+pub async fn in_force(db: &impl ConnectionTrait) -> Result<FirmSettings, AppError> {
+    crate::policy::RequestMemo::settings(load(db)).await
+}
+
 /// The firm's brand as the settings and the logo make it.
 pub async fn brand(db: &impl ConnectionTrait) -> Result<Brand, AppError> {
     let mut brand = load(db).await?.brand();

@@ -1,6 +1,8 @@
 // Dossier's upload glue: the Wasm app hands a File to `dossierUploads.start`, which sends it
 // with tus-js-client (resumable tus 1.0: it retries after a dropped connection and, after a page
 // reload, resumes an unfinished upload of the same file from where the server has it).
+// tus-js-client is fetched with the first upload, not with every page: on slow mobile data its
+// 20 KB would otherwise be loaded beside the Wasm by people who never upload.
 "use strict";
 (function () {
   // Retry while the network or the server is away; not when the server refused the upload.
@@ -20,10 +22,45 @@
     return "The upload stopped: the portal could not be reached. Choose the file again to resume it.";
   }
 
+  var TUS = "/vendor/tus-4.3.1.min.js";
+  var tusLoading = null;
+  function loadTus() {
+    if (window.tus) return Promise.resolve();
+    if (!tusLoading) {
+      tusLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = TUS;
+        script.onload = resolve;
+        script.onerror = function () {
+          tusLoading = null;
+          reject();
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return tusLoading;
+  }
+
   /// meta: { matter, purpose ("files" or "attachment"), folder, document }; on(kind, sent,
   /// total, text) is told "progress", "done" (text: the document's or the attachment's id) and
   /// "error" (text: a sentence).
   function start(file, meta, on) {
+    var upload = null;
+    var cancelled = false;
+    loadTus().then(function () {
+      if (!cancelled) upload = send(file, meta, on);
+    }, function () {
+      on("error", 0, file.size, "The upload could not start: the portal could not be reached. Choose the file again.");
+    });
+    return {
+      cancel: function () {
+        cancelled = true;
+        return upload ? upload.abort(true) : Promise.resolve();
+      },
+    };
+  }
+
+  function send(file, meta, on) {
     var metadata = { filename: file.name, matter: meta.matter, purpose: meta.purpose || "files" };
     if (meta.folder) metadata.folder = meta.folder;
     if (meta.document) metadata.document = meta.document;
@@ -50,7 +87,7 @@
       if (previous.length) upload.resumeFromPreviousUpload(previous[0]);
       upload.start();
     });
-    return { cancel: function () { return upload.abort(true); } };
+    return upload;
   }
 
   window.dossierUploads = { start: start };

@@ -12,6 +12,7 @@ pub mod ids;
 pub mod live;
 pub mod matters;
 pub mod people;
+pub mod resources;
 pub mod settings;
 pub mod shares;
 pub mod system;
@@ -53,6 +54,7 @@ use leptos_router::{
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    resources::provide_page_owner();
     accounts::Auth::provide();
     settings::brand::Brand::provide();
     let brand = settings::brand::Brand::current();

@@ -47,8 +47,8 @@ pub fn shell(state: AppState) -> impl IntoView {
                 <link rel="modulepreload" href=assets.js.clone()/>
                 <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin=""/>
                 <script type="module" nonce=nonce>{loader}</script>
-                // tus-js-client (vendored, MIT) and the glue the file tree calls for uploads.
-                <script src="/vendor/tus-4.3.1.min.js" defer></script>
+                // The glue the file tree calls for uploads (it fetches tus-js-client, vendored,
+                // MIT, with the first upload).
                 <script src="/uploads.js" defer></script>
                 // The service worker: installable app, offline page, nothing confidential cached.
                 <script src="/pwa.js" defer></script>

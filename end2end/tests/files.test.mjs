@@ -42,7 +42,9 @@ test('staff build a folder tree, upload with progress, move, preview and trash f
   await page.getByTestId(T.BREADCRUMBS).getByText('Court').waitFor();
   await newFolder(page, 'Orders');
 
-  // Upload into Court, with progress shown while it runs.
+  // Upload into Court, with progress shown while it runs. The upload library comes with the
+  // first upload, not with the page.
+  assert.equal(await page.evaluate(() => typeof window.tus), 'undefined', 'tus-js-client is not loaded with the page');
   const big = Buffer.alloc(12 * 1024 * 1024, 7);
   await page.getByTestId(T.UPLOAD_INPUT).setInputFiles([
     { name: 'Statement of claim.pdf', mimeType: 'application/pdf', buffer: big },
@@ -51,6 +53,7 @@ test('staff build a folder tree, upload with progress, move, preview and trash f
   await page.getByTestId(T.TRANSFER).first().waitFor();
   await page.getByTestId(T.TRANSFER_STATUS).filter({ hasText: 'Uploaded · 12.6 MB' }).waitFor({ timeout: 60_000 });
   await page.getByTestId(T.TRANSFER_STATUS).filter({ hasText: 'Uploaded · 49 bytes' }).waitFor();
+  assert.equal(await page.evaluate(() => typeof window.tus), 'object', 'the first upload loaded tus-js-client');
   const row = page.getByTestId(T.DOCUMENT_ROW).filter({ hasText: 'Statement of claim.pdf' });
   await row.waitFor();
   assert.match(await row.getByTestId(T.LAST_UPDATED).textContent(), /12\.6 MB · updated .* by /);

@@ -7,6 +7,7 @@ pub mod check;
 pub mod config;
 pub mod db;
 pub mod delivery;
+pub mod front_page;
 pub mod live;
 pub mod metrics;
 pub mod restore;

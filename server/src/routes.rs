@@ -63,6 +63,10 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::transfer::routes())
         .leptos_routes_with_context(&state, generate_route_list(app::App), context, pages)
         .fallback(fallback)
+        .layer(middleware::from_fn_with_state(
+            (state.clone(), crate::front_page::FrontPage::default()),
+            crate::front_page::serve,
+        ))
         .layer(crate::sessions::DbSessionStore::new(state.db.clone()).layer(state.portal.https))
         .layer(middleware::from_fn_with_state(
             state.clone(),

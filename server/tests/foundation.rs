@@ -5,7 +5,7 @@ mod common;
 
 use axum::{body::Body, http::Request};
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
-use common::{BACKENDS, Backend, TestPortal};
+use common::{BACKENDS, Backend, Browser, TestPortal, send_to};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm_migration::SchemaManager;
 
@@ -72,6 +72,83 @@ async fn home_page_is_server_rendered_with_a_nonced_hydration_script() {
     assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
     // A fresh nonce on every response.
     assert_ne!(portal.get("/").await.header("content-security-policy"), csp);
+    portal.finish().await;
+}
+
+/// The signed-out home page is rendered once per brand and kept, so it must still be what a
+/// rendered one is: a nonce of its own in the policy and in the page each time, the firm's
+/// name as it is now, and never what a signed-in person's home shows.
+#[tokio::test]
+async fn the_signed_out_home_page_is_kept_per_brand_with_a_fresh_nonce_each_time() {
+    let portal = TestPortal::with_admin(Backend::Sqlite, "http://127.0.0.1:3000").await;
+    // One router, as one node serves with: what it keeps lives in it.
+    let router = portal.router();
+    let home = |cookie: Option<&str>| {
+        let mut request = Request::get("/");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        send_to(
+            router.clone(),
+            request.body(Body::empty()).expect("request"),
+        )
+    };
+    let nonce_of = |reply: &common::Reply| {
+        let csp = reply.header("content-security-policy").to_string();
+        csp.split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .expect("a page's policy names its nonce")
+            .to_string()
+    };
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let reply = home(None).await;
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.header("cache-control"), "private, no-store");
+        let nonce = nonce_of(&reply);
+        let html = reply.text();
+        assert!(html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")));
+        assert!(html.contains(&format!("<style nonce=\"{nonce}\">")));
+        assert!(html.contains("Your matters, messages and documents"));
+        for (earlier, _) in &seen {
+            assert!(
+                !html.contains(earlier),
+                "an earlier nonce is in a later page"
+            );
+        }
+        seen.push((nonce.clone(), html.replace(&nonce, "NONCE")));
+    }
+    assert!(
+        seen.windows(2).all(|w| w[0].1 == w[1].1),
+        "the same page each time but for the nonce"
+    );
+
+    // The firm's new name is on the next page.
+    portal.state.brand.set(app::settings::brand::Brand {
+        firm: "Harper & Co".into(),
+        ..Default::default()
+    });
+    let renamed = home(None).await.text();
+    assert!(renamed.contains("This is Harper &amp; Co"), "{renamed}");
+
+    // Signed in, home is the person's inbox, not the kept page; a query or any cookie makes
+    // it rendered afresh.
+    let mut ada = Browser::new(&portal);
+    ada.sign_in().await;
+    let mine = home(ada.cookie.as_deref()).await;
+    let mine = mine.text();
+    assert!(mine.contains(app::testid::INBOX), "{mine}");
+    assert!(!mine.contains("Your matters, messages and documents"));
+    for path in ["/?from=email", "/?"] {
+        let reply = send_to(
+            router.clone(),
+            Request::get(path).body(Body::empty()).expect("request"),
+        )
+        .await;
+        assert_eq!(reply.status, 200, "{path}");
+        assert!(reply.text().contains("This is Harper &amp; Co"));
+    }
     portal.finish().await;
 }
 

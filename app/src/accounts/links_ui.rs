@@ -14,7 +14,7 @@ use crate::ui::{ErrorNote, error_of, hydrated};
 pub fn InvitationPage() -> impl IntoView {
     let ready = hydrated();
     let token = move || use_query_map().read().get("token").unwrap_or_default();
-    let details = Resource::new(token, api::invitation_details);
+    let details = crate::resources::resource(token, api::invitation_details);
     let accept = ServerAction::<api::AcceptInvitation>::new();
     let auth = Auth::get();
     Effect::new(move |_| {

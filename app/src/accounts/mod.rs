@@ -102,7 +102,7 @@ pub struct Auth {
     pub sign_in: ServerAction<api::SignIn>,
     pub verify_code: ServerAction<api::VerifySignInCode>,
     pub sign_out: ServerAction<api::SignOut>,
-    pub me: Resource<Result<Option<api::SignedIn>, crate::AppError>>,
+    pub me: crate::resources::Data<Result<Option<api::SignedIn>, crate::AppError>>,
 }
 
 impl Auth {
@@ -110,7 +110,7 @@ impl Auth {
         let sign_in = ServerAction::<api::SignIn>::new();
         let verify_code = ServerAction::<api::VerifySignInCode>::new();
         let sign_out = ServerAction::<api::SignOut>::new();
-        let me = Resource::new(
+        let me = crate::resources::resource(
             move || {
                 (
                     sign_in.version().get(),

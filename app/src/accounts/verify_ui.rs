@@ -145,7 +145,7 @@ pub fn SignInLinkPage() -> impl IntoView {
 /// On the sign-in page of a firm that allows it: "email me a sign-in link".
 #[component]
 pub fn SignInLinkRequest() -> impl IntoView {
-    let options = Resource::new(|| (), |_| api::get_sign_in_options());
+    let options = crate::resources::resource(|| (), |_| api::get_sign_in_options());
     let request = ServerAction::<api::RequestSignInLink>::new();
     view! {
         <Transition fallback=|| ()>

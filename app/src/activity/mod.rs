@@ -107,7 +107,7 @@ pub enum Subject {
 /// The latest accesses of a file or a share, newest first: who, what, which version, when.
 #[component]
 pub fn ActivityPanel(subject: Subject, on_close: Callback<()>) -> impl IntoView {
-    let lines = Resource::new(
+    let lines = crate::resources::resource(
         move || subject,
         |subject| async move {
             match subject {

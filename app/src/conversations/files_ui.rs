@@ -322,9 +322,9 @@ pub fn SharePicker(matter_id: MatterId) -> AnyView {
     let sending = use_context::<Sending>();
     let open = RwSignal::new(false);
     let folder = RwSignal::new(None::<FolderId>);
-    let listing = Resource::new(
-        move || (open.get(), folder.get()),
-        move |(open, folder_id)| async move {
+    let listing = crate::resources::resource(
+        move || (matter_id, open.get(), folder.get()),
+        |(matter_id, open, folder_id)| async move {
             if open {
                 crate::files::api::list_folder(matter_id, folder_id)
                     .await

@@ -10,7 +10,7 @@ use crate::when::When;
 
 #[component]
 pub fn Inbox() -> impl IntoView {
-    let lines = Resource::new(|| (), |_| api::get_inbox());
+    let lines = crate::resources::resource(|| (), |_| api::get_inbox());
     let shown = move || {
         lines.get().map(|r| match r {
             Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),

@@ -28,7 +28,10 @@ impl Live {
 
     /// A new message told with its line: the line moves to the top of the conversation list,
     /// nothing is reloaded.
-    pub(super) fn patch_list(self, list: Resource<Result<Vec<ConversationSummary>, AppError>>) {
+    pub(super) fn patch_list(
+        self,
+        list: crate::resources::Data<Result<Vec<ConversationSummary>, AppError>>,
+    ) {
         Effect::watch(
             move || self.told.get(),
             move |told, _, _| {
@@ -59,7 +62,7 @@ impl Live {
     pub(super) fn patch_conversation(
         self,
         id: ConversationId,
-        conversation: Resource<Result<ConversationView, AppError>>,
+        conversation: crate::resources::Data<Result<ConversationView, AppError>>,
     ) {
         Effect::watch(
             move || self.told.get(),

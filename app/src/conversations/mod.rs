@@ -295,7 +295,7 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
     let everyone = StoredValue::new(people.clone());
     // The "+" beside a heading: which kind of conversation the form is open for.
     let creating = RwSignal::new(None::<ConversationKind>);
-    let list = Resource::new(
+    let list = crate::resources::resource(
         move || (matter_id, changed.get()),
         |(matter_id, _)| api::list_conversations(matter_id),
     );

@@ -75,7 +75,7 @@ pub(super) fn ConversationPane(
         reload.update(|n| *n += 1);
         on_changed.run(());
     }));
-    let conversation = Resource::new(
+    let conversation = crate::resources::resource(
         move || {
             (
                 id,

@@ -28,7 +28,7 @@ const SECTIONS: [(&str, &str); 9] = [
 /// `/guide`: how a client uses the portal, step by step.
 #[component]
 pub fn GuidePage() -> impl IntoView {
-    let firm = Resource::new(|| (), |_| api::get_guide());
+    let firm = crate::resources::resource(|| (), |_| api::get_guide());
     let contents = SECTIONS
         .iter()
         .map(|(id, title)| view! { <li><a href=format!("#{id}")>{*title}</a></li> })

@@ -142,7 +142,7 @@ pub fn MattersPage() -> impl IntoView {
     let (query, set_query) = signal(String::new());
     let (closed, set_closed) = signal(false);
     let create = ServerAction::<api::CreateMatter>::new();
-    let matters = Resource::new(
+    let matters = crate::resources::resource(
         move || (query.get(), closed.get(), create.version().get()),
         |(query, include_closed, _)| api::list_matters(query, include_closed),
     );
@@ -240,7 +240,7 @@ fn RoleChoice(roles: &'static [MatterRole]) -> impl IntoView {
 #[component]
 fn FindPerson() -> impl IntoView {
     let typed = RwSignal::new(String::new());
-    let found = Resource::new(
+    let found = crate::resources::resource(
         move || typed.get(),
         |query| async move {
             if query.trim().chars().count() < 2 {
@@ -287,7 +287,7 @@ pub fn MatterPage() -> impl IntoView {
     let remove = ServerAction::<api::RemoveMatterPerson>::new();
     let hold = ServerAction::<api::SetLegalHold>::new();
     let retention = ServerAction::<api::SetRetention>::new();
-    let matter = Resource::new(
+    let matter = crate::resources::resource(
         move || {
             (
                 id(),

@@ -44,7 +44,7 @@ pub fn PeoplePage() -> impl IntoView {
     let add = ServerAction::<api::AddPerson>::new();
     let invite = ServerAction::<api::InvitePerson>::new();
     let access = ServerAction::<api::SetAccess>::new();
-    let people = Resource::new(
+    let people = crate::resources::resource(
         move || {
             (
                 add.version().get(),

@@ -35,7 +35,11 @@ pub struct RequestMemo {
     matters: std::sync::Arc<std::sync::Mutex<Matters>>,
     /// The firm's settings: the session check reads them, and so do several parts of a page.
     settings: std::sync::Arc<tokio::sync::OnceCell<crate::settings::FirmSettings>>,
+    /// The page's resources by call site and source (`crate::resources`).
+    made: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Made>>>,
 }
+
+type Made = Box<dyn std::any::Any + Send + Sync>;
 
 type Matters = std::collections::HashMap<
     (crate::ids::UserId, MatterId),
@@ -84,6 +88,31 @@ impl RequestMemo {
             Some(memo) => memo.settings.get_or_try_init(|| read).await.cloned(),
             None => read.await,
         }
+    }
+}
+
+impl RequestMemo {
+    /// What `make` made for `key` earlier in this request, else what it makes now; without a
+    /// memo (no request), made each time. A handle, such as a resource's, is cheap to copy.
+    pub(crate) fn made_once<R>(key: String, make: impl FnOnce() -> R) -> R
+    where
+        R: Clone + Send + Sync + 'static,
+    {
+        let Some(memo) = Self::current() else {
+            return make();
+        };
+        let lock = || memo.made.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(made) = lock().get(&key).and_then(|m| m.downcast_ref::<R>()) {
+            return made.clone();
+        }
+        // Made without the lock held: making may ask the memo again.
+        let made = make();
+        lock()
+            .entry(key)
+            .or_insert_with(|| Box::new(made.clone()))
+            .downcast_ref::<R>()
+            .cloned()
+            .unwrap_or(made)
     }
 }
 

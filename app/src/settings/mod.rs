@@ -177,7 +177,8 @@ impl FirmSettings {
 pub fn SettingsPage() -> impl IntoView {
     let ready = hydrated();
     let save = ServerAction::<api::SaveFirmSettings>::new();
-    let current = Resource::new(move || save.version().get(), |_| api::get_firm_settings());
+    let current =
+        crate::resources::resource(move || save.version().get(), |_| api::get_firm_settings());
     let saved = move || match save.value().get() {
         Some(Ok(_)) => Some(
             view! { <p class="status ok" data-testid=testid::SETTINGS_SAVED>"Settings saved."</p> }

@@ -178,7 +178,7 @@ pub fn ShareLinks(shares: Vec<ShareView>, #[prop(optional)] details: bool) -> An
 #[component]
 pub fn SharedList(matter_id: MatterId, changed: RwSignal<u32>) -> AnyView {
     let revoked = use_context::<Viewing>().map(|v| v.revoked);
-    let shares = Resource::new(
+    let shares = crate::resources::resource(
         move || (matter_id, changed.get(), revoked.map(|r| r.get())),
         |(matter_id, ..)| api::list_shares(matter_id),
     );
@@ -285,9 +285,9 @@ fn UnseenMark(unseen: RwSignal<Option<Unseen>>) -> impl IntoView {
 #[component]
 fn FileHistory(share: ShareId, document: DocumentId, name: String) -> impl IntoView {
     let open = RwSignal::new(false);
-    let versions = Resource::new(
-        move || open.get(),
-        move |open| async move {
+    let versions = crate::resources::resource(
+        move || (share, document, open.get()),
+        |(share, document, open)| async move {
             if open {
                 Some(api::share_history(share, document).await)
             } else {
@@ -367,9 +367,9 @@ pub fn ShareViewer(
     // The first answer is the look (what changed is measured from the one before); going into
     // folders and live reloads are the same look.
     let looked = StoredValue::new(false);
-    let opened = Resource::new(
-        move || (id, folder.get(), reload.get()),
-        move |(id, folder_id, _)| {
+    let opened = crate::resources::resource(
+        move || (id, folder.get(), reload.get(), looked),
+        |(id, folder_id, _, looked)| {
             let look = !looked.get_value();
             looked.set_value(true);
             api::open_share(id, folder_id, look)

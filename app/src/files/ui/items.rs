@@ -201,9 +201,9 @@ fn RenameForm(tree: Tree, kind: ItemKind, id: Uuid, name: String) -> impl IntoVi
 #[component]
 fn MovePicker(tree: Tree, kind: ItemKind, id: Uuid) -> impl IntoView {
     let matter_id = tree.matter_id;
-    let folders = Resource::new(
-        move || tree.changed(),
-        move |_| api::list_all_folders(matter_id),
+    let folders = crate::resources::resource(
+        move || (matter_id, tree.changed()),
+        |(matter_id, _)| api::list_all_folders(matter_id),
     );
     view! {
         <div class="move-picker" data-testid=testid::MOVE_PICKER>
@@ -233,9 +233,9 @@ fn MovePicker(tree: Tree, kind: ItemKind, id: Uuid) -> impl IntoView {
 #[component]
 fn VersionsPanel(tree: Tree, id: DocumentId) -> impl IntoView {
     let matter_id = tree.matter_id;
-    let versions = Resource::new(
-        move || id,
-        move |document_id| api::list_versions(matter_id, document_id),
+    let versions = crate::resources::resource(
+        move || (matter_id, id),
+        |(matter_id, document_id)| api::list_versions(matter_id, document_id),
     );
     view! {
         <div class="versions" data-testid=testid::VERSIONS>

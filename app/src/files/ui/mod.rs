@@ -164,9 +164,9 @@ impl Tree {
 pub fn AllFiles(matter_id: MatterId) -> AnyView {
     let tree = Tree::new(matter_id);
     let show_trash = RwSignal::new(false);
-    let listing = Resource::new(
-        move || (tree.folder.get(), tree.changed()),
-        move |(folder_id, _)| api::list_folder(matter_id, folder_id),
+    let listing = crate::resources::resource(
+        move || (matter_id, tree.folder.get(), tree.changed()),
+        |(matter_id, folder_id, _)| api::list_folder(matter_id, folder_id),
     );
     // Any action closes the menu it came from.
     Effect::new(move |_| {
@@ -377,7 +377,10 @@ fn DocumentRow(tree: Tree, entry: DocumentEntry, writable: bool) -> impl IntoVie
 #[component]
 fn TrashPanel(tree: Tree) -> impl IntoView {
     let matter_id = tree.matter_id;
-    let trash = Resource::new(move || tree.changed(), move |_| api::list_trash(matter_id));
+    let trash = crate::resources::resource(
+        move || (matter_id, tree.changed()),
+        |(matter_id, _)| api::list_trash(matter_id),
+    );
     view! {
         <Transition fallback=|| ()>
             {move || trash.get().map(|r| match r {

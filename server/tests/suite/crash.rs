@@ -2,7 +2,7 @@
 //! partial is visible, the upload resumes from the last committed offset, and the finished file
 //! has the right SHA-256; nothing the cut-off request wrote is left behind.
 
-mod common;
+use crate::common;
 
 use std::{io::Write, net::TcpStream, time::Duration};
 

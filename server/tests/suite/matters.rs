@@ -2,7 +2,7 @@
 //! by number, name or contact; a contact sees only their own matters, and only their part of
 //! them. On SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use app::matters::{MatterDetails, MatterRole, MatterSummary};
 use common::{BACKENDS, Browser, PASSWORD, TestPortal};

@@ -2,7 +2,7 @@
 //! already has, then a current code), every change of factor or password is told to them, and
 //! recovery codes are salted slow hashes. Security review, issue 16. On SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use app::{accounts::api::TotpEnrolment, entities::recovery_code};
 use common::{

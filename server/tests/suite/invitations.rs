@@ -3,7 +3,7 @@
 //! expires; revoked contacts are shut out; password resets say nothing about who has an account;
 //! delivery retries when the mail server is down. On SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use app::entities::{account_link, outbox_message, user};
 use common::{

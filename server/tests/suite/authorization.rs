@@ -7,7 +7,7 @@
 //! a client on that matter and conversation who has also passed the second factor. `OtherClient`
 //! is a client on another matter. A revoked contact is the `Disabled` actor.
 
-mod common;
+use crate::common;
 
 use app::entities::one_time_code;
 use app::ids::{ConversationId, MatterId, MessageId, UserId};

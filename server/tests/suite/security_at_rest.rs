@@ -2,7 +2,7 @@
 //! key that seals what the server must read back is elsewhere. Security review, issue 16. On
 //! SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use app::{
     accounts::api::TotpEnrolment,

@@ -3,7 +3,7 @@
 //! logs, email at once, and two real processes on one PostgreSQL and one S3 acting as one.
 //! Everything here is the real binary in its own process.
 
-mod common;
+use crate::common;
 
 use std::{
     path::Path,

@@ -2,7 +2,7 @@
 //! the database, no read marks on GET, 404 for pages that are not yours, uploads re-checked at
 //! their last byte, and no connection held open by a slow client. Security review, issue 16.
 
-mod common;
+use crate::common;
 
 use axum::{body::Body, http::Request};
 use common::{

@@ -6,7 +6,7 @@
 //! exactly those who may read the conversation; shared files and folders are live links that
 //! always show what is there now, and nothing once the firm revokes them.
 
-mod common;
+use crate::common;
 
 use axum::{body::Body, http::Request};
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};

@@ -3,7 +3,7 @@
 //! and a stream checks the stored session on every change. Security review, issue 16. On SQLite
 //! and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use axum::{body::Body, http::Request};
 use common::{

@@ -6,7 +6,7 @@
 //! who read each message, told live, a contact seeing only the firm's. A share revoked while it
 //! is being downloaded stops the download.
 
-mod common;
+use crate::common;
 
 use axum::{body::Body, http::Request};
 use sha2::{Digest, Sha256};

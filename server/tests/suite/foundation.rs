@@ -1,7 +1,7 @@
 //! The foundation: schema on both databases, the server-rendered page, the embedded front end,
 //! security headers, the cross-site check, body limits and health.
 
-mod common;
+use crate::common;
 
 use axum::{body::Body, http::Request};
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};

@@ -2,7 +2,7 @@
 //! PostgreSQL); tus uploads that break off and resume, checksums, versions, Range downloads and
 //! the viewer's headers, on local disk and on a real S3-compatible server.
 
-mod common;
+use crate::common;
 
 use axum::{
     body::{Body, Bytes},

@@ -1,7 +1,7 @@
 //! Password guessing is slowed per email address and per IP, identically for unknown addresses,
 //! and the client IP comes through trusted proxies only.
 
-mod common;
+use crate::common;
 
 use app::{
     accounts::throttle::{MAX_PER_EMAIL, MAX_PER_IP},

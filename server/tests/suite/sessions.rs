@@ -1,7 +1,7 @@
 //! Sessions: stored in the main database on SQLite and PostgreSQL, hardened cookies, a new id at
 //! sign-in, server-side sign-out, expired rows cleaned, no hint of which accounts exist.
 
-mod common;
+use crate::common;
 
 use common::{BACKENDS, Backend, TestPortal};
 use dossier::sessions::DbSessionStore;

@@ -2,7 +2,7 @@
 //! real checks (counted in the audit trail) and the messages sent never exceed the limit.
 //! Security review, issue 16. On SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use app::accounts::{api::TotpEnrolment, throttle::MAX_PER_EMAIL};
 use common::{

@@ -1,6 +1,6 @@
 //! First run: a one-time, expiring setup link creates the first administrator, on both databases.
 
-mod common;
+use crate::common;
 
 use app::{
     accounts::{passwords::verify_password, setup::issue_setup_link},

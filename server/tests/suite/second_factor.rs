@@ -1,7 +1,7 @@
 //! The second factor: enrolling an authenticator app, the code step of signing in, replayed
 //! codes, recovery codes, lockout, step-up and turning it off, on SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use app::accounts::api::TotpEnrolment;
 use common::{BACKENDS, Browser, PASSWORD, Phone, TestPortal, audit_count};

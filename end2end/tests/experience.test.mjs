@@ -36,7 +36,7 @@ test('the firm is named in the header, the tab and the installed app, and its he
   assert.match(await page.getByTestId(T.LOGO_ERROR).textContent(), /SVG is not accepted/);
   await Promise.all([
     page.waitForEvent('load'),
-    page.getByTestId(T.LOGO_INPUT).setInputFiles(new URL('../../server/tests/fixtures/logo-192.png', import.meta.url).pathname),
+    page.getByTestId(T.LOGO_INPUT).setInputFiles(new URL('../../server/tests/suite/fixtures/logo-192.png', import.meta.url).pathname),
   ]);
   await page.getByTestId(T.BRAND_LOGO).waitFor();
   await page.getByTestId(T.REMOVE_LOGO).waitFor();

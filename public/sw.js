@@ -44,3 +44,43 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(fetch(request).catch(() => caches.match("/offline.html")));
   }
 });
+
+// Web Push: the server sends {title, body, url}, encrypted to this browser (RFC 8291). A
+// protected conversation's notice says only that there is a message, never its text.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (_) {
+    data = {};
+  }
+  const title = data.title || "New message";
+  event.waitUntil(self.registration.showNotification(title, {
+    body: data.body || "",
+    icon: "/icons/icon-192.png",
+    badge: "/icons/icon-192.png",
+    tag: data.url || "dossier",
+    data: { url: data.url || "/" },
+  }));
+});
+
+// A tap opens the conversation: in the portal's window if one is open, else a new one. Only
+// the portal's own addresses are opened.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  let target = new URL("/", self.location.origin);
+  try {
+    const asked = new URL(event.notification.data && event.notification.data.url, self.location.origin);
+    if (asked.origin === self.location.origin) target = asked;
+  } catch (_) { /* the portal's home page */ }
+  event.waitUntil((async () => {
+    const open = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    for (const client of open) {
+      if (new URL(client.url).origin === self.location.origin && "navigate" in client) {
+        await client.focus();
+        return client.navigate(target.href);
+      }
+    }
+    return self.clients.openWindow(target.href);
+  })());
+});

@@ -41,7 +41,8 @@
     return tusLoading;
   }
 
-  /// meta: { matter, purpose ("files" or "attachment"), folder, document }; on(kind, sent,
+  /// meta: { matter, purpose ("files", "attachment" or "request"), folder, document, message,
+  /// item }; on(kind, sent,
   /// total, text) is told "progress", "done" (text: the document's or the attachment's id) and
   /// "error" (text: a sentence).
   function start(file, meta, on) {
@@ -61,9 +62,13 @@
   }
 
   function send(file, meta, on) {
-    var metadata = { filename: file.name, matter: meta.matter, purpose: meta.purpose || "files" };
+    var metadata = { filename: file.name, purpose: meta.purpose || "files" };
+    if (meta.matter) metadata.matter = meta.matter;
     if (meta.folder) metadata.folder = meta.folder;
     if (meta.document) metadata.document = meta.document;
+    // A line of a file request: the message that asks, and which line.
+    if (meta.message) metadata.message = meta.message;
+    if (meta.item !== undefined) metadata.item = meta.item;
     var upload = new tus.Upload(file, {
       endpoint: "/uploads",
       metadata: metadata,
@@ -72,8 +77,8 @@
       removeFingerprintOnSuccess: true,
       onShouldRetry: shouldRetry,
       fingerprint: function (f) {
-        return Promise.resolve(["dossier", meta.matter, metadata.purpose, meta.folder || "", meta.document || "",
-          f.name, f.size, f.type, f.lastModified].join("/"));
+        return Promise.resolve(["dossier", meta.matter || "", metadata.purpose, meta.folder || "", meta.document || "",
+          meta.message || "", meta.item === undefined ? "" : meta.item, f.name, f.size, f.type, f.lastModified].join("/"));
       },
       onProgress: function (sent, total) { on("progress", sent, total, ""); },
       onSuccess: function (payload) {

@@ -169,13 +169,14 @@ pub async fn take(db: &impl ConnectionTrait, key: &str) -> Result<Option<Vec<Str
 pub async fn enqueue_digest(
     db: &impl ConnectionTrait,
     key: &str,
+    channel: Channel,
     (to, subject, body): (String, String, String),
     first: crate::ids::MessageId,
     due: chrono::DateTime<Utc>,
 ) -> Result<(), AppError> {
     outbox_message::Entity::insert(outbox_message::ActiveModel {
         id: Set(Uuid::now_v7()),
-        channel: Set(Channel::Email),
+        channel: Set(channel),
         recipient: Set(to),
         subject: Set(Some(subject)),
         body: Set(body),

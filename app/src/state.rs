@@ -65,6 +65,8 @@ pub struct Portal {
     pub secret_key: Arc<crate::secrets::SecretKey>,
     /// The firm's zone: times on a page rendered before the browser has said its own.
     pub time_zone: chrono_tz::Tz,
+    /// Signs and encrypts Web Push (`crate::accounts::push`).
+    pub push: Arc<crate::accounts::push::Vapid>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]

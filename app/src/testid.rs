@@ -221,3 +221,26 @@ pub const MESSAGE_EDITED: &str = "message-edited";
 pub const PARTICIPANT: &str = "participant";
 pub const REMOVE_PARTICIPANT: &str = "remove-participant";
 pub const SAVE_MESSAGE: &str = "save-message";
+
+// File requests (`conversations::requests_ui`).
+pub const FILE_REQUEST: &str = "file-request";
+pub const REQUEST_LINE: &str = "request-line";
+pub const REQUEST_INPUT: &str = "request-input";
+pub const REQUEST_UPLOAD_BUTTON: &str = "request-upload-button";
+pub const REQUEST_UPLOAD: &str = "request-upload";
+pub const REQUEST_UPLOAD_STATUS: &str = "request-upload-status";
+pub const REQUESTED_FILE: &str = "requested-file";
+pub const ASK_FOR_FILES: &str = "ask-for-files";
+pub const REQUESTED_FILES: &str = "requested-files";
+
+// Notifications by channel and Web Push (`accounts::notifications_ui`).
+pub const NOTIFICATIONS: &str = "notifications";
+pub const NOTIFY_EMAIL: &str = "notify-email";
+pub const NOTIFY_SMS: &str = "notify-sms";
+pub const NOTIFY_PUSH: &str = "notify-push";
+pub const SAVE_NOTIFICATIONS: &str = "save-notifications";
+pub const NOTIFICATIONS_SAVED: &str = "notifications-saved";
+pub const PUSH_STATUS: &str = "push-status";
+pub const PUSH_ON: &str = "push-on";
+pub const PUSH_OFF: &str = "push-off";
+pub const PROTECTED_EMAIL_SETTING: &str = "protected-email-setting";

@@ -20,6 +20,8 @@ mod m20261128_000015_logo;
 mod m20261128_000016_who_saw_what;
 mod m20261128_000017_share_visits;
 mod m20261128_000018_conversation_changes;
+mod m20261207_000019_file_requests;
+mod m20261207_000020_notification_channels;
 
 pub struct Migrator;
 
@@ -45,6 +47,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000016_who_saw_what::Migration),
             Box::new(m20261128_000017_share_visits::Migration),
             Box::new(m20261128_000018_conversation_changes::Migration),
+            Box::new(m20261207_000019_file_requests::Migration),
+            Box::new(m20261207_000020_notification_channels::Migration),
         ]
     }
 }

@@ -112,6 +112,11 @@ pub struct Settings {
     #[arg(long, env = "DOSSIER_SMS_FROM", global = true)]
     pub sms_from: Option<String>,
 
+    /// Accept Web Push endpoints on plain http and private addresses (a push service inside the
+    /// network, or a test's). Off: only https on a public name, as browsers' push services are.
+    #[arg(long, env = "DOSSIER_PUSH_ALLOW_LOCAL", global = true)]
+    pub push_allow_local: bool,
+
     /// The key that seals TOTP secrets at rest: 64 hex digits. Every node of one portal needs
     /// the same key [default: <data-dir>/secret.key, created on first start]
     #[arg(
@@ -185,6 +190,7 @@ pub struct DeliveryConfig {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub sms: Option<SmsConfig>,
+    pub push_allow_local: bool,
 }
 
 #[derive(Clone)]
@@ -201,6 +207,7 @@ impl std::fmt::Debug for DeliveryConfig {
             .field("email", &self.smtp_url.is_some())
             .field("mail_from", &self.mail_from)
             .field("sms", &self.sms.is_some())
+            .field("push_allow_local", &self.push_allow_local)
             .finish()
     }
 }
@@ -418,6 +425,7 @@ impl Settings {
             smtp_url,
             mail_from,
             sms,
+            push_allow_local: self.push_allow_local,
         })
     }
 

@@ -2,12 +2,16 @@
 //! gateway. Each message is claimed before it is sent, so several nodes never send it twice;
 //! failures are retried with exponential back-off, and given up after `MAX_ATTEMPTS`.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use app::settings::brand::Brand;
 use app::{
     AppError,
-    entities::outbox_message::{self as outbox, Channel},
+    accounts::push::Vapid,
+    entities::{
+        outbox_message::{self as outbox, Channel},
+        push_subscription,
+    },
 };
 use chrono::Utc;
 use lettre::{
@@ -35,7 +39,11 @@ pub struct Transports {
     smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
     from: Mailbox,
     sms: Option<(reqwest::Client, SmsConfig)>,
+    push: Option<(reqwest::Client, Arc<Vapid>)>,
 }
+
+/// The most characters of text a push carries: a push service takes about 4 KB encrypted.
+const PUSH_TEXT_CHARS: usize = 1000;
 
 /// Why a message did not go: worth another try, or never going to work.
 enum Failure {
@@ -68,7 +76,30 @@ impl Transports {
             )),
             None => None,
         };
-        Ok(Self { smtp, from, sms })
+        Ok(Self {
+            smtp,
+            from,
+            sms,
+            push: None,
+        })
+    }
+
+    /// Sends Web Push, signed and encrypted with `vapid`.
+    pub fn with_push(mut self, vapid: Arc<Vapid>) -> Result<Self, String> {
+        let mut client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            // A push service answers; it never sends the server on elsewhere.
+            .redirect(reqwest::redirect::Policy::none());
+        if !vapid.allows_local() {
+            // The endpoint's name was checked when the browser gave it; its address is checked
+            // at each connection, so a name pointed into the firm's network later is refused.
+            client = client.dns_resolver(crate::public_dns::PublicOnly);
+        }
+        let client = client
+            .build()
+            .map_err(|e| format!("Cannot set up the push client: {e}."))?;
+        self.push = Some((client, vapid));
+        Ok(self)
     }
 
     /// Delivers in the background for as long as the server runs.
@@ -143,7 +174,7 @@ impl Transports {
             };
             let attempts = message.attempts + 1;
             let update = outbox::Entity::update_many().filter(outbox::Column::Id.eq(message.id));
-            let update = match self.send(&message, &brand).await {
+            let update = match self.send(db, &message, &brand).await {
                 Ok(()) => {
                     sent += 1;
                     tracing::info!(id = %message.id, channel = ?message.channel, "message sent");
@@ -184,10 +215,74 @@ impl Transports {
         Ok(sent)
     }
 
-    async fn send(&self, message: &outbox::Model, brand: &Brand) -> Result<(), Failure> {
+    async fn send(
+        &self,
+        db: &DatabaseConnection,
+        message: &outbox::Model,
+        brand: &Brand,
+    ) -> Result<(), Failure> {
         match message.channel {
             Channel::Email => self.send_email(message, brand).await,
             Channel::Sms => self.send_sms(message, brand).await,
+            Channel::Push => self.send_push(db, message).await,
+        }
+    }
+
+    /// One device's push: `{title, body, url}` as JSON, encrypted to it. A device its push
+    /// service no longer knows (404, 410) is forgotten.
+    async fn send_push(
+        &self,
+        db: &DatabaseConnection,
+        message: &outbox::Model,
+    ) -> Result<(), Failure> {
+        let Some((client, vapid)) = &self.push else {
+            return Err(Failure::Retry("push is not set up on this node".into()));
+        };
+        let id: uuid::Uuid = message
+            .recipient
+            .parse()
+            .map_err(|_| Failure::Permanent("not a push subscription".into()))?;
+        let device = push_subscription::Entity::find_by_id(id)
+            .one(db)
+            .await
+            .map_err(|e| Failure::Retry(format!("database: {e}")))?
+            .ok_or_else(|| Failure::Permanent("the device no longer receives push".into()))?;
+        let (url, text) = message
+            .body
+            .split_once('\n')
+            .unwrap_or(("/", &message.body));
+        let text: String = text.chars().take(PUSH_TEXT_CHARS).collect();
+        let payload = serde_json::json!({
+            "title": message.subject.as_deref().unwrap_or_default(),
+            "body": text,
+            "url": url,
+        });
+        let request = vapid
+            .request(&device, payload.to_string().as_bytes())
+            .map_err(Failure::Permanent)?;
+        let request = reqwest::Request::try_from(request)
+            .map_err(|e| Failure::Permanent(format!("push request: {e}")))?;
+        let status = client
+            .execute(request)
+            .await
+            .map_err(|e| Failure::Retry(format!("push service: {e}")))?
+            .status();
+        if status.is_success() {
+            Ok(())
+        } else if status == 404 || status == 410 {
+            push_subscription::Entity::delete_by_id(id)
+                .exec(db)
+                .await
+                .map_err(|e| Failure::Retry(format!("database: {e}")))?;
+            Err(Failure::Permanent(format!(
+                "push service answered {status}: the device is forgotten"
+            )))
+        } else if status.is_client_error() && status != 408 && status != 429 {
+            Err(Failure::Permanent(format!(
+                "push service answered {status}"
+            )))
+        } else {
+            Err(Failure::Retry(format!("push service answered {status}")))
         }
     }
 
@@ -257,6 +352,7 @@ fn channel_name(channel: outbox::Channel) -> &'static str {
     match channel {
         outbox::Channel::Email => "email",
         outbox::Channel::Sms => "sms",
+        outbox::Channel::Push => "push",
     }
 }
 

@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod front_page;
 pub mod live;
 pub mod metrics;
+pub mod public_dns;
 pub mod restore;
 pub mod routes;
 pub mod security;
@@ -40,7 +41,13 @@ pub async fn open(config: &Config) -> Result<AppState, String> {
     keep_private(&config.data_dir)?;
     let db = db::connect(&config.database).await?;
     db::migrate(&db).await?;
-    let secret_key = Arc::new(app::secrets::SecretKey::new(&secret_key(config)?)?);
+    let secret_bytes = secret_key(config)?;
+    let secret_key = Arc::new(app::secrets::SecretKey::new(&secret_bytes)?);
+    let push = Arc::new(app::accounts::push::Vapid::derive(
+        &secret_bytes,
+        &config.public_url,
+        config.delivery.push_allow_local,
+    )?);
     secret_key.check_against(&db).await?;
     app::accounts::second_factor::seal_stored_secrets(&db, &secret_key)
         .await
@@ -71,6 +78,7 @@ pub async fn open(config: &Config) -> Result<AppState, String> {
             },
             secret_key,
             time_zone: config.time_zone,
+            push,
         }),
         live: Default::default(),
         access_log: app::activity::log::Writer::start(db.clone()),
@@ -190,7 +198,9 @@ pub async fn serve(config: &Config, state: AppState) -> Result<(), String> {
         tracing::info!(bytes = freed, "deleted scratch files a stopped run left");
     }
     sessions::DbSessionStore::new(state.db.clone()).spawn_cleanup();
-    delivery::Transports::new(&config.delivery)?.spawn(state.db.clone());
+    delivery::Transports::new(&config.delivery)?
+        .with_push(state.portal.push.clone())?
+        .spawn(state.db.clone());
     app::files::clean_up::spawn_clean_up(state.clone());
     live::start_listener(&config.database.url, &state).await;
     if let Some(listen) = config.metrics_listen {

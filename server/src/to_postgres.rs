@@ -39,6 +39,7 @@ pub async fn copy_rows(from: &DatabaseConnection, to: &DatabaseConnection) -> Re
     copy::<one_time_code::Entity>(from, &txn).await?;
     copy::<recovery_code::Entity>(from, &txn).await?;
     copy::<totp_credential::Entity>(from, &txn).await?;
+    copy::<push_subscription::Entity>(from, &txn).await?;
     copy::<limit_counter::Entity>(from, &txn).await?;
     copy::<outbox_message::Entity>(from, &txn).await?;
     copy::<audit_event::Entity>(from, &txn).await?;
@@ -54,6 +55,7 @@ pub async fn copy_rows(from: &DatabaseConnection, to: &DatabaseConnection) -> Re
     copy::<message::Entity>(from, &txn).await?;
     copy::<message_read::Entity>(from, &txn).await?;
     copy::<attachment::Entity>(from, &txn).await?;
+    copy::<requested_file::Entity>(from, &txn).await?;
     copy::<share::Entity>(from, &txn).await?;
     copy::<share_revocation::Entity>(from, &txn).await?;
     copy::<share_visit::Entity>(from, &txn).await?;

@@ -54,6 +54,11 @@ pub async fn send_to(
     send(&state.db, &state.portal, &model, channel, ip).await
 }
 
+/// A code is never pushed: a notification shows on a locked screen.
+fn no_push() -> AppError {
+    AppError::bad_request("Codes go by email or text message.")
+}
+
 pub async fn send(
     db: &DatabaseConnection,
     portal: &Portal,
@@ -86,6 +91,7 @@ pub async fn send(
             }
             mobile
         }
+        Channel::Push => return Err(no_push()),
     };
     if let Err(e) =
         crate::limits::reserve_send(db, &format!("code:{}", user.id), CODES_PER_HOUR, ip).await?
@@ -131,11 +137,13 @@ pub async fn send(
             to: to.clone(),
             body: format!("Your verification code is {code}. It expires in {minutes} minutes."),
         },
+        Channel::Push => return Err(no_push()),
     };
     outbox::enqueue(&txn, message).await?;
     let detail = match channel {
         Channel::Email => "email",
         Channel::Sms => "sms",
+        Channel::Push => return Err(no_push()),
     };
     audit::record(
         &txn,

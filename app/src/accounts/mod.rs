@@ -12,8 +12,12 @@ pub mod links;
 mod links_ui;
 #[cfg(feature = "ssr")]
 pub mod notices;
+pub mod notifications;
+mod notifications_ui;
 #[cfg(feature = "ssr")]
 pub mod passwords;
+#[cfg(feature = "ssr")]
+pub mod push;
 #[cfg(feature = "ssr")]
 pub mod recovery_codes;
 #[cfg(feature = "ssr")]

@@ -190,6 +190,9 @@ pub async fn insert_person(
         joined_at: password_hash.is_some().then_some(now),
         mobile,
         password_hash,
+        notify_email: true,
+        notify_sms: true,
+        notify_push: true,
     };
     user::Entity::insert(user::ActiveModel::from(model.clone()))
         .exec_without_returning(db)

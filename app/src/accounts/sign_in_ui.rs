@@ -67,6 +67,7 @@ fn SignInSteps() -> impl IntoView {
 pub fn SignInPage() -> impl IntoView {
     let auth = Auth::get();
     let signed_in = move || auth.me.get().and_then(Result::ok).flatten();
+    let notifications = super::notifications_ui::Notifications::new();
     view! {
         <Title text="Sign in"/>
         <section class="card narrow">
@@ -84,6 +85,7 @@ pub fn SignInPage() -> impl IntoView {
                         "Sign out"
                     </button>
                     <AccountSecurity/>
+                    <super::notifications_ui::NotificationSettings n=notifications/>
                 </Show>
             </Transition>
         </section>

@@ -143,6 +143,7 @@ pub async fn post_message(
     #[server(default)] documents: Vec<DocumentId>,
     #[server(default)] shared_documents: Vec<DocumentId>,
     #[server(default)] shared_folders: Vec<FolderId>,
+    #[server(default)] requested: String,
 ) -> Result<MessageView, AppError> {
     let posted = async {
         let (state, access) = Call::current().await?.conversation(id).await?;
@@ -151,7 +152,7 @@ pub async fn post_message(
             documents,
             shared: super::attachments::shared_items(shared_documents, shared_folders),
         };
-        super::server::post(&state, &access, &body, sms, &enclosed).await
+        super::server::post(&state, &access, &body, sms, &enclosed, &requested).await
     }
     .await;
     // The reply box posted as a plain form (before the Wasm): back to the conversation, which

@@ -92,6 +92,7 @@ pub async fn delete(
         .filter(attachment::Column::MessageId.eq(m.id))
         .exec(&txn)
         .await?;
+    super::requests::withdraw(&txn, m.id).await?;
     share::Entity::update_many()
         .col_expr(share::Column::RevokedAt, Expr::value(Some(now)))
         .col_expr(share::Column::RevokedBy, Expr::value(Some(by)))

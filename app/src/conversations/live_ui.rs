@@ -273,6 +273,7 @@ mod tests {
                 edited: false,
                 deleted: false,
                 editable_until: None,
+                request: None,
             }),
             summary: line.then(|| ConversationSummary {
                 id: conversation,

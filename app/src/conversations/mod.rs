@@ -26,6 +26,9 @@ pub mod reading;
 #[cfg(feature = "ssr")]
 pub mod receipts;
 #[cfg(feature = "ssr")]
+pub mod requests;
+mod requests_ui;
+#[cfg(feature = "ssr")]
 pub mod server;
 mod thread_ui;
 
@@ -69,6 +72,12 @@ pub fn too_large_to_send(what: &str, size: u64, firm: bool) -> String {
 pub const MAX_SEND_SIZE: u64 = 100 * 1024 * 1024;
 /// The most files one message carries.
 pub const MAX_ATTACHMENTS: usize = 20;
+/// A file request asks for at most this many files, one a line…
+pub const MAX_REQUEST_LINES: usize = 20;
+/// …each line in at most this many characters…
+pub const MAX_REQUEST_LINE_CHARS: usize = 200;
+/// …and each line takes at most this many files from one person (of up to 5 GB each).
+pub const FILES_PER_REQUEST_LINE: usize = 10;
 
 /// With the matter's contacts, or among the firm's people only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -168,6 +177,36 @@ pub struct MessageView {
     /// For its author: until when it can still be edited or deleted (the firm's window).
     #[serde(default)]
     pub editable_until: Option<crate::when::Moment>,
+    /// The files it asks the conversation's contacts for (`requests`).
+    #[serde(default)]
+    pub request: Option<RequestView>,
+}
+
+/// A file request as one reader sees it: its lines, each with what was uploaded into it (all of
+/// it for the firm; a contact's own for a contact).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RequestView {
+    pub items: Vec<RequestItemView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RequestItemView {
+    /// What the line asks for ("Passport").
+    pub label: String,
+    pub files: Vec<RequestedFileView>,
+}
+
+/// A file uploaded into a line of a request.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RequestedFileView {
+    pub name: String,
+    pub size: u64,
+    pub sha256: String,
+    pub by: String,
+    pub by_id: Option<UserId>,
+    pub at: crate::when::Moment,
+    /// Where it is in All Files (for the firm only).
+    pub document: Option<crate::ids::DocumentId>,
 }
 
 /// Someone joined or left a conversation.

@@ -16,8 +16,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use crate::{
     AppError,
     entities::{
-        attachment, conversation, conversation_participant, matter, message, outbox_message, share,
-        user,
+        attachment, conversation, conversation_participant, matter, message,
+        outbox_message::{self, Channel},
+        share, user,
     },
     ids::{ConversationId, MessageId, UserId},
     outbox::{self, Outgoing},
@@ -40,15 +41,38 @@ pub const GATHER: Duration = Duration::minutes(3);
 /// or file name can hold it (they refuse control characters).
 const MESSAGES: &str = "\u{1}messages\u{1}";
 const KEY_PREFIX: &str = "messages:";
+const PUSH_PREFIX: &str = "push:";
 
 /// The email telling `person` of new messages in `conversation`.
 pub fn digest_key(conversation: ConversationId, person: UserId) -> String {
     format!("{KEY_PREFIX}{conversation}:{person}")
 }
 
+/// The push telling `person` of them on one of their devices (`subscription`).
+pub fn push_key(conversation: ConversationId, person: UserId, subscription: uuid::Uuid) -> String {
+    format!("{PUSH_PREFIX}{conversation}:{person}:{subscription}")
+}
+
 fn parse_key(key: &str) -> Option<(ConversationId, UserId)> {
-    let (conversation, person) = key.strip_prefix(KEY_PREFIX)?.split_once(':')?;
+    let rest = match key.strip_prefix(KEY_PREFIX) {
+        Some(rest) => rest,
+        None => key.strip_prefix(PUSH_PREFIX)?.rsplit_once(':')?.0,
+    };
+    let (conversation, person) = rest.split_once(':')?;
     Some((conversation.parse().ok()?, person.parse().ok()?))
+}
+
+/// When a notice gathering under `key` goes: soon after a quiet spell, else `GATHER` after the
+/// last one went.
+async fn due(
+    txn: &impl ConnectionTrait,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, AppError> {
+    Ok(match outbox::last_sent(txn, key).await? {
+        Some(sent) if sent + GATHER > now => sent + GATHER,
+        _ => now + GRACE,
+    })
 }
 
 /// A message and what it carries, as its notifications describe it.
@@ -88,9 +112,11 @@ fn summary(e: Enclosures<'_>) -> String {
     out
 }
 
-/// Emails every other participant (gathered: see the module), and texts those with a mobile
-/// number when the writer asked. A protected conversation's notifications say only that there
-/// is something to read: its subject, text and file names stay behind the step-up.
+/// Emails every other participant (gathered: see the module), texts those with a mobile number
+/// when the writer asked, and pushes to the devices that opted in, each as the person chose
+/// (the firm may insist on a protected conversation's email). A protected conversation's
+/// notifications say only that there is something to read: its subject, text and file names
+/// stay behind the step-up.
 pub(super) async fn notify(
     txn: &impl ConnectionTrait,
     portal: &Portal,
@@ -107,8 +133,14 @@ pub(super) async fn notify(
     );
     let protected = conversation.requires_second_factor;
     let now = Utc::now();
-    for person in to.iter().filter(|u| u.disabled_at.is_none()) {
-        if portal.channels.email {
+    let email_required = protected
+        && crate::settings::server::in_force(txn)
+            .await?
+            .protected_email_required;
+    let reachable: Vec<&user::Model> = to.iter().filter(|u| u.disabled_at.is_none()).collect();
+    let devices = crate::accounts::push::of(txn, &reachable).await?;
+    for person in reachable {
+        if portal.channels.email && (person.notify_email || email_required) {
             // Changes to shared files waiting to be told go with this email instead.
             let batch = crate::shares::notices::batch_key(conversation.id, person.id);
             let changed = outbox::take(txn, &batch).await?.unwrap_or_default();
@@ -123,10 +155,7 @@ pub(super) async fn notify(
             let key = digest_key(conversation.id, person.id);
             // An email already gathering takes this message in when it goes.
             let joined = outbox::join(txn, &key, &also).await?;
-            let due = match outbox::last_sent(txn, &key).await? {
-                Some(sent) if sent + GATHER > now => sent + GATHER,
-                _ => now + GRACE,
-            };
+            let due = due(txn, &key, now).await?;
             let (subject, head) = if protected {
                 (
                     format!("A secure message on {}", matter.number),
@@ -146,10 +175,29 @@ pub(super) async fn notify(
             };
             if !joined {
                 let email = (person.email.clone(), subject, head + &also);
-                outbox::enqueue_digest(txn, &key, email, written.id, due).await?;
+                outbox::enqueue_digest(txn, &key, Channel::Email, email, written.id, due).await?;
             }
         }
-        if let (true, Some(mobile)) = (written.sent_as_sms, person.mobile.clone()) {
+        for device in devices.iter().filter(|d| d.user_id == person.id) {
+            let key = push_key(conversation.id, person.id, device.id);
+            if outbox::join(txn, &key, "").await? {
+                continue;
+            }
+            let title = if protected {
+                format!("A secure message on {}", matter.number)
+            } else {
+                format!("{}: {}", matter.number, conversation.subject)
+            };
+            // The address first, then the messages written in when it goes.
+            let push = (device.id.to_string(), title, format!("{link}\n{MESSAGES}"));
+            let due = due(txn, &key, now).await?;
+            outbox::enqueue_digest(txn, &key, Channel::Push, push, written.id, due).await?;
+        }
+        if let (true, true, Some(mobile)) = (
+            written.sent_as_sms,
+            person.notify_sms,
+            person.mobile.clone(),
+        ) {
             let body = if protected {
                 format!("{author} sent you a secure message. Sign in to read it: {link}")
             } else {
@@ -274,6 +322,8 @@ mod tests {
         let c = ConversationId(uuid::Uuid::from_u128(1));
         let p = UserId(uuid::Uuid::from_u128(2));
         assert_eq!(parse_key(&digest_key(c, p)), Some((c, p)));
+        let device = uuid::Uuid::from_u128(3);
+        assert_eq!(parse_key(&push_key(c, p, device)), Some((c, p)));
         assert_eq!(parse_key("shared-files:x:y"), None);
     }
 }

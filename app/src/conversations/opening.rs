@@ -89,7 +89,7 @@ pub async fn create(
     }))
     .exec_without_returning(&txn)
     .await?;
-    let written = write(&txn, &conversation, me.id(), &body, input.sms, now).await?;
+    let written = write(&txn, &conversation, me.id(), &body, input.sms, None, now).await?;
     let files = attachments::attach(&txn, access, &written, &input.enclosed).await?;
     let shared =
         crate::shares::server::attach(&txn, manage, &written, &input.enclosed.shared).await?;
@@ -236,7 +236,15 @@ pub async fn message(
     if let Some(conversation) = found {
         let subject = conversation.subject.clone();
         let access = manage.conversation(conversation)?;
-        post(state, &access, &input.body, input.sms, &Enclosed::default()).await?;
+        post(
+            state,
+            &access,
+            &input.body,
+            input.sms,
+            &Enclosed::default(),
+            "",
+        )
+        .await?;
         return Ok(super::Messaged {
             conversation: access.id(),
             subject,

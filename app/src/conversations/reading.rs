@@ -334,6 +334,11 @@ pub async fn told(
                         if !view.mine {
                             view.editable_until = None;
                         }
+                        super::requests::for_reader(
+                            &mut view,
+                            access.user().id(),
+                            access.matter().firm(),
+                        );
                         view
                     }),
                 None => None,
@@ -454,6 +459,7 @@ async fn shown(
     let reader = crate::shares::server::Reader::of(access.matter());
     let mut shares = crate::shares::server::of_messages(db, &ids, reader).await?;
     let mut receipts = super::receipts::of(db, &ids, me, access.matter().firm()).await?;
+    let mut requests = super::requests::of_messages(db, &messages).await?;
     let window = crate::settings::server::in_force(db)
         .await?
         .message_edit_window();
@@ -489,6 +495,7 @@ async fn shown(
                 // `told`), as a change's message is worked out once for all its readers.
                 editable_until: (!deleted && window > chrono::Duration::zero())
                     .then(|| when(m.created_at + window)),
+                request: requests.remove(&m.id),
             }
         })
         .collect())
@@ -543,6 +550,7 @@ pub async fn view(
                 if !m.mine {
                     m.editable_until = None;
                 }
+                super::requests::for_reader(&mut m, me, access.matter().firm());
                 m
             })
             .collect(),

@@ -206,6 +206,7 @@ pub(super) async fn write(
     author: UserId,
     body: &str,
     sms: bool,
+    requested: Option<String>,
     now: chrono::DateTime<Utc>,
 ) -> Result<message::Model, AppError> {
     let model = message::Model {
@@ -217,6 +218,7 @@ pub(super) async fn write(
         created_at: now,
         edited_at: None,
         deleted_at: None,
+        requested,
     };
     message::Entity::insert(message::ActiveModel::from(model.clone()))
         .exec_without_returning(txn)
@@ -224,18 +226,35 @@ pub(super) async fn write(
     Ok(model)
 }
 
-/// Adds a message to a conversation the writer may read.
+/// Adds a message to a conversation the writer may read; the firm's may ask for files
+/// (`requested`: one line a file, `requests`).
 pub async fn post(
     state: &AppState,
     access: &ConversationAccess,
     body: &str,
     sms: bool,
     enclosed: &Enclosed,
+    requested: &str,
 ) -> Result<MessageView, AppError> {
     let (db, portal) = (&state.db, &*state.portal);
     open(access.matter().matter())?;
     enclosed.check(access.matter().firm())?;
-    let body = body_of(body, !enclosed.is_empty())?;
+    let requested = super::requests::parse(requested)?;
+    if requested.is_some() && !access.matter().firm() {
+        return Err(AppError::Forbidden(
+            "Only the firm can ask for files. Attach the files you want to send instead.".into(),
+        ));
+    }
+    if requested.is_some() && access.conversation().kind == ConversationKind::Internal {
+        return Err(AppError::bad_request(
+            "Ask for files in a conversation with contacts: in an internal one, nobody can answer.",
+        ));
+    }
+    let body = body_of(body, !enclosed.is_empty() || requested.is_some())?;
+    let body = match (&requested, body.is_empty()) {
+        (Some(_), true) => "Please upload these files.".to_string(),
+        _ => body,
+    };
     let user = access.user();
     if sms {
         if !access.matter().firm() {
@@ -251,7 +270,7 @@ pub async fn post(
     let people = people.get(&conversation.id).cloned().unwrap_or_default();
     let now = Utc::now();
     let txn = begin_write(db).await?;
-    let written = write(&txn, conversation, user.id(), &body, sms, now).await?;
+    let written = write(&txn, conversation, user.id(), &body, sms, requested, now).await?;
     let files = attachments::attach(&txn, access.matter(), &written, enclosed).await?;
     let shared = share_items(&txn, access.matter(), &written, &enclosed.shared).await?;
     conversation::Entity::update_many()
@@ -332,6 +351,9 @@ pub async fn post(
     let window = crate::settings::server::in_force(db)
         .await?
         .message_edit_window();
+    let request = super::requests::of_messages(db, std::slice::from_ref(&written))
+        .await?
+        .remove(&written.id);
     Ok(MessageView {
         id: written.id,
         author: user.display_name().to_string(),
@@ -347,6 +369,7 @@ pub async fn post(
         edited: false,
         deleted: false,
         editable_until: (window > chrono::Duration::zero()).then(|| when(now + window)),
+        request,
     })
 }
 

@@ -2,6 +2,7 @@
 //! the step-up a protected conversation asks for first.
 
 use super::participants_ui::ManagePeople;
+use super::requests_ui::{AskForFiles, RequestCard};
 use super::{
     AttachmentList, ConversationKind, Live, MembershipView, MessageView, REPLY_NOT_SENT, Seen,
     Sending, api,
@@ -93,12 +94,16 @@ pub(super) fn ConversationPane(
     }
     let body = RwSignal::new(String::new());
     let sms = RwSignal::new(false);
+    let asking = RwSignal::new(false);
+    let requested = RwSignal::new(String::new());
     let files = Staging::new(matter_id);
     let sending = use_context::<Sending>();
     Effect::new(move |_| {
         if let Some(Ok(_)) = post.value().get() {
             body.set(String::new());
             sms.set(false);
+            asking.set(false);
+            requested.set(String::new());
             files.clear();
             if let Some(s) = sending {
                 s.0.set(Vec::new());
@@ -106,14 +111,18 @@ pub(super) fn ConversationPane(
             on_changed.run(());
         }
     });
-    let with_files = move || files.any() || sending.is_some_and(|s| !s.0.with(Vec::is_empty));
+    let with_files = move || {
+        files.any()
+            || sending.is_some_and(|s| !s.0.with(Vec::is_empty))
+            || requested.with(|r| !r.trim().is_empty())
+    };
     // Whether the reply box shows (an open matter) and with the firm's choices; it changes
     // only when these do, not on every reload of the messages.
     let composer = Memo::new(move |_| {
         conversation
             .get()
             .and_then(Result::ok)
-            .map(|c| (c.can_write, c.firm))
+            .map(|c| (c.can_write, c.firm, c.kind == ConversationKind::External))
     });
     // The plain reply form gives way once the full one is on screen, handing over its text.
     let swapped = RwSignal::new(false);
@@ -193,6 +202,7 @@ pub(super) fn ConversationPane(
             documents,
             shared_documents,
             shared_folders,
+            requested: requested.get_untracked(),
         });
     };
     view! {
@@ -213,7 +223,7 @@ pub(super) fn ConversationPane(
                     let messages = timeline(c.messages, c.changes)
                         .into_iter()
                         .map(|entry| match entry {
-                            Entry::Message(m) => view! { <MessageItem m changing/> }.into_any(),
+                            Entry::Message(m) => view! { <MessageItem m changing answerable=!c.firm && c.can_write/> }.into_any(),
                             Entry::Change(change) => view! {
                                 <li class="membership hint" data-testid=testid::MEMBERSHIP_CHANGE>
                                     {change.sentence()}" · "<When at=change.at exact=true/>
@@ -253,7 +263,7 @@ pub(super) fn ConversationPane(
         // being typed, and its focus, alone.
         // After hydration only: the server renders the messages, not the form.
         {move || match ready.get().then(|| composer.get()).flatten() {
-            Some((true, firm)) => view! {
+            Some((true, firm, external)) => view! {
                 <form class="form composer" data-testid=testid::COMPOSER on:submit=submit>
                     <label>"Reply"<textarea required=move || !with_files() rows="3" maxlength="20000" bind:value=body data-testid=testid::REPLY></textarea></label>
                     <Attach files/>
@@ -271,6 +281,7 @@ pub(super) fn ConversationPane(
                                 b.push_str(&format!("A short guide to using this portal: {origin}/guide"));
                             })>"Add the client guide"</button>
                     })}
+                    {(firm && external).then(|| view! { <AskForFiles open=asking requested/> })}
                     {firm.then(|| view! {
                         <label class="check"><input type="checkbox" bind:checked=sms/>"Also send as a text message"</label>
                     })}
@@ -281,7 +292,7 @@ pub(super) fn ConversationPane(
                     </button>
                 </form>
             }.into_any(),
-            Some((false, _)) => view! { <p class="hint">"This matter is closed: its conversations are read-only."</p> }.into_any(),
+            Some((false, ..)) => view! { <p class="hint">"This matter is closed: its conversations are read-only."</p> }.into_any(),
             None => ().into_any(),
         }}
     }
@@ -398,8 +409,9 @@ impl Changing {
 
 /// One message: who and when, "edited", its text, files, shares and read receipts; for its
 /// author, while the firm's window is open, Edit and Delete. A deleted one says only that.
+/// `answerable`: the reader is a contact who can upload into a file request (the matter is open).
 #[component]
-fn MessageItem(m: MessageView, changing: Changing) -> impl IntoView {
+fn MessageItem(m: MessageView, changing: Changing, answerable: bool) -> impl IntoView {
     let ready = hydrated();
     let id = m.id;
     let Changing {
@@ -481,6 +493,7 @@ fn MessageItem(m: MessageView, changing: Changing) -> impl IntoView {
             {body}
             {(!m.attachments.is_empty()).then(|| view! { <AttachmentList files=m.attachments/> })}
             {(!m.shares.is_empty()).then(|| view! { <crate::shares::ShareLinks shares=m.shares/> })}
+            {m.request.map(|request| view! { <RequestCard message=id request answerable/> })}
             {(!m.seen.is_empty()).then(|| view! { <SeenBy seen=m.seen/> })}
             {actions}
         </li>

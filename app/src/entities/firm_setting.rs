@@ -20,6 +20,7 @@ pub struct Model {
     pub accent_colour: String,
     pub mobile_country: String,
     pub message_edit_minutes: i32,
+    pub protected_email_required: bool,
     pub updated_at: Option<DateTimeUtc>,
     pub updated_by: Option<UserId>,
 }

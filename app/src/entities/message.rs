@@ -17,6 +17,10 @@ pub struct Model {
     pub edited_at: Option<DateTimeUtc>,
     /// Deleted by its author: its text is gone, only that it was there stays.
     pub deleted_at: Option<DateTimeUtc>,
+    /// The files it asks for, one line a slot (JSON: a list of strings); `None`: it asks for
+    /// none (`conversations::requests`).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub requested: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -28,6 +28,9 @@ pub enum Channel {
     Email,
     #[sea_orm(string_value = "sms")]
     Sms,
+    /// Web Push to one subscription (`recipient`: its id).
+    #[sea_orm(string_value = "push")]
+    Push,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

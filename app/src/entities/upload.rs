@@ -1,4 +1,4 @@
-use crate::ids::{DocumentId, FolderId, MatterId, UploadId, UserId};
+use crate::ids::{DocumentId, FolderId, MatterId, MessageId, UploadId, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -23,6 +23,10 @@ pub struct Model {
     pub version_id: Option<Uuid>,
     /// For a message (an attachment), not for the file tree.
     pub for_attachment: bool,
+    /// For a slot of a file request: the message that asks, and which of its lines
+    /// (`conversations::requests`); the file goes into the uploader's folder of the tree.
+    pub request_message_id: Option<MessageId>,
+    pub request_item: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,10 @@ pub struct Model {
     pub mobile: Option<String>,
     /// When they accepted their invitation (or set up the portal).
     pub joined_at: Option<DateTimeUtc>,
+    /// New messages reach them by email, by text (when the writer sends one), by push.
+    pub notify_email: bool,
+    pub notify_sms: bool,
+    pub notify_push: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]

@@ -29,7 +29,7 @@ use crate::{
     audit::{self, Action},
     db::begin_write,
     entities::{document, document_version, upload},
-    policy::{MatterAccess, SignedInUser},
+    policy::{MatterAccess, RequestSlot, SignedInUser},
     state::AppState,
 };
 
@@ -49,6 +49,9 @@ pub struct NewUpload {
     pub length: u64,
     /// For a message, not for the file tree (`folder_id` and `document_id` are then ignored).
     pub attachment: bool,
+    /// For a line of a file request: into the uploader's folder of the tree (`folder_id` and
+    /// `document_id` are then ignored; `access` is the request's matter).
+    pub request: Option<RequestSlot>,
 }
 
 /// What a finished upload was filed as.
@@ -76,7 +79,14 @@ pub async fn create(
     input: NewUpload,
 ) -> Result<upload::Model, AppError> {
     let matter_id = access.id();
-    let (folder_id, name) = if input.attachment {
+    let (folder_id, name) = if let Some(slot) = &input.request {
+        may_answer(slot, input.length)?;
+        let name = clean_name(&input.name)?;
+        (
+            crate::conversations::requests::folder_for(db, slot).await?,
+            name,
+        )
+    } else if input.attachment {
         crate::conversations::attachments::may_send(access, input.length)?;
         let name = clean_name(&input.name)?;
         (tree::live_folder(db, access, None).await?.id, name)
@@ -98,20 +108,34 @@ pub async fn create(
         created_at: now,
         updated_at: now,
         version_id: None,
-        for_attachment: input.attachment,
+        for_attachment: input.attachment && input.request.is_none(),
+        request_message_id: input.request.as_ref().map(|slot| slot.message().id),
+        request_item: input.request.as_ref().map(|slot| slot.item() as i32),
     };
-    if !input.attachment {
+    if !input.attachment && input.request.is_none() {
         upload::Entity::insert(upload::ActiveModel::from(row.clone()))
             .exec_without_returning(db)
             .await?;
         return Ok(row);
     }
-    // Files waiting to be sent count against the person's quota: checked and taken in one
-    // transaction, one at a time per person, so parallel uploads cannot all slip in.
+    // Files waiting to be sent, and files for a line of a request, count against the person's
+    // quota: checked and taken in one transaction, one at a time per person, so parallel
+    // uploads cannot all slip in.
     let txn = begin_write(db).await?;
     crate::db::lock_person(&txn, access.user().id()).await?;
-    crate::conversations::attachments::check_staging_quota(&txn, access.user().id(), input.length)
-        .await?;
+    match &input.request {
+        Some(slot) => {
+            crate::conversations::requests::check_room(&txn, slot, access.user().id()).await?
+        }
+        None => {
+            crate::conversations::attachments::check_staging_quota(
+                &txn,
+                access.user().id(),
+                input.length,
+            )
+            .await?
+        }
+    }
     upload::Entity::insert(upload::ActiveModel::from(row.clone()))
         .exec_without_returning(&txn)
         .await?;
@@ -153,6 +177,19 @@ async fn into_tree(
             (folder.id, name)
         }
     })
+}
+
+/// Whether a file of `length` bytes may answer this line of a request now (before any byte
+/// is sent): the matter is open and the file is no larger than the tree takes.
+fn may_answer(slot: &RequestSlot, length: u64) -> Result<(), AppError> {
+    crate::conversations::server::open(slot.matter().matter())?;
+    if length > MAX_FILE_SIZE {
+        return Err(AppError::TooLarge(format!(
+            "This file is {}; a file can be at most 5 GB.",
+            human_size(length)
+        )));
+    }
+    Ok(())
 }
 
 async fn full_check(db: &impl ConnectionTrait, folder_id: FolderId) -> Result<(), AppError> {
@@ -319,7 +356,27 @@ async fn may_still_write(
             "{why} The upload was stopped and nothing of it was kept."
         ))
     };
-    let access = crate::policy::Actor::User(user.clone())
+    let actor = crate::policy::Actor::User(user.clone());
+    if let (Some(message), Some(item)) = (upload.request_message_id, upload.request_item) {
+        // For a line of a request: still theirs to answer, on an open matter.
+        let slot = actor
+            .request_slot(
+                &state.db,
+                message,
+                usize::try_from(item).unwrap_or(usize::MAX),
+            )
+            .await
+            .map_err(|e| match e {
+                AppError::NotFound(why) | AppError::Forbidden(why) => stopped(why),
+                other => other,
+            })?;
+        may_answer(&slot, upload.length as u64).map_err(|e| match e {
+            AppError::Conflict(why) => stopped(why),
+            other => other,
+        })?;
+        return Ok(slot.matter().clone());
+    }
+    let access = actor
         .matter(&state.db, upload.matter_id)
         .await
         .map_err(|e| match e {
@@ -406,11 +463,27 @@ async fn commit(
         filed_as(&txn, upload, id.0).await?;
         Filed::Attachment(id)
     } else {
-        let id = finish(&txn, access, upload, parts, sha256, now).await?;
+        let (id, version) = finish(&txn, access, upload, parts, &sha256, now).await?;
+        crate::conversations::requests::record(&txn, upload, id, version, &sha256, now).await?;
         told = crate::shares::notices::file_changed(&txn, &state.portal, access, id).await?;
         Filed::Document(id)
     };
     crate::outbox::commit_and_send(txn).await?;
+    // The request's conversation shows what answered it, on every open page at once.
+    if let (Some(message), Filed::Document(_)) = (upload.request_message_id, &filed)
+        && let Ok(Some(asking)) = crate::entities::message::Entity::find_by_id(message)
+            .one(&state.db)
+            .await
+    {
+        let change = crate::live::Change {
+            matter: access.id(),
+            conversation: asking.conversation_id,
+            message: Some(message),
+            read: None,
+            left: None,
+        };
+        state.live.publish(&state.db, change).await;
+    }
     // The pages of the conversations that share it look again (their cards count the change).
     for conversation in told {
         let change = crate::live::Change {
@@ -432,9 +505,9 @@ async fn finish(
     access: &MatterAccess,
     upload: &upload::Model,
     parts: &[Part],
-    sha256: String,
+    sha256: &str,
     now: chrono::DateTime<Utc>,
-) -> Result<DocumentId, Retry> {
+) -> Result<(DocumentId, VersionId), Retry> {
     let user = access.user();
     let gone = || {
         AppError::Conflict(
@@ -501,7 +574,7 @@ async fn finish(
         blob: Set(upload.id.0.clone()),
         parts: Set(blobs::parts_to_json(parts)),
         size: Set(upload.length),
-        sha256: Set(sha256.clone()),
+        sha256: Set(sha256.to_string()),
         content_type: Set(content_type.clone()),
         uploaded_by: Set(Some(user.id())),
         uploaded_at: Set(now),
@@ -529,7 +602,7 @@ async fn finish(
         None,
     )
     .await?;
-    Ok(doc.id)
+    Ok((doc.id, version_id))
 }
 
 /// The type a file's name says it is (the tree and attachments agree on it).

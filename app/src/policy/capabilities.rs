@@ -307,6 +307,41 @@ impl OwnMessage {
     }
 }
 
+/// Proof that this person may put files into one line (slot) of a file request: a contact who
+/// may read the conversation it was asked in, the message is not deleted and asks for that line.
+/// What they upload goes into their own folder of the matter's tree, whatever the tree's rules
+/// for contacts: this proof is the firm's asking.
+#[derive(Debug, Clone)]
+pub struct RequestSlot {
+    pub(super) message: message::Model,
+    pub(super) item: usize,
+    pub(super) label: String,
+    pub(super) conversation: ConversationAccess,
+}
+
+impl RequestSlot {
+    pub fn message(&self) -> &message::Model {
+        &self.message
+    }
+
+    /// Which line, from 0.
+    pub fn item(&self) -> usize {
+        self.item
+    }
+
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    pub fn conversation(&self) -> &ConversationAccess {
+        &self.conversation
+    }
+
+    pub fn matter(&self) -> &MatterAccess {
+        &self.conversation.matter
+    }
+}
+
 /// Proof that this person may download this file sent with a message: it was sent (not only
 /// staged) in a conversation they may read.
 #[derive(Debug, Clone)]

@@ -10,7 +10,7 @@ pub use call::{Call, RequestMemo, read_once};
 pub use capabilities::{
     Admin, AttachmentAccess, ConversationAccess, DocumentAccess, FirmMember, InMatter,
     ManageConversation, ManageMatter, ManageShare, MatterAccess, MatterFiles, OwnMessage,
-    ShareAccess, SignedInUser,
+    RequestSlot, ShareAccess, SignedInUser,
 };
 
 use sea_orm::{DatabaseConnection, EntityTrait};
@@ -74,6 +74,9 @@ pub const NO_SUCH_CONVERSATION: &str =
 
 /// The one answer to a message that does not exist or is not in a conversation of this person's.
 pub const NO_SUCH_MESSAGE: &str = "There is no such message, or it is not shared with you.";
+/// The answer to a file request, or a line of one, that is not there or not this person's.
+pub const NO_SUCH_REQUEST: &str =
+    "There is no such file request, or it is not for you. It may have been deleted.";
 
 /// The one answer to a share that does not exist, is not this person's, or was revoked.
 pub const NO_SUCH_SHARE: &str = "This file or folder is not shared with you, or no longer is.";
@@ -408,6 +411,51 @@ impl Actor {
         }
         Ok(OwnMessage {
             message,
+            conversation,
+        })
+    }
+
+    /// Whether this person may upload into line `item` of the file request in message `id`:
+    /// a contact who may read its conversation (step-up included); the message asks for that
+    /// line and is not deleted. A message or line that is not there, or a conversation they
+    /// may not read, is "no such request"; the firm is told to use All Files.
+    pub async fn request_slot(
+        &self,
+        db: &DatabaseConnection,
+        id: MessageId,
+        item: usize,
+    ) -> Result<RequestSlot, AppError> {
+        let not_found = || AppError::NotFound(NO_SUCH_REQUEST.into());
+        self.viewer()?;
+        let message = message::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or_else(not_found)?;
+        let conversation = self
+            .conversation(db, message.conversation_id)
+            .await
+            .map_err(|e| renamed(e, not_found))?;
+        let label = message
+            .requested
+            .as_deref()
+            .filter(|_| message.deleted_at.is_none())
+            .and_then(|lines| {
+                crate::conversations::requests::lines(lines)
+                    .into_iter()
+                    .nth(item)
+            })
+            .ok_or_else(not_found)?;
+        if conversation.matter().firm() {
+            return Err(AppError::Forbidden(
+                "A file request is for the firm's contacts to answer; put the firm's own files \
+                 in All Files."
+                    .into(),
+            ));
+        }
+        Ok(RequestSlot {
+            message,
+            item,
+            label,
             conversation,
         })
     }

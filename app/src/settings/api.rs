@@ -32,6 +32,7 @@ pub async fn save_firm_settings(
     #[server(default)] accent_colour: Option<String>,
     #[server(default)] mobile_country: Option<String>,
     #[server(default)] message_edit_minutes: Option<i32>,
+    #[server(default)] protected_email_required: bool,
 ) -> Result<FirmSettings, AppError> {
     let call = Call::current().await?;
     let ip = call.ip;
@@ -58,6 +59,7 @@ pub async fn save_firm_settings(
         accent_colour,
         mobile_country,
         message_edit_minutes,
+        protected_email_required,
     };
     let saved = super::server::save(&state.db, &admin, new, ip).await?;
     state.brand.set(super::server::brand(&state.db).await?);

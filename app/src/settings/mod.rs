@@ -49,6 +49,10 @@ pub struct FirmSettings {
     /// How long after writing a message its author may still edit or delete it (0: never).
     #[serde(default = "default_edit_minutes")]
     pub message_edit_minutes: i32,
+    /// The email saying a protected conversation has something to read goes to everyone,
+    /// whatever they chose for email.
+    #[serde(default)]
+    pub protected_email_required: bool,
 }
 
 fn default_edit_minutes() -> i32 {
@@ -72,6 +76,7 @@ impl Default for FirmSettings {
             accent_colour: String::new(),
             mobile_country: String::new(),
             message_edit_minutes: default_edit_minutes(),
+            protected_email_required: false,
         }
     }
 }
@@ -248,6 +253,11 @@ pub fn SettingsPage() -> impl IntoView {
                             <label class="check">
                                 <input type="checkbox" name="sms_enabled" value="true" checked=s.sms_enabled/>
                                 "Send invitations and codes by text message when asked"
+                            </label>
+                            <label class="check">
+                                <input type="checkbox" name="protected_email_required" value="true" checked=s.protected_email_required
+                                    data-testid=testid::PROTECTED_EMAIL_SETTING/>
+                                "Always email the notice that a protected conversation has a new message, even to people who turned email off (it holds no text of the message)"
                             </label>
                             <label>"Country of mobile numbers typed without + (two letters, like GB; empty: always international)"
                                 <input name="mobile_country" maxlength="2" autocomplete="off" data-testid=testid::MOBILE_COUNTRY_SETTING

@@ -30,6 +30,7 @@ impl From<firm_setting::Model> for FirmSettings {
             accent_colour: row.accent_colour,
             mobile_country: row.mobile_country,
             message_edit_minutes: row.message_edit_minutes,
+            protected_email_required: row.protected_email_required,
         }
     }
 }
@@ -100,6 +101,7 @@ pub async fn save(
         accent_colour: Set(new.accent_colour.clone()),
         mobile_country: Set(new.mobile_country.clone()),
         message_edit_minutes: Set(new.message_edit_minutes),
+        protected_email_required: Set(new.protected_email_required),
         updated_at: Set(Some(Utc::now())),
         updated_by: Set(Some(by.id())),
     };
@@ -121,6 +123,7 @@ pub async fn save(
                     firm_setting::Column::AccentColour,
                     firm_setting::Column::MobileCountry,
                     firm_setting::Column::MessageEditMinutes,
+                    firm_setting::Column::ProtectedEmailRequired,
                     firm_setting::Column::UpdatedAt,
                     firm_setting::Column::UpdatedBy,
                 ])

@@ -121,7 +121,8 @@ pub async fn file_changed(
                 portal.public_url, matter.id, conversation.id
             );
             for (_, person) in people.get(conversation_id).into_iter().flatten() {
-                if !who.contains(&person.id) {
+                // Told by email only, so only those who take email.
+                if !who.contains(&person.id) || !person.notify_email {
                     continue;
                 }
                 let name = &person.display_name;

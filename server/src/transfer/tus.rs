@@ -19,7 +19,7 @@ use app::{
         MAX_FILE_SIZE,
         uploads::{self, Appended, Filed, NewUpload},
     },
-    ids::{AttachmentId, DocumentId, FolderId, MatterId, UploadId},
+    ids::{AttachmentId, DocumentId, FolderId, MatterId, MessageId, UploadId},
     policy::Actor,
     state::AppState,
 };
@@ -125,32 +125,62 @@ pub(super) async fn create(
                 AppError::bad_request("Give the file's size in bytes in the Upload-Length header.")
             })?;
         let meta = metadata(&parts.headers)?;
-        let matter_id: MatterId = id_field(&meta, "matter")?.ok_or_else(|| {
-            AppError::bad_request("Say which matter the upload is for (the matter metadata).")
-        })?;
-        let access = Actor::from_session(&state.db, &session)
-            .await?
-            .matter(&state.db, matter_id)
-            .await?;
-        let attachment = match meta.get("purpose").map(String::as_str) {
-            None | Some("") | Some("files") => false,
-            Some("attachment") => true,
+        let actor = Actor::from_session(&state.db, &session).await?;
+        let name = meta
+            .get("filename")
+            .or_else(|| meta.get("name"))
+            .cloned()
+            .unwrap_or_default();
+        let (access, input) = match meta.get("purpose").map(String::as_str) {
+            // A line of a file request: the request names the matter and the folder.
+            Some("request") => {
+                let message: MessageId = id_field(&meta, "message")?.ok_or_else(|| {
+                    AppError::bad_request(
+                        "Say which request the upload answers (the message metadata).",
+                    )
+                })?;
+                let item = meta
+                    .get("item")
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .ok_or_else(|| {
+                        AppError::bad_request(
+                            "Say which line of the request the upload answers (the item metadata).",
+                        )
+                    })?;
+                let slot = actor.request_slot(&state.db, message, item).await?;
+                let access = slot.matter().clone();
+                let input = NewUpload {
+                    folder_id: None,
+                    document_id: None,
+                    name,
+                    length,
+                    attachment: false,
+                    request: Some(slot),
+                };
+                (access, input)
+            }
+            purpose @ (None | Some("" | "files" | "attachment")) => {
+                let matter_id: MatterId = id_field(&meta, "matter")?.ok_or_else(|| {
+                    AppError::bad_request(
+                        "Say which matter the upload is for (the matter metadata).",
+                    )
+                })?;
+                let access = actor.matter(&state.db, matter_id).await?;
+                let input = NewUpload {
+                    folder_id: id_field::<FolderId>(&meta, "folder")?,
+                    document_id: id_field::<DocumentId>(&meta, "document")?,
+                    name,
+                    length,
+                    attachment: purpose == Some("attachment"),
+                    request: None,
+                };
+                (access, input)
+            }
             Some(_) => {
                 return Err(AppError::bad_request(
-                    "An upload's purpose is \"files\" or \"attachment\".",
+                    "An upload's purpose is \"files\", \"attachment\" or \"request\".",
                 ));
             }
-        };
-        let input = NewUpload {
-            folder_id: id_field::<FolderId>(&meta, "folder")?,
-            document_id: id_field::<DocumentId>(&meta, "document")?,
-            name: meta
-                .get("filename")
-                .or_else(|| meta.get("name"))
-                .cloned()
-                .unwrap_or_default(),
-            length,
-            attachment,
         };
         let row = uploads::create(&state.db, &access, input).await?;
         // An empty file is complete as soon as it is created (tus-js-client sends no PATCH).

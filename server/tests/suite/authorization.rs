@@ -116,6 +116,28 @@ const SERVER_FNS: &[(&str, Rule, Args)] = &[
     ("/api/accounts/sign-out", Rule::Public, &[]),
     ("/api/accounts/me", Rule::Public, &[]),
     ("/api/accounts/sign-out-everywhere", Rule::SignedIn, &[]),
+    // Each person's own notification choices and push devices: nobody else's.
+    // Signed out: nothing (null), so the account page can ask before it knows who is there.
+    ("/api/account/notifications", Rule::Public, &[]),
+    (
+        "/api/account/notifications/save",
+        Rule::SignedIn,
+        &[("email", "true"), ("push", "true")],
+    ),
+    (
+        "/api/account/push/subscribe",
+        Rule::SignedIn,
+        &[
+            ("endpoint", "https://push.example.com/matrix"),
+            ("p256dh", "not-a-key"),
+            ("auth", "not-a-secret"),
+        ],
+    ),
+    (
+        "/api/account/push/unsubscribe",
+        Rule::SignedIn,
+        &[("endpoint", "https://push.example.com/matrix")],
+    ),
     (
         "/api/accounts/sign-in/code",
         Rule::Public,
@@ -611,6 +633,7 @@ async fn add_conversation(portal: &TestPortal, clients: [UserId; 2]) {
         created_at: Set(now),
         edited_at: Set(None),
         deleted_at: Set(None),
+        requested: Set(None),
     })
     .exec_without_returning(db)
     .await

@@ -486,6 +486,7 @@ async fn mail_waits_and_retries_while_the_mail_server_is_down() {
         smtp_url: Some(smtp.url()),
         mail_from: "portal@hartley.example".into(),
         sms: None,
+        push_allow_local: false,
     };
     outbox_message::Entity::update_many()
         .col_expr(

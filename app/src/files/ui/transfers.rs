@@ -93,6 +93,18 @@ pub(crate) mod glue {
         meta.into()
     }
 
+    /// For a line of a file request: the upload goes into the uploader's folder of the tree.
+    pub fn request_meta(message: &str, item: usize) -> JsValue {
+        let meta = js_sys::Object::new();
+        let set = |k: &str, v: &str| {
+            let _ = js_sys::Reflect::set(&meta, &k.into(), &v.into());
+        };
+        set("purpose", "request");
+        set("message", message);
+        set("item", &item.to_string());
+        meta.into()
+    }
+
     /// For a message: the upload becomes a staged attachment.
     pub fn attachment_meta(matter: &str) -> JsValue {
         let meta = js_sys::Object::new();

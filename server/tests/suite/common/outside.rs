@@ -205,3 +205,155 @@ impl SmsGateway {
         self.texts.lock().expect("texts").clone()
     }
 }
+
+/// What a push service received for one device, decrypted as the browser would.
+#[derive(Debug, Clone)]
+pub struct Pushed {
+    pub device: String,
+    /// The VAPID key that signed it (base64url), checked against the signature.
+    pub signed_by: String,
+    pub ttl: String,
+    /// The plaintext, JSON as the service worker reads it.
+    pub payload: serde_json::Value,
+}
+
+/// A Web Push service on loopback (RFC 8030): `POST /push/{device}` with an aes128gcm body
+/// (RFC 8188, 8291) and a VAPID `Authorization` (RFC 8292). It checks the signature and its
+/// audience, decrypts with the device's keys, and answers 201; a device it does not know (or no
+/// longer knows) gets 410 Gone, as real push services answer an expired subscription.
+pub struct PushService {
+    pub port: u16,
+    pushed: Arc<Mutex<Vec<Pushed>>>,
+    devices:
+        Arc<Mutex<std::collections::HashMap<String, (p256::SecretKey, web_push_native::Auth)>>>,
+}
+
+use web_push_native::p256;
+
+/// A browser's subscription to the push service: what `pushManager.subscribe` hands the page.
+pub struct Subscription {
+    pub endpoint: String,
+    pub p256dh: String,
+    pub auth: String,
+}
+
+impl PushService {
+    pub async fn start() -> Self {
+        use axum::{
+            Router,
+            body::Bytes,
+            extract::Path,
+            http::{HeaderMap, StatusCode},
+            routing::post,
+        };
+        let pushed = Arc::new(Mutex::new(Vec::new()));
+        let devices = Arc::new(Mutex::new(std::collections::HashMap::new()));
+        let (kept, known) = (pushed.clone(), devices.clone());
+        let app = Router::new().route(
+            "/push/{device}",
+            post(
+                move |Path(device): Path<String>, headers: HeaderMap, body: Bytes| {
+                    let (kept, known) = (kept.clone(), known.clone());
+                    async move {
+                        let keys = known.lock().expect("devices").get(&device).cloned();
+                        let Some((secret, auth)) = keys else {
+                            return StatusCode::GONE;
+                        };
+                        let header = |k: &str| {
+                            headers
+                                .get(k)
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or_default()
+                                .to_string()
+                        };
+                        if header("content-encoding") != "aes128gcm" || header("ttl").is_empty() {
+                            return StatusCode::BAD_REQUEST;
+                        }
+                        let Some(signed_by) = vapid(&header("authorization")) else {
+                            return StatusCode::UNAUTHORIZED;
+                        };
+                        let Ok(plain) = web_push_native::decrypt(body.to_vec(), &secret, &auth)
+                        else {
+                            return StatusCode::BAD_REQUEST;
+                        };
+                        let Ok(payload) = serde_json::from_slice(&plain) else {
+                            return StatusCode::BAD_REQUEST;
+                        };
+                        kept.lock().expect("pushed").push(Pushed {
+                            device,
+                            signed_by,
+                            ttl: header("ttl"),
+                            payload,
+                        });
+                        StatusCode::CREATED
+                    }
+                },
+            ),
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind push");
+        let port = listener.local_addr().expect("addr").port();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Self {
+            port,
+            pushed,
+            devices,
+        }
+    }
+
+    /// A new device's subscription (its keys made from `seed`).
+    pub fn subscribe(&self, device: &str, seed: u8) -> Subscription {
+        use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+        use p256::elliptic_curve::sec1::ToEncodedPoint;
+        let secret = p256::SecretKey::from_slice(&[seed; 32]).expect("a key");
+        let auth = web_push_native::Auth::clone_from_slice(&[seed.wrapping_add(1); 16]);
+        let public = secret.public_key().to_encoded_point(false);
+        self.devices
+            .lock()
+            .expect("devices")
+            .insert(device.to_string(), (secret, auth));
+        Subscription {
+            endpoint: format!("http://127.0.0.1:{}/push/{device}", self.port),
+            p256dh: URL_SAFE_NO_PAD.encode(public.as_bytes()),
+            auth: URL_SAFE_NO_PAD.encode(auth),
+        }
+    }
+
+    /// The device expired: its push service answers 410 from now on.
+    pub fn expire(&self, device: &str) {
+        self.devices.lock().expect("devices").remove(device);
+    }
+
+    pub fn received(&self) -> Vec<Pushed> {
+        self.pushed.lock().expect("pushed").clone()
+    }
+}
+
+/// The key of a valid `vapid t=<JWT>, k=<key>` header whose token that key signed for this
+/// service (`aud`) with a contact (`sub`); `None` for anything else.
+fn vapid(header: &str) -> Option<String> {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    use web_push_native::jwt_simple::prelude::*;
+    let rest = header.strip_prefix("vapid ")?;
+    let mut token = None;
+    let mut key = None;
+    for part in rest.split(',').map(str::trim) {
+        if let Some(t) = part.strip_prefix("t=") {
+            token = Some(t);
+        } else if let Some(k) = part.strip_prefix("k=") {
+            key = Some(k);
+        }
+    }
+    let (token, key) = (token?, key?);
+    let public = ES256PublicKey::from_bytes(&URL_SAFE_NO_PAD.decode(key).ok()?).ok()?;
+    let options = VerificationOptions {
+        allowed_audiences: Some(HashSet::from_strings(&["http://127.0.0.1"])),
+        ..Default::default()
+    };
+    let claims = public
+        .verify_token::<NoCustomClaims>(token, Some(options))
+        .ok()?;
+    claims.subject.filter(|s| !s.is_empty())?;
+    Some(key.to_string())
+}

@@ -36,6 +36,8 @@ pub fn delivery(smtp: &SmtpSink, sms: &SmsGateway) -> DeliveryConfig {
             token: "sms-secret".into(),
             from: "+15005550006".into(),
         }),
+        // The tests' push service listens on loopback.
+        push_allow_local: true,
     }
 }
 
@@ -57,8 +59,10 @@ impl World {
         let smtp = SmtpSink::start().await;
         let sms = SmsGateway::start().await;
         let delivery = delivery(&smtp, &sms);
-        let transports = Transports::new(&delivery).expect("transports");
-        let portal = TestPortal::start_full(backend, URL, Some(delivery)).await;
+        let portal = TestPortal::start_full(backend, URL, Some(delivery.clone())).await;
+        let transports = Transports::new(&delivery)
+            .and_then(|t| t.with_push(portal.state.portal.push.clone()))
+            .expect("transports");
         let account = app::accounts::passwords::NewAccount::parse(
             "Ada Lovelace",
             "ada@firm.example",

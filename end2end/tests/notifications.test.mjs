@@ -1,0 +1,55 @@
+// Notifications by channel (issue 22): a client on her phone turns email off in her account and
+// finds it off when she comes back; the page says whether this device receives push.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { api, createAdmin, hydrated, resultsDir, signIn, startWorld, stopWorld, T, watchForErrors } from './portal.mjs';
+
+let world;
+
+before(async () => { world = await startWorld({ smtp: true }); });
+after(() => stopWorld(world));
+
+const GRACE = 'grace@client.example';
+
+test('a client chooses how she hears of new messages, on her phone', async () => {
+  const { portal, browser, smtp } = world;
+  const admin = await createAdmin(portal);
+  const staffContext = await browser.newContext();
+  const staff = await staffContext.newPage();
+  await signIn(staff, portal, admin);
+  await api(staffContext, portal, 'people/add', { display_name: 'Grace Hopper', email: GRACE, role: 'client', invite: 'true' });
+  const clientContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const token = new URL(await smtp.link(GRACE, `${portal.url}/invitation?token=`)).searchParams.get('token');
+  await api(clientContext, portal, 'invitations/accept', { token, password: 'harbour lantern orchard violet' });
+  const client = await clientContext.newPage();
+  const errors = watchForErrors(client);
+
+  await client.goto(`${portal.url}/sign-in`);
+  await hydrated(client);
+  const panel = client.getByTestId(T.NOTIFICATIONS);
+  await panel.waitFor();
+  assert.equal(await client.getByTestId(T.NOTIFY_EMAIL).isChecked(), true, 'on at first');
+  assert.equal(await client.getByTestId(T.NOTIFY_PUSH).isChecked(), true);
+  // The page has asked this browser whether it receives push, and says so.
+  await client.getByTestId(T.PUSH_STATUS).filter({ hasText: /notifications/i }).waitFor();
+  await client.getByTestId(T.NOTIFY_EMAIL).uncheck();
+  await client.getByTestId(T.SAVE_NOTIFICATIONS).click();
+  await client.getByTestId(T.NOTIFICATIONS_SAVED).waitFor();
+  assert.ok(await client.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing scrolls sideways');
+  await client.screenshot({ path: `${resultsDir}/notifications-phone.png`, fullPage: true });
+
+  await client.reload();
+  await hydrated(client);
+  await panel.waitFor();
+  assert.equal(await client.getByTestId(T.NOTIFY_EMAIL).isChecked(), false, 'kept');
+  assert.equal(await client.getByTestId(T.NOTIFY_PUSH).isChecked(), true);
+  const choices = await api(clientContext, portal, 'account/notifications', {});
+  assert.equal(choices.email, false);
+  assert.equal(choices.push, true);
+
+  assert.deepEqual(errors, []);
+  await client.close();
+  await staff.close();
+  await clientContext.close();
+  await staffContext.close();
+});

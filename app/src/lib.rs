@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
     resources::provide_page_owner();
     accounts::Auth::provide();
     settings::brand::Brand::provide();
+    conversations::RequestUploads::provide();
     let brand = settings::brand::Brand::current();
     view! {
         <Title formatter=move |page: String| brand.title(&page)/>

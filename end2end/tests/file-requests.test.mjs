@@ -56,10 +56,27 @@ test('the firm asks for files and the client uploads each from her phone into th
   assert.deepEqual((await lines.allTextContents()).map((t) => t.split('Upload')[0].trim()), ['Passport', 'Last three payslips']);
   await client.getByTestId(T.MESSAGE).getByText('Please upload these files.').waitFor();
 
+  // Her phone's upload is held on its way (as on slow mobile data) ...
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await client.route('**/uploads/**', async (route) => {
+    if (route.request().method() === 'PATCH') await held;
+    await route.continue();
+  });
   const passport = Buffer.from(`%PDF-1.7\n% Grace Hopper's passport\n${'x'.repeat(300_000)}\n`);
   await lines.nth(0).getByTestId(T.REQUEST_INPUT).setInputFiles({ name: 'passport.pdf', mimeType: 'application/pdf', buffer: passport });
-  // Progress shows while it travels; once it is in, the line lists it (live, from the server).
+  const travelling = lines.nth(0).getByTestId(T.REQUEST_UPLOAD).filter({ hasText: 'passport.pdf' });
+  await travelling.waitFor();
+  // ... while the firm writes: her page draws the conversation again, and the upload's
+  // progress stays on screen.
+  await api(staffContext, portal, 'conversations/post', { id: conversation, body: 'No rush: whenever you can.' });
+  await client.getByTestId(T.MESSAGE).getByText('No rush: whenever you can.').waitFor();
+  assert.equal(await travelling.count(), 1, 'the upload in flight is still shown');
+  release();
+  // Once it is in, the line lists it (live, from the server) and the chip has done its work.
   await lines.nth(0).getByTestId(T.REQUESTED_FILE).filter({ hasText: 'passport.pdf' }).waitFor();
+  await travelling.waitFor({ state: 'detached' });
+  await client.unroute('**/uploads/**');
   assert.match(await lines.nth(0).locator('.file-request-label').textContent(), /^✓ Passport$/);
   assert.equal(await lines.nth(1).getByTestId(T.REQUESTED_FILE).count(), 0);
   assert.ok(await client.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing scrolls sideways');

@@ -46,6 +46,7 @@ pub use inbox_ui::Inbox;
 use live_ui::{Live, listen};
 pub use message_ui::MessageButton;
 use new_ui::{NewConversationButton, NewConversationForm};
+pub use requests_ui::RequestUploads;
 use thread_ui::ConversationPane;
 
 use crate::testid;

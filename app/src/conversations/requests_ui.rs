@@ -15,6 +15,7 @@ use crate::when::When;
 #[derive(Debug, Clone, PartialEq)]
 struct Sending {
     key: u32,
+    message: MessageId,
     item: usize,
     name: String,
     sent: f64,
@@ -23,18 +24,42 @@ struct Sending {
     outcome: Option<Result<(), String>>,
 }
 
+/// The files on their way into request lines, kept by the page (`App`) rather than by the
+/// message that asks: a live change draws the conversation's messages again, and an upload
+/// that is still travelling must keep its progress on screen through that.
+#[derive(Clone, Copy)]
+pub struct RequestUploads {
+    sending: RwSignal<Vec<Sending>>,
+    next_key: StoredValue<u32>,
+}
+
+impl RequestUploads {
+    pub fn provide() {
+        provide_context(Self {
+            sending: RwSignal::new(Vec::new()),
+            next_key: StoredValue::new(0),
+        });
+    }
+
+    fn get() -> Self {
+        use_context::<Self>().unwrap_or_else(|| {
+            Self::provide();
+            expect_context::<Self>()
+        })
+    }
+}
+
 /// The request under its message. `answerable`: the reader is a contact who may upload (the
 /// matter is open).
 #[component]
 pub(super) fn RequestCard(message: MessageId, request: RequestView, answerable: bool) -> AnyView {
-    let sending = RwSignal::new(Vec::<Sending>::new());
-    let next_key = StoredValue::new(0u32);
+    let uploads = RequestUploads::get();
     let lines = request
         .items
         .into_iter()
         .enumerate()
         .map(|(item, line)| {
-            view! { <RequestLine message item line answerable sending next_key/> }
+            view! { <RequestLine message item line answerable uploads/> }
         })
         .collect_view();
     view! {
@@ -52,14 +77,16 @@ fn RequestLine(
     item: usize,
     line: RequestItemView,
     answerable: bool,
-    sending: RwSignal<Vec<Sending>>,
-    next_key: StoredValue<u32>,
+    uploads: RequestUploads,
 ) -> impl IntoView {
+    let RequestUploads { sending, next_key } = uploads;
     let ready = crate::ui::hydrated();
     let input = NodeRef::<leptos::html::Input>::new();
     let count = line.files.len();
     let done = count > 0;
     let label = line.label.clone();
+    // An upload that is done and listed under the line needs no chip of its own.
+    let listed: Vec<String> = line.files.iter().map(|f| f.name.clone()).collect();
     let files = line
         .files
         .into_iter()
@@ -80,7 +107,8 @@ fn RequestLine(
         sending
             .get()
             .into_iter()
-            .filter(|s| s.item == item)
+            .filter(|s| s.message == message && s.item == item)
+            .filter(|s| !(s.outcome == Some(Ok(())) && listed.contains(&s.name)))
             .map(|s| {
                 let status = match &s.outcome {
                     None => format!(
@@ -165,6 +193,7 @@ fn upload(
         sending.update(|l| {
             l.push(Sending {
                 key,
+                message,
                 item,
                 name: file.name(),
                 sent: 0.0,

@@ -25,6 +25,10 @@ pub struct Change {
     /// are told too (it is gone for them), though they may no longer read it.
     #[serde(default)]
     pub left: Option<UserId>,
+    /// The matter's files changed as well (a contact's upload into a file request): open file
+    /// trees look again.
+    #[serde(default)]
+    pub files: bool,
 }
 
 /// Who read a conversation, and when: every message of others' up to then.

@@ -89,6 +89,12 @@ test('the firm asks for files and the client uploads each from her phone into th
   const download = await staffContext.request.get(`${portal.url}${href}`);
   assert.equal(download.status(), 200);
   assert.ok(Buffer.from(await download.body()).equals(passport), 'the same bytes');
+  // ... and in All Files beside it, at once: a folder with her name, the file inside.
+  const tree = staff.getByTestId(T.ALL_FILES);
+  const folder = tree.getByTestId(T.FOLDER_ROW).filter({ hasText: 'Uploads from Grace Hopper' });
+  await folder.waitFor();
+  await folder.getByRole('button', { name: 'Uploads from Grace Hopper', exact: true }).click();
+  await tree.getByTestId(T.DOCUMENT_ROW).filter({ hasText: 'passport.pdf' }).waitFor();
   const top = await api(staffContext, portal, 'files/list', { matter_id: matter.id });
   const hers = top.folders.find((f) => f.name === 'Uploads from Grace Hopper');
   assert.ok(hers, 'a folder with her name');

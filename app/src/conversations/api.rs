@@ -124,6 +124,7 @@ pub async fn mark_conversation_read(
                 at,
             }),
             left: None,
+            files: false,
         };
         state.live.publish(&state.db, change).await;
     }

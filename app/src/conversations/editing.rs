@@ -129,6 +129,7 @@ async fn publish(state: &AppState, own: &OwnMessage) {
         message: Some(m.id),
         read: None,
         left: None,
+        files: false,
     };
     state.live.publish(&state.db, change).await;
 }

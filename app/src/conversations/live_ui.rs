@@ -175,6 +175,8 @@ impl Heard {
 /// itself after a drop, and the stream closes when the page goes.
 pub(super) fn listen(matter_id: MatterId, changed: RwSignal<u32>, live: Live) {
     #[cfg(feature = "hydrate")]
+    let files = use_context::<crate::files::FilesChanged>();
+    #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         use wasm_bindgen::{JsCast, closure::Closure};
         let Ok(source) = web_sys::EventSource::new(&format!("/events?matter={matter_id}")) else {
@@ -188,6 +190,11 @@ pub(super) fn listen(matter_id: MatterId, changed: RwSignal<u32>, live: Live) {
                     .data()
                     .as_string()
                     .and_then(|data| serde_json::from_str::<Told>(&data).ok());
+                if told.as_ref().is_some_and(|t| t.change.files)
+                    && let Some(files) = files
+                {
+                    files.bump();
+                }
                 match told {
                     Some(told) if patchable(&told) => {
                         live.told.try_set(Some(told));
@@ -213,6 +220,9 @@ pub(super) fn listen(matter_id: MatterId, changed: RwSignal<u32>, live: Live) {
             }
             changed.try_update(|n| *n += 1);
             live.heard.try_update(|heard| heard.hear(None));
+            if let Some(files) = files {
+                files.bump();
+            }
         });
         for kind in ["resync", "open"] {
             let _ =
@@ -242,6 +252,7 @@ mod tests {
                 message: message.then_some(id),
                 read: None,
                 left: None,
+                files: false,
             },
             message: (message && readable).then(|| MessageView {
                 id,

@@ -122,6 +122,7 @@ pub async fn create(
         message: None,
         read: None,
         left: None,
+        files: false,
     };
     state.live.publish(db, change).await;
     Ok(id)

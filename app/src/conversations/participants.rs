@@ -154,6 +154,7 @@ async fn publish(state: &AppState, manage: &ManageConversation, left: Option<Use
         message: None,
         read: None,
         left,
+        files: false,
     };
     state.live.publish(&state.db, change).await;
 }

@@ -327,6 +327,7 @@ pub async fn post(
         message: Some(written.id),
         read: None,
         left: None,
+        files: false,
     };
     state.live.publish(db, change).await;
     // Replying reads what came before: its writers' pages show the receipt too.

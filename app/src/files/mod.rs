@@ -21,7 +21,7 @@ use crate::ids::{DocumentId, FolderId, MatterId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub use ui::AllFiles;
+pub use ui::{AllFiles, FilesChanged};
 
 /// At most this many files directly in one folder (subfolders do not count).
 pub const MAX_FILES_PER_FOLDER: usize = 130;

@@ -481,6 +481,7 @@ async fn commit(
             message: Some(message),
             read: None,
             left: None,
+            files: true,
         };
         state.live.publish(&state.db, change).await;
     }
@@ -492,6 +493,7 @@ async fn commit(
             message: None,
             read: None,
             left: None,
+            files: false,
         };
         state.live.publish(&state.db, change).await;
     }

@@ -330,6 +330,8 @@ pub fn MatterPage() -> impl IntoView {
                     let held = m.legal_hold;
                     // What the file tree's "Send" picks, for the Messages section to send.
                     crate::conversations::Sending::provide();
+                    // What the Messages section hears of the files, for the file tree.
+                    crate::files::FilesChanged::provide();
                     let people = m.people.clone().into_iter().map(|p| {
                         let user_id = p.user_id;
                         let name = p.name.clone();

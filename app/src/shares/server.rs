@@ -544,6 +544,7 @@ async fn publish(state: &AppState, share: &share::Model) {
         message: None,
         read: None,
         left: None,
+        files: false,
     };
     state.live.publish(&state.db, change).await;
 }

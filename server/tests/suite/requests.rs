@@ -202,6 +202,7 @@ async fn a_file_request_is_answered_into_the_clients_folder_and_shown_as_each_ma
         assert_eq!(labels, ["Passport", "Last three payslips"]);
         let told = about(&mut staff_stream, asked.id).await;
         assert!(told.message.is_some(), "{backend:?}");
+        assert!(!told.change.files, "{backend:?}: asking changes no file");
 
         // Grace answers the first line.
         let passport = b"%PDF-1.7 Grace Hopper's passport".to_vec();
@@ -210,8 +211,9 @@ async fn a_file_request_is_answered_into_the_clients_folder_and_shown_as_each_ma
         let document = sent.header("dossier-document").to_string();
         assert!(!document.is_empty(), "{backend:?}");
 
-        // The firm sees it at once on its open page…
+        // The firm sees it at once on its open page, and its file tree is told to look again…
         let told = about(&mut staff_stream, asked.id).await;
+        assert!(told.change.files, "{backend:?}");
         let shown = told.message.expect("told with the message");
         let files = &shown.request.expect("a request").items[0].files;
         assert_eq!(files.len(), 1, "{backend:?}");

@@ -21,6 +21,22 @@ use items::RowTools;
 pub(crate) use transfers::glue;
 use transfers::{TransferList, Uploads};
 
+/// Changes to the matter's files made elsewhere (a contact's upload into a file request, heard
+/// live by the matter page's Messages section): provided by the matter page, so that its file
+/// tree looks again.
+#[derive(Debug, Clone, Copy)]
+pub struct FilesChanged(RwSignal<u32>);
+
+impl FilesChanged {
+    pub fn provide() {
+        provide_context(Self(RwSignal::new(0)));
+    }
+
+    pub fn bump(self) {
+        self.0.try_update(|n| *n += 1);
+    }
+}
+
 /// What the item menu, rename box, move picker, versions or activity panel is open on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Open {
@@ -50,6 +66,7 @@ struct Tree {
     restore: ServerAction<api::RestoreItem>,
     /// The matter page's Messages section takes what "Send" and "Share" pick.
     sending: Option<crate::conversations::Sending>,
+    elsewhere: Option<FilesChanged>,
 }
 
 impl Tree {
@@ -69,13 +86,15 @@ impl Tree {
             trash: ServerAction::new(),
             restore: ServerAction::new(),
             sending: use_context(),
+            elsewhere: use_context(),
         }
     }
 
     /// Changes whenever what the tree shows may have changed.
-    fn changed(self) -> (u32, usize, usize, usize, usize, usize) {
+    fn changed(self) -> (u32, u32, usize, usize, usize, usize, usize) {
         (
             self.uploads.refresh.get(),
+            self.elsewhere.map_or(0, |e| e.0.get()),
             self.create.version().get(),
             self.rename.version().get(),
             self.move_item.version().get(),

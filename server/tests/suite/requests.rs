@@ -39,18 +39,7 @@ fn into_line(
         BASE64.encode(message),
         BASE64.encode(item)
     );
-    let mut request = Request::post("/uploads")
-        .header("tus-resumable", "1.0.0")
-        .header("sec-fetch-site", "same-origin")
-        .header("upload-length", length.to_string())
-        .header("upload-metadata", meta);
-    if let Some(cookie) = &who.cookie {
-        request = request.header("cookie", cookie);
-    }
-    if !first.is_empty() {
-        request = request.header("content-type", "application/offset+octet-stream");
-    }
-    request.body(Body::from(first)).expect("request")
+    common::world::creation_request(who, &meta, length, first)
 }
 
 async fn upload(

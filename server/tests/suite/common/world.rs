@@ -289,6 +289,17 @@ pub fn upload_request(
     if let Some(folder) = folder {
         meta.push_str(&format!(",folder {}", BASE64.encode(folder)));
     }
+    creation_request(who, &meta, length, first.to_vec())
+}
+
+/// A tus creation request with `meta` (tus's `Upload-Metadata`) for `length` bytes, carrying
+/// `first`, from `who`'s browser.
+pub fn creation_request(
+    who: &Browser<'_>,
+    meta: &str,
+    length: u64,
+    first: Vec<u8>,
+) -> Request<Body> {
     let mut request = Request::post("/uploads")
         .header("tus-resumable", "1.0.0")
         .header("sec-fetch-site", "same-origin")
@@ -300,7 +311,7 @@ pub fn upload_request(
     if !first.is_empty() {
         request = request.header("content-type", "application/offset+octet-stream");
     }
-    request.body(Body::from(first.to_vec())).expect("request")
+    request.body(Body::from(first)).expect("request")
 }
 
 pub async fn fetch(world: &World, who: &Browser<'_>, path: &str) -> super::Reply {

@@ -65,6 +65,9 @@ pub(super) fn RequestCard(message: MessageId, request: RequestView, answerable: 
     view! {
         <div class="file-request" data-testid=testid::FILE_REQUEST>
             <p class="file-request-head">"Files asked for"</p>
+            {answerable.then(|| view! {
+                <p class="hint">{format!("Up to 5 GB a file, {FILES_PER_REQUEST_LINE} files a line.")}</p>
+            })}
             <ol class="plain file-request-lines">{lines}</ol>
         </div>
     }
@@ -149,7 +152,6 @@ fn RequestLine(
                         on:click=move |_| { if let Some(i) = input.get() { i.click(); } }>
                         {if done { "Upload another" } else { "Upload" }}
                     </button>
-                    <span class="hint">{format!("Up to 5 GB a file, {FILES_PER_REQUEST_LINE} files a line.")}</span>
                     <ul class="plain chips" aria-live="polite">{in_flight}</ul>
                 </div>
             })}

@@ -29,7 +29,7 @@ use crate::{
         names::{clean_name, name_key},
         tree::{self, Place, when},
     },
-    ids::{DocumentId, FolderId, MessageId, UserId, VersionId},
+    ids::{FolderId, MessageId, UserId},
     policy::RequestSlot,
 };
 
@@ -278,8 +278,7 @@ fn folder_name(person: &str) -> String {
 pub async fn record(
     txn: &impl ConnectionTrait,
     upload: &upload::Model,
-    document: DocumentId,
-    version: VersionId,
+    filed: &crate::files::uploads::Version,
     sha256: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -290,9 +289,9 @@ pub async fn record(
         id: Set(Uuid::now_v7()),
         message_id: Set(message_id),
         item: Set(item),
-        document_id: Set(document),
-        version_id: Set(version),
-        name: Set(upload.name.clone()),
+        document_id: Set(filed.document),
+        version_id: Set(filed.version),
+        name: Set(filed.name.clone()),
         size: Set(upload.length),
         sha256: Set(sha256.to_string()),
         uploaded_by: Set(Some(upload.created_by)),

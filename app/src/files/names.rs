@@ -53,9 +53,38 @@ pub fn name_key(clean: &str) -> String {
     clean.to_lowercase().nfc().collect()
 }
 
+/// The `n`th name of a file called `name` (`n` from 2): "image (2).jpg", the number before
+/// the extension, shortened so that it stays within [`MAX_NAME_BYTES`].
+pub fn numbered(name: &str, n: u32) -> String {
+    let (stem, ext) = match name.rfind('.') {
+        Some(dot) if dot > 0 => name.split_at(dot),
+        _ => (name, ""),
+    };
+    let tail = format!(" ({n}){ext}");
+    let mut stem = stem.to_string();
+    while !stem.is_empty() && stem.len() + tail.len() > MAX_NAME_BYTES {
+        stem.pop();
+    }
+    format!("{}{tail}", stem.trim_end())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_numbered_name_keeps_its_extension_and_its_length() {
+        assert_eq!(numbered("image.jpg", 2), "image (2).jpg");
+        assert_eq!(numbered("README", 3), "README (3)");
+        assert_eq!(numbered(".env", 2), ".env (2)");
+        let long = format!("{}.pdf", "é".repeat(126));
+        let named = numbered(&long, 12);
+        assert!(
+            named.len() <= MAX_NAME_BYTES && named.ends_with(" (12).pdf"),
+            "{named}"
+        );
+        assert!(clean_name(&named).is_ok());
+    }
 
     #[test]
     fn names_are_normalised_and_trimmed() {

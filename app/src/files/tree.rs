@@ -189,6 +189,30 @@ pub async fn occupant(
         .map(Place::Document))
 }
 
+/// `name`, or the first of "name (2)", "name (3)", … that nothing in `folder_id` holds.
+pub async fn free_name(
+    db: &impl ConnectionTrait,
+    folder_id: FolderId,
+    name: &str,
+) -> Result<String, AppError> {
+    // A folder holds at most MAX_FILES_PER_FOLDER files, so a free number comes soon.
+    for n in 1..=(MAX_FILES_PER_FOLDER as u32 + 2) {
+        let candidate = match n {
+            1 => name.to_string(),
+            n => super::names::numbered(name, n),
+        };
+        if occupant(db, folder_id, &name_key(&candidate))
+            .await?
+            .is_none()
+        {
+            return Ok(candidate);
+        }
+    }
+    Err(AppError::Conflict(format!(
+        "This folder has no free name for \"{name}\". Rename the file and upload it again."
+    )))
+}
+
 pub(super) fn name_taken(name: &str, place: &Place) -> AppError {
     let what = match place {
         Place::Folder(_) => "folder",

@@ -463,10 +463,11 @@ async fn commit(
         filed_as(&txn, upload, id.0).await?;
         Filed::Attachment(id)
     } else {
-        let (id, version) = finish(&txn, access, upload, parts, &sha256, now).await?;
-        crate::conversations::requests::record(&txn, upload, id, version, &sha256, now).await?;
-        told = crate::shares::notices::file_changed(&txn, &state.portal, access, id).await?;
-        Filed::Document(id)
+        let filed = finish(&txn, access, upload, parts, &sha256, now).await?;
+        crate::conversations::requests::record(&txn, upload, &filed, &sha256, now).await?;
+        told = crate::shares::notices::file_changed(&txn, &state.portal, access, filed.document)
+            .await?;
+        Filed::Document(filed.document)
     };
     crate::outbox::commit_and_send(txn).await?;
     // The request's conversation shows what answered it, on every open page at once.
@@ -500,6 +501,14 @@ async fn commit(
     Ok(Some(filed))
 }
 
+/// Where a completed upload was filed in the tree.
+pub struct Version {
+    pub document: DocumentId,
+    pub version: VersionId,
+    /// The document's name (a request's upload may have had to take a numbered one).
+    pub name: String,
+}
+
 /// Files the completed upload as a new document, or as the next version of the document of the
 /// same name in its folder.
 async fn finish(
@@ -509,7 +518,7 @@ async fn finish(
     parts: &[Part],
     sha256: &str,
     now: chrono::DateTime<Utc>,
-) -> Result<(DocumentId, VersionId), Retry> {
+) -> Result<Version, Retry> {
     let user = access.user();
     let gone = || {
         AppError::Conflict(
@@ -518,6 +527,7 @@ async fn finish(
         )
     };
     let content_type = content_type_of(&upload.name);
+    let mut name = upload.name.clone();
     let existing = match upload.document_id {
         Some(id) => Some(
             tree::live_document(txn, access, id)
@@ -528,12 +538,16 @@ async fn finish(
             tree::live_folder(txn, access, Some(upload.folder_id))
                 .await
                 .map_err(|_| gone())?;
-            match tree::occupant(txn, upload.folder_id, &name_key(&upload.name)).await? {
+            // A file that answers a request is a file of its own, never the next version of
+            // another: phones call every photo "image.jpg".
+            if upload.request_message_id.is_some() {
+                name = tree::free_name(txn, upload.folder_id, &upload.name).await?;
+            }
+            match tree::occupant(txn, upload.folder_id, &name_key(&name)).await? {
                 Some(Place::Document(doc)) => Some(doc),
                 Some(Place::Folder(_)) => {
                     return Err(AppError::Conflict(format!(
-                        "A folder named \"{}\" was created here meanwhile. Rename it, then upload again.",
-                        upload.name
+                        "A folder named \"{name}\" was created here meanwhile. Rename it, then upload again."
                     ))
                     .into());
                 }
@@ -549,8 +563,8 @@ async fn finish(
                 id: DocumentId::fresh(),
                 matter_id: access.id(),
                 folder_id: upload.folder_id,
-                name: upload.name.clone(),
-                name_key: name_key(&upload.name),
+                name: name.clone(),
+                name_key: name_key(&name),
                 version_count: 0,
                 size: 0,
                 content_type: content_type.clone(),
@@ -604,7 +618,11 @@ async fn finish(
         None,
     )
     .await?;
-    Ok((doc.id, version_id))
+    Ok(Version {
+        document: doc.id,
+        version: version_id,
+        name: doc.name,
+    })
 }
 
 /// The type a file's name says it is (the tree and attachments agree on it).

@@ -419,6 +419,97 @@ async fn about(stream: &mut Live, id: app::ids::MessageId) -> app::live::Told {
         .expect("the change about the message arrives")
 }
 
+/// A message from the firm that asks for `lines`; its id.
+async fn ask(ada: &mut Browser<'_>, conversation: &str, lines: &str) -> String {
+    let asked = ada
+        .call(
+            "/api/conversations/post",
+            &[("id", conversation), ("requested", lines)],
+        )
+        .await;
+    assert_eq!(asked.status, 200, "{}", asked.text());
+    serde_json::from_slice::<MessageView>(&asked.body)
+        .expect("message")
+        .id
+        .to_string()
+}
+
+#[tokio::test]
+async fn photos_of_one_name_answer_their_lines_as_files_of_their_own() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let mut ada = world.browser("ada@firm.example").await;
+        let mut grace = world.browser(common::world::GRACE).await;
+        let conversation = id_of(
+            &create(
+                &mut ada,
+                &world,
+                &[&world.grace],
+                &[("subject", "Identity"), ("body", "Hello")],
+            )
+            .await,
+        );
+        let message = ask(&mut ada, &conversation, "Passport\nUtility bill").await;
+        // A phone names every photo "image.jpg": three photos, three files, each under its line.
+        for (item, photo) in [
+            (0, "passport photo"),
+            (1, "bill, page 1"),
+            (1, "bill, page 2"),
+        ] {
+            let sent = upload(
+                &world,
+                &grace,
+                &message,
+                item,
+                "image.jpg",
+                photo.as_bytes(),
+            )
+            .await;
+            assert_eq!(sent.status, 201, "{backend:?}: {}", sent.text());
+        }
+        let top = folder(&mut ada, &world, None).await;
+        let hers = top
+            .folders
+            .iter()
+            .find(|f| f.name == "Uploads from Grace Hopper");
+        let inside = folder(
+            &mut ada,
+            &world,
+            Some(&hers.expect("her folder").id.to_string()),
+        )
+        .await;
+        let mut names: Vec<_> = inside.documents.iter().map(|d| d.name.as_str()).collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["image (2).jpg", "image (3).jpg", "image.jpg"],
+            "{backend:?}"
+        );
+        let request = request_of(&mut ada, &conversation, &message)
+            .await
+            .expect("a request");
+        let lines: Vec<Vec<&str>> = request
+            .items
+            .iter()
+            .map(|i| i.files.iter().map(|f| f.name.as_str()).collect())
+            .collect();
+        assert_eq!(
+            lines,
+            [vec!["image.jpg"], vec!["image (2).jpg", "image (3).jpg"]]
+        );
+        // The passport line's link is the passport, not the last photo of that name.
+        let passport = request.items[0].files[0].document.expect("where it is");
+        let download =
+            common::world::fetch(&world, &ada, &format!("/files/{passport}/download")).await;
+        assert_eq!(download.body, b"passport photo", "{backend:?}");
+        let mine = request_of(&mut grace, &conversation, &message)
+            .await
+            .expect("a request");
+        assert_eq!(mine.items[1].files.len(), 2, "{backend:?}");
+        world.portal.finish().await;
+    }
+}
+
 /// A message that asks for nothing; its id.
 async fn asked_plain(ada: &mut Browser<'_>, conversation: &str) -> String {
     let reply = ada
@@ -491,17 +582,7 @@ async fn a_one_gigabyte_client_upload_into_a_request_resumes_after_a_dropped_con
         )
         .await,
     );
-    let asked = ada
-        .call(
-            "/api/conversations/post",
-            &[("id", &conversation), ("requested", "The video recording")],
-        )
-        .await;
-    assert_eq!(asked.status, 200, "{}", asked.text());
-    let message = serde_json::from_slice::<MessageView>(&asked.body)
-        .expect("message")
-        .id
-        .to_string();
+    let message = ask(&mut ada, &conversation, "The video recording").await;
 
     let started = world
         .portal

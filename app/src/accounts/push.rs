@@ -130,10 +130,11 @@ fn endpoint(raw: &str, allow_local: bool) -> Result<String, AppError> {
 }
 
 /// Keeps `person`'s subscription (one endpoint is one device: a second subscribe moves it),
-/// then keeps only their newest [`MAX_DEVICES`]. Written as an upsert and a trim so that many
-/// at once neither fail on the endpoint's uniqueness nor leave more than the limit.
+/// then keeps only their newest [`MAX_DEVICES`]. An upsert, so that the same device twice at
+/// once does not fail on the endpoint's uniqueness; and one of the person's at a time (the
+/// trim reads, then deletes), so that many at once leave exactly the newest ten.
 pub async fn subscribe(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseConnection,
     vapid: &Vapid,
     person: UserId,
     raw_endpoint: &str,
@@ -144,6 +145,8 @@ pub async fn subscribe(
     use sea_orm::{QueryOrder, sea_query::OnConflict};
     let endpoint = endpoint(raw_endpoint, vapid.allow_local)?;
     keys(p256dh, auth)?;
+    let txn = crate::db::begin_write(db).await?;
+    crate::db::lock_person(&txn, person).await?;
     push_subscription::Entity::insert(push_subscription::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(person),
@@ -162,13 +165,13 @@ pub async fn subscribe(
             ])
             .to_owned(),
     )
-    .exec_without_returning(db)
+    .exec_without_returning(&txn)
     .await?;
     let beyond: Vec<Uuid> = push_subscription::Entity::find()
         .filter(Column::UserId.eq(person))
         .order_by_desc(Column::CreatedAt)
         .order_by_desc(Column::Id)
-        .all(db)
+        .all(&txn)
         .await?
         .into_iter()
         .skip(MAX_DEVICES)
@@ -177,21 +180,24 @@ pub async fn subscribe(
     if !beyond.is_empty() {
         push_subscription::Entity::delete_many()
             .filter(Column::Id.is_in(beyond))
-            .exec(db)
+            .exec(&txn)
             .await?;
     }
+    txn.commit().await?;
     Ok(())
 }
 
-/// Forgets `person`'s subscription at `endpoint` (this device turned push off).
+/// Forgets `person`'s subscription at `endpoint` (this device turned push off), the address
+/// read as `subscribe` kept it.
 pub async fn unsubscribe(
     db: &impl ConnectionTrait,
     person: UserId,
     endpoint: &str,
 ) -> Result<(), AppError> {
+    let kept = url::Url::parse(endpoint).map_or_else(|_| endpoint.to_string(), String::from);
     push_subscription::Entity::delete_many()
         .filter(push_subscription::Column::UserId.eq(person))
-        .filter(push_subscription::Column::Endpoint.eq(endpoint))
+        .filter(push_subscription::Column::Endpoint.eq(kept))
         .exec(db)
         .await?;
     Ok(())

@@ -300,11 +300,12 @@ async fn web_push_reaches_each_device_encrypted_and_signed_and_hides_a_protected
         let mine = choices(&mut grace, "/api/account/notifications", &[]).await;
         assert_eq!(mine.devices, 1, "{backend:?}: the expired one is forgotten");
 
-        // Turned off on her phone: no devices left.
+        // Turned off on her phone (its address as a browser may spell it): no devices left.
+        let spelled = phone.endpoint.replacen("http://", "HTTP://", 1);
         let mine = choices(
             &mut grace,
             "/api/account/push/unsubscribe",
-            &[("endpoint", &phone.endpoint)],
+            &[("endpoint", &spelled)],
         )
         .await;
         assert_eq!(mine.devices, 0, "{backend:?}");
@@ -339,7 +340,12 @@ async fn web_push_reaches_each_device_encrypted_and_signed_and_hides_a_protected
             }
         }))
         .await;
-        assert_eq!(common::count(&replies, 200), 50, "{backend:?}");
+        let refused = replies.iter().find(|r| r.status != 200);
+        assert!(
+            refused.is_none(),
+            "{backend:?}: {:?}",
+            refused.map(|r| (r.status, r.text()))
+        );
         let mine = choices(&mut grace, "/api/account/notifications", &[]).await;
         assert_eq!(
             mine.devices,

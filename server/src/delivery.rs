@@ -42,8 +42,30 @@ pub struct Transports {
     push: Option<(reqwest::Client, Arc<Vapid>)>,
 }
 
-/// The most characters of text a push carries: a push service takes about 4 KB encrypted.
-const PUSH_TEXT_CHARS: usize = 1000;
+/// The most bytes of text and of title a push carries (UTF-8, before JSON's escapes): a push
+/// message holds at most 3,993 bytes once encrypted (RFC 8291), and a text of newlines and
+/// quotes doubles when escaped.
+const PUSH_TEXT_BYTES: usize = 1500;
+const PUSH_TITLE_BYTES: usize = 200;
+
+/// What the service worker shows (`public/sw.js`): title, text and the page a tap opens.
+fn push_payload(title: &str, text: &str, url: &str) -> String {
+    serde_json::json!({
+        "title": clipped(title, PUSH_TITLE_BYTES),
+        "body": clipped(text, PUSH_TEXT_BYTES),
+        "url": url,
+    })
+    .to_string()
+}
+
+/// `text` cut to at most `max` bytes, at a character's edge.
+fn clipped(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
 
 /// Why a message did not go: worth another try, or never going to work.
 enum Failure {
@@ -251,14 +273,9 @@ impl Transports {
             .body
             .split_once('\n')
             .unwrap_or(("/", &message.body));
-        let text: String = text.chars().take(PUSH_TEXT_CHARS).collect();
-        let payload = serde_json::json!({
-            "title": message.subject.as_deref().unwrap_or_default(),
-            "body": text,
-            "url": url,
-        });
+        let payload = push_payload(message.subject.as_deref().unwrap_or_default(), text, url);
         let request = vapid
-            .request(&device, payload.to_string().as_bytes())
+            .request(&device, payload.as_bytes())
             .map_err(Failure::Permanent)?;
         let request = reqwest::Request::try_from(request)
             .map_err(|e| Failure::Permanent(format!("push request: {e}")))?;
@@ -366,5 +383,34 @@ mod tests {
         assert_eq!(backoff(2), chrono::Duration::seconds(60));
         assert_eq!(backoff(5), chrono::Duration::seconds(480));
         assert_eq!(backoff(9), chrono::Duration::hours(1));
+    }
+
+    #[test]
+    fn the_longest_push_still_fits_a_push_message() {
+        use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+        use web_push_native::p256::{self, elliptic_curve::sec1::ToEncodedPoint};
+        let device = p256::SecretKey::from_slice(&[9; 32]).expect("a key");
+        let subscription = push_subscription::Model {
+            id: uuid::Uuid::nil(),
+            user_id: app::ids::UserId(uuid::Uuid::nil()),
+            endpoint: "https://push.example.com/x".into(),
+            p256dh: URL_SAFE_NO_PAD.encode(device.public_key().to_encoded_point(false).as_bytes()),
+            auth: URL_SAFE_NO_PAD.encode([1u8; 16]),
+            created_at: Utc::now(),
+        };
+        let vapid = Vapid::derive(&[7; 32], "https://portal.example", false).expect("a key");
+        let worst = "\"😀\n".repeat(2000);
+        let url = format!(
+            "https://portal.example/matters/{}?conversation={}",
+            uuid::Uuid::nil(),
+            uuid::Uuid::nil()
+        );
+        let payload = push_payload(&worst, &worst, &url);
+        assert!(clipped("é", 1).is_empty());
+        assert!(
+            vapid.request(&subscription, payload.as_bytes()).is_ok(),
+            "{} bytes",
+            payload.len()
+        );
     }
 }

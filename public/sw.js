@@ -54,7 +54,8 @@ self.addEventListener("push", (event) => {
   } catch (_) {
     data = {};
   }
-  const title = data.title || "New message";
+  // The portal always sends a title (its words are in app/src/text); this is a last resort.
+  const title = data.title || self.location.host;
   event.waitUntil(self.registration.showNotification(title, {
     body: data.body || "",
     icon: "/icons/icon-192.png",

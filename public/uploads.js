@@ -18,8 +18,9 @@
     var res = err.originalResponse;
     var body = res ? (res.getBody() || "").trim() : "";
     if (body && body.length < 500) return body;
-    if (res && res.getStatus() === 401) return "Please sign in again, then choose the file again to resume.";
-    return "The upload stopped: the portal could not be reached. Choose the file again to resume it.";
+    // Named, not worded: the words are the app's (app/src/text, `glue::failure`).
+    if (res && res.getStatus() === 401) return "signed-out";
+    return "unreachable";
   }
 
   var TUS = "/vendor/tus-4.3.1.min.js";
@@ -44,14 +45,14 @@
   /// meta: { matter, purpose ("files", "attachment" or "request"), folder, document, message,
   /// item }; on(kind, sent,
   /// total, text) is told "progress", "done" (text: the document's or the attachment's id) and
-  /// "error" (text: a sentence).
+  /// "error" (text: the server's sentence, or "signed-out", "unreachable" or "not-started").
   function start(file, meta, on) {
     var upload = null;
     var cancelled = false;
     loadTus().then(function () {
       if (!cancelled) upload = send(file, meta, on);
     }, function () {
-      on("error", 0, file.size, "The upload could not start: the portal could not be reached. Choose the file again.");
+      on("error", 0, file.size, "not-started");
     });
     return {
       cancel: function () {

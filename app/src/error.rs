@@ -7,14 +7,12 @@ use serde::{Deserialize, Serialize};
 pub enum AppError {
     #[error("{0}")]
     BadRequest(String),
-    #[error("Please sign in to continue.")]
+    #[error("{}", crate::text::PLEASE_SIGN_IN_TO_CONTINUE)]
     Unauthenticated,
     #[error("{0}")]
     Forbidden(String),
     /// A protected conversation: the person must pass the second factor again (step-up) first.
-    #[error(
-        "This conversation is protected. Confirm it is you with a verification code to read it."
-    )]
+    #[error("{}", crate::text::THIS_CONVERSATION_IS_PROTECTED)]
     StepUpRequired,
     #[error("{0}")]
     NotFound(String),
@@ -27,10 +25,7 @@ pub enum AppError {
     #[error("{0}")]
     Unavailable(String),
     /// The cause is logged on the server under this reference; the person only gets the reference.
-    #[error(
-        "Something went wrong on our side. Please try again; if it keeps happening, give your \
-         firm's administrator this reference: {0}."
-    )]
+    #[error("{}", crate::text::something_went_wrong(.0))]
     Internal(String),
 }
 
@@ -61,13 +56,9 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
         use leptos::server_fn::error::ServerFnErrorErr as E;
         match value {
             E::Args(_) | E::MissingArg(_) | E::Deserialization(_) | E::Serialization(_) => {
-                Self::BadRequest(
-                    "The request was not understood. Reload the page and try again.".into(),
-                )
+                Self::BadRequest(crate::text::THE_REQUEST_WAS_NOT_UNDERSTOOD_RELOAD.into())
             }
-            E::Request(_) => Self::Unavailable(
-                "The portal could not be reached. Check your connection and try again.".into(),
-            ),
+            E::Request(_) => Self::Unavailable(crate::text::THE_PORTAL_COULD_NOT_BE_REACHED.into()),
             other => internal_reference(other),
         }
     }

@@ -17,6 +17,7 @@ pub mod settings;
 pub mod shares;
 pub mod system;
 pub mod testid;
+pub mod text;
 pub mod ui;
 pub mod when;
 

@@ -60,10 +60,15 @@ impl Exhausted {
 
     /// The usual 429: `what` ("Too many codes were sent") and how long to wait.
     pub fn refusal(&self, what: &str) -> AppError {
-        let whose = if self.by_ip { " from your network" } else { "" };
-        AppError::TooManyRequests(format!(
-            "{what}{whose}. Wait {} and try again.",
-            self.wait_words()
+        let whose = if self.by_ip {
+            crate::text::FROM_YOUR_NETWORK
+        } else {
+            ""
+        };
+        AppError::TooManyRequests(crate::text::wait_and_try_again(
+            &what,
+            &whose,
+            &self.wait_words(),
         ))
     }
 }

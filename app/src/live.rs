@@ -155,17 +155,14 @@ mod hub {
             let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
             if open.total >= open.max_total {
                 return Err(AppError::TooManyRequests(
-                    "The server is following too many open pages right now. The page will \
-                     update when you reload it."
-                        .into(),
+                    crate::text::THE_SERVER_IS_FOLLOWING_TOO_MANY.into(),
                 ));
             }
             let mine = open.per_session.get(&session).copied().unwrap_or(0);
             if mine >= open.max_per_session {
-                return Err(AppError::TooManyRequests(format!(
-                    "This browser already follows {mine} pages live. Close some tabs of the \
-                     portal, then reload this one."
-                )));
+                return Err(AppError::TooManyRequests(
+                    crate::text::this_browser_already_follows_pages_live(&mine),
+                ));
             }
             open.per_session.insert(session.clone(), mine + 1);
             open.total += 1;

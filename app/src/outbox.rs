@@ -67,7 +67,7 @@ pub async fn enqueue_about(
 }
 
 /// Where an email's gathered lines start (`gather`, `take`).
-const LINES: &str = "\n\nWhat changed:\n";
+const LINES: &str = crate::text::WHAT_CHANGED;
 
 /// An email that gathers lines while it waits: the first call for `key` queues `head` and
 /// `line`, due after `wait`; later calls before then add their line to the same email (a burst

@@ -30,11 +30,11 @@ pub fn NotFound() -> impl IntoView {
         res.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Page not found"/>
+        <Title text=crate::text::PAGE_NOT_FOUND/>
         <section class="card narrow">
-            <h1>"Page not found"</h1>
-            <p>"This page does not exist or is no longer available to you."</p>
-            <p><a href="/">"Go to the home page"</a></p>
+            <h1>{crate::text::PAGE_NOT_FOUND}</h1>
+            <p>{crate::text::THIS_PAGE_DOES_NOT_EXIST_OR}</p>
+            <p><a href="/">{crate::text::GO_TO_THE_HOME_PAGE}</a></p>
         </section>
     }
 }
@@ -188,7 +188,7 @@ where
         // In the page only while asked: a list of fifty rows does not carry fifty questions.
         <Show when=move || asking.get()>
             <span class="ask" role="group" aria-label=group_label.clone()
-                on:keydown=move |ev| if ev.key() == "Escape" {
+                on:keydown=move |ev| if ev.key() == {crate::text::ESCAPE} {
                 // Taken back here, not by a menu around it.
                 ev.stop_propagation();
                 cancel()
@@ -202,7 +202,7 @@ where
                         move |_| { asking.set(false); act(); }
                     }>{again.clone()}</button>
                 <button type="button" class="button small secondary" data-testid=crate::testid::CANCEL role=role
-                    on:click=move |_| cancel()>"Cancel"</button>
+                    on:click=move |_| cancel()>{crate::text::CANCEL}</button>
             </span>
         </Show>
     }

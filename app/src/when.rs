@@ -37,27 +37,27 @@ pub struct Local {
 }
 
 const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    crate::text::JANUARY,
+    crate::text::FEBRUARY,
+    crate::text::MARCH,
+    crate::text::APRIL,
+    crate::text::MAY,
+    crate::text::JUNE,
+    crate::text::JULY,
+    crate::text::AUGUST,
+    crate::text::SEPTEMBER,
+    crate::text::OCTOBER,
+    crate::text::NOVEMBER,
+    crate::text::DECEMBER,
 ];
 const WEEKDAYS: [&str; 7] = [
-    "Sunday",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
+    crate::text::SUNDAY,
+    crate::text::MONDAY,
+    crate::text::TUESDAY,
+    crate::text::WEDNESDAY,
+    crate::text::THURSDAY,
+    crate::text::FRIDAY,
+    crate::text::SATURDAY,
 ];
 
 impl Local {
@@ -89,7 +89,7 @@ impl Local {
     pub fn brief(self, now: Self) -> String {
         match now.day_number() - self.day_number() {
             0 => self.clock(),
-            1 => "Yesterday".into(),
+            1 => crate::text::YESTERDAY.into(),
             _ => self.date(),
         }
     }
@@ -98,7 +98,7 @@ impl Local {
     pub fn exact(self, now: Self) -> String {
         match now.day_number() - self.day_number() {
             0 => self.clock(),
-            1 => format!("Yesterday {}", self.clock()),
+            1 => crate::text::yesterday(&self.clock()),
             _ => format!("{}, {}", self.date(), self.clock()),
         }
     }

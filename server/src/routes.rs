@@ -154,17 +154,13 @@ async fn server_fn_guard(request: Request, next: middleware::Next) -> Response {
         Err(e) if caused_by::<tower_http::timeout::TimeoutError>(&e) => {
             return (
                 StatusCode::REQUEST_TIMEOUT,
-                AppError::bad_request(
-                    "The request arrived too slowly and was given up. Check the connection and \
-                     try again.",
-                ),
+                AppError::bad_request(app::text::THE_REQUEST_ARRIVED_TOO_SLOWLY_AND),
             )
                 .into_response();
         }
         Err(_) => {
-            return AppError::TooLarge(format!(
-                "This request is too large: the limit is {} KB.",
-                SERVER_FN_BODY_LIMIT / 1024
+            return AppError::TooLarge(app::text::this_request_is_too_large_the(
+                &(SERVER_FN_BODY_LIMIT / 1024),
             ))
             .into_response();
         }
@@ -227,7 +223,7 @@ fn overlong_field(body: &[u8]) -> Option<AppError> {
 
 /// Server functions are routed by leptos_axum; anything else under /api is not an API call.
 async fn unknown_api() -> AppError {
-    AppError::NotFound("There is no such API call.".into())
+    AppError::NotFound(app::text::THERE_IS_NO_SUCH_API_CALL.into())
 }
 
 /// Embedded static files, else the app's "page not found".

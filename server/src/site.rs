@@ -52,6 +52,7 @@ pub fn manifest(brand: &app::settings::brand::Brand) -> Option<Response> {
             .collect()
     };
     manifest["name"] = name.into();
+    manifest["description"] = app::text::APP_DESCRIPTION.into();
     manifest["short_name"] = short.into();
     manifest["theme_color"] = brand.accent().into();
     // A square PNG logo large enough is the installed app's icon, before the portal's own.
@@ -85,7 +86,16 @@ pub fn serve(path: &str, request_headers: &HeaderMap) -> Option<Response> {
         return None;
     }
     let file = Site::get(path)?;
-    let etag = format!("\"{}\"", hex_prefix(&file.metadata.sha256_hash()));
+    // The offline page is filled in with its words, so it is never sent precompressed.
+    let (mut body, hash, precompressed) = if path == OFFLINE_PAGE {
+        use sha2::Digest;
+        let page = offline_page(&file.data).into_bytes();
+        let hash: [u8; 32] = sha2::Sha256::digest(&page).into();
+        (page.into(), hash, false)
+    } else {
+        (file.data, file.metadata.sha256_hash(), true)
+    };
+    let etag = format!("\"{}\"", hex_prefix(&hash));
     let mut response = Response::builder()
         .header(header::CONTENT_TYPE, content_type(path))
         .header(header::ETAG, &etag)
@@ -109,11 +119,11 @@ pub fn serve(path: &str, request_headers: &HeaderMap) -> Option<Response> {
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let mut body = file.data;
     for (encoding, suffix) in [("br", ".br"), ("gzip", ".gz")] {
-        if accepts
-            .split(',')
-            .any(|e| e.trim().split(';').next() == Some(encoding))
+        if precompressed
+            && accepts
+                .split(',')
+                .any(|e| e.trim().split(';').next() == Some(encoding))
             && let Some(compressed) = Site::get(&format!("{path}{suffix}"))
         {
             body = compressed.data;
@@ -155,6 +165,27 @@ fn cache_control(path: &str) -> &'static str {
 }
 
 const SERVICE_WORKER: &str = "sw.js";
+const OFFLINE_PAGE: &str = "offline.html";
+
+/// `public/offline.html` with its words from `app::text` in place of its `{{NAME}}` marks.
+fn offline_page(template: &[u8]) -> String {
+    let escape = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut page = String::from_utf8_lossy(template).into_owned();
+    for (mark, words) in [
+        ("{{OFFLINE_TITLE}}", app::text::OFFLINE_TITLE),
+        ("{{YOU_ARE_OFFLINE}}", app::text::YOU_ARE_OFFLINE),
+        ("{{OFFLINE_EXPLAINED}}", app::text::OFFLINE_EXPLAINED),
+        ("{{TRY_AGAIN}}", app::text::TRY_AGAIN),
+    ] {
+        page = page.replace(mark, &escape(words));
+    }
+    page
+}
 
 /// The two static files that run or render something get a policy of their own; everything
 /// else gets the server's "run nothing" policy. The service worker's policy governs its own
@@ -162,7 +193,7 @@ const SERVICE_WORKER: &str = "sw.js";
 fn own_policy(path: &str) -> Option<&'static str> {
     match path {
         SERVICE_WORKER => Some("default-src 'self'; frame-ancestors 'none'"),
-        "offline.html" => Some(
+        OFFLINE_PAGE => Some(
             "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'",
         ),
         _ => None,

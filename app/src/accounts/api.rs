@@ -133,7 +133,7 @@ pub async fn send_code(channel: String) -> Result<String, AppError> {
         "sms" => Channel::Sms,
         _ => {
             return Err(AppError::bad_request(
-                "Choose whether the code goes by email or by text message.",
+                crate::text::CHOOSE_WHETHER_THE_CODE_GOES_BY,
             ));
         }
     };
@@ -147,7 +147,7 @@ pub async fn verify_sign_in_code(code: String) -> Result<SignedIn, AppError> {
         let mut call = Call::current().await?;
         let Some(user_id) = super::second_factor::pending_user(&call.session).await? else {
             return Err(AppError::bad_request(
-                "This sign-in has expired. Enter your email and password again.",
+                crate::text::THIS_SIGN_IN_HAS_EXPIRED_ENTER,
             ));
         };
         let (state, ip) = (call.state.clone(), call.ip);

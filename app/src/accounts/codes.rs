@@ -28,11 +28,9 @@ pub const CODE_LIFETIME: Duration = Duration::minutes(10);
 pub const ATTEMPTS_PER_CODE: i32 = 5;
 const CODES_PER_HOUR: u64 = 5;
 
-pub const WRONG_CODE: &str =
-    "That code is not right. Check the newest message we sent you, or ask for a new code.";
-const USED_UP: &str =
-    "That code is not right, and too many wrong codes were tried: ask for a new code.";
-const NO_CODE: &str = "That code has expired or was already used. Ask for a new code.";
+pub const WRONG_CODE: &str = crate::text::THAT_CODE_IS_NOT_RIGHT_CHECK;
+const USED_UP: &str = crate::text::THAT_CODE_IS_NOT_RIGHT_AND;
+const NO_CODE: &str = crate::text::THAT_CODE_HAS_EXPIRED_OR_WAS;
 
 /// What is stored of a code: never the code itself.
 pub fn hash(user: UserId, code: &str) -> String {
@@ -56,7 +54,7 @@ pub async fn send_to(
 
 /// A code is never pushed: a notification shows on a locked screen.
 fn no_push() -> AppError {
-    AppError::bad_request("Codes go by email or text message.")
+    AppError::bad_request(crate::text::CODES_GO_BY_EMAIL_OR_TEXT)
 }
 
 pub async fn send(
@@ -68,25 +66,25 @@ pub async fn send(
 ) -> Result<String, AppError> {
     if super::second_factor::is_enrolled(db, user.id).await? {
         return Err(AppError::bad_request(
-            "Your account uses an authenticator app: enter the code it shows.",
+            crate::text::YOUR_ACCOUNT_USES_AN_AUTHENTICATOR_APP,
         ));
     }
     let to = match channel {
         Channel::Email if portal.channels.email => user.email.clone(),
         Channel::Email => {
             return Err(AppError::Unavailable(
-                "This portal cannot send email yet. Ask your firm to set it up.".into(),
+                crate::text::THIS_PORTAL_CANNOT_SEND_EMAIL_YET.into(),
             ));
         }
         Channel::Sms => {
             let Some(mobile) = user.mobile.clone() else {
                 return Err(AppError::bad_request(
-                    "There is no mobile number on your account. Ask for the code by email.",
+                    crate::text::THERE_IS_NO_MOBILE_NUMBER_ON,
                 ));
             };
             if !portal.channels.sms || !crate::settings::server::load(db).await?.sms_enabled {
                 return Err(AppError::bad_request(
-                    "Codes cannot be sent by text message here. Ask for the code by email.",
+                    crate::text::CODES_CANNOT_BE_SENT_BY_TEXT,
                 ));
             }
             mobile
@@ -96,7 +94,7 @@ pub async fn send(
     if let Err(e) =
         crate::limits::reserve_send(db, &format!("code:{}", user.id), CODES_PER_HOUR, ip).await?
     {
-        return Err(e.refusal("Several codes were sent in the last hour. Use the newest one"));
+        return Err(e.refusal(crate::text::SEVERAL_CODES_WERE_SENT_IN_THE));
     }
     let code = {
         use rand::Rng;
@@ -125,17 +123,16 @@ pub async fn send(
         Channel::Email => Outgoing::Email {
             to: to.clone(),
             // Not in the subject: subjects are kept after sending, bodies are not.
-            subject: "Your verification code".into(),
-            body: format!(
-                "Hello {name},\n\nYour verification code is {code}. It works once and expires \
-                 in {minutes} minutes.\n\nIf you did not ask for it, someone may know your \
-                 password: change it, and tell your firm.\n",
-                name = user.display_name
+            subject: crate::text::YOUR_VERIFICATION_CODE.into(),
+            body: crate::text::hello_your_verification_code_is_it(
+                &user.display_name,
+                &code,
+                &minutes,
             ),
         },
         Channel::Sms => Outgoing::Sms {
             to: to.clone(),
-            body: format!("Your verification code is {code}. It expires in {minutes} minutes."),
+            body: crate::text::your_verification_code_is_it_expires(&code, &minutes),
         },
         Channel::Push => return Err(no_push()),
     };

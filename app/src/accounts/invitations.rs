@@ -19,7 +19,7 @@ use crate::{
 };
 
 /// The one answer to a link that cannot be used, whatever the reason.
-pub(super) const LINK_REFUSED: &str = "This link is not valid any more: it was already used, has expired, or was replaced by a newer one.";
+pub(super) const LINK_REFUSED: &str = crate::text::THIS_LINK_IS_NOT_VALID_ANY;
 
 /// Who an invitation link is for, so the page can greet them.
 pub async fn invitation_holder(

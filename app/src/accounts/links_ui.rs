@@ -24,27 +24,27 @@ pub fn InvitationPage() -> impl IntoView {
     });
     let error = error_of(accept.value());
     view! {
-        <Title text="Your invitation"/>
+        <Title text=crate::text::YOUR_INVITATION/>
         <section class="card narrow">
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=|| view! { <p>{crate::text::LOADING}</p> }>
                 {move || match (accept.value().get(), details.get()) {
                     (Some(Ok(who)), _) => view! {
-                        <h1 data-testid=testid::INVITATION_ACCEPTED>{format!("Welcome, {}", who.display_name)}</h1>
-                        <p>"Your account is ready and you are signed in."</p>
-                        <p><a class="button" href="/sign-in">"Continue"</a></p>
+                        <h1 data-testid=testid::INVITATION_ACCEPTED>{crate::text::welcome(&who.display_name)}</h1>
+                        <p>{crate::text::YOUR_ACCOUNT_IS_READY_AND_YOU}</p>
+                        <p><a class="button" href="/sign-in">{crate::text::CONTINUE}</a></p>
                     }.into_any(),
-                    (_, None) => view! { <p>"Loading…"</p> }.into_any(),
+                    (_, None) => view! { <p>{crate::text::LOADING}</p> }.into_any(),
                     (_, Some(Err(e))) => view! {
-                        <h1>"This invitation cannot be used"</h1>
+                        <h1>{crate::text::THIS_INVITATION_CANNOT_BE_USED}</h1>
                         <ErrorNote message=e.to_string()/>
-                        <p>"Ask the person who invited you to send a new invitation."</p>
+                        <p>{crate::text::ASK_THE_PERSON_WHO_INVITED_YOU}</p>
                     }.into_any(),
                     (_, Some(Ok(invitation))) => view! {
-                        <h1>{format!("Welcome, {}", invitation.display_name)}</h1>
+                        <h1>{crate::text::welcome(&invitation.display_name)}</h1>
                         {if invitation.needs_password {
-                            view! { <p>"Choose a password to finish setting up your account for "<strong>{invitation.email.clone()}</strong>"."</p> }.into_any()
+                            view! { <p>{crate::text::CHOOSE_A_PASSWORD_TO_FINISH_SETTING}<strong>{invitation.email.clone()}</strong>"."</p> }.into_any()
                         } else {
-                            view! { <p>"Accept to open your account for "<strong>{invitation.email.clone()}</strong>". Next time, ask for a sign-in link on the sign-in page: it comes by email."</p> }.into_any()
+                            view! { <p>{crate::text::ACCEPT_TO_OPEN_YOUR_ACCOUNT_FOR}<strong>{invitation.email.clone()}</strong>{crate::text::NEXT_TIME_ASK_FOR_A_SIGN}</p> }.into_any()
                         }}
                         <ActionForm action=accept attr:class="form" attr:data-testid=testid::INVITATION_FORM>
                             <input type="hidden" name="token" prop:value=token/>
@@ -57,7 +57,7 @@ pub fn InvitationPage() -> impl IntoView {
                             {error}
                             <button class="button" type="submit" data-testid=testid::INVITATION_SUBMIT
                                 disabled=move || !ready.get() || accept.pending().get()>
-                                {if invitation.needs_password { "Create my account" } else { "Accept and sign in" }}
+                                {if invitation.needs_password { crate::text::CREATE_MY_ACCOUNT } else { crate::text::ACCEPT_AND_SIGN_IN }}
                             </button>
                         </ActionForm>
                     }.into_any(),
@@ -74,25 +74,25 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let request = ServerAction::<api::RequestPasswordReset>::new();
     let error = error_of(request.value());
     view! {
-        <Title text="Forgot your password?"/>
+        <Title text=crate::text::FORGOT_YOUR_PASSWORD/>
         <section class="card narrow">
-            <h1>"Forgot your password?"</h1>
+            <h1>{crate::text::FORGOT_YOUR_PASSWORD}</h1>
             <Show
                 when=move || matches!(request.value().get(), Some(Ok(())))
                 fallback=move || view! {
-                    <p>"Enter the email address of your account and we will send you a link to choose a new password."</p>
+                    <p>{crate::text::ENTER_THE_EMAIL_ADDRESS_OF_YOUR}</p>
                     <ActionForm action=request attr:class="form" attr:data-testid=testid::FORGOT_FORM>
-                        <label>"Email"<input name="email" type="email" required autocomplete="username"/></label>
+                        <label>{crate::text::EMAIL}<input name="email" type="email" required autocomplete="username"/></label>
                         {error}
                         <button class="button" type="submit" data-testid=testid::FORGOT_SUBMIT
                             disabled=move || !ready.get() || request.pending().get()>
-                            "Send the link"
+                            {crate::text::SEND_THE_LINK}
                         </button>
                     </ActionForm>
                 }
             >
                 <p class="status ok" data-testid=testid::FORGOT_SENT>
-                    "If that address belongs to an account, a link is on its way. It expires in an hour. Check your spam folder if it does not arrive."
+                    {crate::text::IF_THAT_ADDRESS_BELONGS_TO_AN}
                 </p>
             </Show>
         </section>
@@ -107,9 +107,9 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let reset = ServerAction::<api::ResetPassword>::new();
     let error = error_of(reset.value());
     view! {
-        <Title text="Choose a new password"/>
+        <Title text=crate::text::CHOOSE_A_NEW_PASSWORD/>
         <section class="card narrow">
-            <h1>"Choose a new password"</h1>
+            <h1>{crate::text::CHOOSE_A_NEW_PASSWORD}</h1>
             <Show
                 when=move || matches!(reset.value().get(), Some(Ok(())))
                 fallback=move || view! {
@@ -122,13 +122,13 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         {error}
                         <button class="button" type="submit" data-testid=testid::RESET_SUBMIT
                             disabled=move || !ready.get() || reset.pending().get()>
-                            "Set password"
+                            {crate::text::SET_PASSWORD}
                         </button>
                     </ActionForm>
                 }
             >
-                <p class="status ok" data-testid=testid::RESET_DONE>"Your password was changed and every device was signed out."</p>
-                <p><a class="button" href="/sign-in">"Sign in"</a></p>
+                <p class="status ok" data-testid=testid::RESET_DONE>{crate::text::YOUR_PASSWORD_WAS_CHANGED_AND_EVERY}</p>
+                <p><a class="button" href="/sign-in">{crate::text::SIGN_IN}</a></p>
             </Show>
         </section>
     }

@@ -64,19 +64,19 @@ pub fn SetupPage() -> impl IntoView {
         _ => None,
     };
     view! {
-        <Title text="Set up your portal"/>
+        <Title text=crate::text::SET_UP_YOUR_PORTAL/>
         <section class="card narrow">
             <Show
                 when=done
                 fallback=move || view! {
-                    <h1>"Set up your portal"</h1>
-                    <p>"Create the administrator account for your firm. The administrator adds staff and sets the firm's security policy."</p>
+                    <h1>{crate::text::SET_UP_YOUR_PORTAL}</h1>
+                    <p>{crate::text::CREATE_THE_ADMINISTRATOR_ACCOUNT_FOR_YOUR}</p>
                     <ActionForm action=create attr:class="form" attr:data-testid=testid::SETUP_FORM>
                         <input type="hidden" name="token" prop:value=token/>
-                        <label>"Your name"
+                        <label>{crate::text::YOUR_NAME}
                             <input name="display_name" required autocomplete="name" maxlength="200"/>
                         </label>
-                        <label>"Email"
+                        <label>{crate::text::EMAIL}
                             <input name="email" type="email" required autocomplete="email" maxlength="320"/>
                         </label>
                         <label>{format!("Password (at least {MIN_PASSWORD_CHARS} characters)")}
@@ -86,14 +86,14 @@ pub fn SetupPage() -> impl IntoView {
                         {error}
                         <button class="button" type="submit" data-testid=testid::SETUP_SUBMIT
                             disabled=move || !ready.get() || pending.get()>
-                            {move || if pending.get() { "Creating…" } else { "Create administrator" }}
+                            {move || if pending.get() { crate::text::CREATING } else { crate::text::CREATE_ADMINISTRATOR }}
                         </button>
                     </ActionForm>
                 }
             >
-                <h1 data-testid=testid::SETUP_DONE>"Your portal is ready"</h1>
-                <p>"The administrator account has been created. This setup link no longer works."</p>
-                <p><a href="/sign-in">"Sign in"</a></p>
+                <h1 data-testid=testid::SETUP_DONE>{crate::text::YOUR_PORTAL_IS_READY}</h1>
+                <p>{crate::text::THE_ADMINISTRATOR_ACCOUNT_HAS_BEEN_CREATED}</p>
+                <p><a href="/sign-in">{crate::text::SIGN_IN}</a></p>
             </Show>
         </section>
     }
@@ -165,22 +165,22 @@ pub fn AccountMenu() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || auth.me.get().map(|me| match me {
                 Ok(Some(who)) => view! {
-                    <a class="topbar-link" href="/matters" data-testid=testid::TOPBAR_MATTERS>"Matters"</a>
-                    {who.is_firm_member.then(|| view! { <a class="topbar-link" href="/people" data-testid=testid::TOPBAR_PEOPLE>"People"</a> })}
-                    {who.is_admin.then(|| view! { <a class="topbar-link" href="/settings" data-testid=testid::TOPBAR_SETTINGS>"Settings"</a> })}
+                    <a class="topbar-link" href="/matters" data-testid=testid::TOPBAR_MATTERS>{crate::text::MATTERS}</a>
+                    {who.is_firm_member.then(|| view! { <a class="topbar-link" href="/people" data-testid=testid::TOPBAR_PEOPLE>{crate::text::PEOPLE}</a> })}
+                    {who.is_admin.then(|| view! { <a class="topbar-link" href="/settings" data-testid=testid::TOPBAR_SETTINGS>{crate::text::SETTINGS}</a> })}
                     {if who.is_firm_member {
-                        view! { <a class="topbar-link topbar-help" href="/help" aria-label="Help" title="Help" data-testid=testid::TOPBAR_HELP>"?"</a> }
+                        view! { <a class="topbar-link topbar-help" href="/help" aria-label=crate::text::HELP title=crate::text::HELP data-testid=testid::TOPBAR_HELP>"?"</a> }
                     } else {
-                        view! { <a class="topbar-link topbar-help" href="/guide" aria-label="Help" title="Help" data-testid=testid::TOPBAR_HELP>"?"</a> }
+                        view! { <a class="topbar-link topbar-help" href="/guide" aria-label=crate::text::HELP title=crate::text::HELP data-testid=testid::TOPBAR_HELP>"?"</a> }
                     }}
                     // The account's page: password, devices, two-step verification.
                     <a class="topbar-link topbar-user" href="/sign-in" data-testid=testid::TOPBAR_USER>{who.display_name}</a>
                     <button class="topbar-link" type="button" data-testid=testid::TOPBAR_SIGN_OUT
                         on:click=move |_| { auth.sign_out.dispatch(api::SignOut {}); }>
-                        "Sign out"
+                        {crate::text::SIGN_OUT}
                     </button>
                 }.into_any(),
-                _ => view! { <a class="topbar-link" href="/sign-in">"Sign in"</a> }.into_any(),
+                _ => view! { <a class="topbar-link" href="/sign-in">{crate::text::SIGN_IN}</a> }.into_any(),
             })}
         </Transition>
     }

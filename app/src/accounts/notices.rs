@@ -21,20 +21,20 @@ impl Notice {
     fn words(self) -> (&'static str, &'static str) {
         match self {
             Self::FactorAdded => (
-                "An authenticator app was added to your account",
-                "An authenticator app was just set up for two-step verification on your account.",
+                crate::text::AN_AUTHENTICATOR_APP_WAS_ADDED_TO,
+                crate::text::AN_AUTHENTICATOR_APP_WAS_JUST_SET,
             ),
             Self::FactorRemoved => (
-                "Two-step verification was turned off",
-                "The authenticator app of your account was just removed: signing in no longer asks for its code.",
+                crate::text::TWO_STEP_VERIFICATION_WAS_TURNED_OFF,
+                crate::text::THE_AUTHENTICATOR_APP_OF_YOUR_ACCOUNT,
             ),
             Self::PasswordChanged => (
-                "Your password was changed",
-                "The password of your account was just changed, and your other devices were signed out.",
+                crate::text::YOUR_PASSWORD_WAS_CHANGED,
+                crate::text::THE_PASSWORD_OF_YOUR_ACCOUNT_WAS,
             ),
             Self::PasswordReset => (
-                "Your password was reset",
-                "The password of your account was just reset with an emailed link, and every device was signed out.",
+                crate::text::YOUR_PASSWORD_WAS_RESET,
+                crate::text::THE_PASSWORD_OF_YOUR_ACCOUNT_WAS_2,
             ),
         }
     }
@@ -79,12 +79,7 @@ pub async fn send(
         Outgoing::Email {
             to: email.to_string(),
             subject: subject.to_string(),
-            body: format!(
-                "Hello {name},\n\n{what}\n\nIf this was you, there is nothing to do. If this wasn't \
-                 you, reset your password from the sign-in page at {url} at once, and tell your \
-                 firm: someone else may know your password.\n",
-                url = portal.public_url,
-            ),
+            body: crate::text::hello_if_this_was_you_there(&name, &what, &portal.public_url),
         },
     )
     .await

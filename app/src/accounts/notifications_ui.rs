@@ -64,17 +64,19 @@ pub(super) fn NotificationSettings(n: Notifications) -> impl IntoView {
         unsubscribe,
         current,
     } = n;
-    let saved = move || match save.value().get() {
+    let saved = move || {
+        match save.value().get() {
         Some(Ok(_)) => Some(
-            view! { <p class="status ok" data-testid=testid::NOTIFICATIONS_SAVED>"Saved."</p> }
+            view! { <p class="status ok" data-testid=testid::NOTIFICATIONS_SAVED>{crate::text::SAVED}</p> }
                 .into_any(),
         ),
         _ => error_of(save.value())(),
+    }
     };
     view! {
         <div class="section" data-testid=testid::NOTIFICATIONS>
-            <h2>"Notifications"</h2>
-            <p class="hint">"How you hear of new messages. Nothing is sent about a conversation you have open."</p>
+            <h2>{crate::text::NOTIFICATIONS}</h2>
+            <p class="hint">{crate::text::HOW_YOU_HEAR_OF_NEW_MESSAGES}</p>
             <Transition fallback=|| ()>
                 {move || current.get().map(|r| match r {
                     Ok(None) => ().into_any(),
@@ -86,7 +88,7 @@ pub(super) fn NotificationSettings(n: Notifications) -> impl IntoView {
                             {saved}
                             <button class="button secondary" type="submit" data-testid=testid::SAVE_NOTIFICATIONS
                                 disabled=move || save.pending().get()>
-                                "Save"
+                                {crate::text::SAVE}
                             </button>
                         </ActionForm>
                         <ThisDevice c subscribe unsubscribe/>
@@ -102,31 +104,27 @@ pub(super) fn NotificationSettings(n: Notifications) -> impl IntoView {
 #[component]
 fn Choices(c: NotificationChoices) -> impl IntoView {
     let email_hint = if !c.email_available {
-        Some("This portal does not send email.")
+        Some(crate::text::THIS_PORTAL_DOES_NOT_SEND_EMAIL)
     } else if c.protected_email_required {
-        Some(
-            "Your firm always emails you when a protected conversation has a new message: that email says only that there is one.",
-        )
+        Some(crate::text::YOUR_FIRM_ALWAYS_EMAILS_YOU_WHEN)
     } else {
         None
     };
-    let sms_hint = (!c.sms_available).then_some(
-        "Texts go only to a mobile number the firm has for you, and only when the writer sends one.",
-    );
+    let sms_hint = (!c.sms_available).then_some(crate::text::TEXTS_GO_ONLY_TO_A_MOBILE);
     view! {
         <label class="check">
             <input type="checkbox" name="email" value="true" checked=c.email data-testid=testid::NOTIFY_EMAIL/>
-            "Email"
+            {crate::text::EMAIL}
         </label>
         {email_hint.map(|h| view! { <p class="hint">{h}</p> })}
         <label class="check">
             <input type="checkbox" name="sms" value="true" checked=c.sms data-testid=testid::NOTIFY_SMS/>
-            "Text message, when the writer sends one"
+            {crate::text::TEXT_MESSAGE_WHEN_THE_WRITER_SENDS}
         </label>
         {sms_hint.map(|h| view! { <p class="hint">{h}</p> })}
         <label class="check">
             <input type="checkbox" name="push" value="true" checked=c.push data-testid=testid::NOTIFY_PUSH/>
-            "Notifications on the devices where you turn them on"
+            {crate::text::NOTIFICATIONS_ON_THE_DEVICES_WHERE_YOU}
         </label>
     }
 }
@@ -157,17 +155,17 @@ fn ThisDevice(
     let devices = c.devices;
     let status = move || {
         match device.get() {
-        // Never empty: an empty text is not in the server's HTML, and hydration would miss it.
-        Device::Unknown => "Checking this device…".to_string(),
-        Device::Unsupported => "This browser cannot show notifications from the portal. On an iPhone, add the portal to your Home Screen first and open it from there.".into(),
-        Device::Denied => "Notifications are blocked for this site in your browser's settings.".into(),
-        Device::On => "Notifications are on for this device.".into(),
-        Device::Off => match devices {
-            0 => "Notifications are not on for any of your devices.".into(),
-            1 => "Notifications are on for one of your other devices.".into(),
-            n => format!("Notifications are on for {n} of your other devices."),
-        },
-    }
+            // Never empty: an empty text is not in the server's HTML, and hydration would miss it.
+            Device::Unknown => crate::text::CHECKING_THIS_DEVICE.to_string(),
+            Device::Unsupported => crate::text::THIS_BROWSER_CANNOT_SHOW_NOTIFICATIONS_FROM.into(),
+            Device::Denied => crate::text::NOTIFICATIONS_ARE_BLOCKED_FOR_THIS_SITE.into(),
+            Device::On => crate::text::NOTIFICATIONS_ARE_ON_FOR_THIS_DEVICE.into(),
+            Device::Off => match devices {
+                0 => crate::text::NOTIFICATIONS_ARE_NOT_ON_FOR_ANY.into(),
+                1 => crate::text::NOTIFICATIONS_ARE_ON_FOR_ONE_OF.into(),
+                n => crate::text::notifications_are_on_for_of_your(&n),
+            },
+        }
     };
     view! {
         <div class="device-push">
@@ -177,13 +175,13 @@ fn ThisDevice(
             <Show when=move || device.get() == Device::Off>
                 <button class="button secondary" type="button" data-testid=testid::PUSH_ON
                     disabled=move || subscribe.pending().get() on:click=turn_on.clone()>
-                    "Turn on notifications on this device"
+                    {crate::text::TURN_ON_NOTIFICATIONS_ON_THIS_DEVICE}
                 </button>
             </Show>
             <Show when=move || device.get() == Device::On>
                 <button class="button secondary" type="button" data-testid=testid::PUSH_OFF
                     disabled=move || unsubscribe.pending().get() on:click=turn_off>
-                    "Turn off on this device"
+                    {crate::text::TURN_OFF_ON_THIS_DEVICE}
                 </button>
             </Show>
         </div>
@@ -213,7 +211,7 @@ mod glue {
             js_sys::Reflect::get(&e, &"message".into())
                 .ok()
                 .and_then(|m| m.as_string())
-                .unwrap_or_else(|| "The browser refused.".into())
+                .unwrap_or_else(|| crate::text::THE_BROWSER_REFUSED.into())
         };
         JsFuture::from(promise.map_err(said)?).await.map_err(said)
     }
@@ -258,8 +256,8 @@ mod glue {
                     device.set(Device::On);
                 }
                 Err(why) if why == "denied" => device.set(Device::Denied),
-                Err(why) => problem.set(Some(format!(
-                    "Notifications could not be turned on here: {why}"
+                Err(why) => problem.set(Some(crate::text::notifications_could_not_be_turned_on(
+                    &why,
                 ))),
             }
         });
@@ -278,8 +276,8 @@ mod glue {
                     }
                     device.set(Device::Off);
                 }
-                Err(why) => problem.set(Some(format!(
-                    "Notifications could not be turned off here: {why}"
+                Err(why) => problem.set(Some(crate::text::notifications_could_not_be_turned_off(
+                    &why,
                 ))),
             }
         });

@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// The one answer to every failed sign-in: it never tells which part was wrong.
-const SIGN_IN_REFUSED: &str = "That email and password do not match an active account.";
+const SIGN_IN_REFUSED: &str = crate::text::THAT_EMAIL_AND_PASSWORD_DO_NOT;
 const MAX_PASSWORD_CHARS: usize = 1024;
 
 /// A validated account to create. Building one is the only way to get a password hashed.
@@ -73,22 +73,20 @@ fn check_guessability(password: &str, name: &str, email: &str) -> Result<(), App
         .and_then(|f| f.warning())
         .map(|w| format!(" ({w})"))
         .unwrap_or_default();
-    Err(AppError::bad_request(format!(
-        "That password is too easy to guess{why}. A few unrelated words make a strong one."
-    )))
+    Err(AppError::bad_request(
+        crate::text::that_password_is_too_easy_to(&why),
+    ))
 }
 
 /// A person's name as shown: trimmed, 1 to 200 characters, no control characters.
 pub fn normalize_name(name: &str) -> Result<String, AppError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::bad_request(
-            "Enter a name of 1 to 200 characters.",
-        ));
+        return Err(AppError::bad_request(crate::text::ENTER_A_NAME_OF_1_TO));
     }
     if name.chars().any(char::is_control) {
         return Err(AppError::bad_request(
-            "The name cannot contain control characters.",
+            crate::text::THE_NAME_CANNOT_CONTAIN_CONTROL_CHARACTERS,
         ));
     }
     Ok(name.to_string())
@@ -123,12 +121,12 @@ pub fn normalize_mobile(mobile: &str, country: &str) -> Result<Option<String>, A
         Ok(international)
     } else if country.is_empty() {
         Err(AppError::bad_request(
-            "Enter the mobile number in international form, starting with + and the country code, like +44 7700 900123.",
+            crate::text::ENTER_THE_MOBILE_NUMBER_IN_INTERNATIONAL,
         ))
     } else {
-        Err(AppError::bad_request(format!(
-            "That is not a mobile number: enter it as it is dialled within {country}, or in international form starting with + and the country code."
-        )))
+        Err(AppError::bad_request(
+            crate::text::that_is_not_a_mobile_number(&country),
+        ))
     }
 }
 
@@ -159,7 +157,7 @@ mod mobile_tests {
             Some("+61412345678")
         );
         assert_eq!(gb("  ").ok(), Some(None));
-        let without = normalize_mobile("07700 900123", "").expect_err("no country");
+        let without = normalize_mobile("07700 900123", "").expect_err(crate::text::NO_COUNTRY);
         assert!(
             without.to_string().contains("international form"),
             "{without}"
@@ -182,7 +180,7 @@ pub fn normalize_email(email: &str) -> Result<String, AppError> {
         Ok(email)
     } else {
         Err(AppError::bad_request(
-            "Enter a valid email address, like name@example.com.",
+            crate::text::ENTER_A_VALID_EMAIL_ADDRESS_LIKE,
         ))
     }
 }

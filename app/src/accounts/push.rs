@@ -55,7 +55,7 @@ impl Vapid {
             let mut bytes = [0u8; 32];
             prk.expand(&info, hkdf::HKDF_SHA256)
                 .and_then(|okm| okm.fill(&mut bytes))
-                .map_err(|_| "Cannot derive the push key.".to_string())?;
+                .map_err(|_| crate::text::CANNOT_DERIVE_THE_PUSH_KEY.to_string())?;
             if let Ok(key) = ES256KeyPair::from_bytes(&bytes) {
                 let public = base64::engine::general_purpose::URL_SAFE_NO_PAD
                     .encode(key.public_key().public_key().to_bytes_uncompressed());
@@ -67,7 +67,7 @@ impl Vapid {
                 });
             }
         }
-        Err("Cannot derive the push key.".into())
+        Err(crate::text::CANNOT_DERIVE_THE_PUSH_KEY.into())
     }
 
     /// Whether endpoints on this machine or the local network are allowed.
@@ -100,7 +100,7 @@ fn keys(p256dh: &str, auth: &str) -> Result<(PublicKey, Auth), AppError> {
             .decode(s.trim_end_matches('='))
             .ok()
     };
-    let bad = || AppError::bad_request("This browser's push keys cannot be used.");
+    let bad = || AppError::bad_request(crate::text::THIS_BROWSERS_PUSH_KEYS_CANNOT_BE);
     let public = decode(p256dh)
         .and_then(|b| PublicKey::from_sec1_bytes(&b).ok())
         .ok_or_else(bad)?;
@@ -111,7 +111,7 @@ fn keys(p256dh: &str, auth: &str) -> Result<(PublicKey, Auth), AppError> {
 /// Checks an endpoint a browser gave: https on a named host, as every browser's push service
 /// is, so the server is not made to send to an address inside the firm's network.
 fn endpoint(raw: &str, allow_local: bool) -> Result<String, AppError> {
-    let bad = || AppError::bad_request("This browser's push service address cannot be used.");
+    let bad = || AppError::bad_request(crate::text::THIS_BROWSERS_PUSH_SERVICE_ADDRESS_CANNOT);
     if raw.len() > 2000 {
         return Err(bad());
     }

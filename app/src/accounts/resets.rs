@@ -65,7 +65,7 @@ pub async fn request_password_reset(
         &txn,
         Outgoing::Email {
             to: found.email.clone(),
-            subject: "Reset your password".into(),
+            subject: crate::text::RESET_YOUR_PASSWORD.into(),
             body: format!(
                 "Hello {name},\n\nSomeone (we hope you) asked to reset the password of your \
                  portal account. Open this link to choose a new one:\n\n{public_url}/reset-password?token={token}\n\n\

@@ -44,9 +44,8 @@ const SESSION_ENROLMENT: &str = "totp_enrolment";
 /// How long a sign-in waits for its code after the password.
 pub const PENDING_SIGN_IN_LIFETIME: Duration = Duration::minutes(5);
 
-pub const WRONG_CODE: &str = "That code is not right. Check that your phone's clock is set automatically, then try the newest code.";
-const REPLAYED_CODE: &str =
-    "That code has already been used. Wait for your app to show the next one and enter that.";
+pub const WRONG_CODE: &str = crate::text::THAT_CODE_IS_NOT_RIGHT_CHECK_2;
+const REPLAYED_CODE: &str = crate::text::THAT_CODE_HAS_ALREADY_BEEN_USED;
 
 fn totp(secret: Vec<u8>, account: &str) -> Result<TOTP, AppError> {
     // Skew 0 here: `matching_step` walks the three acceptable steps itself, to learn which matched.
@@ -135,7 +134,7 @@ pub async fn start_enrolment(
 ) -> Result<TotpEnrolment, AppError> {
     if is_enrolled(db, user.id()).await? {
         return Err(AppError::Conflict(
-            "An authenticator app is already set up. Turn it off first to set up a new one.".into(),
+            crate::text::AN_AUTHENTICATOR_APP_IS_ALREADY_SET.into(),
         ));
     }
     let secret = {
@@ -219,7 +218,7 @@ pub async fn confirm_enrolment(
     let proof_needed = proof_channel(db, portal, &model).await?.is_some();
     if proof_needed && proof.trim().is_empty() {
         return Err(AppError::bad_request(
-            "Enter the code we sent you as well: it shows that the app is being set up by you.",
+            crate::text::ENTER_THE_CODE_WE_SENT_YOU,
         ));
     }
     let sealed: Option<String> = session
@@ -227,9 +226,7 @@ pub async fn confirm_enrolment(
         .await
         .map_err(AppError::internal)?;
     let Some(sealed) = sealed else {
-        return Err(AppError::bad_request(
-            "Start the set-up again: choose \u{201c}Set up an authenticator app\u{201d}.",
-        ));
+        return Err(AppError::bad_request(crate::text::START_THE_SET_UP_AGAIN));
     };
     let secret = String::from_utf8(
         portal
@@ -252,7 +249,7 @@ pub async fn confirm_enrolment(
     let txn = begin_write(db).await?;
     if is_enrolled(&txn, user.id()).await? {
         return Err(AppError::Conflict(
-            "An authenticator app is already set up.".into(),
+            crate::text::AN_AUTHENTICATOR_APP_IS_ALREADY_SET_2.into(),
         ));
     }
     let now = Utc::now();
@@ -335,7 +332,7 @@ pub async fn remove(
 ) -> Result<(), AppError> {
     if code.trim().is_empty() {
         return Err(AppError::bad_request(
-            "Enter a code from your authenticator app, or one of your recovery codes.",
+            crate::text::ENTER_A_CODE_FROM_YOUR_AUTHENTICATOR,
         ));
     }
     super::server::confirm_password(db, user, password, ip).await?;
@@ -368,7 +365,7 @@ fn check_shape(code: &str) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::bad_request(
-            "Enter the six-digit code from your authenticator app, or one of your recovery codes.",
+            crate::text::ENTER_THE_SIX_DIGIT_CODE_FROM,
         ))
     }
 }

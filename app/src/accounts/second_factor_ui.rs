@@ -14,25 +14,27 @@ pub fn SignInCodeForm() -> impl IntoView {
     let pending = auth.verify_code.pending();
     let error = move || {
         match auth.verify_code.value().get() {
-        Some(Err(e)) => Some(view! { <ErrorNote message=e.to_string()/> }),
-        Some(Ok(_)) => None,
-        // Posted before the Wasm arrived, and refused.
-        None => (super::sign_in_step().as_deref() == Some("code-again")).then(|| view! {
-            <ErrorNote message="That code did not work. Enter the code your app shows now, or a recovery code.".to_string()/>
-        }),
-    }
+            Some(Err(e)) => Some(view! { <ErrorNote message=e.to_string()/> }),
+            Some(Ok(_)) => None,
+            // Posted before the Wasm arrived, and refused.
+            None => (super::sign_in_step().as_deref() == Some("code-again")).then(|| {
+                view! {
+                    <ErrorNote message=crate::text::THAT_CODE_DID_NOT_WORK_ENTER.to_string()/>
+                }
+            }),
+        }
     };
     view! {
-        <h1>"Enter your code"</h1>
-        <p>"Open your authenticator app and enter the six-digit code it shows for Dossier. Lost your phone? Enter one of your recovery codes instead."</p>
+        <h1>{crate::text::ENTER_YOUR_CODE}</h1>
+        <p>{crate::text::OPEN_YOUR_AUTHENTICATOR_APP_AND_ENTER}</p>
         <ActionForm action=auth.verify_code attr:class="form" attr:data-testid=testid::SIGN_IN_CODE_FORM>
-            <label>"Code"
+            <label>{crate::text::CODE}
                 <input name="code" required autocomplete="one-time-code" inputmode="numeric"
                     maxlength="16" data-testid=testid::SIGN_IN_CODE/>
             </label>
             {error}
             <button class="button" type="submit" data-testid=testid::SIGN_IN_CODE_SUBMIT disabled=move || pending.get()>
-                {move || if pending.get() { "Checking…" } else { "Continue" }}
+                {move || if pending.get() { crate::text::CHECKING } else { crate::text::CONTINUE }}
             </button>
         </ActionForm>
     }
@@ -75,12 +77,12 @@ pub fn SecondFactorSettings() -> impl IntoView {
         match start.value().get() {
             Some(Ok(enrolment)) => view! { <Enrol enrolment confirm/> }.into_any(),
             other => view! {
-                <p>"Protect your account with a code from an authenticator app on your phone (such as Google Authenticator, Microsoft Authenticator or 1Password) as well as your password."</p>
+                <p>{crate::text::PROTECT_YOUR_ACCOUNT_WITH_A_CODE}</p>
                 {other.and_then(Result::err).map(|e| view! { <ErrorNote message=e.to_string()/> })}
                 <button class="button secondary" type="button" data-testid=testid::TOTP_START
                     disabled=move || !ready.get() || start.pending().get()
                     on:click=move |_| { start.dispatch(api::StartTotpEnrolment {}); }>
-                    "Set up an authenticator app"
+                    {crate::text::SET_UP_AN_AUTHENTICATOR_APP}
                 </button>
             }
             .into_any(),
@@ -88,7 +90,7 @@ pub fn SecondFactorSettings() -> impl IntoView {
     };
     view! {
         <div class="section" data-testid=testid::SECOND_FACTOR>
-            <h2>"Two-step verification"</h2>
+            <h2>{crate::text::TWO_STEP_VERIFICATION}</h2>
             {body}
         </div>
     }
@@ -105,20 +107,20 @@ fn Enrol(
     };
     view! {
         <ol class="steps">
-            <li>"Scan this QR code with your authenticator app."</li>
+            <li>{crate::text::SCAN_THIS_QR_CODE_WITH_YOUR}</li>
         </ol>
         // Drawn on the server from our own otpauth link; it carries no script.
-        <div class="qr" role="img" aria-label="QR code for your authenticator app" inner_html=enrolment.qr_svg></div>
-        <p class="hint">"Can't scan it? Enter this key in the app instead: "
+        <div class="qr" role="img" aria-label=crate::text::QR_CODE_FOR_YOUR_AUTHENTICATOR_APP inner_html=enrolment.qr_svg></div>
+        <p class="hint">{crate::text::CANT_SCAN_IT_ENTER_THIS_KEY}
             <code class="secret" data-testid=testid::TOTP_SECRET>{enrolment.secret}</code>
         </p>
         <ActionForm action=confirm attr:class="form" attr:data-testid=testid::TOTP_CONFIRM_FORM>
-            <label>"Then enter the six-digit code the app shows"
+            <label>{crate::text::THEN_ENTER_THE_SIX_DIGIT_CODE}
                 <input name="code" required autocomplete="one-time-code" inputmode="numeric"
                     maxlength="7" data-testid=testid::TOTP_CODE/>
             </label>
             {enrolment.proof_sent_to.map(|to| view! {
-                <label>{format!("And the code we just sent to {to}, so we know it is you setting this up")}
+                <label>{crate::text::and_the_code_we_just_sent(&to)}
                     <input name="proof" required autocomplete="one-time-code" inputmode="numeric"
                         maxlength="7" data-testid=testid::TOTP_PROOF/>
                 </label>
@@ -126,7 +128,7 @@ fn Enrol(
             {error}
             <button class="button" type="submit" data-testid=testid::TOTP_CONFIRM
                 disabled=move || confirm.pending().get()>
-                "Turn on"
+                {crate::text::TURN_ON}
             </button>
         </ActionForm>
     }
@@ -135,13 +137,13 @@ fn Enrol(
 #[component]
 fn RecoveryCodes(codes: Vec<String>, on_done: impl Fn() + 'static) -> impl IntoView {
     view! {
-        <p class="status ok">"Two-step verification is on."</p>
-        <p>"Keep these recovery codes somewhere safe, such as a password manager or on paper. Each one lets you sign in once if you lose your phone. They are shown only now."</p>
+        <p class="status ok">{crate::text::TWO_STEP_VERIFICATION_IS_ON}</p>
+        <p>{crate::text::KEEP_THESE_RECOVERY_CODES_SOMEWHERE_SAFE}</p>
         <ul class="recovery-codes" data-testid=testid::RECOVERY_CODES>
             {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
         </ul>
         <button class="button" type="button" data-testid=testid::RECOVERY_CODES_DONE on:click=move |_| on_done()>
-            "I have saved them"
+            {crate::text::I_HAVE_SAVED_THEM}
         </button>
     }
 }
@@ -153,20 +155,20 @@ fn TurnOff(remove: ServerAction<api::RemoveTotp>) -> impl IntoView {
         _ => None,
     };
     view! {
-        <p class="status ok" data-testid=testid::SECOND_FACTOR_ON>"On: signing in asks for a code from your authenticator app."</p>
+        <p class="status ok" data-testid=testid::SECOND_FACTOR_ON>{crate::text::ON_SIGNING_IN_ASKS_FOR_A}</p>
         <details>
-            <summary>"Turn off two-step verification"</summary>
+            <summary>{crate::text::TURN_OFF_TWO_STEP_VERIFICATION}</summary>
             <ActionForm action=remove attr:class="form">
-                <label>"Your password"
+                <label>{crate::text::YOUR_PASSWORD}
                     <input name="password" type="password" required autocomplete="current-password"/>
                 </label>
-                <label>"A code from your authenticator app, or a recovery code"
+                <label>{crate::text::A_CODE_FROM_YOUR_AUTHENTICATOR_APP}
                     <input name="code" required autocomplete="one-time-code" maxlength="16"
                         data-testid=testid::TOTP_REMOVE_CODE/>
                 </label>
                 {error}
                 <button class="button secondary" type="submit" disabled=move || remove.pending().get()>
-                    "Turn off"
+                    {crate::text::TURN_OFF}
                 </button>
             </ActionForm>
         </details>

@@ -79,7 +79,7 @@ pub async fn confirm_password(
         .map(drop)
         .map_err(|e| match e {
             AppError::Forbidden(_) => {
-                AppError::Forbidden("Your current password is not right.".into())
+                AppError::Forbidden(crate::text::YOUR_CURRENT_PASSWORD_IS_NOT_RIGHT.into())
             }
             other => other,
         })
@@ -168,7 +168,7 @@ pub async fn insert_person(
         role,
         password_hash,
     } = person;
-    let taken = || AppError::Conflict("An account with this email address already exists.".into());
+    let taken = || AppError::Conflict(crate::text::AN_ACCOUNT_WITH_THIS_EMAIL_ADDRESS.into());
     let existing = user::Entity::find()
         .filter(user::Column::Email.eq(&email))
         .count(db)

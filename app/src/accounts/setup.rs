@@ -106,7 +106,7 @@ pub async fn create_first_admin(
     }
     if admin_exists(&txn).await? {
         return Err(AppError::Conflict(
-            "This portal already has an administrator.".into(),
+            crate::text::THIS_PORTAL_ALREADY_HAS_AN_ADMINISTRATOR.into(),
         ));
     }
     let admin = insert_user(&txn, account, Role::Admin, password_hash).await?;
@@ -126,10 +126,7 @@ async fn refuse_setup_link(db: &DatabaseConnection) -> AppError {
     if let Err(e) = audit::record(db, Action::SetupLinkRefused, None, None, None).await {
         return e;
     }
-    AppError::bad_request(
-        "This setup link is not valid: it was already used or has expired. Run \
-         `dossier setup-link` on the server for a new one.",
-    )
+    AppError::bad_request(crate::text::THIS_SETUP_LINK_IS_NOT_VALID)
 }
 
 /// For scripted installs (`dossier admin create`): no link, but the same validation.

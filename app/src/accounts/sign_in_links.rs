@@ -18,8 +18,7 @@ use crate::{
 
 pub const SIGN_IN_LINK_LIFETIME: Duration = Duration::minutes(15);
 const LINKS_PER_HOUR: u64 = 5;
-const LINK_REFUSED: &str = "This sign-in link is not valid any more: it was already used, has \
-     expired, or a newer one was sent. Ask for a new link on the sign-in page.";
+const LINK_REFUSED: &str = crate::text::THIS_SIGN_IN_LINK_IS_NOT;
 
 /// Emails a sign-in link if the firm allows them and `email` is an active client who has joined.
 /// The caller answers the same whatever happens here, and does not wait for it.
@@ -63,7 +62,7 @@ pub async fn request(
         &txn,
         Outgoing::Email {
             to: found.email.clone(),
-            subject: "Your sign-in link".into(),
+            subject: crate::text::YOUR_SIGN_IN_LINK.into(),
             body: format!(
                 "Hello {name},\n\nOpen this link to sign in to your portal:\n\n\
                  {public_url}/sign-in/link?token={token}\n\n\

@@ -22,17 +22,17 @@ pub(super) fn sign_in_step() -> Option<String> {
 fn SignInSteps() -> impl IntoView {
     let auth = Auth::get();
     let pending = auth.sign_in.pending();
-    let error = move || {
-        match auth.sign_in.value().get() {
+    let error = move || match auth.sign_in.value().get() {
         Some(Err(e)) => Some(view! { <ErrorNote message=e.to_string()/> }),
         Some(Ok(_)) => None,
-        None => (sign_in_step().as_deref() == Some("again")).then(|| view! {
-            <ErrorNote message="That did not sign you in. Check your email and password; after many attempts, wait a few minutes.".to_string()/>
+        None => (sign_in_step().as_deref() == Some("again")).then(|| {
+            view! {
+                <ErrorNote message=crate::text::THAT_DID_NOT_SIGN_YOU_IN.to_string()/>
+            }
         }),
-    }
     };
     let brand = crate::settings::brand::Brand::current();
-    let heading = format!("Sign in to {}", brand.name());
+    let heading = crate::text::sign_in_to(&brand.name());
     let logo = brand.logo_url();
     move || {
         if auth.awaiting_code() {
@@ -42,20 +42,20 @@ fn SignInSteps() -> impl IntoView {
             {logo.clone().map(|src| view! { <img class="sign-in-logo" src=src alt=""/> })}
             <h1>{heading.clone()}</h1>
             <ActionForm action=auth.sign_in attr:class="form" attr:data-testid=testid::SIGN_IN_FORM>
-                <label>"Email"
+                <label>{crate::text::EMAIL}
                     <input name="email" type="email" required autocomplete="username"/>
                 </label>
-                <label>"Password"
+                <label>{crate::text::PASSWORD}
                     <input name="password" type="password" required autocomplete="current-password"/>
                 </label>
                 {error}
                 <button class="button" type="submit" data-testid=testid::SIGN_IN_SUBMIT
                     disabled=move || pending.get()>
-                    {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                    {move || if pending.get() { crate::text::SIGNING_IN } else { crate::text::SIGN_IN }}
                 </button>
             </ActionForm>
-            <p class="hint"><a href="/forgot-password" data-testid=testid::FORGOT_LINK>"Forgot your password?"</a></p>
-            <p class="hint">"New to the portal? "<a href="/guide">"A short guide"</a>"."</p>
+            <p class="hint"><a href="/forgot-password" data-testid=testid::FORGOT_LINK>{crate::text::FORGOT_YOUR_PASSWORD}</a></p>
+            <p class="hint">{crate::text::NEW_TO_THE_PORTAL}<a href="/guide">{crate::text::A_SHORT_GUIDE}</a>"."</p>
             <verify_ui::SignInLinkRequest/>
         }
         .into_any()
@@ -69,20 +69,20 @@ pub fn SignInPage() -> impl IntoView {
     let signed_in = move || auth.me.get().and_then(Result::ok).flatten();
     let notifications = super::notifications_ui::Notifications::new();
     view! {
-        <Title text="Sign in"/>
+        <Title text=crate::text::SIGN_IN/>
         <section class="card narrow">
             <Transition fallback=|| ()>
                 <Show when=move || signed_in().is_some() fallback=SignInSteps>
-                    <h1 data-testid=testid::SIGNED_IN>{move || format!("Welcome, {}", signed_in().map(|w| w.display_name).unwrap_or_default())}</h1>
-                    <p>"You are signed in. "<a href="/matters">"Go to your matters"</a>"."</p>
+                    <h1 data-testid=testid::SIGNED_IN>{move || crate::text::welcome(&(signed_in().map(|w| w.display_name).unwrap_or_default()))}</h1>
+                    <p>{crate::text::YOU_ARE_SIGNED_IN}<a href="/matters">{crate::text::GO_TO_YOUR_MATTERS}</a>"."</p>
                     {move || signed_in().filter(|w| w.must_set_up_second_factor).map(|_| view! {
                         <p class="error" role="alert" data-testid=testid::MUST_SET_UP_SECOND_FACTOR>
-                            "Your firm requires two-step verification. Set up an authenticator app below before you continue."
+                            {crate::text::YOUR_FIRM_REQUIRES_TWO_STEP_VERIFICATION}
                         </p>
                     })}
                     <button class="button" type="button" data-testid=testid::SIGN_OUT
                         on:click=move |_| { auth.sign_out.dispatch(api::SignOut {}); }>
-                        "Sign out"
+                        {crate::text::SIGN_OUT}
                     </button>
                     <AccountSecurity/>
                     <super::notifications_ui::NotificationSettings n=notifications/>
@@ -126,7 +126,7 @@ pub fn SignInHere() -> impl IntoView {
     );
     view! {
         <div class="sign-in-here narrow" data-testid=testid::SIGN_IN_HERE>
-            <p class="hint">"Sign in to see this page. You will come back here."</p>
+            <p class="hint">{crate::text::SIGN_IN_TO_SEE_THIS_PAGE}</p>
             <SignInSteps/>
         </div>
     }
@@ -148,7 +148,7 @@ fn AccountSecurity() -> impl IntoView {
         Some(Ok(())) => Some(
             view! {
                 <p class="status ok" data-testid=testid::PASSWORD_CHANGED>
-                    "Password changed. Other devices have been signed out."
+                    {crate::text::PASSWORD_CHANGED_OTHER_DEVICES_HAVE_BEEN}
                 </p>
             }
             .into_any(),
@@ -158,9 +158,9 @@ fn AccountSecurity() -> impl IntoView {
     };
     view! {
         <div class="section">
-        <h2>"Security"</h2>
+        <h2>{crate::text::SECURITY}</h2>
         <ActionForm action=change attr:class="form" attr:data-testid=testid::PASSWORD_FORM>
-            <label>"Current password"
+            <label>{crate::text::CURRENT_PASSWORD}
                 <input name="current" type="password" required autocomplete="current-password"/>
             </label>
             <label>{format!("New password (at least {MIN_PASSWORD_CHARS} characters)")}
@@ -169,13 +169,13 @@ fn AccountSecurity() -> impl IntoView {
             </label>
             {outcome}
             <button class="button" type="submit" disabled=move || change.pending().get()>
-                "Change password"
+                {crate::text::CHANGE_PASSWORD}
             </button>
         </ActionForm>
         <p>
             <button class="button secondary" type="button" data-testid=testid::SIGN_OUT_EVERYWHERE
                 on:click=move |_| { everywhere.dispatch(api::SignOutEverywhere {}); }>
-                "Sign out on all devices"
+                {crate::text::SIGN_OUT_ON_ALL_DEVICES}
             </button>
         </p>
         </div>

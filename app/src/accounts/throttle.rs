@@ -58,13 +58,13 @@ pub async fn attempt_sign_in(
     let key = sign_in_key(email);
     limits::reserve(db, budget(&key, ip)).await?.map_err(|e| {
         let whose = if e.by_ip {
-            "your network"
+            crate::text::YOUR_NETWORK
         } else {
-            "this email address"
+            crate::text::THIS_EMAIL_ADDRESS
         };
-        AppError::TooManyRequests(format!(
-            "Too many failed sign-ins for {whose}. Wait {} and try again, or reset your password.",
-            e.wait_words()
+        AppError::TooManyRequests(crate::text::too_many_failed_sign_ins_for(
+            &whose,
+            &e.wait_words(),
         ))
     })
 }
@@ -79,13 +79,13 @@ pub async fn attempt_code(
     let key = code_key(user);
     limits::reserve(db, budget(&key, ip)).await?.map_err(|e| {
         let whose = if e.by_ip {
-            "your network"
+            crate::text::YOUR_NETWORK
         } else {
-            "this account"
+            crate::text::THIS_ACCOUNT
         };
-        AppError::TooManyRequests(format!(
-            "Too many wrong codes for {whose}. Wait {} and try again.",
-            e.wait_words()
+        AppError::TooManyRequests(crate::text::too_many_wrong_codes_for_wait(
+            &whose,
+            &e.wait_words(),
         ))
     })
 }

@@ -47,38 +47,38 @@ pub fn VerifyPage() -> impl IntoView {
     let sent = move || {
         match send.value().get() {
         Some(Ok(to)) => Some(
-            view! { <p class="status ok" data-testid=testid::CODE_SENT>{format!("We sent a code to {to}. It expires in 10 minutes.")}</p> }
+            view! { <p class="status ok" data-testid=testid::CODE_SENT>{crate::text::we_sent_a_code_to_it(&to)}</p> }
                 .into_any(),
         ),
         _ => error_of(send.value())(),
     }
     };
     view! {
-        <Title text="Verify it's you"/>
+        <Title text=crate::text::VERIFY_ITS_YOU/>
         <section class="card narrow">
-            <h1>"Verify it's you"</h1>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <h1>{crate::text::VERIFY_ITS_YOU}</h1>
+            <Transition fallback=|| view! { <p>{crate::text::LOADING}</p> }>
                 {move || match me() {
                     None => view! {
-                        <p>"Please "<a href="/sign-in">"sign in"</a>" first."</p>
+                        <p>{crate::text::PLEASE}<a href="/sign-in">{crate::text::SIGN_IN_2}</a>{crate::text::FIRST}</p>
                     }.into_any(),
                     Some(who) => view! {
                         {if who.second_factor {
-                            view! { <p>"Enter the six-digit code your authenticator app shows for Dossier, or one of your recovery codes."</p> }.into_any()
+                            view! { <p>{crate::text::ENTER_THE_SIX_DIGIT_CODE_YOUR}</p> }.into_any()
                         } else {
                             view! {
-                                <p>"This needs a one-time code. Where shall we send it?"</p>
+                                <p>{crate::text::THIS_NEEDS_A_ONE_TIME_CODE}</p>
                                 <div class="button-row">
                                     <button class="button secondary" type="button" data-testid=testid::SEND_CODE_EMAIL
                                         disabled=move || !ready.get() || send.pending().get()
                                         on:click=move |_| { send.dispatch(api::SendCode { channel: "email".into() }); }>
-                                        "Email me a code"
+                                        {crate::text::EMAIL_ME_A_CODE}
                                     </button>
                                     {who.can_text.then(|| view! {
                                         <button class="button secondary" type="button" data-testid=testid::SEND_CODE_SMS
                                             disabled=move || !ready.get() || send.pending().get()
                                             on:click=move |_| { send.dispatch(api::SendCode { channel: "sms".into() }); }>
-                                            "Text me a code"
+                                            {crate::text::TEXT_ME_A_CODE}
                                         </button>
                                     })}
                                 </div>
@@ -86,14 +86,14 @@ pub fn VerifyPage() -> impl IntoView {
                             }.into_any()
                         }}
                         <ActionForm action=confirm attr:class="form" attr:data-testid=testid::VERIFY_FORM>
-                            <label>"Code"
+                            <label>{crate::text::CODE}
                                 <input name="code" required autocomplete="one-time-code" inputmode="numeric"
                                     maxlength="16" data-testid=testid::VERIFY_CODE/>
                             </label>
                             {error_of(confirm.value())}
                             <button class="button" type="submit" data-testid=testid::VERIFY_SUBMIT
                                 disabled=move || !ready.get() || confirm.pending().get()>
-                                "Verify"
+                                {crate::text::VERIFY}
                             </button>
                         </ActionForm>
                     }.into_any(),
@@ -117,23 +117,23 @@ pub fn SignInLinkPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="Sign in"/>
+        <Title text=crate::text::SIGN_IN/>
         <section class="card narrow">
             {move || match use_link.value().get() {
                 Some(Ok(api::SignInOutcome::SignedIn(who))) => view! {
-                    <h1 data-testid=testid::SIGNED_IN>{format!("Welcome, {}", who.display_name)}</h1>
-                    <p><a class="button" href="/">"Continue"</a></p>
+                    <h1 data-testid=testid::SIGNED_IN>{crate::text::welcome(&who.display_name)}</h1>
+                    <p><a class="button" href="/">{crate::text::CONTINUE}</a></p>
                 }.into_any(),
                 Some(Ok(api::SignInOutcome::CodeNeeded)) => view! { <SignInCodeForm/> }.into_any(),
                 other => view! {
-                    <h1>"Sign in"</h1>
-                    <p>"Press the button to sign in with the link from your email."</p>
+                    <h1>{crate::text::SIGN_IN}</h1>
+                    <p>{crate::text::PRESS_THE_BUTTON_TO_SIGN_IN}</p>
                     {match other { Some(Err(e)) => Some(view! { <ErrorNote message=e.to_string()/> }), _ => None }}
                     <ActionForm action=use_link attr:class="form" attr:data-testid=testid::SIGN_IN_LINK_FORM>
                         <input type="hidden" name="token" prop:value=token/>
                         <button class="button" type="submit" data-testid=testid::SIGN_IN_LINK_SUBMIT
                             disabled=move || !ready.get() || use_link.pending().get()>
-                            "Sign in"
+                            {crate::text::SIGN_IN}
                         </button>
                     </ActionForm>
                 }.into_any(),
@@ -151,18 +151,18 @@ pub fn SignInLinkRequest() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || options.get().and_then(Result::ok).filter(|o| o.by_link).map(|_| view! {
                 <details class="section" data-testid=testid::SIGN_IN_LINK_REQUEST>
-                    <summary>"Clients: email me a sign-in link instead"</summary>
+                    <summary>{crate::text::CLIENTS_EMAIL_ME_A_SIGN_IN}</summary>
                     <Show when=move || matches!(request.value().get(), Some(Ok(())))
                         fallback=move || view! {
                             <ActionForm action=request attr:class="form">
-                                <label>"Email"
+                                <label>{crate::text::EMAIL}
                                     <input name="email" type="email" required autocomplete="username"/>
                                 </label>
                                 {error_of(request.value())}
-                                <button class="button secondary" type="submit" data-testid=testid::SIGN_IN_LINK_SEND>"Email me a link"</button>
+                                <button class="button secondary" type="submit" data-testid=testid::SIGN_IN_LINK_SEND>{crate::text::EMAIL_ME_A_LINK}</button>
                             </ActionForm>
                         }>
-                        <p class="status ok" data-testid=testid::SIGN_IN_LINK_SENT>"If that address belongs to a client account, a sign-in link is on its way. It works once, for 15 minutes."</p>
+                        <p class="status ok" data-testid=testid::SIGN_IN_LINK_SENT>{crate::text::IF_THAT_ADDRESS_BELONGS_TO_A}</p>
                     </Show>
                 </details>
             })}

@@ -46,14 +46,6 @@ impl AccessKind {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
-
-    fn verb(self) -> &'static str {
-        match self {
-            Self::ConversationOpened => "opened",
-            Self::FilePreviewed => "viewed",
-            Self::FileDownloaded => "downloaded",
-        }
-    }
 }
 
 /// How it was reached.
@@ -83,17 +75,7 @@ pub struct ActivityLine {
 impl ActivityLine {
     /// "downloaded version 2 through a share"
     fn what(&self) -> String {
-        let version = self
-            .version
-            .map(|v| format!(" version {v}"))
-            .unwrap_or_default();
-        let through = match self.through {
-            Through::Files => " from All Files",
-            Through::Message => " sent with a message",
-            Through::Share => " through a share",
-            Through::Conversation => "",
-        };
-        format!("{} {}{version}{through}", self.kind.verb(), self.item)
+        crate::text::access(self.kind, &self.item, self.version, self.through)
     }
 }
 
@@ -120,11 +102,11 @@ pub fn ActivityPanel(subject: Subject, on_close: Callback<()>) -> impl IntoView 
     );
     view! {
         <div class="activity" data-testid=testid::ACTIVITY>
-            <h4>"Activity"</h4>
-            <Transition fallback=|| view! { <p class="hint">"Loading activity…"</p> }>
+            <h4>{crate::text::ACTIVITY}</h4>
+            <Transition fallback=|| view! { <p class="hint">{crate::text::LOADING_ACTIVITY}</p> }>
                 {move || lines.get().map(|r| match r {
                     Ok(list) if list.is_empty() => view! {
-                        <p class="hint">"No one has opened it yet."</p>
+                        <p class="hint">{crate::text::NO_ONE_HAS_OPENED_IT_YET}</p>
                     }.into_any(),
                     Ok(list) => view! {
                         <ol class="plain activity-lines">
@@ -138,7 +120,7 @@ pub fn ActivityPanel(subject: Subject, on_close: Callback<()>) -> impl IntoView 
                     Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
                 })}
             </Transition>
-            <button class="button small secondary" type="button" on:click=move |_| on_close.run(())>"Close"</button>
+            <button class="button small secondary" type="button" on:click=move |_| on_close.run(())>{crate::text::CLOSE}</button>
         </div>
     }
 }

@@ -35,7 +35,7 @@ pub fn may_send(access: &MatterAccess, length: u64) -> Result<(), AppError> {
     if length > MAX_SEND_SIZE {
         let firm = access.user().is_firm();
         return Err(AppError::TooLarge(super::too_large_to_send(
-            "This file",
+            crate::text::THIS_FILE,
             length,
             firm,
         )));
@@ -80,11 +80,9 @@ pub async fn check_staging_quota(
         .map(|n| u64::try_from(*n).unwrap_or(0))
         .sum();
     if files >= STAGED_FILES || bytes + length > STAGED_BYTES {
-        return Err(AppError::TooManyRequests(format!(
-            "You have {files} files ({}) waiting to be sent, the most one person can have. Send \
-             them, or remove some, before adding more; files never sent are removed after a day.",
-            human_size(bytes)
-        )));
+        return Err(AppError::TooManyRequests(
+            crate::text::you_have_files_waiting_to_be(&files, &(human_size(bytes))),
+        ));
     }
     Ok(())
 }
@@ -159,12 +157,12 @@ impl Enclosed {
         }
         if !firm && !self.documents.is_empty() {
             return Err(AppError::Forbidden(
-                "Only the firm can send files from the matter's files.".into(),
+                crate::text::ONLY_THE_FIRM_CAN_SEND_FILES.into(),
             ));
         }
         if !firm && !self.shared.is_empty() {
             return Err(AppError::Forbidden(
-                "Only the firm can share the matter's files and folders.".into(),
+                crate::text::ONLY_THE_FIRM_CAN_SHARE_THE.into(),
             ));
         }
         Ok(())
@@ -198,9 +196,7 @@ pub async fn attach(
             .await?;
         if claimed.rows_affected != staged.len() as u64 {
             return Err(AppError::Conflict(
-                "One of the attached files was already sent, or waited too long and was removed. \
-                 Attach it again."
-                    .into(),
+                crate::text::ONE_OF_THE_ATTACHED_FILES_WAS.into(),
             ));
         }
     }

@@ -21,7 +21,7 @@ use crate::{
 };
 
 fn deleted_meanwhile() -> AppError {
-    AppError::Conflict("This message was deleted.".into())
+    AppError::Conflict(crate::text::THIS_MESSAGE_WAS_DELETED.into())
 }
 
 /// Replaces the message's text; returns it as its author now sees it.

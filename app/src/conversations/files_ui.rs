@@ -158,7 +158,7 @@ impl Staging {
                     file.name(),
                     file.size(),
                     StagedState::Failed(super::too_large_to_send(
-                        "This file",
+                        crate::text::THIS_FILE,
                         file.size() as u64,
                         self.firm.get_untracked(),
                     )),
@@ -181,12 +181,14 @@ impl Staging {
                                     s.state = match text.parse::<AttachmentId>() {
                                         Ok(id) => StagedState::Ready(id),
                                         Err(_) => StagedState::Failed(
-                                            "The upload finished but the portal did not say so. Attach the file again."
-                                                .into(),
+                                            crate::text::THE_UPLOAD_FINISHED_BUT_THE_PORTAL.into(),
                                         ),
                                     };
                                 }
-                                _ => s.state = StagedState::Failed(text.clone()),
+                                _ => {
+                                    s.state =
+                                        StagedState::Failed(crate::files::ui::glue::failure(&text))
+                                }
                             }
                         }
                     });
@@ -240,7 +242,7 @@ pub fn Attach(files: Staging) -> AnyView {
                     <li class="chip" class:failed=failed data-testid=testid::ATTACHED_FILE>
                         <span class="chip-name">{s.name}</span>
                         <span class="hint">{status}</span>
-                        <button type="button" class="link" aria-label="Remove"
+                        <button type="button" class="link" aria-label=crate::text::REMOVE
                             on:click=move |_| files.list.update(|l| l.retain(|s| s.key != key))>"✕"</button>
                     </li>
                 }
@@ -250,10 +252,10 @@ pub fn Attach(files: Staging) -> AnyView {
     view! {
         <div class="attach">
             <input type="file" multiple class="sr-only" node_ref=input on:change=on_change
-                data-testid=testid::ATTACH_INPUT aria-label="Attach files"/>
+                data-testid=testid::ATTACH_INPUT aria-label=crate::text::ATTACH_FILES/>
             <button type="button" class="button secondary small" disabled=move || !ready.get()
-                on:click=move |_| { if let Some(i) = input.get() { i.click(); } }>"Attach files"</button>
-            <span class="hint">"Up to 100 MB a file."</span>
+                on:click=move |_| { if let Some(i) = input.get() { i.click(); } }>{crate::text::ATTACH_FILES}</button>
+            <span class="hint">{crate::text::UP_TO_100_MB_A_FILE}</span>
             <ul class="plain chips">{items}</ul>
         </div>
     }
@@ -273,9 +275,9 @@ pub fn AttachmentList(files: Vec<AttachmentView>) -> AnyView {
                     <span class="file-icon" aria-hidden="true"></span>
                     <a href=download download="">{f.name}</a>
                     <span class="hint">{format!(" · {}", human_size(f.size))}
-                        {f.from_files.then_some(" · a copy from the matter's files")}</span>
+                        {f.from_files.then_some(crate::text::A_COPY_FROM_THE_MATTERS_FILES)}</span>
                     {f.previewable.then(|| view! {
-                        " "<a href=preview target="_blank" rel="noopener">"Open"</a>
+                        " "<a href=preview target="_blank" rel="noopener">{crate::text::OPEN}</a>
                     })}
                 </li>
             }
@@ -290,21 +292,21 @@ pub fn SendingNote(sending: Sending) -> AnyView {
     view! {
         <Show when=move || !sending.0.with(Vec::is_empty)>
             <div class="sending" role="status" data-testid=testid::SENDING>
-                <p><strong>"From All Files, with this message: "</strong>
-                    "a sent file is a copy of it as it is now; a shared one is a live link that always shows the latest version."</p>
+                <p><strong>{crate::text::FROM_ALL_FILES_WITH_THIS_MESSAGE}</strong>
+                    {crate::text::A_SENT_FILE_IS_A_COPY}</p>
                 <ul class="plain chips">
                     {move || sending.0.get().into_iter().map(|o| {
                         let gone = o.clone();
                         let how = match (o.share, o.kind) {
-                            (false, _) => "send",
-                            (true, ItemKind::Document) => "share",
-                            (true, ItemKind::Folder) => "share folder",
+                            (false, _) => crate::text::SEND_BADGE,
+                            (true, ItemKind::Document) => crate::text::SHARE_BADGE,
+                            (true, ItemKind::Folder) => crate::text::SHARE_FOLDER,
                         };
                         view! {
                             <li class="chip">
                                 <span class="badge">{how}</span>
                                 <span class="chip-name">{o.name}</span>
-                                <button type="button" class="link" aria-label="Leave out"
+                                <button type="button" class="link" aria-label=crate::text::LEAVE_OUT
                                     on:click=move |_| sending.0.update(|l| l.retain(|i| *i != gone))>"✕"</button>
                             </li>
                         }
@@ -346,10 +348,10 @@ pub fn SharePicker(matter_id: MatterId) -> AnyView {
     };
     view! {
         <button type="button" class="button secondary small" data-testid=testid::SHARE_PICKER
-            on:click=move |_| open.update(|o| *o = !*o)>"Share from All Files"</button>
+            on:click=move |_| open.update(|o| *o = !*o)>{crate::text::SHARE_FROM_ALL_FILES}</button>
         <Show when=move || open.get()>
             <div class="picker" data-testid=testid::SHARE_PICKER_LIST>
-                <Transition fallback=|| view! { <p class="hint">"Loading…"</p> }>
+                <Transition fallback=|| view! { <p class="hint">{crate::text::LOADING}</p> }>
                     {move || listing.get().map(|r| match r {
                         Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
                         Ok(None) => ().into_any(),
@@ -364,7 +366,7 @@ pub fn SharePicker(matter_id: MatterId) -> AnyView {
                                         <span class="folder-icon" aria-hidden="true"></span>
                                         <button type="button" class="link" on:click=move |_| folder.set(Some(id))>{sub.name}</button>
                                         <button type="button" class="button small secondary"
-                                            on:click=move |_| pick(ItemKind::Folder, id.0, name.clone())>"Share"</button>
+                                            on:click=move |_| pick(ItemKind::Folder, id.0, name.clone())>{crate::text::SHARE}</button>
                                     </li>
                                 }
                             }).collect_view();
@@ -375,7 +377,7 @@ pub fn SharePicker(matter_id: MatterId) -> AnyView {
                                         <span class="file-icon" aria-hidden="true"></span>
                                         <span>{d.name}</span>
                                         <button type="button" class="button small secondary"
-                                            on:click=move |_| pick(ItemKind::Document, id.0, name.clone())>"Share"</button>
+                                            on:click=move |_| pick(ItemKind::Document, id.0, name.clone())>{crate::text::SHARE}</button>
                                     </li>
                                 }
                             }).collect_view();
@@ -384,7 +386,7 @@ pub fn SharePicker(matter_id: MatterId) -> AnyView {
                                     {(!root).then(|| view! {
                                         <button type="button" class="link" on:click=move |_| {
                                             folder.set(up.filter(|u| *u != matter_id.root_folder()))
-                                        }>"‹ Back"</button>" · "
+                                        }>{crate::text::BACK}</button>" · "
                                     })}
                                     {here}
                                 </p>

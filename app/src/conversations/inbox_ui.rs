@@ -16,8 +16,8 @@ pub fn Inbox() -> impl IntoView {
             Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
             Ok(lines) if lines.is_empty() => view! {
                 <p class="hint" data-testid=testid::INBOX_EMPTY>
-                    "No conversations yet. When the firm writes to you, it appears here and you get an email. "
-                    <a href="/guide">"How the portal works"</a>
+                    {crate::text::NO_CONVERSATIONS_YET_WHEN_THE_FIRM}
+                    <a href="/guide">{crate::text::HOW_THE_PORTAL_WORKS}</a>
                 </p>
             }
             .into_any(),
@@ -26,7 +26,7 @@ pub fn Inbox() -> impl IntoView {
                     {lines.into_iter().map(|line| {
                         let c = line.conversation;
                         let href = format!("/matters/{}?conversation={}", line.matter_id, c.id);
-                        let title = c.subject.clone().unwrap_or_else(|| "Secure conversation".into());
+                        let title = c.subject.clone().unwrap_or_else(|| crate::text::SECURE_CONVERSATION.into());
                         view! {
                             <li class="inbox-line" class:unread={c.unread > 0} data-testid=testid::INBOX_LINE>
                                 <a href=href>
@@ -37,7 +37,7 @@ pub fn Inbox() -> impl IntoView {
                                     </span>
                                     <span class="hint">{format!("{} · {}", line.matter_number, line.matter_name)}</span>
                                     {if c.locked {
-                                        Some(view! { <span class="hint preview">"Confirm it is you to read it."</span> }.into_any())
+                                        Some(view! { <span class="hint preview">{crate::text::CONFIRM_IT_IS_YOU_TO_READ}</span> }.into_any())
                                     } else {
                                         c.preview.map(|p| view! { <span class="preview">{p}</span> }.into_any())
                                     }}
@@ -55,8 +55,8 @@ pub fn Inbox() -> impl IntoView {
     };
     view! {
         <section class="card" data-testid=testid::INBOX>
-            <h1>"Your conversations"</h1>
-            <Transition fallback=|| view! { <p class="hint">"Loading…"</p> }>{shown}</Transition>
+            <h1>{crate::text::YOUR_CONVERSATIONS}</h1>
+            <Transition fallback=|| view! { <p class="hint">{crate::text::LOADING}</p> }>{shown}</Transition>
         </section>
     }
 }

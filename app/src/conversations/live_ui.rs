@@ -103,8 +103,7 @@ impl Live {
 }
 
 /// What someone removed from a conversation sees in its place.
-pub(super) const REMOVED: &str =
-    "You are no longer in this conversation. The firm can add you again if you need it.";
+pub(super) const REMOVED: &str = crate::text::YOU_ARE_NO_LONGER_IN_THIS;
 
 /// Puts a conversation's line in a list kept latest first: where its last message puts it
 /// (a new message: at the top; an edit: where it was).

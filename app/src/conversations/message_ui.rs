@@ -24,7 +24,7 @@ pub const COMPOSE: (&str, &str) = ("message", "new");
 pub fn MessageButton() -> impl IntoView {
     view! {
         <a class="button" href=format!("?tab=messages&{}={}", COMPOSE.0, COMPOSE.1)
-            data-testid=testid::MESSAGE_BUTTON>"Message"</a>
+            data-testid=testid::MESSAGE_BUTTON>{crate::text::MESSAGE}</a>
     }
 }
 
@@ -74,30 +74,30 @@ pub(super) fn MessageForm(
     };
     view! {
         <form class="form message-form" data-testid=testid::MESSAGE_FORM on:submit=submit>
-            <h3>"Message"</h3>
+            <h3>{crate::text::MESSAGE}</h3>
             <fieldset class="choice">
-                <legend>"To"</legend>
+                <legend>{crate::text::TO}</legend>
                 {choices}
             </fieldset>
-            <label>"Message"
+            <label>{crate::text::MESSAGE}
                 <textarea required rows="5" maxlength="20000" bind:value=body data-testid=testid::MESSAGE_BODY></textarea></label>
             <details class="section">
-                <summary>"Subject"</summary>
-                <label>"Subject, if this starts a conversation (otherwise its first words)"
+                <summary>{crate::text::SUBJECT}</summary>
+                <label>{crate::text::SUBJECT_IF_THIS_STARTS_A_CONVERSATION}
                     <input maxlength="200" bind:value=subject/></label>
             </details>
             <label class="check"><input type="checkbox" bind:checked=sms data-testid=testid::MESSAGE_SMS/>
-                "Also send as a text message"</label>
+                {crate::text::ALSO_SEND_AS_A_TEXT_MESSAGE}</label>
             <Show when=move || with_contact.get()>
                 <label class="check"><input type="checkbox" bind:checked=protected data-testid=testid::MESSAGE_PROTECTED/>
-                    "Require recipients to confirm it is them (multi-factor authentication) before they read it"</label>
+                    {crate::text::REQUIRE_RECIPIENTS_TO_CONFIRM_IT_IS}</label>
             </Show>
-            <p class="hint">"It continues the conversation with exactly these recipients and the same protection, if there is one; otherwise it starts one."</p>
+            <p class="hint">{crate::text::IT_CONTINUES_THE_CONVERSATION_WITH_EXACTLY}</p>
             {error_of(send.value())}
             <div class="actions">
                 <button class="button" type="submit" data-testid=testid::MESSAGE_SEND
-                    disabled=move || !ready.get() || send.pending().get()>"Send"</button>
-                <a class="button secondary" href="?tab=messages">"Cancel"</a>
+                    disabled=move || !ready.get() || send.pending().get()>{crate::text::SEND}</button>
+                <a class="button secondary" href="?tab=messages">{crate::text::CANCEL}</a>
             </div>
         </form>
     }
@@ -119,8 +119,8 @@ pub(super) fn after_sending(sent: &Messaged) -> String {
 /// The sentence for the address's `sent` word, if it has one.
 pub(super) fn sent_note() -> Option<&'static str> {
     match use_query_map().read_untracked().get(SENT).as_deref() {
-        Some("continued") => Some("Your message was added to this conversation."),
-        Some("new") => Some("Your message started this conversation."),
+        Some("continued") => Some(crate::text::YOUR_MESSAGE_WAS_ADDED_TO_THIS),
+        Some("new") => Some(crate::text::YOUR_MESSAGE_STARTED_THIS_CONVERSATION),
         _ => None,
     }
 }

@@ -58,14 +58,11 @@ pub const MAX_BODY_CHARS: usize = 20_000;
 /// client cannot. `what`: "This file", or the file's name in quotes.
 pub fn too_large_to_send(what: &str, size: u64, firm: bool) -> String {
     let advice = if firm {
-        "Share it instead: a shared file has no such limit."
+        crate::text::SHARE_IT_INSTEAD_A_SHARED_FILE
     } else {
-        "For a larger file, ask the firm how to send it."
+        crate::text::FOR_A_LARGER_FILE_ASK_THE
     };
-    format!(
-        "{what} is {}; files up to 100 MB can be sent. {advice}",
-        crate::files::human_size(size)
-    )
+    crate::text::is_files_up_to_100_mb(&what, &(crate::files::human_size(size)), &advice)
 }
 
 /// The largest file sent with a message (the reference guide's 100 MB, as a computer counts
@@ -237,9 +234,9 @@ pub struct MembershipView {
 impl MembershipView {
     pub fn sentence(&self) -> String {
         match (self.change, &self.by) {
-            (MembershipChange::Joined, Some(by)) => format!("{} was added by {by}", self.name),
+            (MembershipChange::Joined, Some(by)) => crate::text::was_added_by(&self.name, &by),
             (MembershipChange::Joined, None) => format!("{} joined", self.name),
-            (MembershipChange::Left, Some(by)) => format!("{} was removed by {by}", self.name),
+            (MembershipChange::Left, Some(by)) => crate::text::was_removed_by(&self.name, &by),
             (MembershipChange::Left, None) => format!("{} left", self.name),
         }
     }
@@ -347,8 +344,8 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
                     let items: Vec<_> = all.into_iter().filter(|c| c.kind == kind).collect();
                     if items.is_empty() {
                         return view! {
-                            <li class="hint">"No conversations yet. "
-                                {firm.then(|| view! { <a href="/help#message">"How to start one"</a> })}
+                            <li class="hint">{crate::text::NO_CONVERSATIONS_YET}
+                                {firm.then(|| view! { <a href="/help#message">{crate::text::HOW_TO_START_ONE}</a> })}
                             </li>
                         }.into_any();
                     }
@@ -356,7 +353,7 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
                         .into_iter()
                         .map(|c| {
                             let id = c.id;
-                            let title = c.subject.clone().unwrap_or_else(|| "Secure conversation".into());
+                            let title = c.subject.clone().unwrap_or_else(|| crate::text::SECURE_CONVERSATION.into());
                             view! {
                                 <li class="conversation-item" class:current=move || selected.get() == Some(id)
                                     data-testid=testid::CONVERSATION_ITEM>
@@ -365,10 +362,10 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
                                         {c.locked.then(|| view! { <span class="lock" aria-hidden="true"></span> })}
                                         <span class="conversation-subject">{title}</span>
                                     </button>
-                                    {c.requires_second_factor.then(|| view! { <span class="badge">"Verification required"</span> })}
+                                    {c.requires_second_factor.then(|| view! { <span class="badge">{crate::text::VERIFICATION_REQUIRED}</span> })}
                                     {(c.unread > 0).then(|| view! { <span class="badge unread">{format!("{} unread", c.unread)}</span> })}
                                     <span class="hint">{if c.locked {
-                                        "Confirm it is you to see this conversation.".into_any()
+                                        crate::text::CONFIRM_IT_IS_YOU_TO_SEE.into_any()
                                     } else {
                                         view! { {c.participants.join(", ")}" · "<When at=c.last_message_at/> }.into_any()
                                     }}</span>
@@ -395,7 +392,7 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
     let viewing = crate::shares::Viewing::provide();
     view! {
         <section class="card" id="messages" data-testid=testid::MESSAGES>
-            <h2>"Messages"</h2>
+            <h2>{crate::text::MESSAGES}</h2>
             {move || (firm && open && composing.get()).then(|| view! {
                 <message_ui::MessageForm matter_id people=everyone.get_value() send/>
             })}
@@ -408,7 +405,7 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
                 <div class="conversation-list">
                     {(firm && open).then(|| view! { <NewConversationForm matter_id people creating on_created conversation_open=Signal::derive(move || selected.get().is_some())/> })}
                     <div class="list-head">
-                        <h3>"External conversations"</h3>
+                        <h3>{crate::text::EXTERNAL_CONVERSATIONS}</h3>
                         {(firm && open).then(|| view! { <NewConversationButton kind=ConversationKind::External creating/> })}
                     </div>
                     <ul class="plain" data-testid=testid::EXTERNAL_CONVERSATIONS>
@@ -416,7 +413,7 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
                     </ul>
                     {firm.then(|| view! {
                         <div class="list-head">
-                            <h3>"Internal conversations"</h3>
+                            <h3>{crate::text::INTERNAL_CONVERSATIONS}</h3>
                             {open.then(|| view! { <NewConversationButton kind=ConversationKind::Internal creating/> })}
                         </div>
                         <ul class="plain" data-testid=testid::INTERNAL_CONVERSATIONS>
@@ -429,10 +426,10 @@ pub fn Messages(matter_id: MatterId, firm: bool, open: bool, people: Vec<MatterP
                         Some(id) => view! {
                             // A link, so it leads back before the Wasm has arrived too.
                             <a href="?tab=messages" class="back-to-list" data-testid=testid::BACK_TO_CONVERSATIONS
-                                on:click=move |_| selected.set(None)>"‹ All conversations"</a>
+                                on:click=move |_| selected.set(None)>{crate::text::ALL_CONVERSATIONS}</a>
                             <ConversationPane id matter_id on_changed people=everyone.get_value()/>
                         }.into_any(),
-                        None => view! { <p class="hint">"Choose a conversation to read it."</p> }.into_any(),
+                        None => view! { <p class="hint">{crate::text::CHOOSE_A_CONVERSATION_TO_READ_IT}</p> }.into_any(),
                     }}
                 </div>
             </div>

@@ -40,9 +40,12 @@ pub(super) fn NewConversationButton(
 ) -> impl IntoView {
     let ready = hydrated();
     let (label, id) = match kind {
-        ConversationKind::External => ("New external conversation", testid::NEW_CONVERSATION),
+        ConversationKind::External => (
+            crate::text::NEW_EXTERNAL_CONVERSATION,
+            testid::NEW_CONVERSATION,
+        ),
         ConversationKind::Internal => (
-            "New internal conversation",
+            crate::text::NEW_INTERNAL_CONVERSATION,
             testid::NEW_INTERNAL_CONVERSATION,
         ),
     };
@@ -138,33 +141,33 @@ pub(super) fn NewConversationForm(
     view! {
         <Show when=move || creating.get().is_some()>
             <form class="form new-conversation" data-testid=testid::NEW_CONVERSATION_FORM on:submit=submit>
-                <h3>"New conversation"</h3>
+                <h3>{crate::text::NEW_CONVERSATION}</h3>
                 <fieldset class="choice">
-                    <legend>"With"</legend>
+                    <legend>{crate::text::WITH}</legend>
                     <label class="check"><input type="radio" name="kind" prop:checked=move || !internal.get()
-                        on:change=move |_| internal.set(false)/>"The matter's contacts (external)"</label>
+                        on:change=move |_| internal.set(false)/>{crate::text::THE_MATTERS_CONTACTS_EXTERNAL}</label>
                     <label class="check"><input type="radio" name="kind" prop:checked=move || internal.get()
-                        on:change=move |_| { internal.set(true); chosen.set(HashSet::new()); }/>"Staff only (internal)"</label>
+                        on:change=move |_| { internal.set(true); chosen.set(HashSet::new()); }/>{crate::text::STAFF_ONLY_INTERNAL}</label>
                 </fieldset>
                 <fieldset class="choice">
-                    <legend>"Recipients"</legend>
+                    <legend>{crate::text::RECIPIENTS}</legend>
                     {choices}
                 </fieldset>
-                <label>"Subject"<input required maxlength="200" bind:value=subject/></label>
-                <label>{move || if with_files() { "Message (optional)" } else { "Message" }}
+                <label>{crate::text::SUBJECT}<input required maxlength="200" bind:value=subject/></label>
+                <label>{move || if with_files() { crate::text::MESSAGE_OPTIONAL } else { crate::text::MESSAGE }}
                     <textarea required=move || !with_files() rows="4" maxlength="20000" bind:value=body></textarea></label>
                 <Attach files/>
                 {sending.map(|sending| view! { <super::files_ui::SendingNote sending/> })}
                 <Show when=move || !internal.get()>
                     <label class="check"><input type="checkbox" bind:checked=requires_second_factor data-testid=testid::REQUIRES_SECOND_FACTOR/>
-                        "Require recipients to confirm it is them (multi-factor authentication) before they read it"</label>
+                        {crate::text::REQUIRE_RECIPIENTS_TO_CONFIRM_IT_IS}</label>
                 </Show>
-                <label class="check"><input type="checkbox" bind:checked=sms/>"Also send as a text message"</label>
+                <label class="check"><input type="checkbox" bind:checked=sms/>{crate::text::ALSO_SEND_AS_A_TEXT_MESSAGE}</label>
                 {error_of(create.value())}
                 <div class="actions">
                     <button class="button" type="submit" data-testid=testid::CREATE_CONVERSATION
-                        disabled=move || !ready.get() || create.pending().get() || files.busy()>"Create"</button>
-                    <button class="button secondary" type="button" on:click=move |_| creating.set(None)>"Cancel"</button>
+                        disabled=move || !ready.get() || create.pending().get() || files.busy()>{crate::text::CREATE}</button>
+                    <button class="button secondary" type="button" on:click=move |_| creating.set(None)>{crate::text::CANCEL}</button>
                 </div>
             </form>
         </Show>

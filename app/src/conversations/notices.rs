@@ -95,19 +95,10 @@ fn summary(e: Enclosures<'_>) -> String {
     };
     if !e.files.is_empty() {
         let names: Vec<&str> = e.files.iter().map(|f| f.name.as_str()).collect();
-        let noun = if e.files.len() == 1 { "file" } else { "files" };
-        add(format!(
-            "Sent {} {noun}: {}",
-            e.files.len(),
-            names.join(", ")
-        ));
+        add(crate::text::sent_files(e.files.len(), &names.join(", ")));
     }
     if !e.shared.is_empty() {
-        let noun = if e.shared.len() == 1 { "item" } else { "items" };
-        add(format!(
-            "Shared {} {noun} from the matter's files: open the conversation to see them.",
-            e.shared.len()
-        ));
+        add(crate::text::shared_items(e.shared.len()));
     }
     out
 }
@@ -146,7 +137,7 @@ pub(super) async fn notify(
             let changed = outbox::take(txn, &batch).await?.unwrap_or_default();
             let mut also = String::new();
             if !protected && !changed.is_empty() {
-                also.push_str("\nAlso changed in what is shared with you here:\n");
+                also.push_str(crate::text::ALSO_CHANGED_IN_WHAT_IS_SHARED);
                 for line in &changed {
                     also.push_str(line);
                     also.push('\n');
@@ -158,19 +149,13 @@ pub(super) async fn notify(
             let due = due(txn, &key, now).await?;
             let (subject, head) = if protected {
                 (
-                    format!("A secure message on {}", matter.number),
-                    format!(
-                        "Hello {name},\n\n{MESSAGES} Sign in and confirm it is you to read it:\n{link}\n",
-                        name = person.display_name
-                    ),
+                    crate::text::a_secure_message_on(&matter.number),
+                    crate::text::protected_messages_email(&person.display_name, &MESSAGES, &link),
                 )
             } else {
                 (
                     format!("{}: {}", matter.number, conversation.subject),
-                    format!(
-                        "Hello {name},\n\n{MESSAGES}\n\nRead and reply:\n{link}\n",
-                        name = person.display_name
-                    ),
+                    crate::text::messages_email(&person.display_name, &MESSAGES, &link),
                 )
             };
             if !joined {
@@ -184,7 +169,7 @@ pub(super) async fn notify(
                 continue;
             }
             let title = if protected {
-                format!("A secure message on {}", matter.number)
+                crate::text::a_secure_message_on(&matter.number)
             } else {
                 format!("{}: {}", matter.number, conversation.subject)
             };
@@ -199,7 +184,7 @@ pub(super) async fn notify(
             person.mobile.clone(),
         ) {
             let body = if protected {
-                format!("{author} sent you a secure message. Sign in to read it: {link}")
+                crate::text::sent_you_a_secure_message_sign(&author, &link)
             } else {
                 format!("{author}: {}\n{link}", summary(enclosures))
             };
@@ -265,7 +250,7 @@ pub async fn compose(
     let name = |m: &message::Model| {
         m.author_id
             .and_then(|a| names.get(&a).cloned())
-            .unwrap_or_else(|| "A former user".into())
+            .unwrap_or_else(|| crate::text::A_FORMER_USER.into())
     };
     let written = if conversation.requires_second_factor {
         let mut seen = HashSet::new();
@@ -273,7 +258,7 @@ pub async fn compose(
             .iter()
             .map(name)
             .filter(|n| seen.insert(n.clone()))
-            .map(|n| format!("{n} sent you a secure message."))
+            .map(|n| crate::text::sent_you_a_secure_message(&n))
             .collect::<Vec<_>>()
             .join(" ")
     } else {
@@ -305,7 +290,7 @@ pub async fn compose(
                     files: files.get(&m.id).map_or(&[], Vec::as_slice),
                     shared: shared.get(&m.id).map_or(&[], Vec::as_slice),
                 };
-                format!("{} wrote:\n\n{}", name(m), summary(e))
+                crate::text::wrote(&name(m), &summary(e))
             })
             .collect::<Vec<_>>()
             .join("\n\n")

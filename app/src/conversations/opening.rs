@@ -208,7 +208,9 @@ pub async fn message(
         .filter(|id| *id != me)
         .collect();
     if others.is_empty() {
-        return Err(AppError::bad_request("Choose at least one recipient."));
+        return Err(AppError::bad_request(
+            crate::text::CHOOSE_AT_LEAST_ONE_RECIPIENT,
+        ));
     }
     let contacts = user::Entity::find()
         .filter(user::Column::Id.is_in(others.iter().copied()))

@@ -61,7 +61,7 @@ pub async fn add(
     let added = super::server::recipients(db, c.matter_id, c.kind, &[person])
         .await?
         .pop()
-        .ok_or_else(|| AppError::bad_request("Choose someone to add."))?;
+        .ok_or_else(|| AppError::bad_request(crate::text::CHOOSE_SOMEONE_TO_ADD))?;
     let now = Utc::now();
     let txn = begin_write(db).await?;
     // Two adds at once: one inserts, the other finds them in already.
@@ -83,10 +83,9 @@ pub async fn add(
         .exec_without_returning(&txn)
         .await?;
     if inserted == 0 {
-        return Err(AppError::bad_request(format!(
-            "{} is already in this conversation.",
-            added.display_name
-        )));
+        return Err(AppError::bad_request(
+            crate::text::is_already_in_this_conversation(&added.display_name),
+        ));
     }
     let by = access.user().id();
     record(&txn, c.id, person, Some(by), MembershipChange::Joined, now).await?;
@@ -124,8 +123,7 @@ pub async fn remove(
         .await?;
     if gone.rows_affected == 0 {
         return Err(AppError::bad_request(
-            "That person is not in this conversation (someone may have just removed them). \
-             Reload the page to see who is.",
+            crate::text::THAT_PERSON_IS_NOT_IN_THIS,
         ));
     }
     let by = access.user().id();
@@ -189,7 +187,7 @@ pub async fn changes(
         names
             .get(&id)
             .cloned()
-            .unwrap_or_else(|| "A former user".into())
+            .unwrap_or_else(|| crate::text::A_FORMER_USER.into())
     };
     Ok(rows
         .into_iter()

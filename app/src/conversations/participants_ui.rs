@@ -76,10 +76,7 @@ pub(super) fn ManagePeople(
             let who = p.user_id;
             let name = p.name.clone();
             let label = p.name.clone();
-            let asked = format!(
-                "Remove {}? They will no longer see this conversation or what was shared in it.",
-                p.name
-            );
+            let asked = crate::text::remove_they_will_no_longer_see(&p.name);
             view! {
                 <li data-testid=testid::PARTICIPANT data-name=label>
                     <span>{p.name}</span>
@@ -88,15 +85,15 @@ pub(super) fn ManagePeople(
                             <span class="confirm" role="alert">{asked.clone()}" "
                                 <button type="button" class="button small danger" data-testid=testid::CONFIRM_REMOVE_PARTICIPANT
                                     disabled=move || remove.pending().get()
-                                    on:click=move |_| { remove.dispatch(api::RemoveParticipant { id, user_id: who }); }>"Remove"</button>
-                                <button type="button" class="button small secondary" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                                    on:click=move |_| { remove.dispatch(api::RemoveParticipant { id, user_id: who }); }>{crate::text::REMOVE}</button>
+                                <button type="button" class="button small secondary" on:click=move |_| confirming.set(None)>{crate::text::CANCEL}</button>
                             </span>
                         }.into_any()
                     } else {
                         view! {
                             <button type="button" class="link small" data-testid=testid::REMOVE_PARTICIPANT
-                                aria-label=format!("Remove {name}")
-                                disabled=move || !ready.get() on:click=move |_| confirming.set(Some(who))>"Remove"</button>
+                                aria-label=crate::text::remove(&name)
+                                disabled=move || !ready.get() on:click=move |_| confirming.set(Some(who))>{crate::text::REMOVE}</button>
                         }.into_any()
                     }}
                 </li>
@@ -113,7 +110,7 @@ pub(super) fn ManagePeople(
     view! {
         <details class="people" data-testid=testid::MANAGE_PEOPLE prop:open=move || open.get()
             on:toggle=move |ev| open.set(event_target::<web_sys::Element>(&ev).has_attribute("open"))>
-            <summary>"People"</summary>
+            <summary>{crate::text::PEOPLE}</summary>
             <ul class="plain">{members}</ul>
             {error_of(remove.value())}
             {can_add.then(|| view! {
@@ -123,17 +120,17 @@ pub(super) fn ManagePeople(
                         add.dispatch(api::AddParticipant { id, user_id });
                     }
                 }>
-                    <label>"Add someone"
+                    <label>{crate::text::ADD_SOMEONE}
                         <select data-testid=testid::ADD_PARTICIPANT_CHOICE required prop:value=move || chosen.get()
                             on:change=move |ev| chosen.set(event_target_value(&ev))>
-                            <option value="">"Choose…"</option>
+                            <option value="">{crate::text::CHOOSE}</option>
                             {options}
                         </select>
                     </label>
                     <button class="button small" type="submit" data-testid=testid::ADD_PARTICIPANT
-                        disabled=move || !ready.get() || add.pending().get()>"Add"</button>
+                        disabled=move || !ready.get() || add.pending().get()>{crate::text::ADD}</button>
                 </form>
-                <p class="hint">"Someone added sees the whole conversation, earlier messages included."</p>
+                <p class="hint">{crate::text::SOMEONE_ADDED_SEES_THE_WHOLE_CONVERSATION}</p>
             })}
             {error_of(add.value())}
         </details>

@@ -117,9 +117,9 @@ async fn list_some(
                 .unwrap_or_default();
             let preview = previews.remove(&c.id).map(|m| {
                 if m.deleted_at.is_some() {
-                    "Message deleted".to_string()
+                    crate::text::MESSAGE_DELETED.to_string()
                 } else if m.body.is_empty() {
-                    "Sent files".to_string()
+                    crate::text::SENT_FILES.to_string()
                 } else {
                     quote(&m.body, 120)
                 }
@@ -479,7 +479,7 @@ async fn shown(
                 author: m
                     .author_id
                     .and_then(|a| names.get(&a).cloned())
-                    .unwrap_or_else(|| "A former user".into()),
+                    .unwrap_or_else(|| crate::text::A_FORMER_USER.into()),
                 mine: m.author_id == Some(me),
                 author_id: m.author_id,
                 attachments: files,

@@ -62,7 +62,7 @@ pub fn parse(raw: &str) -> Result<Option<String>, AppError> {
     }
     if lines.iter().any(|l| l.chars().any(char::is_control)) {
         return Err(AppError::bad_request(
-            "A line of the request holds characters that cannot be shown. Retype it.",
+            crate::text::A_LINE_OF_THE_REQUEST_HOLDS,
         ));
     }
     serde_json::to_string(&lines)
@@ -134,7 +134,7 @@ pub async fn of_messages(
             by: f
                 .uploaded_by
                 .and_then(|u| names.get(&u).cloned())
-                .unwrap_or_else(|| "A former user".into()),
+                .unwrap_or_else(|| crate::text::A_FORMER_USER.into()),
             by_id: f.uploaded_by,
             at: when(f.uploaded_at),
             document: Some(f.document_id),
@@ -246,7 +246,7 @@ pub async fn folder_for(
         }
     }
     Err(AppError::Conflict(
-        "There is no room left for your uploads on this matter. Ask the firm.".into(),
+        crate::text::THERE_IS_NO_ROOM_LEFT_FOR.into(),
     ))
 }
 
@@ -267,11 +267,11 @@ fn folder_name(person: &str) -> String {
         .join(" ");
     let cleaned: String = cleaned.chars().take(200).collect();
     let name = if cleaned.is_empty() {
-        "Uploads".to_string()
+        crate::text::UPLOADS.to_string()
     } else {
-        format!("Uploads from {cleaned}")
+        crate::text::uploads_from(&cleaned)
     };
-    clean_name(&name).unwrap_or_else(|_| "Uploads".into())
+    clean_name(&name).unwrap_or_else(|_| crate::text::UPLOADS.into())
 }
 
 /// Keeps a finished upload against the line it answered, in the upload's transaction.

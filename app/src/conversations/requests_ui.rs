@@ -64,7 +64,7 @@ pub(super) fn RequestCard(message: MessageId, request: RequestView, answerable: 
         .collect_view();
     view! {
         <div class="file-request" data-testid=testid::FILE_REQUEST>
-            <p class="file-request-head">"Files asked for"</p>
+            <p class="file-request-head">{crate::text::FILES_ASKED_FOR}</p>
             {answerable.then(|| view! {
                 <p class="hint">{format!("Up to 5 GB a file, {FILES_PER_REQUEST_LINE} files a line.")}</p>
             })}
@@ -124,7 +124,7 @@ fn RequestLine(
                             100
                         }
                     ),
-                    Some(Ok(())) => format!("Uploaded · {}", human_size(s.total as u64)),
+                    Some(Ok(())) => crate::text::uploaded(&(human_size(s.total as u64))),
                     Some(Err(why)) => why.clone(),
                 };
                 let failed = matches!(s.outcome, Some(Err(_)));
@@ -146,11 +146,11 @@ fn RequestLine(
                 <div class="attach">
                     <input type="file" multiple class="sr-only" id=input_id.clone() node_ref=input
                         on:change=on_change data-testid=testid::REQUEST_INPUT
-                        aria-label=format!("Upload: {label}")/>
+                        aria-label=crate::text::upload(&label)/>
                     <button type="button" class="button secondary small" disabled=move || !ready.get()
                         data-testid=testid::REQUEST_UPLOAD_BUTTON
                         on:click=move |_| { if let Some(i) = input.get() { i.click(); } }>
-                        {if done { "Upload another" } else { "Upload" }}
+                        {if done { crate::text::UPLOAD_ANOTHER } else { crate::text::UPLOAD }}
                     </button>
                     <ul class="plain chips" aria-live="polite">{in_flight}</ul>
                 </div>
@@ -201,10 +201,9 @@ fn upload(
                 sent: 0.0,
                 total: file.size(),
                 outcome: too_large.then(|| {
-                    Err(format!(
-                        "This file is {}; a file can be at most 5 GB.",
-                        human_size(file.size() as u64)
-                    ))
+                    Err(crate::text::this_file_is_a_file_can(&human_size(
+                        file.size() as u64,
+                    )))
                 }),
             })
         });
@@ -224,7 +223,7 @@ fn upload(
                                 s.sent = s.total;
                                 s.outcome = Some(Ok(()));
                             }
-                            _ => s.outcome = Some(Err(text.clone())),
+                            _ => s.outcome = Some(Err(crate::files::ui::glue::failure(&text))),
                         }
                     }
                 });
@@ -249,15 +248,15 @@ pub(super) fn AskForFiles(open: RwSignal<bool>, requested: RwSignal<String>) -> 
         <div class="ask-for-files">
             <label class="check">
                 <input type="checkbox" bind:checked=open data-testid=testid::ASK_FOR_FILES/>
-                "Ask for files"
+                {crate::text::ASK_FOR_FILES}
             </label>
             <Show when=move || open.get()>
-                <label>"Files to ask for, one a line"
+                <label>{crate::text::FILES_TO_ASK_FOR_ONE_A}
                     <textarea rows="3" maxlength="4200" bind:value=requested
-                        placeholder="Passport\nLast three payslips"
+                        placeholder=crate::text::PASSPORT_LAST_THREE_PAYSLIPS
                         data-testid=testid::REQUESTED_FILES></textarea>
                 </label>
-                <p class="hint">"Each line gets its own upload button for the client. What they upload goes to All Files, in a folder with their name."</p>
+                <p class="hint">{crate::text::EACH_LINE_GETS_ITS_OWN_UPLOAD}</p>
             </Show>
         </div>
     }

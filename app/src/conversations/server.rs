@@ -35,7 +35,7 @@ pub(super) fn subject_of(raw: &str) -> Result<String, AppError> {
     let subject = raw.trim();
     if subject.is_empty() {
         return Err(AppError::bad_request(
-            "Give the conversation a subject, e.g. \"Signing the lease\".",
+            crate::text::GIVE_THE_CONVERSATION_A_SUBJECT_E,
         ));
     }
     if subject.chars().count() > MAX_SUBJECT_CHARS || subject.chars().any(char::is_control) {
@@ -50,7 +50,7 @@ pub(super) fn subject_of(raw: &str) -> Result<String, AppError> {
 pub(super) fn body_of(raw: &str, with_files: bool) -> Result<String, AppError> {
     let body = raw.trim();
     if body.is_empty() && !with_files {
-        return Err(AppError::bad_request("Write a message first."));
+        return Err(AppError::bad_request(crate::text::WRITE_A_MESSAGE_FIRST));
     }
     if body.chars().count() > MAX_BODY_CHARS {
         return Err(AppError::bad_request(format!(
@@ -63,7 +63,7 @@ pub(super) fn body_of(raw: &str, with_files: bool) -> Result<String, AppError> {
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
         return Err(AppError::bad_request(
-            "The message holds characters that cannot be shown. Retype it and try again.",
+            crate::text::THE_MESSAGE_HOLDS_CHARACTERS_THAT_CANNOT,
         ));
     }
     Ok(body.replace("\r\n", "\n"))
@@ -73,7 +73,7 @@ pub(super) fn body_of(raw: &str, with_files: bool) -> Result<String, AppError> {
 pub(crate) fn open(matter: &matter::Model) -> Result<(), AppError> {
     if matter.status == matter::Status::Closed {
         return Err(AppError::Conflict(
-            "This matter is closed, so its conversations are read-only. Reopen it to write.".into(),
+            crate::text::THIS_MATTER_IS_CLOSED_SO_ITS.into(),
         ));
     }
     Ok(())
@@ -98,7 +98,7 @@ pub(super) async fn pace(db: &DatabaseConnection, user: UserId) -> Result<(), Ap
             reservation.keep();
             Ok(())
         }
-        Err(e) => Err(e.refusal("You have written a great many messages in the last minute")),
+        Err(e) => Err(e.refusal(crate::text::YOU_HAVE_WRITTEN_A_GREAT_MANY)),
     }
 }
 
@@ -107,7 +107,7 @@ pub(super) async fn pace(db: &DatabaseConnection, user: UserId) -> Result<(), Ap
 pub(super) async fn check_sms(db: &DatabaseConnection, portal: &Portal) -> Result<(), AppError> {
     if !portal.channels.sms || !crate::settings::server::in_force(db).await?.sms_enabled {
         return Err(AppError::bad_request(
-            "Text messages cannot be sent from this portal. Send the message without them.",
+            crate::text::TEXT_MESSAGES_CANNOT_BE_SENT_FROM,
         ));
     }
     Ok(())
@@ -120,8 +120,7 @@ pub(super) fn protection_fits(
 ) -> Result<(), AppError> {
     if kind == ConversationKind::Internal && requires_second_factor {
         return Err(AppError::bad_request(
-            "Only conversations with contacts can require verification: choose a contact too, \
-             or leave that option off.",
+            crate::text::ONLY_CONVERSATIONS_WITH_CONTACTS_CAN_REQUIRE,
         ));
     }
     Ok(())
@@ -137,7 +136,9 @@ pub(super) async fn recipients(
 ) -> Result<Vec<user::Model>, AppError> {
     let ids: HashSet<UserId> = ids.iter().copied().collect();
     if ids.is_empty() {
-        return Err(AppError::bad_request("Choose at least one recipient."));
+        return Err(AppError::bad_request(
+            crate::text::CHOOSE_AT_LEAST_ONE_RECIPIENT,
+        ));
     }
     let users = user::Entity::find()
         .filter(user::Column::Id.is_in(ids.iter().copied()))
@@ -153,7 +154,7 @@ pub(super) async fn recipients(
         .collect();
     if users.len() != ids.len() {
         return Err(AppError::bad_request(
-            "One of the recipients is not in the firm's directory. Reload the page and choose again.",
+            crate::text::ONE_OF_THE_RECIPIENTS_IS_NOT,
         ));
     }
     for u in &users {
@@ -162,23 +163,20 @@ pub(super) async fn recipients(
             .get(&u.id)
             .is_some_and(|r| MatterRole::CONTACTS.contains(r));
         if u.disabled_at.is_some() {
-            return Err(AppError::bad_request(format!(
-                "{} no longer has access to the portal.",
-                u.display_name
-            )));
+            return Err(AppError::bad_request(
+                crate::text::no_longer_has_access_to_the(&u.display_name),
+            ));
         }
         match kind {
             ConversationKind::Internal if !firm => {
-                return Err(AppError::bad_request(format!(
-                    "Internal conversations are for the firm's people only; {} is a contact.",
-                    u.display_name
-                )));
+                return Err(AppError::bad_request(
+                    crate::text::internal_conversations_are_for_the_firms(&u.display_name),
+                ));
             }
             ConversationKind::External if !firm && !contact_here => {
-                return Err(AppError::bad_request(format!(
-                    "{} is not a contact on this matter. Add them to the matter first.",
-                    u.display_name
-                )));
+                return Err(AppError::bad_request(
+                    crate::text::is_not_a_contact_on_this(&u.display_name),
+                ));
             }
             _ => {}
         }
@@ -242,24 +240,24 @@ pub async fn post(
     let requested = super::requests::parse(requested)?;
     if requested.is_some() && !access.matter().firm() {
         return Err(AppError::Forbidden(
-            "Only the firm can ask for files. Attach the files you want to send instead.".into(),
+            crate::text::ONLY_THE_FIRM_CAN_ASK_FOR.into(),
         ));
     }
     if requested.is_some() && access.conversation().kind == ConversationKind::Internal {
         return Err(AppError::bad_request(
-            "Ask for files in a conversation with contacts: in an internal one, nobody can answer.",
+            crate::text::ASK_FOR_FILES_IN_A_CONVERSATION,
         ));
     }
     let body = body_of(body, !enclosed.is_empty() || requested.is_some())?;
     let body = match (&requested, body.is_empty()) {
-        (Some(_), true) => "Please upload these files.".to_string(),
+        (Some(_), true) => crate::text::PLEASE_UPLOAD_THESE_FILES.to_string(),
         _ => body,
     };
     let user = access.user();
     if sms {
         if !access.matter().firm() {
             return Err(AppError::Forbidden(
-                "Only the firm can send messages as text messages.".into(),
+                crate::text::ONLY_THE_FIRM_CAN_SEND_MESSAGES.into(),
             ));
         }
         check_sms(db, portal).await?;

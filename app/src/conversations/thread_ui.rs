@@ -41,7 +41,7 @@ fn SeenBy(seen: Vec<Seen>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <p class="seen hint" data-testid=testid::SEEN_BY data-count=count>"Seen by "{each}</p>
+        <p class="seen hint" data-testid=testid::SEEN_BY data-count=count>{crate::text::SEEN_BY}{each}</p>
     }
 }
 
@@ -183,11 +183,11 @@ pub(super) fn ConversationPane(
             && !m.mine
         {
             let text = if m.body.is_empty() {
-                "files".to_string()
+                crate::text::ONLY_FILES.to_string()
             } else {
                 m.body.chars().take(200).collect()
             };
-            announced.set(format!("New message from {}: {text}", m.author));
+            announced.set(crate::text::new_message_from(&m.author, &text));
         }
         last.map(|m| m.id).or(seen.flatten())
     });
@@ -207,7 +207,7 @@ pub(super) fn ConversationPane(
     };
     view! {
         <p class="sr-only" aria-live="polite" data-testid=testid::ANNOUNCED>{announced}</p>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=|| view! { <p>{crate::text::LOADING}</p> }>
             {move || conversation.get().map(|r| match r {
                 Err(AppError::StepUpRequired) => view! { <StepUp on_passed/> }.into_any(),
                 Err(e) => view! { <crate::ui::PageError error=e/> }.into_any(),
@@ -234,15 +234,15 @@ pub(super) fn ConversationPane(
                     view! {
                         <h3 data-testid=testid::CONVERSATION_SUBJECT>{c.subject}</h3>
                         <p class="hint" data-testid=testid::CONVERSATION_PEOPLE>
-                            {match c.kind { ConversationKind::External => "External", ConversationKind::Internal => "Internal" }}
-                            {c.requires_second_factor.then_some(" · verification required")}
+                            {match c.kind { ConversationKind::External => crate::text::EXTERNAL, ConversationKind::Internal => crate::text::INTERNAL }}
+                            {c.requires_second_factor.then_some(crate::text::VERIFICATION_REQUIRED_2)}
                             " · "{names}
                         </p>
                         {manage}
                         <ol class="messages plain" data-testid=testid::MESSAGES_LIST>{messages}</ol>
                         // Until a reply goes through from this page.
                         {move || (refused && post.version().get() == 0).then(|| view! {
-                            <ErrorNote message="Your reply was not sent. Please try again.".to_string()/>
+                            <ErrorNote message=crate::text::YOUR_REPLY_WAS_NOT_SENT_PLEASE.to_string()/>
                         })}
                         // Until the Wasm arrives, a plain form posts a reply (the server sends the
                         // browser back here); then the full reply box takes over what was typed.
@@ -250,9 +250,9 @@ pub(super) fn ConversationPane(
                             <form class="form composer" method="post" action="/api/conversations/post"
                                 data-testid=testid::PLAIN_REPLY_FORM>
                                 <input type="hidden" name="id" value=id.to_string()/>
-                                <label>"Reply"<textarea id=PLAIN_REPLY_ID name="body" required rows="3" maxlength="20000"
+                                <label>{crate::text::REPLY}<textarea id=PLAIN_REPLY_ID name="body" required rows="3" maxlength="20000"
                                     data-testid=testid::PLAIN_REPLY></textarea></label>
-                                <button class="button" type="submit">"Send"</button>
+                                <button class="button" type="submit">{crate::text::SEND}</button>
                             </form>
                         }))}
                     }.into_any()
@@ -265,7 +265,7 @@ pub(super) fn ConversationPane(
         {move || match ready.get().then(|| composer.get()).flatten() {
             Some((true, firm, external)) => view! {
                 <form class="form composer" data-testid=testid::COMPOSER on:submit=submit>
-                    <label>"Reply"<textarea required=move || !with_files() rows="3" maxlength="20000" bind:value=body data-testid=testid::REPLY></textarea></label>
+                    <label>{crate::text::REPLY}<textarea required=move || !with_files() rows="3" maxlength="20000" bind:value=body data-testid=testid::REPLY></textarea></label>
                     <Attach files/>
                     // What was picked in All Files goes with this message: it shows here.
                     {sending.map(|sending| view! { <SendingNote sending/> })}
@@ -278,21 +278,21 @@ pub(super) fn ConversationPane(
                                 if !b.trim().is_empty() {
                                     b.push_str("\n\n");
                                 }
-                                b.push_str(&format!("A short guide to using this portal: {origin}/guide"));
-                            })>"Add the client guide"</button>
+                                b.push_str(&crate::text::a_short_guide_to_using_this(&origin));
+                            })>{crate::text::ADD_THE_CLIENT_GUIDE}</button>
                     })}
                     {(firm && external).then(|| view! { <AskForFiles open=asking requested/> })}
                     {firm.then(|| view! {
-                        <label class="check"><input type="checkbox" bind:checked=sms/>"Also send as a text message"</label>
+                        <label class="check"><input type="checkbox" bind:checked=sms/>{crate::text::ALSO_SEND_AS_A_TEXT_MESSAGE}</label>
                     })}
                     {error_of(post.value())}
                     <button class="button" type="submit" data-testid=testid::SEND_MESSAGE
                         disabled=move || !ready.get() || post.pending().get() || files.busy()>
-                        {move || if with_files() && body.with(|b| b.trim().is_empty()) { "Send files" } else { "Send" }}
+                        {move || if with_files() && body.with(|b| b.trim().is_empty()) { crate::text::SEND_FILES } else { crate::text::SEND }}
                     </button>
                 </form>
             }.into_any(),
-            Some((false, ..)) => view! { <p class="hint">"This matter is closed: its conversations are read-only."</p> }.into_any(),
+            Some((false, ..)) => view! { <p class="hint">{crate::text::THIS_MATTER_IS_CLOSED_ITS_CONVERSATIONS}</p> }.into_any(),
             None => ().into_any(),
         }}
     }
@@ -319,32 +319,32 @@ fn StepUp(on_passed: Callback<()>) -> AnyView {
     let can_text = move || me().is_some_and(|m| m.can_text);
     view! {
         <div class="step-up" data-testid=testid::STEP_UP>
-            <h3><span class="lock" aria-hidden="true"></span>"Confirm it is you"</h3>
+            <h3><span class="lock" aria-hidden="true"></span>{crate::text::CONFIRM_IT_IS_YOU}</h3>
             <p>{AppError::StepUpRequired.to_string()}</p>
             <Show when=move || !has_app()>
                 <div class="button-row">
                     <button class="button secondary" type="button" data-testid=testid::EMAIL_CODE
                         disabled=move || !ready.get() || send.pending().get()
-                        on:click=move |_| { send.dispatch(SendCode { channel: "email".into() }); }>"Email me a code"</button>
+                        on:click=move |_| { send.dispatch(SendCode { channel: "email".into() }); }>{crate::text::EMAIL_ME_A_CODE}</button>
                     <Show when=can_text>
                         <button class="button secondary" type="button"
                             disabled=move || !ready.get() || send.pending().get()
-                            on:click=move |_| { send.dispatch(SendCode { channel: "sms".into() }); }>"Text me a code"</button>
+                            on:click=move |_| { send.dispatch(SendCode { channel: "sms".into() }); }>{crate::text::TEXT_ME_A_CODE}</button>
                     </Show>
                 </div>
                 {move || match send.value().get() {
-                    Some(Ok(to)) => Some(view! { <p class="hint" role="status">{format!("We sent a code to {to}. It works for 10 minutes.")}</p> }.into_any()),
+                    Some(Ok(to)) => Some(view! { <p class="hint" role="status">{crate::text::we_sent_a_code_to_it_2(&to)}</p> }.into_any()),
                     Some(Err(e)) => Some(view! { <ErrorNote message=e.to_string()/> }.into_any()),
                     None => None,
                 }}
             </Show>
             <ActionForm action=confirm attr:class="form inline" attr:data-testid=testid::STEP_UP_FORM>
-                <label>{move || if has_app() { "Code from your authenticator app" } else { "Verification code" }}
+                <label>{move || if has_app() { crate::text::CODE_FROM_YOUR_AUTHENTICATOR_APP } else { crate::text::VERIFICATION_CODE }}
                     <input name="code" required autocomplete="one-time-code" inputmode="numeric" maxlength="16" data-testid=testid::STEP_UP_CODE/>
                 </label>
                 {error_of(confirm.value())}
                 <button class="button" type="submit" data-testid=testid::STEP_UP_SUBMIT
-                    disabled=move || !ready.get() || confirm.pending().get()>"Confirm"</button>
+                    disabled=move || !ready.get() || confirm.pending().get()>{crate::text::CONFIRM}</button>
             </ActionForm>
         </div>
     }
@@ -439,25 +439,25 @@ fn MessageItem(m: MessageView, changing: Changing, answerable: bool) -> impl Int
                             text.set(written.clone());
                             confirming.set(None);
                             editing.set(Some(id));
-                        }>"Edit"</button>
+                        }>{crate::text::EDIT}</button>
                     <button type="button" class="link small" data-testid=testid::DELETE_MESSAGE
                         disabled=move || !ready.get()
-                        on:click=move |_| { editing.set(None); confirming.set(Some(id)); }>"Delete"</button>
+                        on:click=move |_| { editing.set(None); confirming.set(Some(id)); }>{crate::text::DELETE}</button>
                 }
             })}
             {move || confirming_this().then(|| view! {
-                <p class="confirm" role="alert">"Delete this message? Its text, and any files it sent or shared, are removed for everyone."
+                <p class="confirm" role="alert">{crate::text::DELETE_THIS_MESSAGE_ITS_TEXT_AND}
                     <button type="button" class="button small danger" data-testid=testid::CONFIRM_DELETE_MESSAGE
                         disabled=move || delete.pending().get()
-                        on:click=move |_| { delete.dispatch(api::DeleteMessage { id }); }>"Delete"</button>
-                    <button type="button" class="button small secondary" on:click=move |_| confirming.set(None)>"Keep it"</button>
+                        on:click=move |_| { delete.dispatch(api::DeleteMessage { id }); }>{crate::text::DELETE}</button>
+                    <button type="button" class="button small secondary" on:click=move |_| confirming.set(None)>{crate::text::KEEP_IT}</button>
                 </p>
                 {error_of(delete.value())}
             })}
         </div>
     });
     let body = if m.deleted {
-        view! { <p class="hint deleted" data-testid=testid::MESSAGE_DELETED>"Message deleted"</p> }
+        view! { <p class="hint deleted" data-testid=testid::MESSAGE_DELETED>{crate::text::MESSAGE_DELETED}</p> }
             .into_any()
     } else {
         let html = m.html.clone();
@@ -468,14 +468,14 @@ fn MessageItem(m: MessageView, changing: Changing, answerable: bool) -> impl Int
                         ev.prevent_default();
                         edit.dispatch(api::EditMessage { id, body: text.get_untracked() });
                     }>
-                        <label class="sr-only" for=format!("edit-{id}")>"Message"</label>
+                        <label class="sr-only" for=format!("edit-{id}")>{crate::text::MESSAGE}</label>
                         <textarea id=format!("edit-{id}") rows="3" maxlength="20000" bind:value=text
                             data-testid=testid::EDIT_MESSAGE_TEXT></textarea>
                         {error_of(edit.value())}
                         <div class="button-row">
                             <button class="button small" type="submit" data-testid=testid::SAVE_MESSAGE
-                                disabled=move || edit.pending().get()>"Save"</button>
-                            <button class="button small secondary" type="button" on:click=move |_| editing.set(None)>"Cancel"</button>
+                                disabled=move || edit.pending().get()>{crate::text::SAVE}</button>
+                            <button class="button small secondary" type="button" on:click=move |_| editing.set(None)>{crate::text::CANCEL}</button>
                         </div>
                     </form>
                 }.into_any()
@@ -488,8 +488,8 @@ fn MessageItem(m: MessageView, changing: Changing, answerable: bool) -> impl Int
         <li class="message" class:mine=m.mine class:deleted=m.deleted data-testid=testid::MESSAGE
             data-deleted=m.deleted.to_string()>
             <p class="message-meta"><strong>{m.author}</strong>" · "<When at=m.created_at exact=true/>
-                {m.sent_as_sms.then(|| view! { " · "<span class="badge">"Also sent by text"</span> })}
-                {(m.edited && !m.deleted).then(|| view! { " · "<span class="hint" data-testid=testid::MESSAGE_EDITED>"edited"</span> })}</p>
+                {m.sent_as_sms.then(|| view! { " · "<span class="badge">{crate::text::ALSO_SENT_BY_TEXT}</span> })}
+                {(m.edited && !m.deleted).then(|| view! { " · "<span class="hint" data-testid=testid::MESSAGE_EDITED>{crate::text::EDITED}</span> })}</p>
             {body}
             {(!m.attachments.is_empty()).then(|| view! { <AttachmentList files=m.attachments/> })}
             {(!m.shares.is_empty()).then(|| view! { <crate::shares::ShareLinks shares=m.shares/> })}

@@ -84,8 +84,8 @@ pub enum Unseen {
 impl Unseen {
     pub fn label(self) -> &'static str {
         match self {
-            Self::New => "New",
-            Self::Updated => "Updated",
+            Self::New => crate::text::NEW,
+            Self::Updated => crate::text::UPDATED,
         }
     }
 }

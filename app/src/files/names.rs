@@ -13,21 +13,21 @@ pub const MAX_NAME_BYTES: usize = 255;
 pub fn clean_name(raw: &str) -> Result<String, AppError> {
     let name: String = raw.nfc().collect::<String>().trim().to_string();
     if name.is_empty() {
-        return Err(AppError::bad_request("Give it a name."));
+        return Err(AppError::bad_request(crate::text::GIVE_IT_A_NAME));
     }
     if name == "." || name == ".." {
         return Err(AppError::bad_request(
-            "\".\" and \"..\" cannot be used as names.",
+            crate::text::AND_CANNOT_BE_USED_AS_NAMES,
         ));
     }
     if name.contains(['/', '\\']) {
         return Err(AppError::bad_request(
-            "A name cannot contain / or \\. To put something in a folder, move it there.",
+            crate::text::A_NAME_CANNOT_CONTAIN_OR_TO,
         ));
     }
     if name.chars().any(char::is_control) {
         return Err(AppError::bad_request(
-            "A name cannot contain control characters such as line breaks or tabs.",
+            crate::text::A_NAME_CANNOT_CONTAIN_CONTROL_CHARACTERS,
         ));
     }
     // Direction overrides make a name such as "invoice[RLO]fdp.exe" display as "invoiceexe.pdf".
@@ -35,7 +35,7 @@ pub fn clean_name(raw: &str) -> Result<String, AppError> {
         matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
     }) {
         return Err(AppError::bad_request(
-            "A name cannot contain invisible text-direction characters.",
+            crate::text::A_NAME_CANNOT_CONTAIN_INVISIBLE_TEXT,
         ));
     }
     if name.len() > MAX_NAME_BYTES {

@@ -31,17 +31,14 @@ pub use tree::{ROOT_NAME, all_folders};
 
 /// The unique index of live names refused a write that raced another (PostgreSQL).
 fn name_raced(name: &str) -> AppError {
-    AppError::Conflict(format!(
-        "Something named \"{name}\" was put here at the same moment. Choose another name."
-    ))
+    AppError::Conflict(crate::text::something_named_was_put_here_at(&name))
 }
 
 /// A closed matter's files can be read, not changed.
 pub fn writable(manage: &ManageMatter) -> Result<(), AppError> {
     if manage.matter().status == matter::Status::Closed {
         return Err(AppError::Conflict(
-            "This matter is closed, so its files cannot be changed. Reopen the matter first."
-                .into(),
+            crate::text::THIS_MATTER_IS_CLOSED_SO_ITS_2.into(),
         ));
     }
     Ok(())
@@ -108,7 +105,7 @@ pub async fn create_folder(
 fn not_root(manage: &ManageMatter, item: Item) -> Result<(), AppError> {
     if item == Item::Folder(manage.matter_id().root_folder()) {
         return Err(AppError::bad_request(
-            "The matter's top folder cannot be renamed, moved or deleted.",
+            crate::text::THE_MATTERS_TOP_FOLDER_CANNOT_BE,
         ));
     }
     Ok(())
@@ -227,7 +224,7 @@ pub async fn move_item(
     if let Item::Folder(id) = item {
         if target.iter().any(|f| f.id == id) {
             return Err(AppError::bad_request(
-                "A folder cannot be moved into itself or into one of its own subfolders.",
+                crate::text::A_FOLDER_CANNOT_BE_MOVED_INTO,
             ));
         }
         if target.len() + subtree_depth(&txn, id).await? > MAX_DEPTH {
@@ -324,7 +321,7 @@ pub async fn restore(
     writable(manage)?;
     let matter_id = manage.matter_id();
     not_root(manage, item)?;
-    let not_in_trash = || AppError::NotFound("That is not in this matter's trash.".into());
+    let not_in_trash = || AppError::NotFound(crate::text::THAT_IS_NOT_IN_THIS_MATTERS.into());
     let txn = begin_write(db).await?;
     let (name, folder_id) = match item {
         Item::Folder(id) => {
@@ -348,11 +345,7 @@ pub async fn restore(
     };
     let folder = live_folder(&txn, manage, Some(folder_id))
         .await
-        .map_err(|_| {
-            AppError::Conflict(
-                "The folder this was in is in the trash too. Restore that folder first.".into(),
-            )
-        })?;
+        .map_err(|_| AppError::Conflict(crate::text::THE_FOLDER_THIS_WAS_IN_IS.into()))?;
     check_room(&txn, item, &folder, &name, true).await?;
     set_trashed(&txn, item, None)
         .await
@@ -499,6 +492,6 @@ pub async fn version(
         .filter(document_version::Column::Number.eq(number))
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("This file has no such version.".into()))?;
+        .ok_or_else(|| AppError::NotFound(crate::text::THIS_FILE_HAS_NO_SUCH_VERSION.into()))?;
     Ok(version)
 }

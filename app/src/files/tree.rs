@@ -11,7 +11,7 @@ use sea_orm::{
 };
 
 use super::{
-    Crumb, DocumentEntry, FolderEntry, FolderView, MAX_DEPTH, MAX_FILES_PER_FOLDER,
+    Crumb, DocumentEntry, FolderEntry, FolderView, ItemKind, MAX_DEPTH, MAX_FILES_PER_FOLDER,
     names::name_key, previewable,
 };
 use crate::{
@@ -21,12 +21,10 @@ use crate::{
     policy::InMatter,
 };
 
-pub(super) const NO_SUCH_FOLDER: &str =
-    "There is no such folder on this matter. It may have been moved to the trash.";
-pub(super) const NO_SUCH_FILE: &str =
-    "There is no such file on this matter. It may have been moved to the trash.";
+pub(super) const NO_SUCH_FOLDER: &str = crate::text::THERE_IS_NO_SUCH_FOLDER_ON;
+pub(super) const NO_SUCH_FILE: &str = crate::text::THERE_IS_NO_SUCH_FILE_ON;
 /// The root folder's name, as the tree shows it.
-pub const ROOT_NAME: &str = "All Files";
+pub const ROOT_NAME: &str = crate::text::ALL_FILES;
 
 /// A stored time as pages get it: a moment each reader sees in their own zone.
 pub fn when(at: DateTime<Utc>) -> crate::when::Moment {
@@ -208,19 +206,17 @@ pub async fn free_name(
             return Ok(candidate);
         }
     }
-    Err(AppError::Conflict(format!(
-        "This folder has no free name for \"{name}\". Rename the file and upload it again."
-    )))
+    Err(AppError::Conflict(
+        crate::text::this_folder_has_no_free_name(&name),
+    ))
 }
 
 pub(super) fn name_taken(name: &str, place: &Place) -> AppError {
-    let what = match place {
-        Place::Folder(_) => "folder",
-        Place::Document(_) => "file",
+    let kind = match place {
+        Place::Folder(_) => ItemKind::Folder,
+        Place::Document(_) => ItemKind::Document,
     };
-    AppError::Conflict(format!(
-        "There is already a {what} named \"{name}\" here. Choose another name."
-    ))
+    AppError::Conflict(crate::text::name_taken(kind, name))
 }
 
 /// Files directly in a folder, not counting the trash.
@@ -262,7 +258,7 @@ pub(super) async fn names_of(
 
 pub(super) fn name_or_unknown(names: &HashMap<UserId, String>, id: Option<UserId>) -> String {
     id.and_then(|id| names.get(&id).cloned())
-        .unwrap_or_else(|| "someone no longer here".into())
+        .unwrap_or_else(|| crate::text::SOMEONE_NO_LONGER_HERE.into())
 }
 
 /// What the live folder `chain[0]` holds; its path is `chain` (nearest first), which a share

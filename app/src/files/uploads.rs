@@ -36,8 +36,7 @@ use crate::{
 /// An upload nobody touched for this long is abandoned: its row and bytes are deleted.
 pub const ABANDONED_AFTER: Duration = Duration::hours(24);
 
-const NO_SUCH_UPLOAD: &str =
-    "There is no such upload: it may have finished or expired. Start the upload again.";
+const NO_SUCH_UPLOAD: &str = crate::text::THERE_IS_NO_SUCH_UPLOAD_IT;
 
 /// What a new upload is for.
 pub struct NewUpload {
@@ -152,9 +151,8 @@ async fn into_tree(
     let manage = access.clone().manage()?;
     super::server::writable(&manage)?;
     if input.length > MAX_FILE_SIZE {
-        return Err(AppError::TooLarge(format!(
-            "This file is {}; a file can be at most 5 GB.",
-            human_size(input.length)
+        return Err(AppError::TooLarge(crate::text::this_file_is_a_file_can(
+            &(human_size(input.length)),
         )));
     }
     Ok(match input.document_id {
@@ -167,9 +165,9 @@ async fn into_tree(
             let folder = tree::live_folder(db, &manage, input.folder_id).await?;
             match tree::occupant(db, folder.id, &name_key(&name)).await? {
                 Some(Place::Folder(_)) => {
-                    return Err(AppError::Conflict(format!(
-                        "There is a folder named \"{name}\" here. Rename the file or the folder first."
-                    )));
+                    return Err(AppError::Conflict(
+                        crate::text::there_is_a_folder_named_here(&name),
+                    ));
                 }
                 Some(Place::Document(_)) => {}
                 None => full_check(db, folder.id).await?,
@@ -184,9 +182,8 @@ async fn into_tree(
 fn may_answer(slot: &RequestSlot, length: u64) -> Result<(), AppError> {
     crate::conversations::server::open(slot.matter().matter())?;
     if length > MAX_FILE_SIZE {
-        return Err(AppError::TooLarge(format!(
-            "This file is {}; a file can be at most 5 GB.",
-            human_size(length)
+        return Err(AppError::TooLarge(crate::text::this_file_is_a_file_can(
+            &(human_size(length)),
         )));
     }
     Ok(())
@@ -248,8 +245,8 @@ where
     let received = upload.received as u64;
     let length = upload.length as u64;
     if offset != received {
-        return Err(AppError::Conflict(format!(
-            "The upload is at byte {received}, not {offset}. Ask where it is (HEAD) and resume from there."
+        return Err(AppError::Conflict(crate::text::the_upload_is_at_byte_not(
+            &received, &offset,
         )));
     }
     if upload.version_id.is_some() {
@@ -272,10 +269,9 @@ where
         Written::Complete(part) | Written::Cut(part) => part,
         Written::ChecksumMismatch => return Ok(Appended::ChecksumMismatch),
         Written::TooLong => {
-            return Err(AppError::TooLarge(format!(
-                "More bytes arrived than the file's declared size ({}). Start the upload again.",
-                human_size(length)
-            )));
+            return Err(AppError::TooLarge(
+                crate::text::more_bytes_arrived_than_the_files(&(human_size(length))),
+            ));
         }
     };
     // An empty request moves nothing on; an empty file is finished by its (empty) first part.
@@ -334,10 +330,9 @@ where
         Err(e) => {
             let _ = blobs::remove(&state.storage, &part.key).await;
             Err(match e {
-                Retry::Unique => AppError::Conflict(
-                    "Someone else saved a file with this name at the same moment. Try again."
-                        .into(),
-                ),
+                Retry::Unique => {
+                    AppError::Conflict(crate::text::SOMEONE_ELSE_SAVED_A_FILE_WITH.into())
+                }
                 Retry::Fail(e) => e,
             })
         }
@@ -351,11 +346,8 @@ async fn may_still_write(
     user: &SignedInUser,
     upload: &upload::Model,
 ) -> Result<MatterAccess, AppError> {
-    let stopped = |why: String| {
-        AppError::Conflict(format!(
-            "{why} The upload was stopped and nothing of it was kept."
-        ))
-    };
+    let stopped =
+        |why: String| AppError::Conflict(crate::text::the_upload_was_stopped_and_nothing(&why));
     let actor = crate::policy::Actor::User(user.clone());
     if let (Some(message), Some(item)) = (upload.request_message_id, upload.request_item) {
         // For a line of a request: still theirs to answer, on an open matter.
@@ -380,7 +372,7 @@ async fn may_still_write(
         .matter(&state.db, upload.matter_id)
         .await
         .map_err(|e| match e {
-            AppError::NotFound(_) => stopped("You are no longer on this matter.".into()),
+            AppError::NotFound(_) => stopped(crate::text::YOU_ARE_NO_LONGER_ON_THIS.into()),
             other => other,
         })?;
     let allowed = if upload.for_attachment {
@@ -444,11 +436,9 @@ async fn commit(
         .exec(&txn)
         .await?;
     if moved.rows_affected != 1 {
-        return Err(AppError::Conflict(
-            "Another request moved this upload on meanwhile. Ask where it is (HEAD) and resume from there."
-                .into(),
-        )
-        .into());
+        return Err(
+            AppError::Conflict(crate::text::ANOTHER_REQUEST_MOVED_THIS_UPLOAD_ON.into()).into(),
+        );
     }
     let (true, Some(access)) = (to >= upload.length as u64, access) else {
         txn.commit().await?;
@@ -520,12 +510,7 @@ async fn finish(
     now: chrono::DateTime<Utc>,
 ) -> Result<Version, Retry> {
     let user = access.user();
-    let gone = || {
-        AppError::Conflict(
-            "The folder or file this upload was for was moved to the trash meanwhile. Restore it, or upload again elsewhere."
-                .into(),
-        )
-    };
+    let gone = || AppError::Conflict(crate::text::THE_FOLDER_OR_FILE_THIS_UPLOAD.into());
     let content_type = content_type_of(&upload.name);
     let mut name = upload.name.clone();
     let existing = match upload.document_id {
@@ -546,9 +531,9 @@ async fn finish(
             match tree::occupant(txn, upload.folder_id, &name_key(&name)).await? {
                 Some(Place::Document(doc)) => Some(doc),
                 Some(Place::Folder(_)) => {
-                    return Err(AppError::Conflict(format!(
-                        "A folder named \"{name}\" was created here meanwhile. Rename it, then upload again."
-                    ))
+                    return Err(AppError::Conflict(
+                        crate::text::a_folder_named_was_created_meanwhile(&name),
+                    )
                     .into());
                 }
                 None => None,

@@ -14,15 +14,15 @@ use crate::testid;
 
 /// The guide's sections: (anchor, heading), in order, for the contents list.
 const SECTIONS: [(&str, &str); 9] = [
-    ("invitation", "Accept your invitation"),
-    ("second-step", "The second step: a code"),
-    ("messages", "Read and answer messages"),
-    ("shared", "Open a shared document"),
-    ("download", "Download a file and check it"),
-    ("send", "Send the firm a file"),
-    ("phone", "Put the portal on your phone"),
-    ("access-removed", "“Access removed”"),
-    ("questions", "Questions"),
+    ("invitation", crate::text::ACCEPT_YOUR_INVITATION),
+    ("second-step", crate::text::THE_SECOND_STEP_A_CODE),
+    ("messages", crate::text::READ_AND_ANSWER_MESSAGES),
+    ("shared", crate::text::OPEN_A_SHARED_DOCUMENT),
+    ("download", crate::text::DOWNLOAD_A_FILE_AND_CHECK_IT),
+    ("send", crate::text::SEND_THE_FIRM_A_FILE),
+    ("phone", crate::text::PUT_THE_PORTAL_ON_YOUR_PHONE),
+    ("access-removed", crate::text::ACCESS_REMOVED),
+    ("questions", crate::text::QUESTIONS),
 ];
 
 /// `/guide`: how a client uses the portal, step by step.
@@ -55,68 +55,69 @@ pub fn GuidePage() -> impl IntoView {
             .and_then(Result::ok)
             .filter(|g| !g.contact.is_empty());
         match told {
-            Some(g) => view! { <p class="pre" data-testid=testid::GUIDE_CONTACT>{g.contact}</p> }.into_any(),
+            Some(g) => view! { <p class="pre" data-testid=testid::GUIDE_CONTACT>{g.contact}</p> }
+                .into_any(),
             None => view! {
-                <p>"Write to the firm in any of your conversations, or contact the person who handles your matter the way you usually do."</p>
+                <p>{crate::text::WRITE_TO_THE_FIRM_IN_ANY}</p>
             }
             .into_any(),
         }
     };
     view! {
-        <Title text="Getting started"/>
+        <Title text=crate::text::GETTING_STARTED/>
         <article class="card guide" data-testid=testid::GUIDE>
-            <h1>{format!("Getting started with {}", match crate::settings::brand::Brand::current().firm.as_str() {
-                "" => "the secure portal".to_string(),
-                firm => format!("{firm}'s secure portal"),
-            })}</h1>
+            <h1>{match crate::settings::brand::Brand::current().firm.as_str() {
+                "" => crate::text::GETTING_STARTED_WITH_THE_PORTAL.to_string(),
+                firm => crate::text::getting_started_with(&firm),
+            }}</h1>
             <Suspense fallback=|| ()>{welcome}</Suspense>
-            <p>"The portal is where you and the firm exchange messages and documents, instead of email. Everything in it is sent encrypted, and only the people on your matter can see it."</p>
-            <nav aria-label="Contents" class="guide-contents"><ol>{contents}</ol></nav>
+            <p>{crate::text::THE_PORTAL_IS_WHERE_YOU_AND}</p>
+            <nav aria-label=crate::text::CONTENTS class="guide-contents"><ol>{contents}</ol></nav>
 
             {section("invitation")}
-            <p>"The firm sends you an email, and sometimes a text message, with a link. Open it, choose a password of at least 12 characters (a few words you will remember work well), and you are signed in."</p>
-            <p>"The link works once and only for a few days. If it no longer works, ask the firm to send a new invitation. Next time, sign in at the portal's address with your email and password; if you forget the password, use “Forgot your password?” on the "<a href="/sign-in">"sign-in page"</a>"."</p>
+            <p>{crate::text::THE_FIRM_SENDS_YOU_AN_EMAIL}</p>
+            <p>{crate::text::THE_LINK_WORKS_ONCE_AND_ONLY}<a href="/sign-in">{crate::text::SIGN_IN_PAGE}</a>"."</p>
 
             {section("second-step")}
-            <p>"To keep your matter private, the portal may ask for a six-digit code as well as your password, when you sign in or open a conversation marked “Verification required”."</p>
+            <p>{crate::text::TO_KEEP_YOUR_MATTER_PRIVATE_THE}</p>
             <ul>
-                <li>"With an authenticator app (Google Authenticator, Microsoft Authenticator, 1Password and others): sign in, open your account (your name at the top), choose “Set up an authenticator app” and scan the square code. From then on, enter the code the app shows."</li>
-                <li>"Without an app: choose to get a code by email or by text message, and enter it within ten minutes."</li>
-                <li>"When you set up an app you get ten recovery codes. Keep them somewhere safe: each one works once, if you lose your phone."</li>
+                <li>{crate::text::WITH_AN_AUTHENTICATOR_APP_GOOGLE_AUTHENTICATOR}</li>
+                <li>{crate::text::WITHOUT_AN_APP_CHOOSE_TO_GET}</li>
+                <li>{crate::text::WHEN_YOU_SET_UP_AN_APP}</li>
             </ul>
 
             {section("messages")}
-            <p>"After signing in you see your conversations, newest first, with how many messages are unread. Open one to read it. Write in the reply box at the bottom and press Send. New messages appear as they arrive, without reloading."</p>
-            <p>"When the firm writes to you, you get an email (and perhaps a text message) saying so. A message in a conversation marked “Verification required” is never in the email: you read it in the portal, after the code."</p>
+            <p>{crate::text::AFTER_SIGNING_IN_YOU_SEE_YOUR}</p>
+            <p>{crate::text::WHEN_THE_FIRM_WRITES_TO_YOU}</p>
 
             {section("shared")}
-            <p>"When the firm shares a file or folder with you, it appears in the conversation. Open it to see it in the portal: a shared document always shows its latest version, and “Last updated” says when it last changed and by whom. A shared folder shows what is in it now."</p>
+            <p>{crate::text::WHEN_THE_FIRM_SHARES_A_FILE}</p>
 
             {section("download")}
-            <p>"Press a file's name to download it. To be sure a download is exactly the firm's file, compare its SHA-256 fingerprint with the one the firm gives you. Your computer works it out:"</p>
+            <p>{crate::text::PRESS_A_FILES_NAME_TO_DOWNLOAD}</p>
             <ul>
-                <li>"Windows (PowerShell): "<code>"Get-FileHash \"file name\""</code></li>
-                <li>"Mac or Linux (Terminal): "<code>"shasum -a 256 \"file name\""</code></li>
+                <li>{crate::text::WINDOWS_POWERSHELL}<code>{crate::text::GET_FILEHASH_FILE_NAME}</code></li>
+                <li>{crate::text::MAC_OR_LINUX_TERMINAL}<code>{crate::text::SHASUM_A_256_FILE_NAME}</code></li>
             </ul>
-            <p>"The two fingerprints, 64 letters and digits, must be the same. If a single character differs, the file is not the same: tell the firm."</p>
+            <p>{crate::text::THE_TWO_FINGERPRINTS_64_LETTERS_AND}</p>
 
             {section("send")}
-            <p>"In a conversation, press “Attach files” under the reply box and choose one or more files (up to 100 MB each). Wait until each shows as ready, write a message if you like, and press Send. For a larger file, ask the firm how to send it."</p>
+            <p>{crate::text::IN_A_CONVERSATION_PRESS_ATTACH_FILES}</p>
 
             {section("phone")}
-            <p>"The portal works in your phone's browser, and you can put it on your home screen so it opens like an app:"</p>
+            <p>{crate::text::THE_PORTAL_WORKS_IN_YOUR_PHONES}</p>
             <ul>
-                <li>"iPhone or iPad (Safari): press the Share button, then “Add to Home Screen”."</li>
-                <li>"Android (Chrome): press the menu (⋮), then “Install app” or “Add to Home screen”."</li>
+                <li>{crate::text::IPHONE_OR_IPAD_SAFARI_PRESS_THE}</li>
+                <li>{crate::text::ANDROID_CHROME_PRESS_THE_MENU_THEN}</li>
             </ul>
-            <p>"It still needs an internet connection, and it asks you to sign in again after a while without use."</p>
+            <p>{crate::text::IT_STILL_NEEDS_AN_INTERNET_CONNECTION}</p>
 
             {section("access-removed")}
-            <p>"“Access removed” means the firm has stopped sharing that file or folder with you, or has taken you off that matter. Nothing is wrong with your account. If you still need the document, ask the firm."</p>
+            <p>{crate::text::ACCESS_REMOVED_MEANS_THE_FIRM_HAS}</p>
 
             {section("questions")}
             <Suspense fallback=|| ()>{contact}</Suspense>
-            <p class="guide-sign-in"><a class="button" href="/sign-in">"Sign in"</a></p>
+            <p class="guide-sign-in"><a class="button" href="/sign-in">{crate::text::SIGN_IN}</a></p>
         </article>
     }
 }

@@ -90,9 +90,8 @@ pub async fn set_retention(
     let until = match until.trim() {
         "" => None,
         day => Some(
-            chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| {
-                AppError::bad_request("Give the day as a date, such as 2031-03-31.")
-            })?,
+            chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .map_err(|_| AppError::bad_request(crate::text::GIVE_THE_DAY_AS_A_DATE))?,
         ),
     };
     super::retention::set_retention(&state.db, &manage, until, ip).await
@@ -128,7 +127,7 @@ pub async fn add_new_matter_contact(
     let role = MatterRole::parse(&role)?;
     if role == MatterRole::Staff {
         return Err(AppError::bad_request(
-            "Staff are added in People by an administrator; here, add a client or another contact.",
+            crate::text::STAFF_ARE_ADDED_IN_PEOPLE_BY,
         ));
     }
     let asked = crate::accounts::server::NewPerson {

@@ -66,11 +66,11 @@ impl MatterRole {
 
     pub fn label(self) -> &'static str {
         match self {
-            Self::Client => "Client",
-            Self::OtherParty => "Other party",
-            Self::Counsel => "Counsel",
-            Self::Other => "Other contact",
-            Self::Staff => "Staff",
+            Self::Client => crate::text::CLIENT,
+            Self::OtherParty => crate::text::OTHER_PARTY,
+            Self::Counsel => crate::text::COUNSEL,
+            Self::Other => crate::text::OTHER_CONTACT,
+            Self::Staff => crate::text::STAFF,
         }
     }
 
@@ -78,11 +78,7 @@ impl MatterRole {
         Self::ALL
             .into_iter()
             .find(|r| r.key() == key)
-            .ok_or_else(|| {
-                AppError::bad_request(
-                    "Choose the person's role on the matter: client, other party, counsel, other contact or staff.",
-                )
-            })
+            .ok_or_else(|| AppError::bad_request(crate::text::CHOOSE_THE_PERSONS_ROLE_ON_THE))
     }
 }
 
@@ -158,8 +154,8 @@ pub fn MattersPage() -> impl IntoView {
         Some(Ok(m)) => Some(
             view! {
                 <p class="status ok" data-testid=testid::MATTER_CREATED>
-                    {format!("Matter {} opened. ", m.number)}
-                    <a href=format!("/matters/{}", m.id)>"Go to it"</a>
+                    {crate::text::matter_opened(&m.number)}
+                    <a href=format!("/matters/{}", m.id)>{crate::text::GO_TO_IT}</a>
                 </p>
             }
             .into_any(),
@@ -167,21 +163,21 @@ pub fn MattersPage() -> impl IntoView {
         _ => error_of(create.value())(),
     };
     view! {
-        <Title text="Matters"/>
+        <Title text=crate::text::MATTERS/>
         <section class="card">
-            <h1>"Matters"</h1>
+            <h1>{crate::text::MATTERS}</h1>
             <div class="toolbar">
-                <input type="search" placeholder="Find by number, name or contact" aria-label="Find a matter"
+                <input type="search" placeholder=crate::text::FIND_BY_NUMBER_NAME_OR_CONTACT aria-label=crate::text::FIND_A_MATTER
                     data-testid=testid::MATTER_SEARCH
                     on:input=move |ev| set_query.set(event_target_value(&ev))/>
                 <label class="check">
                     <input type="checkbox" on:change=move |ev| set_closed.set(event_target_checked(&ev))/>
-                    "Include closed"
+                    {crate::text::INCLUDE_CLOSED}
                 </label>
             </div>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=|| view! { <p>{crate::text::LOADING}</p> }>
                 {move || matters.get().map(|r| match r {
-                    Ok(list) if list.is_empty() => view! { <p class="hint">"No matters to show."</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="hint">{crate::text::NO_MATTERS_TO_SHOW}</p> }.into_any(),
                     Ok(list) => view! {
                         <ul class="matters" data-testid=testid::MATTERS>
                             {list.into_iter().map(|m| view! {
@@ -191,7 +187,7 @@ pub fn MattersPage() -> impl IntoView {
                                         <span class="matter-name">{m.name}</span>
                                     </a>
                                     <span class="hint">{m.clients.join(", ")}</span>
-                                    {(!m.open).then(|| view! { <span class="badge">"Closed"</span> })}
+                                    {(!m.open).then(|| view! { <span class="badge">{crate::text::CLOSED}</span> })}
                                 </li>
                             }).collect_view()}
                         </ul>
@@ -203,15 +199,15 @@ pub fn MattersPage() -> impl IntoView {
         <Transition fallback=|| ()>
         <Show when=is_firm>
             <section class="card">
-                <h2>"Open a new matter"</h2>
+                <h2>{crate::text::OPEN_A_NEW_MATTER}</h2>
                 <ActionForm action=create attr:class="form" attr:data-testid=testid::CREATE_MATTER_FORM>
-                    <label>"Matter number"<input name="number" required maxlength="40" autocomplete="off"/></label>
-                    <label>"Name"<input name="name" required maxlength="200" autocomplete="off"/></label>
-                    <label>"Description (optional)"<textarea name="description" rows="3" maxlength="10000"></textarea></label>
+                    <label>{crate::text::MATTER_NUMBER}<input name="number" required maxlength="40" autocomplete="off"/></label>
+                    <label>{crate::text::NAME}<input name="name" required maxlength="200" autocomplete="off"/></label>
+                    <label>{crate::text::DESCRIPTION_OPTIONAL}<textarea name="description" rows="3" maxlength="10000"></textarea></label>
                     {created}
                     <button class="button" type="submit" data-testid=testid::CREATE_MATTER
                         disabled=move || !ready.get() || create.pending().get()>
-                        "Open matter"
+                        {crate::text::OPEN_MATTER}
                     </button>
                 </ActionForm>
             </section>
@@ -224,7 +220,7 @@ pub fn MattersPage() -> impl IntoView {
 #[component]
 fn RoleChoice(roles: &'static [MatterRole]) -> impl IntoView {
     view! {
-        <label>"Role"
+        <label>{crate::text::ROLE}
             <select name="role">
                 {roles.iter().map(|r| view! {
                     <option value=r.key() selected=*r == MatterRole::Client>{r.label()}</option>
@@ -252,7 +248,7 @@ fn FindPerson() -> impl IntoView {
         },
     );
     view! {
-        <label>"Name or email of a person in the directory"
+        <label>{crate::text::NAME_OR_EMAIL_OF_A_PERSON}
             <input name="email" required autocomplete="off" list="directory-matches"
                 data-testid=testid::FIND_PERSON
                 on:input=move |ev| typed.set(event_target_value(&ev))/>
@@ -304,7 +300,7 @@ pub fn MatterPage() -> impl IntoView {
             match id {
                 Some(id) => api::get_matter(id).await,
                 None => Err(AppError::NotFound(
-                    "There is no such matter, or it is not shared with you.".into(),
+                    crate::text::THERE_IS_NO_SUCH_MATTER_OR.into(),
                 )),
             }
         },
@@ -319,8 +315,8 @@ pub fn MatterPage() -> impl IntoView {
             .or_else(error_of(retention.value()))
     };
     view! {
-        <Title text="Matter"/>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text=crate::text::MATTER/>
+        <Transition fallback=|| view! { <p>{crate::text::LOADING}</p> }>
             {move || matter.get().map(|r| match r {
                 Err(e) => view! { <section class="card"><PageError error=e/></section> }.into_any(),
                 Ok(m) => {
@@ -340,10 +336,10 @@ pub fn MatterPage() -> impl IntoView {
                                 <span class="person-name">{p.name}</span>
                                 <span class="hint">{p.email}</span>
                                 <span class="badge">{p.role.label()}</span>
-                                {p.revoked.then(|| view! { <span class="badge bad">"Access revoked"</span> })}
+                                {p.revoked.then(|| view! { <span class="badge bad">{crate::text::ACCESS_REVOKED}</span> })}
                                 {manage.then(|| view! {
-                                    <crate::ui::AskFirst label="Remove" class="button small secondary"
-                                        question=format!("Remove {name} from this matter? They lose access to it at once.")
+                                    <crate::ui::AskFirst label=crate::text::REMOVE class="button small secondary"
+                                        question=crate::text::remove_from_this_matter_they_lose(&name)
                                         act=move || { remove.dispatch(api::RemoveMatterPerson { id, user_id }); }/>
                                 })}
                             </li>
@@ -354,12 +350,12 @@ pub fn MatterPage() -> impl IntoView {
                         <header class="matter-head">
                             <p class="matter-number" data-testid=testid::MATTER_NUMBER>{m.number.clone()}</p>
                             <h1 data-testid=testid::MATTER_NAME>{m.name.clone()}</h1>
-                            {(!open).then(|| view! { <p class="badge" data-testid=testid::MATTER_CLOSED>"Closed"</p> })}
-                            {held.then(|| view! { <p class="badge" data-testid=testid::LEGAL_HOLD>"Legal hold: nothing on this matter can be deleted"</p> })}
+                            {(!open).then(|| view! { <p class="badge" data-testid=testid::MATTER_CLOSED>{crate::text::CLOSED}</p> })}
+                            {held.then(|| view! { <p class="badge" data-testid=testid::LEGAL_HOLD>{crate::text::LEGAL_HOLD_NOTHING_ON_THIS_MATTER}</p> })}
                             {(manage && open).then(|| view! { <crate::conversations::MessageButton/> })}
                         </header>
-                        <nav class="matter-tabs" aria-label="Parts of this matter">
-                            {[("messages", "Messages"), ("files", "Files"), ("details", "Details")]
+                        <nav class="matter-tabs" aria-label=crate::text::PARTS_OF_THIS_MATTER>
+                            {[("messages", crate::text::MESSAGES), ("files", crate::text::FILES), ("details", crate::text::DETAILS)]
                                 .into_iter()
                                 .filter(|(key, _)| manage || *key != "files")
                                 .map(|(key, label)| view! {
@@ -371,77 +367,77 @@ pub fn MatterPage() -> impl IntoView {
                         <div class="matter-parts" data-tab=move || tab.get()>
                         <div class="part-details">
                         <section class="card">
-                            {m.retain_until.clone().map(|day| view! { <p class="hint">{format!("This closed matter and everything on it will be deleted on {day}.")}</p> })}
+                            {m.retain_until.clone().map(|day| view! { <p class="hint">{crate::text::this_closed_matter_and_everything_on(&day)}</p> })}
                             <p class="pre">{m.description.clone()}</p>
-                            <p class="hint">{m.responsible.clone().map(|r| format!("Responsible: {r}"))}</p>
+                            <p class="hint">{m.responsible.clone().map(|r| crate::text::responsible(&r))}</p>
                             {note}
                             {manage.then(|| view! {
                                 <details class="section">
-                                    <summary>"Edit details"</summary>
+                                    <summary>{crate::text::EDIT_DETAILS}</summary>
                                     <ActionForm action=update attr:class="form" attr:data-testid=testid::EDIT_MATTER_FORM>
                                         <input type="hidden" name="id" value=id.to_string()/>
                                         <input type="hidden" name="responsible_id" value=m.responsible_id.map(|r| r.to_string()).unwrap_or_default()/>
-                                        <label>"Matter number"<input name="number" required maxlength="40" value=m.number.clone()/></label>
-                                        <label>"Name"<input name="name" required maxlength="200" value=m.name.clone()/></label>
-                                        <label>"Description"<textarea name="description" rows="3" maxlength="10000" prop:value=m.description.clone()></textarea></label>
-                                        <button class="button" type="submit" disabled=move || !ready.get()>"Save"</button>
+                                        <label>{crate::text::MATTER_NUMBER}<input name="number" required maxlength="40" value=m.number.clone()/></label>
+                                        <label>{crate::text::NAME}<input name="name" required maxlength="200" value=m.name.clone()/></label>
+                                        <label>{crate::text::DESCRIPTION}<textarea name="description" rows="3" maxlength="10000" prop:value=m.description.clone()></textarea></label>
+                                        <button class="button" type="submit" disabled=move || !ready.get()>{crate::text::SAVE}</button>
                                     </ActionForm>
                                 </details>
                                 {if open { view! {
-                                    <crate::ui::AskFirst label="Close matter" class="button secondary" testid=testid::TOGGLE_MATTER_STATUS
-                                        question="Close this matter? Nobody can write or add files on it until it is reopened."
+                                    <crate::ui::AskFirst label=crate::text::CLOSE_MATTER class="button secondary" testid=testid::TOGGLE_MATTER_STATUS
+                                        question=crate::text::CLOSE_THIS_MATTER
                                         disabled=Signal::derive(move || !ready.get())
                                         act=move || { status.dispatch(api::SetMatterOpen { id, open: false }); }/>
                                 }.into_any() } else { view! {
                                     <button class="button secondary" type="button" data-testid=testid::TOGGLE_MATTER_STATUS
                                         disabled=move || !ready.get()
                                         on:click=move |_| { status.dispatch(api::SetMatterOpen { id, open: true }); }>
-                                        "Reopen matter"
+                                        {crate::text::REOPEN_MATTER}
                                     </button>
                                 }.into_any() }}
                                 <details class="section">
-                                    <summary>"Records"</summary>
-                                    <p class="hint">"A legal hold keeps everything on the matter: its trash is not emptied and it is not deleted on a date, until the hold is lifted."</p>
+                                    <summary>{crate::text::RECORDS}</summary>
+                                    <p class="hint">{crate::text::A_LEGAL_HOLD_KEEPS_EVERYTHING_ON}</p>
                                     <button class="button secondary" type="button" data-testid=testid::TOGGLE_LEGAL_HOLD
                                         disabled=move || !ready.get()
                                         on:click=move |_| { hold.dispatch(api::SetLegalHold { id, on: !held }); }>
-                                        {if held { "Lift the legal hold" } else { "Place a legal hold" }}
+                                        {if held { crate::text::LIFT_THE_LEGAL_HOLD } else { crate::text::PLACE_A_LEGAL_HOLD }}
                                     </button>
-                                    <p class="hint">"Every opening of a conversation and every view or download of a file on this matter is logged: who, when, which version, from where. Contacts never see the log."</p>
-                                    <a class="button secondary" href=crate::activity::csv_url(id) download="" data-testid=testid::ACTIVITY_CSV>"Export activity (CSV)"</a>
+                                    <p class="hint">{crate::text::EVERY_OPENING_OF_A_CONVERSATION_AND}</p>
+                                    <a class="button secondary" href=crate::activity::csv_url(id) download="" data-testid=testid::ACTIVITY_CSV>{crate::text::EXPORT_ACTIVITY_CSV}</a>
                                     {(!open).then(|| view! {
                                         <ActionForm action=retention attr:class="form inline" attr:data-testid=testid::RETENTION_FORM>
                                             <input type="hidden" name="id" value=id.to_string()/>
-                                            <label>"Delete this closed matter on (empty: keep it)"
+                                            <label>{crate::text::DELETE_THIS_CLOSED_MATTER_ON_EMPTY}
                                                 <input name="until" type="date" value=m.retain_until.clone().unwrap_or_default()/>
                                             </label>
-                                            <button class="button" type="submit" disabled=move || !ready.get()>"Save the date"</button>
+                                            <button class="button" type="submit" disabled=move || !ready.get()>{crate::text::SAVE_THE_DATE}</button>
                                         </ActionForm>
                                     })}
                                 </details>
                             })}
                         </section>
                         <section class="card">
-                            <h2>"Contacts and staff"</h2>
+                            <h2>{crate::text::CONTACTS_AND_STAFF}</h2>
                             <ul class="people" data-testid=testid::MATTER_PEOPLE>{people}</ul>
                             {manage.then(|| view! {
                                 <ActionForm action=add attr:class="form inline" attr:data-testid=testid::ADD_MATTER_PERSON_FORM>
                                     <input type="hidden" name="id" value=id.to_string()/>
                                     <FindPerson/>
                                     <RoleChoice roles=&MatterRole::ALL/>
-                                    <button class="button" type="submit" data-testid=testid::ADD_MATTER_PERSON disabled=move || !ready.get()>"Add to matter"</button>
+                                    <button class="button" type="submit" data-testid=testid::ADD_MATTER_PERSON disabled=move || !ready.get()>{crate::text::ADD_TO_MATTER}</button>
                                 </ActionForm>
                                 <details class="section" data-testid=testid::NEW_CONTACT>
-                                    <summary>"Someone new: add and invite a contact"</summary>
+                                    <summary>{crate::text::SOMEONE_NEW_ADD_AND_INVITE_A}</summary>
                                     <ActionForm action=add_new attr:class="form" attr:data-testid=testid::NEW_CONTACT_FORM>
                                         <input type="hidden" name="id" value=id.to_string()/>
-                                        <label>"Name"<input name="display_name" required maxlength="200" autocomplete="off"/></label>
-                                        <label>"Email"<input name="email" type="email" required maxlength="320" autocomplete="off"/></label>
-                                        <label>"Mobile number (optional, for text messages)"<input name="mobile" type="tel" autocomplete="off"/></label>
+                                        <label>{crate::text::NAME}<input name="display_name" required maxlength="200" autocomplete="off"/></label>
+                                        <label>{crate::text::EMAIL}<input name="email" type="email" required maxlength="320" autocomplete="off"/></label>
+                                        <label>{crate::text::MOBILE_NUMBER_OPTIONAL_FOR_TEXT_MESSAGES}<input name="mobile" type="tel" autocomplete="off"/></label>
                                         <RoleChoice roles=&MatterRole::CONTACTS/>
-                                        <label class="check"><input type="checkbox" name="invite" value="true" checked/>"Invite them by email now"</label>
-                                        <label class="check"><input type="checkbox" name="sms" value="true"/>"Send the invitation by text message too"</label>
-                                        <button class="button" type="submit" data-testid=testid::ADD_NEW_CONTACT disabled=move || !ready.get() || add_new.pending().get()>"Add to matter"</button>
+                                        <label class="check"><input type="checkbox" name="invite" value="true" checked/>{crate::text::INVITE_THEM_BY_EMAIL_NOW}</label>
+                                        <label class="check"><input type="checkbox" name="sms" value="true"/>{crate::text::SEND_THE_INVITATION_BY_TEXT_MESSAGE}</label>
+                                        <button class="button" type="submit" data-testid=testid::ADD_NEW_CONTACT disabled=move || !ready.get() || add_new.pending().get()>{crate::text::ADD_TO_MATTER}</button>
                                     </ActionForm>
                                 </details>
                             })}

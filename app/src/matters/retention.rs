@@ -58,16 +58,14 @@ pub async fn set_retention(
     ip: Option<std::net::IpAddr>,
 ) -> Result<MatterDetails, AppError> {
     let matter = manage.access().matter();
-    let close_first = || {
-        AppError::bad_request("Close the matter first: only a closed matter is deleted on a date.")
-    };
+    let close_first = || AppError::bad_request(crate::text::CLOSE_THE_MATTER_FIRST_ONLY_A);
     if until.is_some() && matter.status != Status::Closed {
         return Err(close_first());
     }
     let at = match until {
         Some(day) if day <= Utc::now().date_naive() => {
             return Err(AppError::bad_request(
-                "Choose a day after today for deleting the matter.",
+                crate::text::CHOOSE_A_DAY_AFTER_TODAY_FOR,
             ));
         }
         Some(day) => Some(day.and_time(chrono::NaiveTime::MIN).and_utc()),

@@ -35,7 +35,7 @@ const MAX_QUERY_CHARS: usize = 200;
 pub fn normalize_number(number: &str) -> Result<String, AppError> {
     let number = number.trim();
     if number.is_empty() {
-        return Err(AppError::bad_request("Enter the matter number."));
+        return Err(AppError::bad_request(crate::text::ENTER_THE_MATTER_NUMBER));
     }
     if number.chars().count() > MAX_NUMBER_CHARS {
         return Err(AppError::bad_request(format!(
@@ -56,20 +56,20 @@ pub fn normalize_number(number: &str) -> Result<String, AppError> {
 fn normalize_text(what: &str, text: &str, max: usize, required: bool) -> Result<String, AppError> {
     let text = text.trim();
     if required && text.is_empty() {
-        return Err(AppError::bad_request(format!("Enter the matter's {what}.")));
+        return Err(AppError::bad_request(crate::text::enter_the_matters(&what)));
     }
     if text.chars().count() > max {
-        return Err(AppError::bad_request(format!(
-            "The matter's {what} has at most {max} characters."
-        )));
+        return Err(AppError::bad_request(
+            crate::text::the_matters_has_at_most_characters(&what, &max),
+        ));
     }
     if text
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
-        return Err(AppError::bad_request(format!(
-            "The matter's {what} contains characters that cannot be shown."
-        )));
+        return Err(AppError::bad_request(
+            crate::text::the_matters_contains_characters_that_cannot(&what),
+        ));
     }
     Ok(text.to_string())
 }
@@ -97,7 +97,7 @@ async fn check(db: &impl ConnectionTrait, input: MatterInput) -> Result<Checked,
             .filter(|u| u.role != Role::Client && u.disabled_at.is_none());
         if firm.is_none() {
             return Err(AppError::bad_request(
-                "The responsible person must be an active member of the firm's staff.",
+                crate::text::THE_RESPONSIBLE_PERSON_MUST_BE_AN,
             ));
         }
     }
@@ -123,9 +123,7 @@ async fn number_taken(
 }
 
 fn taken(number: &str) -> AppError {
-    AppError::Conflict(format!(
-        "Another matter already has the number {number}. Choose a different number."
-    ))
+    AppError::Conflict(crate::text::another_matter_already_has_the_number(&number))
 }
 
 pub async fn create(
@@ -239,23 +237,13 @@ pub async fn add_person(
         .filter(user::Column::Email.eq(&email))
         .one(db)
         .await?
-        .ok_or_else(|| {
-            AppError::NotFound(format!(
-                "No one with the address {email} is in the firm's directory. Add them on the People page first."
-            ))
-        })?;
+        .ok_or_else(|| AppError::NotFound(crate::text::no_one_with_the_address_is(&email)))?;
     let is_firm = person.role != Role::Client;
     if is_firm != (role == MatterRole::Staff) {
         return Err(AppError::bad_request(if is_firm {
-            format!(
-                "{} is on the firm's staff: add them as staff, not as a contact.",
-                person.display_name
-            )
+            crate::text::is_on_the_firms_staff_add(&person.display_name)
         } else {
-            format!(
-                "{} is a contact, not a member of the firm's staff.",
-                person.display_name
-            )
+            crate::text::is_a_contact_not_a_member(&person.display_name)
         }));
     }
     let id = manage.matter_id();
@@ -297,7 +285,7 @@ pub async fn remove_person(
         .await?;
     if removed.rows_affected == 0 {
         return Err(AppError::NotFound(
-            "That person is not on this matter.".into(),
+            crate::text::THAT_PERSON_IS_NOT_ON_THIS.into(),
         ));
     }
     touch(&txn, id).await?;

@@ -65,7 +65,7 @@ pub fn PeoplePage() -> impl IntoView {
         Some(Ok(p)) => Some(
             view! {
                 <p class="status ok" data-testid=testid::PERSON_ADDED>
-                    {format!("{} was added.", p.display_name)}
+                    {crate::text::was_added(&p.display_name)}
                 </p>
             }
             .into_any(),
@@ -77,7 +77,7 @@ pub fn PeoplePage() -> impl IntoView {
             return Some(
                 view! {
                     <p class="status ok" data-testid=testid::INVITATION_SENT>
-                        {format!("Invitation sent to {}.", p.email)}
+                        {crate::text::invitation_sent_to(&p.email)}
                     </p>
                 }
                 .into_any(),
@@ -93,10 +93,10 @@ pub fn PeoplePage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="People"/>
+        <Title text=crate::text::PEOPLE/>
         <section class="card">
-            <h1>"People"</h1>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <h1>{crate::text::PEOPLE}</h1>
+            <Transition fallback=|| view! { <p>{crate::text::LOADING}</p> }>
                 {move || people.get().map(|list| match list {
                     Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
                     Ok(list) => view! { <PeopleTable list invite access/> }.into_any(),
@@ -105,27 +105,27 @@ pub fn PeoplePage() -> impl IntoView {
             {row_note}
         </section>
         <section class="card">
-            <h2>"Add a person"</h2>
+            <h2>{crate::text::ADD_A_PERSON}</h2>
             <ActionForm action=add node_ref=form attr:class="form" attr:data-testid=testid::ADD_PERSON_FORM>
-                <label>"Name"<input name="display_name" required maxlength="200" autocomplete="off"/></label>
-                <label>"Email"<input name="email" type="email" required maxlength="320" autocomplete="off"/></label>
-                <label>"Mobile number (optional, for text messages)"
+                <label>{crate::text::NAME}<input name="display_name" required maxlength="200" autocomplete="off"/></label>
+                <label>{crate::text::EMAIL}<input name="email" type="email" required maxlength="320" autocomplete="off"/></label>
+                <label>{crate::text::MOBILE_NUMBER_OPTIONAL_FOR_TEXT_MESSAGES}
                     <input name="mobile" type="tel" placeholder="+44 7700 900123" autocomplete="off"/>
                 </label>
-                <label>"Role"
+                <label>{crate::text::ROLE}
                     <select name="role">
-                        <option value="client" selected>"Client or other contact"</option>
+                        <option value="client" selected>{crate::text::CLIENT_OR_OTHER_CONTACT}</option>
                         // Always rendered (no hydration markers inside <select>); only
                         // administrators may choose them, and the server checks that too.
-                        <option value="staff" disabled=move || !is_admin() hidden=move || !is_admin()>"Staff"</option>
-                        <option value="admin" disabled=move || !is_admin() hidden=move || !is_admin()>"Administrator"</option>
+                        <option value="staff" disabled=move || !is_admin() hidden=move || !is_admin()>{crate::text::STAFF}</option>
+                        <option value="admin" disabled=move || !is_admin() hidden=move || !is_admin()>{crate::text::ADMINISTRATOR}</option>
                     </select>
                 </label>
-                <label class="check"><input type="checkbox" name="invite" value="true" checked/>"Send an invitation by email now"</label>
-                <label class="check"><input type="checkbox" name="sms" value="true"/>"Also send it by text message"</label>
+                <label class="check"><input type="checkbox" name="invite" value="true" checked/>{crate::text::SEND_AN_INVITATION_BY_EMAIL_NOW}</label>
+                <label class="check"><input type="checkbox" name="sms" value="true"/>{crate::text::ALSO_SEND_IT_BY_TEXT_MESSAGE}</label>
                 {added}
                 <button class="button" type="submit" data-testid=testid::ADD_PERSON disabled=move || !ready.get() || add.pending().get()>
-                    "Add"
+                    {crate::text::ADD}
                 </button>
             </ActionForm>
         </section>
@@ -144,10 +144,10 @@ fn PeopleTable(
             let id = p.id;
             let email = p.email.clone();
             let status = match p.status {
-                PersonStatus::Active => "Active",
-                PersonStatus::Invited => "Invited",
-                PersonStatus::NotSignedUp => "Not invited yet",
-                PersonStatus::Revoked => "Access revoked",
+                PersonStatus::Active => crate::text::ACTIVE,
+                PersonStatus::Invited => crate::text::INVITED,
+                PersonStatus::NotSignedUp => crate::text::NOT_INVITED_YET,
+                PersonStatus::Revoked => crate::text::ACCESS_REVOKED,
             };
             let resend = p.status == PersonStatus::Invited;
             let name = p.display_name.clone();
@@ -156,31 +156,31 @@ fn PeopleTable(
                 PersonStatus::NotSignedUp | PersonStatus::Invited => view! {
                     <button class="button small secondary" type="button" data-testid=testid::INVITE
                         on:click=move |_| { invite.dispatch(api::InvitePerson { id, sms: false }); }>
-                        {if resend { "Send again" } else { "Send invitation" }}
+                        {if resend { crate::text::SEND_AGAIN } else { crate::text::SEND_INVITATION }}
                     </button>
-                    <crate::ui::AskFirst label="Revoke" class="button small secondary"
-                        question=format!("Revoke {name}'s invitation? The link they were sent stops working.")
+                    <crate::ui::AskFirst label=crate::text::REVOKE class="button small secondary"
+                        question=crate::text::revoke_s_invitation_the_link_they(&name)
                         act=move || { access.dispatch(api::SetAccess { id, active: false }); }/>
                 }
                 .into_any(),
                 PersonStatus::Active => view! {
-                    <crate::ui::AskFirst label="Revoke access" class="button small secondary" testid=testid::REVOKE
-                        question=format!("Revoke {name}'s access? They are signed out everywhere at once.")
+                    <crate::ui::AskFirst label=crate::text::REVOKE_ACCESS class="button small secondary" testid=testid::REVOKE
+                        question=crate::text::revoke_s_access_they_are_signed(&name)
                         act=move || { access.dispatch(api::SetAccess { id, active: false }); }/>
                 }
                 .into_any(),
                 PersonStatus::Revoked => view! {
                     <button class="button small secondary" type="button" data-testid=testid::RESTORE
                         on:click=move |_| { access.dispatch(api::SetAccess { id, active: true }); }>
-                        "Restore access"
+                        {crate::text::RESTORE_ACCESS}
                     </button>
                 }
                 .into_any(),
             };
             let role = match p.role.as_str() {
-                "admin" => "Administrator",
-                "staff" => "Staff",
-                _ => "Contact",
+                "admin" => crate::text::ADMINISTRATOR,
+                "staff" => crate::text::STAFF,
+                _ => crate::text::CONTACT,
             };
             let mobile = p.mobile.unwrap_or_default();
             view! {

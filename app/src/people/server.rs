@@ -35,7 +35,7 @@ pub fn role_from_str(role: &str) -> Result<Role, AppError> {
         "staff" => Ok(Role::Staff),
         "admin" => Ok(Role::Admin),
         _ => Err(AppError::bad_request(
-            "Choose client, staff or administrator.",
+            crate::text::CHOOSE_CLIENT_STAFF_OR_ADMINISTRATOR,
         )),
     }
 }
@@ -114,7 +114,7 @@ pub async fn find(
     };
     let query = query.trim().to_lowercase();
     if query.chars().count() > 200 {
-        return Err(AppError::bad_request("A search is at most 200 characters."));
+        return Err(AppError::bad_request(crate::text::A_SEARCH_IS_AT_MOST_200));
     }
     if query.is_empty() {
         return Ok(Vec::new());
@@ -214,20 +214,18 @@ pub async fn invitation_channels(
     Ok(match (by_sms, mobile) {
         (false, _) => None,
         (true, None) => {
-            return Err(AppError::bad_request(format!(
-                "{} has no mobile number. Add one, or send the invitation by email only.",
-                name
-            )));
+            return Err(AppError::bad_request(
+                crate::text::has_no_mobile_number_add_one(&name),
+            ));
         }
         (true, Some(_)) if !crate::settings::server::load(db).await?.sms_enabled => {
             return Err(AppError::bad_request(
-                "Your firm has turned text messages off. Send the invitation by email only.",
+                crate::text::YOUR_FIRM_HAS_TURNED_TEXT_MESSAGES,
             ));
         }
         (true, Some(_)) if !portal.channels.sms => {
             return Err(AppError::Unavailable(
-                "Text messages are not set up on this server. Send the invitation by email only."
-                    .into(),
+                crate::text::TEXT_MESSAGES_ARE_NOT_SET_UP.into(),
             ));
         }
         (true, Some(mobile)) => Some(mobile.clone()),
@@ -246,19 +244,17 @@ pub async fn invite(
     let target = user::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("There is no such person.".into()))?;
+        .ok_or_else(|| AppError::NotFound(crate::text::THERE_IS_NO_SUCH_PERSON.into()))?;
     by.may_manage(target.role)?;
     if target.disabled_at.is_some() {
-        return Err(AppError::Conflict(format!(
-            "{}'s access was revoked. Restore it before inviting them again.",
-            target.display_name
-        )));
+        return Err(AppError::Conflict(
+            crate::text::s_access_was_revoked_restore_it(&target.display_name),
+        ));
     }
     if target.joined_at.is_some() {
-        return Err(AppError::Conflict(format!(
-            "{} already has an account. They can sign in, or reset their password from the sign-in page.",
-            target.display_name
-        )));
+        return Err(AppError::Conflict(
+            crate::text::already_has_an_account_they_can(&target.display_name),
+        ));
     }
     let sms_to = invitation_channels(
         db,
@@ -276,9 +272,8 @@ pub async fn invite(
     )
     .await?
     {
-        return Err(e.refusal(&format!(
-            "{} was sent several invitations in the last hour",
-            target.display_name
+        return Err(e.refusal(&crate::text::was_sent_several_invitations_in_the(
+            &target.display_name,
         )));
     }
     let txn = begin_write(db).await?;
@@ -297,15 +292,13 @@ pub async fn invite(
         &txn,
         Outgoing::Email {
             to: target.email.clone(),
-            subject: format!("{inviter} invited you to the secure portal"),
-            body: format!(
-                "Hello {name},\n\n{inviter} has invited you to the secure portal, where you can \
-                 exchange messages and documents with the firm.\n\nOpen this link to set up \
-                 your account and sign in:\n\n{link}\n\nThe link works once and expires in {days} \
-                 days. A short guide to the portal: {guide}\n\nIf you were not expecting this, \
-                 you can ignore this email.\n",
-                name = target.display_name,
-                guide = format_args!("{}/guide", portal.public_url),
+            subject: crate::text::invited_you_to_the_secure_portal(&inviter),
+            body: crate::text::hello_has_invited_you_to_the(
+                &target.display_name,
+                &inviter,
+                &link,
+                &days,
+                &format!("{}/guide", portal.public_url),
             ),
         },
     )
@@ -315,9 +308,7 @@ pub async fn invite(
             &txn,
             Outgoing::Sms {
                 to: mobile,
-                body: format!(
-                    "{inviter} invited you to the secure portal. Set up your account (link expires in {days} days): {link}"
-                ),
+                body: crate::text::invited_you_to_the_secure_portal_2(&inviter, &days, &link),
             },
         )
         .await?;
@@ -344,13 +335,13 @@ pub async fn set_access(
 ) -> Result<Person, AppError> {
     if id == by.id() {
         return Err(AppError::bad_request(
-            "You cannot change your own access. Ask another administrator.",
+            crate::text::YOU_CANNOT_CHANGE_YOUR_OWN_ACCESS,
         ));
     }
     let target = user::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("There is no such person.".into()))?;
+        .ok_or_else(|| AppError::NotFound(crate::text::THERE_IS_NO_SUCH_PERSON.into()))?;
     by.may_manage(target.role)?;
     let txn = begin_write(db).await?;
     let now = Utc::now();
@@ -377,6 +368,6 @@ pub async fn set_access(
     let updated = user::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("There is no such person.".into()))?;
+        .ok_or_else(|| AppError::NotFound(crate::text::THERE_IS_NO_SUCH_PERSON.into()))?;
     Ok(person(updated))
 }

@@ -148,7 +148,7 @@ impl MatterAccess {
             Ok(ManageMatter(self))
         } else {
             Err(AppError::Forbidden(
-                "Only the firm's staff can change a matter.".into(),
+                crate::text::ONLY_THE_FIRMS_STAFF_CAN_CHANGE.into(),
             ))
         }
     }
@@ -273,7 +273,7 @@ impl ConversationAccess {
             Ok(ManageConversation(self))
         } else {
             Err(AppError::Forbidden(
-                "Only the firm's staff can change who is in a conversation.".into(),
+                crate::text::ONLY_THE_FIRMS_STAFF_CAN_CHANGE_2.into(),
             ))
         }
     }
@@ -388,7 +388,7 @@ impl ShareAccess {
             Ok(ManageShare(self))
         } else {
             Err(AppError::Forbidden(
-                "Only the firm can remove access to a shared file or folder.".into(),
+                crate::text::ONLY_THE_FIRM_CAN_REMOVE_ACCESS.into(),
             ))
         }
     }
@@ -442,7 +442,7 @@ impl FirmMember {
         match (self.0.role, role) {
             (Role::Admin, _) | (Role::Staff, Role::Client) => Ok(()),
             _ => Err(AppError::Forbidden(
-                "Only an administrator can manage staff accounts.".into(),
+                crate::text::ONLY_AN_ADMINISTRATOR_CAN_MANAGE_STAFF.into(),
             )),
         }
     }

@@ -34,7 +34,7 @@ use crate::{
 
 /// The one answer to a matter that does not exist or is not this person's: the same, so a
 /// contact cannot learn which matter numbers exist.
-pub const NO_SUCH_MATTER: &str = "There is no such matter, or it is not shared with you.";
+pub const NO_SUCH_MATTER: &str = crate::text::THERE_IS_NO_SUCH_MATTER_OR;
 /// The address a request came from: the peer, or, when the peer is a trusted reverse proxy, the
 /// client it names in `X-Forwarded-For`. Resolved once per request by the server.
 #[derive(Debug, Clone, Copy, Default)]
@@ -49,8 +49,7 @@ impl ClientIp {
     }
 }
 
-const SET_UP_SECOND_FACTOR: &str = "Your firm requires two-step verification. Set up an \
-     authenticator app on your account page first.";
+const SET_UP_SECOND_FACTOR: &str = crate::text::YOUR_FIRM_REQUIRES_TWO_STEP_VERIFICATION_2;
 
 /// Who is making this request.
 #[derive(Debug, Clone)]
@@ -69,20 +68,18 @@ fn renamed(e: AppError, not_found: impl Fn() -> AppError) -> AppError {
 }
 
 /// The one answer to a conversation that does not exist or is not this person's.
-pub const NO_SUCH_CONVERSATION: &str =
-    "There is no such conversation, or it is not shared with you.";
+pub const NO_SUCH_CONVERSATION: &str = crate::text::THERE_IS_NO_SUCH_CONVERSATION_OR;
 
 /// The one answer to a message that does not exist or is not in a conversation of this person's.
-pub const NO_SUCH_MESSAGE: &str = "There is no such message, or it is not shared with you.";
+pub const NO_SUCH_MESSAGE: &str = crate::text::THERE_IS_NO_SUCH_MESSAGE_OR;
 /// The answer to a file request, or a line of one, that is not there or not this person's.
-pub const NO_SUCH_REQUEST: &str =
-    "There is no such file request, or it is not for you. It may have been deleted.";
+pub const NO_SUCH_REQUEST: &str = crate::text::THERE_IS_NO_SUCH_FILE_REQUEST;
 
 /// The one answer to a share that does not exist, is not this person's, or was revoked.
-pub const NO_SUCH_SHARE: &str = "This file or folder is not shared with you, or no longer is.";
+pub const NO_SUCH_SHARE: &str = crate::text::THIS_FILE_OR_FOLDER_IS_NOT;
 
 /// The one answer to a file of the tree that does not exist or is not this person's.
-pub const NO_SUCH_FILE: &str = "There is no such file, or it is not shared with you.";
+pub const NO_SUCH_FILE: &str = crate::text::THERE_IS_NO_SUCH_FILE_OR;
 
 /// What a session says about who holds it, as read from the session or from its stored record.
 #[derive(Debug, Clone, Default)]
@@ -389,24 +386,22 @@ impl Actor {
             .map_err(|e| renamed(e, not_found))?;
         if message.author_id != Some(conversation.user().id()) {
             return Err(AppError::Forbidden(
-                "Only its author can edit or delete a message.".into(),
+                crate::text::ONLY_ITS_AUTHOR_CAN_EDIT_OR.into(),
             ));
         }
         if message.deleted_at.is_some() {
-            return Err(AppError::Conflict("This message was deleted.".into()));
+            return Err(AppError::Conflict(
+                crate::text::THIS_MESSAGE_WAS_DELETED.into(),
+            ));
         }
         if window <= chrono::Duration::zero() {
             return Err(AppError::Conflict(
-                "Your firm does not allow messages to be edited or deleted once sent. Write \
-                 a new message instead."
-                    .into(),
+                crate::text::YOUR_FIRM_DOES_NOT_ALLOW_MESSAGES.into(),
             ));
         }
         if now >= message.created_at + window {
-            return Err(AppError::Conflict(format!(
-                "A message can be edited or deleted for {} minutes after it is sent, and that \
-                 time has passed. Write a new message instead.",
-                window.num_minutes()
+            return Err(AppError::Conflict(crate::text::a_message_can_be_edited_or(
+                &window.num_minutes(),
             )));
         }
         Ok(OwnMessage {
@@ -447,9 +442,7 @@ impl Actor {
             .ok_or_else(not_found)?;
         if conversation.matter().firm() {
             return Err(AppError::Forbidden(
-                "A file request is for the firm's contacts to answer; put the firm's own files \
-                 in All Files."
-                    .into(),
+                crate::text::A_FILE_REQUEST_IS_FOR_THE.into(),
             ));
         }
         Ok(RequestSlot {
@@ -468,8 +461,7 @@ impl Actor {
         id: AttachmentId,
     ) -> Result<AttachmentAccess, AppError> {
         use sea_orm::{ColumnTrait, QueryFilter};
-        let not_found =
-            || AppError::NotFound("There is no such file, or it is not shared with you.".into());
+        let not_found = || AppError::NotFound(crate::text::THERE_IS_NO_SUCH_FILE_OR.into());
         self.viewer()?;
         let attachment = attachment::Entity::find_by_id(id)
             .filter(attachment::Column::MessageId.is_not_null())
@@ -552,7 +544,7 @@ impl Actor {
             Ok(FirmMember(user.clone()))
         } else {
             Err(AppError::Forbidden(
-                "Only the firm's staff can do this.".into(),
+                crate::text::ONLY_THE_FIRMS_STAFF_CAN_DO.into(),
             ))
         }
     }
@@ -566,7 +558,7 @@ impl Actor {
             Ok(Admin(user.clone()))
         } else {
             Err(AppError::Forbidden(
-                "Only an administrator can do this.".into(),
+                crate::text::ONLY_AN_ADMINISTRATOR_CAN_DO_THIS.into(),
             ))
         }
     }

@@ -94,11 +94,7 @@ impl Brand {
     /// An email's body with the firm's signature under it.
     pub fn email_body(&self, body: &str) -> String {
         let firm = self.name();
-        format!(
-            "{}\n\n-- \n{firm}\nSent by {firm}'s client portal. Replies to this email are not \
-             read: answer in the portal.\n",
-            body.trim_end()
-        )
+        crate::text::sent_by_s_client_portal_replies(&body.trim_end(), &firm)
     }
 
     /// A text message, beginning with who it is from: a phone shows only a number.
@@ -195,10 +191,9 @@ pub fn accent_colour(raw: &str) -> Result<String, AppError> {
         return Ok(colour);
     }
     let Some(ratio) = contrast_with_white(&colour) else {
-        return Err(AppError::bad_request(format!(
-            "\"{}\" is not a colour: write it as # and six hexadecimal digits, e.g. #1f3a5f.",
-            raw.trim()
-        )));
+        return Err(AppError::bad_request(
+            crate::text::is_not_a_colour_write_it(&raw.trim()),
+        ));
     };
     if ratio < MIN_CONTRAST {
         return Err(AppError::bad_request(format!(

@@ -26,11 +26,7 @@ pub const ICON_SIDE: u32 = 192;
 
 /// What a logo's bytes are, read from their own header (never from what the browser says).
 fn sniff(bytes: &[u8]) -> Result<(&'static str, u32, u32), AppError> {
-    let not_an_image = || {
-        AppError::bad_request(
-            "The logo must be a PNG, JPEG or WebP image (SVG is not accepted: it can hold script).",
-        )
-    };
+    let not_an_image = || AppError::bad_request(crate::text::THE_LOGO_MUST_BE_A_PNG);
     let content_type = match imagesize::image_type(bytes).map_err(|_| not_an_image())? {
         imagesize::ImageType::Png => "image/png",
         imagesize::ImageType::Jpeg => "image/jpeg",
@@ -43,11 +39,14 @@ fn sniff(bytes: &[u8]) -> Result<(&'static str, u32, u32), AppError> {
         u32::try_from(size.height).unwrap_or(u32::MAX),
     );
     if !SIDES.contains(&width) || !SIDES.contains(&height) {
-        return Err(AppError::bad_request(format!(
-            "The logo is {width} × {height} pixels; each side must be between {} and {} pixels.",
-            SIDES.start(),
-            SIDES.end()
-        )));
+        return Err(AppError::bad_request(
+            crate::text::the_logo_is_pixels_each_side(
+                &width,
+                &height,
+                &SIDES.start(),
+                &SIDES.end(),
+            ),
+        ));
     }
     Ok((content_type, width, height))
 }
@@ -101,10 +100,9 @@ pub async fn save(
     ip: Option<std::net::IpAddr>,
 ) -> Result<Logo, AppError> {
     if bytes.len() > MAX_BYTES {
-        return Err(AppError::TooLarge(format!(
-            "The logo is {}; it can be at most {}. Save it smaller, e.g. 512 pixels wide.",
-            crate::files::human_size(bytes.len() as u64),
-            crate::files::human_size(MAX_BYTES as u64)
+        return Err(AppError::TooLarge(crate::text::the_logo_is_it_can_be(
+            &(crate::files::human_size(bytes.len() as u64)),
+            &(crate::files::human_size(MAX_BYTES as u64)),
         )));
     }
     let (content_type, width, height) = sniff(&bytes)?;

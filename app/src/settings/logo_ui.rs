@@ -44,21 +44,21 @@ pub fn LogoSetting() -> impl IntoView {
     };
     view! {
         <div class="logo-setting" data-testid=testid::LOGO_SETTING>
-            <span class="label">"Logo"</span>
-            {current.map(|src| view! { <img class="logo-preview" src=src alt="The firm's logo now in use"/> })}
+            <span class="label">{crate::text::LOGO}</span>
+            {current.map(|src| view! { <img class="logo-preview" src=src alt=crate::text::THE_FIRMS_LOGO_NOW_IN_USE/> })}
             <input type="file" accept="image/png,image/jpeg,image/webp" class="sr-only" node_ref=input
-                data-testid=testid::LOGO_INPUT aria-label="Choose a logo" on:change=move |_| send("PUT")/>
+                data-testid=testid::LOGO_INPUT aria-label=crate::text::CHOOSE_A_LOGO on:change=move |_| send("PUT")/>
             <div class="actions">
                 <button type="button" class="button secondary small" disabled=move || !ready.get() || busy.get()
                     on:click=move |_| { if let Some(i) = input.get() { i.click(); } }>
-                    {if has_logo { "Choose another logo…" } else { "Choose a logo…" }}
+                    {if has_logo { crate::text::CHOOSE_ANOTHER_LOGO } else { crate::text::CHOOSE_A_LOGO_2 }}
                 </button>
                 {has_logo.then(|| view! {
                     <button type="button" class="button secondary small" data-testid=testid::REMOVE_LOGO
-                        disabled=move || !ready.get() || busy.get() on:click=move |_| send("DELETE")>"Remove the logo"</button>
+                        disabled=move || !ready.get() || busy.get() on:click=move |_| send("DELETE")>{crate::text::REMOVE_THE_LOGO}</button>
                 })}
             </div>
-            <p class="hint">"PNG, JPEG or WebP, up to 200 KB, shown beside the firm's name. A square PNG of 192 pixels or more is also the installed app's icon."</p>
+            <p class="hint">{crate::text::PNG_JPEG_OR_WEBP_UP_TO}</p>
             {move || problem.get().map(|p| view! { <p class="error" role="alert" data-testid=testid::LOGO_ERROR>{p}</p> })}
         </div>
     }
@@ -69,8 +69,7 @@ pub fn LogoSetting() -> impl IntoView {
 async fn request(method: &str, file: Option<web_sys::File>) -> Result<(), String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
-    let unreachable =
-        || "The portal could not be reached. Check the connection and try again.".to_string();
+    let unreachable = || crate::text::THE_PORTAL_COULD_NOT_BE_REACHED_2.to_string();
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     if let Some(file) = &file {
@@ -91,5 +90,5 @@ async fn request(method: &str, file: Option<web_sys::File>) -> Result<(), String
     Err(said
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| format!("The logo was not changed (error {}).", response.status())))
+        .unwrap_or_else(|| crate::text::the_logo_was_not_changed_error(&response.status())))
 }

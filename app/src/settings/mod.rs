@@ -101,38 +101,55 @@ impl FirmSettings {
                 && self.mobile_country.bytes().all(|b| b.is_ascii_uppercase()))
         {
             return Err(AppError::bad_request(
-                "The country for mobile numbers is its two-letter code, like GB, IE or US.",
+                crate::text::THE_COUNTRY_FOR_MOBILE_NUMBERS_IS,
             ));
         }
         let out_of = |what: &str, range: &std::ops::RangeInclusive<i32>, unit: &str| {
-            AppError::bad_request(format!(
-                "{what} must be between {} and {} {unit}.",
-                range.start(),
-                range.end()
+            AppError::bad_request(crate::text::must_be_between_and(
+                &what,
+                &range.start(),
+                &range.end(),
+                &unit,
             ))
         };
         if !IDLE_MINUTES.contains(&self.idle_timeout_minutes) {
-            return Err(out_of("The idle timeout", &IDLE_MINUTES, "minutes"));
+            return Err(out_of(
+                crate::text::THE_IDLE_TIMEOUT,
+                &IDLE_MINUTES,
+                "minutes",
+            ));
         }
         if !LIFETIME_HOURS.contains(&self.session_lifetime_hours) {
-            return Err(out_of("The session lifetime", &LIFETIME_HOURS, "hours"));
+            return Err(out_of(
+                crate::text::THE_SESSION_LIFETIME,
+                &LIFETIME_HOURS,
+                "hours",
+            ));
         }
         if !STEP_UP_HOURS.contains(&self.step_up_window_hours) {
-            return Err(out_of("The multi-factor window", &STEP_UP_HOURS, "hours"));
+            return Err(out_of(
+                crate::text::THE_MULTI_FACTOR_WINDOW,
+                &STEP_UP_HOURS,
+                "hours",
+            ));
         }
         if !TRASH_DAYS.contains(&self.trash_retention_days) {
-            return Err(out_of("The days kept in the trash", &TRASH_DAYS, "days"));
+            return Err(out_of(
+                crate::text::THE_DAYS_KEPT_IN_THE_TRASH,
+                &TRASH_DAYS,
+                "days",
+            ));
         }
         if !EDIT_MINUTES.contains(&self.message_edit_minutes) {
             return Err(out_of(
-                "The time to edit or delete a message",
+                crate::text::THE_TIME_TO_EDIT_OR_DELETE,
                 &EDIT_MINUTES,
                 "minutes",
             ));
         }
         for (what, text) in [
-            ("The guide's welcome", &self.guide_welcome),
-            ("The guide's contact details", &self.guide_contact),
+            (crate::text::THE_GUIDES_WELCOME, &self.guide_welcome),
+            (crate::text::THE_GUIDES_CONTACT_DETAILS, &self.guide_contact),
         ] {
             if text.chars().count() > GUIDE_TEXT_CHARS {
                 return Err(AppError::bad_request(format!(
@@ -142,7 +159,7 @@ impl FirmSettings {
         }
         if i64::from(self.idle_timeout_minutes) > i64::from(self.session_lifetime_hours) * 60 {
             return Err(AppError::bad_request(
-                "The idle timeout cannot be longer than the session lifetime.",
+                crate::text::THE_IDLE_TIMEOUT_CANNOT_BE_LONGER,
             ));
         }
         Ok(())
@@ -184,99 +201,101 @@ pub fn SettingsPage() -> impl IntoView {
     let save = ServerAction::<api::SaveFirmSettings>::new();
     let current =
         crate::resources::resource(move || save.version().get(), |_| api::get_firm_settings());
-    let saved = move || match save.value().get() {
+    let saved = move || {
+        match save.value().get() {
         Some(Ok(_)) => Some(
-            view! { <p class="status ok" data-testid=testid::SETTINGS_SAVED>"Settings saved."</p> }
+            view! { <p class="status ok" data-testid=testid::SETTINGS_SAVED>{crate::text::SETTINGS_SAVED}</p> }
                 .into_any(),
         ),
         _ => error_of(save.value())(),
+    }
     };
     view! {
-        <Title text="Firm settings"/>
+        <Title text=crate::text::FIRM_SETTINGS/>
         <section class="card">
-            <h1>"Firm settings"</h1>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <h1>{crate::text::FIRM_SETTINGS}</h1>
+            <Transition fallback=|| view! { <p>{crate::text::LOADING}</p> }>
                 {move || current.get().map(|r| match r {
                     Ok(s) => view! {
                         <ActionForm action=save attr:class="form" attr:data-testid=testid::SETTINGS_FORM>
-                            <h2>"Your firm"</h2>
-                            <p class="hint">"Shown to clients in place of “Dossier”: in the header, on the sign-in page, in the installed app, the client guide, and every email (“Harper & Co via Dossier”) and text message."</p>
-                            <label>"Firm name"
+                            <h2>{crate::text::YOUR_FIRM}</h2>
+                            <p class="hint">{crate::text::SHOWN_TO_CLIENTS_IN_PLACE_OF}</p>
+                            <label>{crate::text::FIRM_NAME}
                                 <input name="firm_name" maxlength=brand::NAME_CHARS.to_string() autocomplete="organization"
                                     data-testid=testid::FIRM_NAME_SETTING value=s.firm_name.clone()/>
                             </label>
-                            <label>"Accent colour (buttons and header)"
+                            <label>{crate::text::ACCENT_COLOUR_BUTTONS_AND_HEADER}
                                 <input name="accent_colour" type="color" data-testid=testid::ACCENT_SETTING
                                     value=brand::Brand { accent: s.accent_colour.clone(), ..Default::default() }.accent().to_string()/>
                             </label>
-                            <p class="hint">{format!("Dark enough for white text on it to be read ({}:1 contrast or more).", brand::MIN_CONTRAST)}</p>
+                            <p class="hint">{crate::text::dark_enough_for_white_text_on(&(brand::MIN_CONTRAST))}</p>
                             <logo_ui::LogoSetting/>
-                            <h2>"Sessions"</h2>
-                            <label>{format!("Sign out after this many minutes without activity ({}–{})", IDLE_MINUTES.start(), IDLE_MINUTES.end())}
+                            <h2>{crate::text::SESSIONS}</h2>
+                            <label>{crate::text::sign_out_after_this_many_minutes(&IDLE_MINUTES.start(), &IDLE_MINUTES.end())}
                                 <input name="idle_timeout_minutes" type="number" required
                                     min=IDLE_MINUTES.start().to_string() max=IDLE_MINUTES.end().to_string()
                                     value=s.idle_timeout_minutes.to_string()/>
                             </label>
-                            <label>{format!("Sign out this many hours after signing in ({}–{})", LIFETIME_HOURS.start(), LIFETIME_HOURS.end())}
+                            <label>{crate::text::sign_out_this_many_hours_after(&LIFETIME_HOURS.start(), &LIFETIME_HOURS.end())}
                                 <input name="session_lifetime_hours" type="number" required
                                     min=LIFETIME_HOURS.start().to_string() max=LIFETIME_HOURS.end().to_string()
                                     value=s.session_lifetime_hours.to_string()/>
                             </label>
-                            <p class="hint" data-testid=testid::SESSION_ADVICE>"30 minutes and 12 hours meet the OWASP ASVS level 2 standard for applications holding sensitive data. Longer values mean fewer sign-ins, but a phone or computer left unlocked, or a stolen session cookie, stays in the account that much longer."</p>
-                            <h2>"Multi-factor authentication"</h2>
-                            <label>{format!("A verified person may open MFA conversations for this many hours ({}–{})", STEP_UP_HOURS.start(), STEP_UP_HOURS.end())}
+                            <p class="hint" data-testid=testid::SESSION_ADVICE>{crate::text::N_30_MINUTES_AND_12_HOURS_MEET}</p>
+                            <h2>{crate::text::MULTI_FACTOR_AUTHENTICATION}</h2>
+                            <label>{crate::text::a_verified_person_may_open_mfa(&STEP_UP_HOURS.start(), &STEP_UP_HOURS.end())}
                                 <input name="step_up_window_hours" type="number" required
                                     min=STEP_UP_HOURS.start().to_string() max=STEP_UP_HOURS.end().to_string()
                                     value=s.step_up_window_hours.to_string()/>
                             </label>
                             <label class="check">
                                 <input type="checkbox" name="staff_two_step_required" value="true" checked=s.staff_two_step_required/>
-                                "Require staff and administrators to use an authenticator app"
+                                {crate::text::REQUIRE_STAFF_AND_ADMINISTRATORS_TO_USE}
                             </label>
-                            <h2>"Records"</h2>
-                            <label>{format!("Delete what has been in a matter's trash for this many days ({}–{})", TRASH_DAYS.start(), TRASH_DAYS.end())}
+                            <h2>{crate::text::RECORDS}</h2>
+                            <label>{crate::text::delete_what_has_been_in_a(&TRASH_DAYS.start(), &TRASH_DAYS.end())}
                                 <input name="trash_retention_days" type="number" required
                                     min=TRASH_DAYS.start().to_string() max=TRASH_DAYS.end().to_string()
                                     value=s.trash_retention_days.to_string()/>
                             </label>
-                            <p class="hint">"A matter on legal hold keeps its trash until the hold is lifted."</p>
-                            <label>{format!("Authors may edit or delete their message for this many minutes ({}–{}; 0: never)", EDIT_MINUTES.start(), EDIT_MINUTES.end())}
+                            <p class="hint">{crate::text::A_MATTER_ON_LEGAL_HOLD_KEEPS}</p>
+                            <label>{crate::text::authors_may_edit_or_delete_their(&EDIT_MINUTES.start(), &EDIT_MINUTES.end())}
                                 <input name="message_edit_minutes" type="number" required data-testid=testid::EDIT_MINUTES_SETTING
                                     min=EDIT_MINUTES.start().to_string() max=EDIT_MINUTES.end().to_string()
                                     value=s.message_edit_minutes.to_string()/>
                             </label>
-                            <h2>"Clients"</h2>
+                            <h2>{crate::text::CLIENTS}</h2>
                             <label class="check">
                                 <input type="checkbox" name="client_sign_in_by_link" value="true" checked=s.client_sign_in_by_link/>
-                                "Clients sign in with a one-time link sent by email, without a password"
+                                {crate::text::CLIENTS_SIGN_IN_WITH_A_ONE}
                             </label>
                             <label class="check">
                                 <input type="checkbox" name="sms_enabled" value="true" checked=s.sms_enabled/>
-                                "Send invitations and codes by text message when asked"
+                                {crate::text::SEND_INVITATIONS_AND_CODES_BY_TEXT}
                             </label>
                             <label class="check">
                                 <input type="checkbox" name="protected_email_required" value="true" checked=s.protected_email_required
                                     data-testid=testid::PROTECTED_EMAIL_SETTING/>
-                                "Always email the notice that a protected conversation has a new message, even to people who turned email off (it holds no text of the message)"
+                                {crate::text::ALWAYS_EMAIL_THE_NOTICE_THAT_A}
                             </label>
-                            <label>"Country of mobile numbers typed without + (two letters, like GB; empty: always international)"
+                            <label>{crate::text::COUNTRY_OF_MOBILE_NUMBERS_TYPED_WITHOUT}
                                 <input name="mobile_country" maxlength="2" autocomplete="off" data-testid=testid::MOBILE_COUNTRY_SETTING
                                     value=s.mobile_country.clone()/>
                             </label>
-                            <h2>"Client guide"</h2>
-                            <p class="hint">"Your words in the "<a href="/guide">"client guide"</a>", which invitations link to. Plain text."</p>
-                            <label>"Welcome paragraph"
+                            <h2>{crate::text::CLIENT_GUIDE_2}</h2>
+                            <p class="hint">{crate::text::YOUR_WORDS_IN_THE}<a href="/guide">{crate::text::CLIENT_GUIDE}</a>{crate::text::WHICH_INVITATIONS_LINK_TO_PLAIN_TEXT}</p>
+                            <label>{crate::text::WELCOME_PARAGRAPH}
                                 <textarea name="guide_welcome" rows="3" maxlength=GUIDE_TEXT_CHARS.to_string()
                                     data-testid=testid::GUIDE_WELCOME_SETTING prop:value=s.guide_welcome.clone()></textarea>
                             </label>
-                            <label>"How clients reach you (names, telephone, hours)"
+                            <label>{crate::text::HOW_CLIENTS_REACH_YOU_NAMES_TELEPHONE}
                                 <textarea name="guide_contact" rows="3" maxlength=GUIDE_TEXT_CHARS.to_string()
                                     prop:value=s.guide_contact.clone()></textarea>
                             </label>
                             {saved}
                             <button class="button" type="submit" data-testid=testid::SAVE_SETTINGS
                                 disabled=move || !ready.get() || save.pending().get()>
-                                "Save settings"
+                                {crate::text::SAVE_SETTINGS}
                             </button>
                         </ActionForm>
                     }.into_any(),

@@ -73,17 +73,15 @@ pub async fn save(
             .parse::<phonenumber::country::Id>()
             .is_err()
     {
-        return Err(AppError::bad_request(format!(
-            "{} is not a country code the portal knows: use the two letters of ISO 3166, like GB.",
-            new.mobile_country
-        )));
+        return Err(AppError::bad_request(
+            crate::text::is_not_a_country_code_the(&new.mobile_country),
+        ));
     }
     if new.staff_two_step_required
         && !crate::accounts::second_factor::is_enrolled(db, by.id()).await?
     {
         return Err(AppError::bad_request(
-            "Set up two-step verification for your own account first (Account, Two-step \
-             verification), then require it of staff.",
+            crate::text::SET_UP_TWO_STEP_VERIFICATION_FOR,
         ));
     }
     let row = firm_setting::ActiveModel {

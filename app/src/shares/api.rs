@@ -65,7 +65,7 @@ pub async fn set_share_expiry(
         None => None,
         Some(ms) => Some(
             chrono::DateTime::from_timestamp_millis(ms)
-                .ok_or_else(|| AppError::bad_request("That is not a date the portal can use."))?,
+                .ok_or_else(|| AppError::bad_request(crate::text::THAT_IS_NOT_A_DATE_THE))?,
         ),
     };
     let (state, manage) = Call::current().await?.manage_share(id).await?;

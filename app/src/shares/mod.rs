@@ -115,26 +115,26 @@ pub fn ShareLinks(shares: Vec<ShareView>, #[prop(optional)] details: bool) -> An
             let id = s.id;
             let noun = if s.kind == ItemKind::Folder { " (folder)" } else { "" };
             let label = match (&s.name, s.status) {
-                (_, ShareStatus::Revoked) => view! { <span class="hint">"Access removed"</span> }.into_any(),
-                (_, ShareStatus::Expired) => view! { <span class="hint">"Access ended"</span> }.into_any(),
-                (None, _) => view! { <span class="hint">"No longer available"</span> }.into_any(),
+                (_, ShareStatus::Revoked) => view! { <span class="hint">{crate::text::ACCESS_REMOVED_2}</span> }.into_any(),
+                (_, ShareStatus::Expired) => view! { <span class="hint">{crate::text::ACCESS_ENDED}</span> }.into_any(),
+                (None, _) => view! { <span class="hint">{crate::text::NO_LONGER_AVAILABLE}</span> }.into_any(),
                 (Some(_), ShareStatus::Active) => ().into_any(),
             };
             // For the firm: with whom (and for whom access was removed), since when, until when.
             let details = (details && !s.recipients.is_empty()).then(|| {
                 let with = s.recipients.iter().map(|r| if r.removed {
-                    format!("{} (access removed)", r.name)
+                    crate::text::access_removed(&r.name)
                 } else {
                     r.name.clone()
                 }).collect::<Vec<_>>().join(", ");
                 view! {
                     <span class="hint share-details" data-testid=testid::SHARE_DETAILS>
                         {format!(" · with {with} · since ")}<When at=s.shared_at/>
-                        {s.expires_at.map(|at| view! { " · until "<When at exact=true/> })}
+                        {s.expires_at.map(|at| view! { {crate::text::UNTIL}<When at exact=true/> })}
                     </span>
                 }
             });
-            let name = s.name.clone().unwrap_or_else(|| "A shared item".into());
+            let name = s.name.clone().unwrap_or_else(|| crate::text::A_SHARED_ITEM.into());
             let openable = s.name.is_some() && !s.revoked && viewing.is_some();
             // Looking is what the count is about: once the viewer shows it, every card of it
             // on the page has nothing more to say.
@@ -148,7 +148,7 @@ pub fn ShareLinks(shares: Vec<ShareView>, #[prop(optional)] details: bool) -> An
             }
             view! {
                 <li class="shared" data-testid=testid::SHARED_ITEM>
-                    <span class="shared-icon" title="Shared: always the latest version" aria-label="Shared"></span>
+                    <span class="shared-icon" title=crate::text::SHARED_ALWAYS_THE_LATEST_VERSION aria-label=crate::text::SHARED></span>
                     {if openable {
                         view! {
                             <button type="button" class="link" on:click=move |_| {
@@ -163,7 +163,7 @@ pub fn ShareLinks(shares: Vec<ShareView>, #[prop(optional)] details: bool) -> An
                     {label}
                     {move || (unseen.get() > 0).then(|| view! {
                         <span class="badge unseen" data-testid=testid::SHARE_UNSEEN>
-                            {format!("{} updated since you last looked", unseen.get())}
+                            {crate::text::updated_since_you_last_looked(&unseen.get())}
                         </span>
                     })}
                     {details}
@@ -183,12 +183,12 @@ pub fn SharedList(matter_id: MatterId, changed: RwSignal<u32>) -> AnyView {
         |(matter_id, ..)| api::list_shares(matter_id),
     );
     view! {
-        <h3>"Shared files and folders"</h3>
+        <h3>{crate::text::SHARED_FILES_AND_FOLDERS}</h3>
         <div data-testid=testid::SHARED_LIST>
             <Transition fallback=|| ()>
                 {move || shares.get().map(|r| match r {
                     Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="hint">"Nothing shared yet."</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="hint">{crate::text::NOTHING_SHARED_YET}</p> }.into_any(),
                     Ok(list) => view! { <ShareLinks shares=list details=true/> }.into_any(),
                 })}
             </Transition>
@@ -228,15 +228,15 @@ fn EndDate(
     };
     view! {
         <form class="end-date" on:submit=submit data-testid=testid::SHARE_END_DATE>
-            <label>"Access ends after"
+            <label>{crate::text::ACCESS_ENDS_AFTER}
                 <input type="date" required prop:value=move || day.get() on:input=move |ev| day.set(event_target_value(&ev))/>
             </label>
-            <button class="button small" type="submit" disabled=move || save.pending().get()>"Set end date"</button>
+            <button class="button small" type="submit" disabled=move || save.pending().get()>{crate::text::SET_END_DATE}</button>
             {expires_at.map(|_| view! {
                 <button class="button small secondary" type="button"
-                    on:click=move |_| { save.dispatch(api::SetShareExpiry { id, expires_at: None }); }>"No end date"</button>
+                    on:click=move |_| { save.dispatch(api::SetShareExpiry { id, expires_at: None }); }>{crate::text::NO_END_DATE}</button>
             })}
-            {move || wrong.get().then(|| view! { <ErrorNote message="Choose a day.".to_string()/> })}
+            {move || wrong.get().then(|| view! { <ErrorNote message=crate::text::CHOOSE_A_DAY.to_string()/> })}
             {crate::ui::error_of(save.value())}
         </form>
     }
@@ -298,8 +298,8 @@ fn FileHistory(share: ShareId, document: DocumentId, name: String) -> impl IntoV
     let name = StoredValue::new(name);
     view! {
         <details class="file-history" on:toggle=move |_| open.set(true)>
-            <summary>"Versions"</summary>
-            <Transition fallback=|| view! { <p class="hint">"Loading…"</p> }>
+            <summary>{crate::text::VERSIONS}</summary>
+            <Transition fallback=|| view! { <p class="hint">{crate::text::LOADING}</p> }>
                 {move || versions.get().flatten().map(|r| match r {
                     Ok(list) => view! { <VersionList versions=list name=name.get_value()/> }.into_any(),
                     Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
@@ -316,7 +316,7 @@ fn VersionHistory(versions: Vec<VersionEntry>, name: String) -> impl IntoView {
     let count = versions.len();
     view! {
         <details class="version-history" data-testid=testid::SHARE_HISTORY>
-            <summary>{format!("Version history ({count})")}</summary>
+            <summary>{crate::text::version_history(&count)}</summary>
             <VersionList versions name/>
         </details>
     }
@@ -330,17 +330,17 @@ fn VersionList(versions: Vec<VersionEntry>, name: String) -> impl IntoView {
         .map(|v| {
             view! {
                 <li>
-                    <strong>{format!("Version {}", v.number)}</strong>{" · "}<When at=v.uploaded_at exact=true/>
+                    <strong>{crate::text::version(&v.number)}</strong>{" · "}<When at=v.uploaded_at exact=true/>
                     {format!(" · {} · {}", v.uploaded_by, human_size(v.size))}
-                    <br/><span class="hint">"SHA-256 "</span><code class="digest">{v.sha256}</code>
+                    <br/><span class="hint">{crate::text::SHA_256}</span><code class="digest">{v.sha256}</code>
                 </li>
             }
         })
         .collect_view();
     view! {
         <ol class="plain">{rows}</ol>
-        <p class="hint">"To check that a download is exactly this file, compare its SHA-256 with the one above: on Windows, "
-            <code>{format!("certutil -hashfile \"{name}\" SHA256")}</code>"; on a Mac or Linux, "
+        <p class="hint">{crate::text::TO_CHECK_THAT_A_DOWNLOAD_IS}
+            <code>{format!("certutil -hashfile \"{name}\" SHA256")}</code>{crate::text::ON_A_MAC_OR_LINUX}
             <code>{format!("shasum -a 256 \"{name}\"")}</code>"."</p>
     }
 }
@@ -402,14 +402,14 @@ pub fn ShareViewer(
                 let unseen = RwSignal::new(d.unseen);
                 let opened = move |_| unseen.set(None);
                 let preview = d.previewable.then(|| {
-                    view! { <a href=preview_url(id, d.id) target="_blank" rel="noopener" on:click=opened>"Open"</a> }
+                    view! { <a href=preview_url(id, d.id) target="_blank" rel="noopener" on:click=opened>{crate::text::OPEN}</a> }
                 });
                 view! {
                     <li class="shared-row" data-testid=testid::SHARED_DOCUMENT>
                         <span class="file-icon" aria-hidden="true"></span>
                         <a href=download_url(id, d.id) download="" on:click=opened>{d.name.clone()}</a>
                         <UnseenMark unseen/>
-                        <span class="hint">{human_size(d.size)}" · updated "<When at=d.updated_at/>{format!(" by {}", d.updated_by)}</span>
+                        <span class="hint">{human_size(d.size)}{crate::text::UPDATED_2}<When at=d.updated_at/>{format!(" by {}", d.updated_by)}</span>
                         {preview}
                         <FileHistory share=id document=d.id name=d.name.clone()/>
                     </li>
@@ -418,23 +418,23 @@ pub fn ShareViewer(
             .collect_view()
     };
     view! {
-        <div class="share-viewer" id="share-viewer" role="dialog" aria-label="Shared with you" data-testid=testid::SHARE_VIEWER>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+        <div class="share-viewer" id="share-viewer" role="dialog" aria-label=crate::text::SHARED_WITH_YOU data-testid=testid::SHARE_VIEWER>
+            <Transition fallback=|| view! { <p>{crate::text::LOADING}</p> }>
                 {move || opened.get().map(|r| match r {
                     // Revoked (or never this person's): said plainly, with the way back.
                     Err(crate::AppError::NotFound(_)) => view! {
-                        <p class="status bad" role="alert" data-testid=testid::ACCESS_REMOVED>"Access removed"</p>
-                        <p class="hint">"The firm no longer shares this with you. "
-                            <a href="/guide#access-removed">"What this means"</a></p>
-                        <button class="button small" type="button" on:click=move |_| close()>"Back to the conversation"</button>
+                        <p class="status bad" role="alert" data-testid=testid::ACCESS_REMOVED>{crate::text::ACCESS_REMOVED_2}</p>
+                        <p class="hint">{crate::text::THE_FIRM_NO_LONGER_SHARES_THIS}
+                            <a href="/guide#access-removed">{crate::text::WHAT_THIS_MEANS}</a></p>
+                        <button class="button small" type="button" on:click=move |_| close()>{crate::text::BACK_TO_THE_CONVERSATION}</button>
                     }.into_any(),
                     Err(e) => view! {
                         <crate::ui::PageError error=e/>
-                        <button class="button small" type="button" on:click=move |_| close()>"Close"</button>
+                        <button class="button small" type="button" on:click=move |_| close()>{crate::text::CLOSE}</button>
                     }.into_any(),
                     Ok(o) => {
                         let name = o.share.name.clone().unwrap_or_default();
-                        let updated = o.document.as_ref().map(|d| view! { "Last updated "<When at=d.updated_at exact=true/>{format!(" by {}", d.updated_by)} });
+                        let updated = o.document.as_ref().map(|d| view! { {crate::text::LAST_UPDATED}<When at=d.updated_at exact=true/>{format!(" by {}", d.updated_by)} });
                         let history = o.history;
                         let expires_at = o.share.expires_at;
                         let for_one: Vec<Recipient> = o.share.recipients.iter().filter(|r| !r.removed).cloned().collect();
@@ -448,7 +448,7 @@ pub fn ShareViewer(
                                     <Preview src=preview_url(id, d.id) name=d.name.clone() content_type=d.content_type.clone()/>
                                 });
                                 view! {
-                                    <p><a class="button small secondary" href=download_url(id, d.id) download="" on:click=move |_| unseen.set(None)>"Download"</a>
+                                    <p><a class="button small secondary" href=download_url(id, d.id) download="" on:click=move |_| unseen.set(None)>{crate::text::DOWNLOAD}</a>
                                         <UnseenMark unseen/>
                                         <span class="hint">{format!(" {} · version {}", human_size(d.size), d.versions)}</span></p>
                                     {shown}
@@ -474,37 +474,37 @@ pub fn ShareViewer(
                                 }).collect_view();
                                 let empty = f.documents.is_empty() && f.path.len() <= 1;
                                 view! {
-                                    <nav class="breadcrumbs" aria-label="Folder">{crumbs}</nav>
+                                    <nav class="breadcrumbs" aria-label=crate::text::FOLDER>{crumbs}</nav>
                                     <ul class="plain shared-tree">{folders}{documents(f.documents)}</ul>
-                                    {empty.then(|| view! { <p class="hint">"This folder is empty."</p> })}
+                                    {empty.then(|| view! { <p class="hint">{crate::text::THIS_FOLDER_IS_EMPTY}</p> })}
                                 }.into_any()
                             }
                             _ => ().into_any(),
                         };
                         view! {
                             <div class="share-head">
-                                <span class="shared-icon" aria-label="Shared"></span>
+                                <span class="shared-icon" aria-label=crate::text::SHARED></span>
                                 <strong data-testid=testid::SHARE_NAME>{name}</strong>
                                 <span class="share-updated hint" data-testid=testid::SHARE_UPDATED>{updated}</span>
                                 {o.can_revoke.then(|| view! {
                                     <div class="share-menu">
-                                        <button type="button" class="icon-button" aria-label="More" data-testid=testid::SHARE_MORE
+                                        <button type="button" class="icon-button" aria-label=crate::text::MORE data-testid=testid::SHARE_MORE
                                             on:click=move |_| menu.update(|m| *m = !*m)>"⋯"</button>
                                         <Show when=move || menu.get()>
                                             <div class="menu" role="menu">
-                                                <button role="menuitem" type="button" on:click=move |_| { activity.set(true); menu.set(false); }>"Activity"</button>
+                                                <button role="menuitem" type="button" on:click=move |_| { activity.set(true); menu.set(false); }>{crate::text::ACTIVITY}</button>
                                                 {for_one().into_iter().map(|r| {
                                                     let person = r.user_id;
                                                     view! {
-                                                        <crate::ui::AskFirst label=format!("Remove access for {}", r.name)
-                                                            question=format!("Remove access for {}? The others in the conversation keep it.", r.name)
+                                                        <crate::ui::AskFirst label=crate::text::remove_access_for(&r.name)
+                                                            question=crate::text::remove_access_for_the_others_in(&r.name)
                                                             role="menuitem" class="danger" testid=testid::REVOKE_FOR
                                                             disabled=Signal::derive(move || !ready.get() || revoke.pending().get())
                                                             act=move || { revoking_for.set_value(Some(person)); revoke.dispatch(api::RevokeShare { id, person: Some(person) }); }/>
                                                     }
                                                 }).collect_view()}
-                                                <crate::ui::AskFirst label="Remove access for everyone"
-                                                    question="Remove access for everyone? Nobody in the conversation can open it any more."
+                                                <crate::ui::AskFirst label=crate::text::REMOVE_ACCESS_FOR_EVERYONE
+                                                    question=crate::text::REMOVE_ACCESS_FOR_EVERYONE_QUESTION
                                                     role="menuitem" class="danger" testid=testid::REVOKE_SHARE
                                                     disabled=Signal::derive(move || !ready.get() || revoke.pending().get())
                                                     act=move || { revoking_for.set_value(None); revoke.dispatch(api::RevokeShare { id, person: None }); }/>
@@ -513,11 +513,11 @@ pub fn ShareViewer(
                                         </Show>
                                     </div>
                                 })}
-                                <button class="button small" type="button" on:click=move |_| close()>"Close"</button>
+                                <button class="button small" type="button" on:click=move |_| close()>{crate::text::CLOSE}</button>
                             </div>
-                            <p class="hint">"Shared by "{o.share.shared_by.clone()}" · "<When at=o.share.shared_at/>
-                                ". You always see the latest version here."
-                                {expires_at.map(|at| view! { " Access ends "<When at exact=true/>"." })}</p>
+                            <p class="hint">{crate::text::SHARED_BY}{o.share.shared_by.clone()}" · "<When at=o.share.shared_at/>
+                                {crate::text::YOU_ALWAYS_SEE_THE_LATEST_VERSION}
+                                {expires_at.map(|at| view! { {crate::text::ACCESS_ENDS}<When at exact=true/>"." })}</p>
                             {move || activity.get().then(|| {
                                 let subject = crate::activity::Subject::Share(o.matter_id, id);
                                 let on_close = Callback::new(move |()| activity.set(false));

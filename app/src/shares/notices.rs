@@ -30,7 +30,7 @@ pub fn batch_key(conversation: ConversationId, person: UserId) -> String {
 /// The line a change adds to its email.
 fn line(doc: &document::Model, by: &str) -> String {
     if doc.version_count <= 1 {
-        format!("- {}: new, added by {by}", doc.name)
+        crate::text::new_added_by(&doc.name, &by)
     } else {
         format!("- {}: version {}, by {by}", doc.name, doc.version_count)
     }
@@ -128,24 +128,14 @@ pub async fn file_changed(
                 let name = &person.display_name;
                 let (subject, head, line) = if conversation.requires_second_factor {
                     (
-                        format!("Shared files updated on {}", matter.number),
-                        format!(
-                            "Hello {name},\n\nFiles shared with you in a secure conversation \
-                             have changed. Sign in and confirm it is you to see them:\n{link}\n"
-                        ),
+                        crate::text::shared_files_updated_on(&matter.number),
+                        crate::text::protected_shares_changed_email(name, &link),
                         None,
                     )
                 } else {
                     (
-                        format!(
-                            "{}: shared files updated in {}",
-                            matter.number, conversation.subject
-                        ),
-                        format!(
-                            "Hello {name},\n\nFiles shared with you in \"{}\" have changed. \
-                             See them:\n{link}",
-                            conversation.subject
-                        ),
+                        crate::text::shared_files_updated_in(&matter.number, &conversation.subject),
+                        crate::text::shares_changed_email(name, &conversation.subject, &link),
                         Some(line.as_str()),
                     )
                 };

@@ -53,7 +53,7 @@ pub async fn attach(
             }
             Item::Folder(id) if id == manage.matter_id().root_folder() => {
                 return Err(AppError::bad_request(
-                    "Share a folder inside All Files, not all of the matter's files at once.",
+                    crate::text::SHARE_A_FOLDER_INSIDE_ALL_FILES,
                 ));
             }
             Item::Folder(id) => {
@@ -222,7 +222,7 @@ pub async fn views(
                 shared_by: r
                     .created_by
                     .and_then(|u| people.get(&u).cloned())
-                    .unwrap_or_else(|| "A former user".into()),
+                    .unwrap_or_else(|| crate::text::A_FORMER_USER.into()),
                 shared_at: tree::when(r.created_at),
                 conversation_id: r.conversation_id,
                 unseen: unseen.get(&r.id).copied().unwrap_or(0),
@@ -366,12 +366,7 @@ pub async fn open(
     let share = access.share();
     let reader = access.conversation().matter().user().id();
     let since = super::changes::look(db, share, reader, fresh).await?;
-    let gone = || {
-        AppError::NotFound(format!(
-            "This shared {} is no longer available: the firm moved it to the trash.",
-            share.kind.noun()
-        ))
-    };
+    let gone = || AppError::NotFound(crate::text::shared_item_in_trash(share.kind));
     let (mut document, mut folder) = match share.item() {
         Item::Document(id) => {
             let doc = tree::live_document(db, access, id)
@@ -468,7 +463,7 @@ pub async fn revoke(
                     .await?;
             if recipient.is_none() {
                 return Err(AppError::bad_request(
-                    "That person is not in this conversation, so the share does not reach them.",
+                    crate::text::THAT_PERSON_IS_NOT_IN_THIS_2,
                 ));
             }
             share_revocation::Entity::insert(share_revocation::ActiveModel {
@@ -511,7 +506,7 @@ pub async fn set_expiry(
 ) -> Result<(), AppError> {
     if expires_at.is_some_and(|at| at <= Utc::now()) {
         return Err(AppError::bad_request(
-            "Choose a day from tomorrow on. To stop access now, use Remove access.",
+            crate::text::CHOOSE_A_DAY_FROM_TOMORROW_ON,
         ));
     }
     let share = manage.share();
@@ -527,7 +522,10 @@ pub async fn set_expiry(
         Some(format!(
             "share {} until {}",
             share.id,
-            expires_at.map_or_else(|| "no end date".to_string(), |at| at.to_rfc3339())
+            expires_at.map_or_else(
+                || crate::text::NO_END_DATE_2.to_string(),
+                |at| at.to_rfc3339()
+            )
         )),
         None,
     )

@@ -36,7 +36,7 @@ pub fn HomePage() -> impl IntoView {
                 Ok(Some(who)) => view! {
                     <crate::conversations::Inbox/>
                     {who.is_firm_member.then(|| view! {
-                        <p class="hint"><a href="/matters">"All matters"</a>" · "<a href="/people">"People"</a></p>
+                        <p class="hint"><a href="/matters">{crate::text::ALL_MATTERS}</a>" · "<a href="/people">{crate::text::PEOPLE}</a></p>
                     })}
                 }.into_any(),
                 _ => view! { <Welcome/> }.into_any(),
@@ -49,17 +49,17 @@ pub fn HomePage() -> impl IntoView {
 fn Welcome() -> impl IntoView {
     view! {
         <section class="hero">
-            <h1>"Your matters, messages and documents in one secure place"</h1>
+            <h1>{crate::text::YOUR_MATTERS_MESSAGES_AND_DOCUMENTS_IN}</h1>
             <p class="lead">
                 {match crate::settings::brand::Brand::current().firm.as_str() {
-                    "" => "Dossier is your law firm's private client portal.".to_string(),
-                    firm => format!("This is {firm}'s private client portal."),
+                    "" => crate::text::DOSSIER_IS_YOUR_LAW_FIRMS_PRIVATE.to_string(),
+                    firm => crate::text::this_is_s_private_client_portal(&firm),
                 }}
-                " Talk with your lawyer, share documents and follow your matter from any browser or phone."
+                {crate::text::TALK_WITH_YOUR_LAWYER_SHARE_DOCUMENTS}
             </p>
             <p class="actions">
-                <a class="button" href="/sign-in">"Sign in"</a>
-                <a href="/guide">"New here? How the portal works"</a>
+                <a class="button" href="/sign-in">{crate::text::SIGN_IN}</a>
+                <a href="/guide">{crate::text::NEW_HERE_HOW_THE_PORTAL_WORKS}</a>
             </p>
         </section>
         <StatusCard/>
@@ -75,7 +75,7 @@ fn StatusCard() -> impl IntoView {
     let outcome = move || {
         check.value().get().map(|result| match result {
             Ok(status) => {
-                let word = |ok: bool| if ok { "OK" } else { "not answering" };
+                let word = |ok: bool| if ok { "OK" } else { crate::text::NOT_ANSWERING };
                 let class = if status.healthy() {
                     "status ok"
                 } else {
@@ -83,12 +83,7 @@ fn StatusCard() -> impl IntoView {
                 };
                 view! {
                     <p class=class data-testid=testid::STATUS_RESULT>
-                        {format!(
-                            "Database: {} · Storage: {} · Version {}",
-                            word(status.database),
-                            word(status.storage),
-                            status.version,
-                        )}
+                        {crate::text::status_line(&word(status.database), &word(status.storage), &status.version)}
                     </p>
                 }
                 .into_any()
@@ -98,8 +93,8 @@ fn StatusCard() -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2>"Portal status"</h2>
-            <p>"Check that this portal can reach its database and document storage."</p>
+            <h2>{crate::text::PORTAL_STATUS}</h2>
+            <p>{crate::text::CHECK_THAT_THIS_PORTAL_CAN_REACH}</p>
             <button
                 type="button"
                 class="button"
@@ -109,7 +104,7 @@ fn StatusCard() -> impl IntoView {
                     check.dispatch(api::SystemStatusCheck {});
                 }
             >
-                {move || if pending.get() { "Checking…" } else { "Check now" }}
+                {move || if pending.get() { crate::text::CHECKING } else { crate::text::CHECK_NOW }}
             </button>
             {outcome}
         </section>

@@ -208,7 +208,7 @@ async fn serve(
 ) -> Result<Response, AppError> {
     if inline && !files::previewable(&file.content_type) {
         return Err(AppError::bad_request(
-            "This kind of file cannot be shown in the browser. Download it instead.",
+            app::text::THIS_KIND_OF_FILE_CANNOT_BE,
         ));
     }
     let size = file.size;
@@ -220,24 +220,24 @@ async fn serve(
     let range = match header_str(headers, "range") {
         // A stale If-Range: the client's copy changed; send it all.
         Some(_) if header_str(headers, "if-range").is_some_and(|v| v.trim() != etag) => None,
-        Some(value) => match http_range_header::parse_range_header(value)
-            .and_then(|r| r.validate(size))
-        {
-            Ok(ranges) if ranges.len() == 1 => Some(ranges[0].clone()),
-            // Several ranges at once: the whole file is a correct answer, and simpler.
-            Ok(_) => None,
-            Err(_) => {
-                return Ok((
-                    StatusCode::RANGE_NOT_SATISFIABLE,
-                    [
-                        (header::CONTENT_RANGE, format!("bytes */{size}")),
-                        (header::CONTENT_TYPE, "text/plain; charset=utf-8".into()),
-                    ],
-                    format!("That byte range is not in this file, which is {size} bytes long.\n"),
-                )
-                    .into_response());
+        Some(value) => {
+            match http_range_header::parse_range_header(value).and_then(|r| r.validate(size)) {
+                Ok(ranges) if ranges.len() == 1 => Some(ranges[0].clone()),
+                // Several ranges at once: the whole file is a correct answer, and simpler.
+                Ok(_) => None,
+                Err(_) => {
+                    return Ok((
+                        StatusCode::RANGE_NOT_SATISFIABLE,
+                        [
+                            (header::CONTENT_RANGE, format!("bytes */{size}")),
+                            (header::CONTENT_TYPE, "text/plain; charset=utf-8".into()),
+                        ],
+                        app::text::that_byte_range_is_not_in(&size),
+                    )
+                        .into_response());
+                }
             }
-        },
+        }
         None => None,
     };
     let (status, start, end) = match &range {

@@ -40,7 +40,7 @@ fn version_check(headers: &HeaderMap) -> Result<(), Response> {
     Err((
         StatusCode::PRECONDITION_FAILED,
         [("tus-version", TUS_VERSION)],
-        "This upload client speaks another version of the tus protocol; this server speaks 1.0.0.\n",
+        app::text::THIS_UPLOAD_CLIENT_SPEAKS_ANOTHER_VERSION,
     )
         .into_response())
 }
@@ -60,7 +60,7 @@ pub(super) async fn tus_options() -> Response {
 
 /// `Upload-Metadata`: comma-separated `key base64value` pairs.
 fn metadata(headers: &HeaderMap) -> Result<HashMap<String, String>, AppError> {
-    let bad = || AppError::bad_request("The upload's Upload-Metadata header is malformed.");
+    let bad = || AppError::bad_request(app::text::THE_UPLOADS_UPLOAD_METADATA_HEADER_IS);
     let mut map = HashMap::new();
     for pair in header_str(headers, "upload-metadata")
         .unwrap_or_default()
@@ -88,7 +88,7 @@ fn id_field<T: std::str::FromStr>(
         Some(v) => v
             .parse()
             .map(Some)
-            .map_err(|_| AppError::bad_request(format!("The upload's {key} is not a valid id."))),
+            .map_err(|_| AppError::bad_request(app::text::the_uploads_is_not_a_valid(&key))),
     }
 }
 
@@ -116,14 +116,12 @@ pub(super) async fn create(
     let result = async {
         if parts.headers.contains_key("upload-defer-length") {
             return Err(AppError::bad_request(
-                "Give the file's size (Upload-Length) when the upload starts.",
+                app::text::GIVE_THE_FILES_SIZE_UPLOAD_LENGTH,
             ));
         }
         let length = header_str(&parts.headers, "upload-length")
             .and_then(|v| v.trim().parse::<u64>().ok())
-            .ok_or_else(|| {
-                AppError::bad_request("Give the file's size in bytes in the Upload-Length header.")
-            })?;
+            .ok_or_else(|| AppError::bad_request(app::text::GIVE_THE_FILES_SIZE_IN_BYTES))?;
         let meta = metadata(&parts.headers)?;
         let actor = Actor::from_session(&state.db, &session).await?;
         let name = meta
@@ -135,17 +133,13 @@ pub(super) async fn create(
             // A line of a file request: the request names the matter and the folder.
             Some("request") => {
                 let message: MessageId = id_field(&meta, "message")?.ok_or_else(|| {
-                    AppError::bad_request(
-                        "Say which request the upload answers (the message metadata).",
-                    )
+                    AppError::bad_request(app::text::SAY_WHICH_REQUEST_THE_UPLOAD_ANSWERS)
                 })?;
                 let item = meta
                     .get("item")
                     .and_then(|v| v.trim().parse::<usize>().ok())
                     .ok_or_else(|| {
-                        AppError::bad_request(
-                            "Say which line of the request the upload answers (the item metadata).",
-                        )
+                        AppError::bad_request(app::text::SAY_WHICH_LINE_OF_THE_REQUEST)
                     })?;
                 let slot = actor.request_slot(&state.db, message, item).await?;
                 let access = slot.matter().clone();
@@ -161,9 +155,7 @@ pub(super) async fn create(
             }
             purpose @ (None | Some("" | "files" | "attachment")) => {
                 let matter_id: MatterId = id_field(&meta, "matter")?.ok_or_else(|| {
-                    AppError::bad_request(
-                        "Say which matter the upload is for (the matter metadata).",
-                    )
+                    AppError::bad_request(app::text::SAY_WHICH_MATTER_THE_UPLOAD_IS)
                 })?;
                 let access = actor.matter(&state.db, matter_id).await?;
                 let input = NewUpload {
@@ -178,7 +170,7 @@ pub(super) async fn create(
             }
             Some(_) => {
                 return Err(AppError::bad_request(
-                    "An upload's purpose is \"files\", \"attachment\" or \"request\".",
+                    app::text::AN_UPLOADS_PURPOSE_IS_FILES_ATTACHMENT,
                 ));
             }
         };
@@ -271,16 +263,14 @@ fn checksum(headers: &HeaderMap) -> Result<Option<[u8; 32]>, AppError> {
     };
     let (algorithm, digest) = value.trim().split_once(' ').unwrap_or((value, ""));
     if !algorithm.eq_ignore_ascii_case("sha256") {
-        return Err(AppError::bad_request(
-            "Only sha256 checksums are supported (Upload-Checksum: sha256 <base64>).",
-        ));
+        return Err(AppError::bad_request(app::text::ONLY_SHA256_CHECKSUMS));
     }
     BASE64
         .decode(digest.trim())
         .ok()
         .and_then(|d| <[u8; 32]>::try_from(d).ok())
         .map(Some)
-        .ok_or_else(|| AppError::bad_request("The Upload-Checksum value is not a base64 SHA-256."))
+        .ok_or_else(|| AppError::bad_request(app::text::THE_UPLOAD_CHECKSUM_VALUE_IS_NOT))
 }
 
 /// PATCH /uploads/{id}: appends the body at `Upload-Offset`.
@@ -295,7 +285,7 @@ pub(super) async fn append(
     if header_str(&parts.headers, "content-type") != Some(OFFSET_STREAM) {
         return Err((
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Upload bytes are sent as application/offset+octet-stream.\n",
+            app::text::UPLOAD_BYTES_ARE_SENT_AS_APPLICATION,
         )
             .into_response());
     }
@@ -304,14 +294,14 @@ pub(super) async fn append(
         let row = uploads::find(&state.db, &user, &id).await?;
         let offset = header_str(&parts.headers, "upload-offset")
             .and_then(|v| v.trim().parse::<u64>().ok())
-            .ok_or_else(|| AppError::bad_request("Say where these bytes go (Upload-Offset)."))?;
+            .ok_or_else(|| AppError::bad_request(app::text::SAY_WHERE_THESE_BYTES_GO_UPLOAD))?;
         // Refused before reading when the declared body overruns the file.
         if let Some(declared) =
             header_str(&parts.headers, "content-length").and_then(|v| v.trim().parse::<u64>().ok())
             && offset.saturating_add(declared) > row.length as u64
         {
             return Err(AppError::TooLarge(
-                "These bytes go past the end of the file's declared size.".into(),
+                app::text::THESE_BYTES_GO_PAST_THE_END.into(),
             ));
         }
         if offset != row.received as u64 {
@@ -340,7 +330,7 @@ pub(super) async fn append(
         (
             StatusCode::CONFLICT,
             [("upload-offset", at.to_string())],
-            format!("The upload is at byte {at}; resume from there.\n"),
+            app::text::the_upload_is_at_byte_resume(&at),
         )
             .into_response()
     })?;
@@ -358,7 +348,7 @@ pub(super) async fn append(
         }
         Appended::ChecksumMismatch => Err((
             StatusCode::from_u16(460).unwrap_or(StatusCode::BAD_REQUEST),
-            "These bytes do not match their checksum: they were not kept. Send them again.\n",
+            app::text::THESE_BYTES_DO_NOT_MATCH_THEIR,
         )
             .into_response()),
     }

@@ -78,18 +78,18 @@ fn ItemMenu(
         let for_open = d.clone();
         view! {
             {d.previewable.then(|| view! {
-                <button role="menuitem" type="button" on:click=move |_| { tree.preview.set(Some(for_open.clone())); open.set(None); }>"Open"</button>
+                <button role="menuitem" type="button" on:click=move |_| { tree.preview.set(Some(for_open.clone())); open.set(None); }>{crate::text::OPEN}</button>
             })}
-            <a role="menuitem" href=format!("/files/{}/download", d.id) download="">"Download"</a>
+            <a role="menuitem" href=format!("/files/{}/download", d.id) download="">{crate::text::DOWNLOAD}</a>
             <button role="menuitem" type="button" on:click=move |_| {
                 tree.new_version_of.set(Some(DocumentId(id)));
                 open.set(None);
                 if let Some(input) = tree.version_input.get() { input.click(); }
-            }>"Upload new version"</button>
+            }>{crate::text::UPLOAD_NEW_VERSION}</button>
             <button role="menuitem" type="button" on:click=move |_| open.set(Some(Open::Versions(id)))>
-                {format!("Versions ({})", d.versions)}
+                {crate::text::versions(&d.versions)}
             </button>
-            <button role="menuitem" type="button" on:click=move |_| open.set(Some(Open::Activity(id)))>"Activity"</button>
+            <button role="menuitem" type="button" on:click=move |_| open.set(Some(Open::Activity(id)))>{crate::text::ACTIVITY}</button>
         }
     });
     let menu = NodeRef::<leptos::html::Div>::new();
@@ -145,20 +145,20 @@ fn ItemMenu(
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
     };
-    let label = format!("Actions for {name}");
+    let label = crate::text::actions_for(&name);
     view! {
         <div class="menu" role="menu" aria-label=label data-testid=testid::ITEM_MENU
             node_ref=menu on:keydown=on_key>
             {document_tools}
-            <button role="menuitem" type="button" on:click=move |_| open.set(Some(Open::Rename(kind, id)))>"Rename"</button>
-            <button role="menuitem" type="button" on:click=move |_| open.set(Some(Open::Move(kind, id)))>"Move to…"</button>
+            <button role="menuitem" type="button" on:click=move |_| open.set(Some(Open::Rename(kind, id)))>{crate::text::RENAME}</button>
+            <button role="menuitem" type="button" on:click=move |_| open.set(Some(Open::Move(kind, id)))>{crate::text::MOVE_TO}</button>
             <button role="menuitem" type="button" data-testid=testid::SEND_ITEM
                 disabled=kind == ItemKind::Folder || tree.sending.is_none()
-                title=(kind == ItemKind::Folder).then_some("A folder is shared, not sent")
-                on:click=move |_| pick(send.clone())>"Send"</button>
+                title=(kind == ItemKind::Folder).then_some(crate::text::A_FOLDER_IS_SHARED_NOT_SENT)
+                on:click=move |_| pick(send.clone())>{crate::text::SEND}</button>
             <button role="menuitem" type="button" data-testid=testid::SHARE_ITEM disabled=tree.sending.is_none()
-                on:click=move |_| pick(share.clone())>"Share"</button>
-            <crate::ui::AskFirst label="Move to trash" question=format!("Move “{name}” to the trash?")
+                on:click=move |_| pick(share.clone())>{crate::text::SHARE}</button>
+            <crate::ui::AskFirst label=crate::text::MOVE_TO_TRASH question=crate::text::move_to_the_trash(&name)
                 role="menuitem" class="danger" testid=testid::TRASH_ITEM
                 act=move || { tree.trash.dispatch(api::TrashItem { matter_id: tree.matter_id, kind, id }); }/>
             <span class="sr-only">{name}</span>
@@ -190,9 +190,9 @@ fn RenameForm(tree: Tree, kind: ItemKind, id: Uuid, name: String) -> impl IntoVi
             <input type="hidden" name="matter_id" value=tree.matter_id.to_string()/>
             <input type="hidden" name="kind" value=if kind == ItemKind::Folder { "folder" } else { "document" }/>
             <input type="hidden" name="id" value=id.to_string()/>
-            <input name="name" value=name required maxlength="255" aria-label="New name" autofocus/>
-            <button class="button small" type="submit">"Rename"</button>
-            <button class="button small secondary" type="button" on:click=move |_| tree.open.set(None)>"Cancel"</button>
+            <input name="name" value=name required maxlength="255" aria-label=crate::text::NEW_NAME autofocus/>
+            <button class="button small" type="submit">{crate::text::RENAME}</button>
+            <button class="button small secondary" type="button" on:click=move |_| tree.open.set(None)>{crate::text::CANCEL}</button>
         </ActionForm>
     }
 }
@@ -207,7 +207,7 @@ fn MovePicker(tree: Tree, kind: ItemKind, id: Uuid) -> impl IntoView {
     );
     view! {
         <div class="move-picker" data-testid=testid::MOVE_PICKER>
-            <Transition fallback=|| view! { <p class="hint">"Loading folders…"</p> }>
+            <Transition fallback=|| view! { <p class="hint">{crate::text::LOADING_FOLDERS}</p> }>
                 {move || folders.get().map(|r| match r {
                     Ok(list) => view! {
                         <ul>
@@ -224,7 +224,7 @@ fn MovePicker(tree: Tree, kind: ItemKind, id: Uuid) -> impl IntoView {
                     Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
                 })}
             </Transition>
-            <button class="button small secondary" type="button" on:click=move |_| tree.open.set(None)>"Cancel"</button>
+            <button class="button small secondary" type="button" on:click=move |_| tree.open.set(None)>{crate::text::CANCEL}</button>
         </div>
     }
 }
@@ -239,13 +239,13 @@ fn VersionsPanel(tree: Tree, id: DocumentId) -> impl IntoView {
     );
     view! {
         <div class="versions" data-testid=testid::VERSIONS>
-            <Transition fallback=|| view! { <p class="hint">"Loading versions…"</p> }>
+            <Transition fallback=|| view! { <p class="hint">{crate::text::LOADING_VERSIONS}</p> }>
                 {move || versions.get().map(|r| match r {
                     Ok(list) => view! {
                         <ol reversed>
                             {list.into_iter().map(|v| view! {
                                 <li>
-                                    <a href=format!("/files/{id}/download?version={}", v.number) download="">{format!("Version {}", v.number)}</a>
+                                    <a href=format!("/files/{id}/download?version={}", v.number) download="">{crate::text::version(&v.number)}</a>
                                     {format!(" · {} · ", human_size(v.size))}<When at=v.uploaded_at exact=true/>{format!(" by {} · SHA-256 ", v.uploaded_by)}
                                     <code title=v.sha256.clone()>{v.sha256[..12.min(v.sha256.len())].to_string()}"…"</code>
                                 </li>
@@ -255,7 +255,7 @@ fn VersionsPanel(tree: Tree, id: DocumentId) -> impl IntoView {
                     Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
                 })}
             </Transition>
-            <button class="button small secondary" type="button" on:click=move |_| tree.open.set(None)>"Close"</button>
+            <button class="button small secondary" type="button" on:click=move |_| tree.open.set(None)>{crate::text::CLOSE}</button>
         </div>
     }
 }

@@ -198,16 +198,16 @@ pub fn AllFiles(matter_id: MatterId) -> AnyView {
             on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
             on:drop=move |ev| tree.drop_on(ev, tree.folder.get_untracked())>
             <div class="section-head">
-                <h2>"All Files"</h2>
+                <h2>{crate::text::ALL_FILES}</h2>
                 <label class="check">
                     <input type="checkbox" data-testid=testid::SHOW_TRASH on:change=move |ev| show_trash.set(event_target_checked(&ev))/>
-                    "Show trash"
+                    {crate::text::SHOW_TRASH}
                 </label>
             </div>
             <input type="file" class="sr-only" node_ref=version_input aria-hidden="true" tabindex="-1"
                 on:change=move |_| tree.upload_chosen(tree.new_version_of.get_untracked(), version_input)/>
             {move || tree.error().map(|message| view! { <ErrorNote message/> })}
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=|| view! { <p>{crate::text::LOADING}</p> }>
                 {move || listing.get().map(|r| match r {
                     Ok(contents) => view! { <FolderContents tree contents/> }.into_any(),
                     Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
@@ -255,25 +255,25 @@ fn FolderContents(tree: Tree, contents: FolderView) -> impl IntoView {
         .map(|d| view! { <DocumentRow tree entry=d writable/> })
         .collect_view();
     view! {
-        <nav aria-label="Folder path"><ol class="breadcrumbs" data-testid=testid::BREADCRUMBS>{breadcrumbs}</ol></nav>
-        {(!writable).then(|| view! { <p class="hint">"This matter is closed: its files can be read, not changed."</p> })}
+        <nav aria-label=crate::text::FOLDER_PATH><ol class="breadcrumbs" data-testid=testid::BREADCRUMBS>{breadcrumbs}</ol></nav>
+        {(!writable).then(|| view! { <p class="hint">{crate::text::THIS_MATTER_IS_CLOSED_ITS_FILES}</p> })}
         {writable.then(|| view! {
             <div class="toolbar">
                 <ActionForm action=tree.create attr:class="form inline" attr:data-testid=testid::NEW_FOLDER_FORM>
                     <input type="hidden" name="matter_id" value=tree.matter_id.to_string()/>
                     <input type="hidden" name="parent_id" value=contents.id.to_string()/>
-                    <input name="name" required maxlength="255" placeholder="New folder name" aria-label="New folder name"/>
-                    <button class="button small" type="submit" disabled=move || !ready.get()>"New folder"</button>
+                    <input name="name" required maxlength="255" placeholder=crate::text::NEW_FOLDER_NAME aria-label=crate::text::NEW_FOLDER_NAME/>
+                    <button class="button small" type="submit" disabled=move || !ready.get()>{crate::text::NEW_FOLDER}</button>
                 </ActionForm>
                 <label class="button small upload-button">
-                    "Upload files"
+                    {crate::text::UPLOAD_FILES}
                     <input type="file" multiple class="sr-only" data-testid=testid::UPLOAD_INPUT node_ref=file_input
                         disabled=move || !ready.get()
                         on:change=move |_| tree.upload_chosen(None, file_input)/>
                 </label>
             </div>
         })}
-        {empty.then(|| view! { <p class="hint drop-hint">"No files here yet. Drop files here or use Upload files. "<a href="/help#share">"Sending and sharing files"</a></p> })}
+        {empty.then(|| view! { <p class="hint drop-hint">{crate::text::NO_FILES_HERE_YET_DROP_FILES}<a href="/help#share">{crate::text::SENDING_AND_SHARING_FILES}</a></p> })}
         <ul class="entries" data-testid=testid::ENTRIES on:keydown=between_rows>{folders}{documents}</ul>
     }
 }
@@ -342,9 +342,9 @@ fn FolderRow(tree: Tree, entry: super::FolderEntry, writable: bool) -> impl Into
             on:keydown=move |ev| if menu_key(&ev) { ev.prevent_default(); tree.open.set(Some(Open::Menu(ItemKind::Folder, id))); }>
             <span class="icon icon-folder" aria-hidden="true"></span>
             <button type="button" class="link entry-name" on:click=move |_| tree.folder.set(Some(folder_id))>{entry.name.clone()}</button>
-            <span class="hint">{entry.shared.then(shared_mark)}"Folder"</span>
+            <span class="hint">{entry.shared.then(shared_mark)}{crate::text::FOLDER}</span>
             {writable.then(|| view! {
-                <button type="button" class="more" id=items::more_id(id) aria-label=format!("Actions for {name}")
+                <button type="button" class="more" id=items::more_id(id) aria-label=crate::text::actions_for(&name)
                     aria-haspopup="menu" aria-expanded=move || tree.menu_open(ItemKind::Folder, id).to_string()
                     data-testid=testid::MORE on:click=move |_| tree.toggle_menu(ItemKind::Folder, id)>"⋯"</button>
             })}
@@ -356,7 +356,7 @@ fn FolderRow(tree: Tree, entry: super::FolderEntry, writable: bool) -> impl Into
 /// The Shared icon on an item of the tree shared now in a conversation.
 fn shared_mark() -> impl IntoView {
     view! {
-        <span class="shared-icon" title="Shared: a live link in a conversation" aria-label="Shared"
+        <span class="shared-icon" title=crate::text::SHARED_A_LIVE_LINK_IN_A aria-label=crate::text::SHARED
             role="img" data-testid=testid::SHARED_MARK></span>" "
     }
 }
@@ -381,10 +381,10 @@ fn DocumentRow(tree: Tree, entry: DocumentEntry, writable: bool) -> impl IntoVie
                 view! { <a class="entry-name" href=format!("/files/{id}/download") download="">{entry.name.clone()}</a> }.into_any()
             }}
             <span class="hint" data-testid=testid::LAST_UPDATED>
-                {entry.shared.then(shared_mark)}{human_size(entry.size)}" · updated "<When at=entry.updated_at/>{format!(" by {}", entry.updated_by)}
+                {entry.shared.then(shared_mark)}{human_size(entry.size)}{crate::text::UPDATED_2}<When at=entry.updated_at/>{format!(" by {}", entry.updated_by)}
                 {(entry.versions > 1).then(|| format!(" · {} versions", entry.versions))}
             </span>
-            <button type="button" class="more" id=items::more_id(id) aria-label=format!("Actions for {name}")
+            <button type="button" class="more" id=items::more_id(id) aria-label=crate::text::actions_for(&name)
                 aria-haspopup="menu" aria-expanded=move || tree.menu_open(ItemKind::Document, id).to_string()
                 data-testid=testid::MORE on:click=move |_| tree.toggle_menu(ItemKind::Document, id)>"⋯"</button>
             <RowTools tree kind=ItemKind::Document id name=entry.name.clone() doc=Some(entry)/>
@@ -405,8 +405,8 @@ fn TrashPanel(tree: Tree) -> impl IntoView {
             {move || trash.get().map(|r| match r {
                 Ok(list) => view! {
                     <div class="trash" data-testid=testid::TRASH>
-                        <h3>"Trash"</h3>
-                        {list.is_empty().then(|| view! { <p class="hint">"The trash is empty."</p> })}
+                        <h3>{crate::text::TRASH}</h3>
+                        {list.is_empty().then(|| view! { <p class="hint">{crate::text::THE_TRASH_IS_EMPTY}</p> })}
                         <ul class="entries">
                             {list.into_iter().map(|t| {
                                 let (kind, id) = (t.kind, t.id);
@@ -416,7 +416,7 @@ fn TrashPanel(tree: Tree) -> impl IntoView {
                                         <span class="entry-name">{t.name}</span>
                                         <span class="hint">{format!("from {} · ", t.place)}{t.trashed_at.map(|at| view! { <When at/> })}{format!(" by {}", t.trashed_by)}</span>
                                         <button class="button small secondary" type="button" data-testid=testid::RESTORE
-                                            on:click=move |_| { tree.restore.dispatch(api::RestoreItem { matter_id, kind, id }); }>"Restore"</button>
+                                            on:click=move |_| { tree.restore.dispatch(api::RestoreItem { matter_id, kind, id }); }>{crate::text::RESTORE}</button>
                                     </li>
                                 }
                             }).collect_view()}
@@ -435,11 +435,11 @@ fn Viewer(tree: Tree) -> impl IntoView {
     move || {
         tree.preview.get().map(|d| {
         view! {
-            <div class="viewer" role="dialog" aria-label=format!("Viewing {}", d.name) data-testid=testid::VIEWER>
+            <div class="viewer" role="dialog" aria-label=crate::text::viewing(&d.name) data-testid=testid::VIEWER>
                 <div class="viewer-bar">
                     <strong>{d.name.clone()}</strong>
-                    <a class="button small secondary" href=format!("/files/{}/download", d.id) download="">"Download"</a>
-                    <button class="button small" type="button" on:click=move |_| tree.preview.set(None)>"Close"</button>
+                    <a class="button small secondary" href=format!("/files/{}/download", d.id) download="">{crate::text::DOWNLOAD}</a>
+                    <button class="button small" type="button" on:click=move |_| tree.preview.set(None)>{crate::text::CLOSE}</button>
                 </div>
                 <Preview src=format!("/files/{}/preview", d.id) name=d.name.clone() content_type=d.content_type.clone()/>
             </div>

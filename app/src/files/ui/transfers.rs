@@ -38,14 +38,14 @@ impl Transfer {
     fn time_left(&self, now_ms: f64) -> String {
         let elapsed = (now_ms - self.started_ms) / 1000.0;
         if self.sent <= 0.0 || elapsed < 1.0 {
-            return "estimating time left".into();
+            return crate::text::ESTIMATING_TIME_LEFT.into();
         }
         let rate = self.sent / elapsed;
         let left = ((self.total - self.sent) / rate).ceil() as u64;
         match left {
             0..=59 => format!("about {left} s left"),
-            60..=3599 => format!("about {} min left", left.div_ceil(60)),
-            _ => format!("about {} h {} min left", left / 3600, (left % 3600) / 60),
+            60..=3599 => crate::text::about_min_left(&(left.div_ceil(60))),
+            _ => crate::text::about_h_min_left(&(left / 3600), &((left % 3600) / 60)),
         }
     }
 }
@@ -74,6 +74,18 @@ pub(crate) mod glue {
             meta: &JsValue,
             on: &Closure<dyn FnMut(String, f64, f64, String)>,
         ) -> JsValue;
+    }
+
+    /// Why `uploads.js` says an upload failed: the server's sentence, or a name for one of its
+    /// own cases, so that their words too are in `text`.
+    pub fn failure(text: &str) -> String {
+        match text {
+            "signed-out" => crate::text::UPLOAD_SIGN_IN_AGAIN,
+            "unreachable" => crate::text::UPLOAD_UNREACHABLE,
+            "not-started" => crate::text::UPLOAD_NOT_STARTED,
+            sentence => sentence,
+        }
+        .to_string()
     }
 
     /// For the file tree: into `folder`, or as a new version of `document`.
@@ -151,12 +163,8 @@ impl Uploads {
         for i in 0..files.length() {
             let Some(file) = files.get(i) else { continue };
             // The server decides; this only saves sending a file it would refuse.
-            let refused = (file.size() > crate::files::MAX_FILE_SIZE as f64).then(|| {
-                format!(
-                    "This file is {}; a file can be at most 5 GB.",
-                    human_size(file.size() as u64)
-                )
-            });
+            let refused = (file.size() > crate::files::MAX_FILE_SIZE as f64)
+                .then(|| crate::text::this_file_is_a_file_can(&(human_size(file.size() as u64))));
             let key = next_key.get_value();
             next_key.set_value(key + 1);
             transfers.update(|t| {
@@ -187,7 +195,7 @@ impl Uploads {
                                     t.sent = t.total;
                                     t.state = TransferState::Done;
                                 }
-                                _ => t.state = TransferState::Failed(text.clone()),
+                                _ => t.state = TransferState::Failed(glue::failure(&text)),
                             }
                         }
                     });
@@ -221,7 +229,7 @@ pub(super) fn TransferList(uploads: Uploads) -> impl IntoView {
                         TransferState::Running => format!(
                             "{} of {} · {}% · {}", human_size(t.sent as u64), human_size(t.total as u64), t.percent(), t.time_left(now)
                         ),
-                        TransferState::Done => format!("Uploaded · {}", human_size(t.total as u64)),
+                        TransferState::Done => crate::text::uploaded(&(human_size(t.total as u64))),
                         TransferState::Failed(why) => why.clone(),
                     };
                     let failed = matches!(t.state, TransferState::Failed(_));

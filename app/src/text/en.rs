@@ -621,11 +621,15 @@ pub fn something_named_was_put_here_at(name: &dyn Display) -> String {
 pub fn this_folder_has_no_free_name(name: &dyn Display) -> String {
     format!("This folder has no free name for \"{name}\". Rename the file and upload it again.")
 }
-pub fn name_taken(kind: ItemKind, name: &str) -> String {
-    let what = match kind {
+/// "folder" or "file", inside a sentence.
+fn item_noun(kind: ItemKind) -> &'static str {
+    match kind {
         ItemKind::Folder => "folder",
         ItemKind::Document => "file",
-    };
+    }
+}
+pub fn name_taken(kind: ItemKind, name: &str) -> String {
+    let what = item_noun(kind);
     format!("There is already a {what} named \"{name}\" here. Choose another name.")
 }
 pub fn versions(versions: &dyn Display) -> String {
@@ -1233,10 +1237,7 @@ pub fn shared_files_updated_on(number: &dyn Display) -> String {
     format!("Shared files updated on {number}")
 }
 pub fn shared_item_in_trash(kind: ItemKind) -> String {
-    let noun = match kind {
-        ItemKind::Folder => "folder",
-        ItemKind::Document => "file",
-    };
+    let noun = item_noun(kind);
     format!("This shared {noun} is no longer available: the firm moved it to the trash.")
 }
 

@@ -18,9 +18,9 @@ use crate::{
     entities::{attachment, message, upload},
     files::{
         blobs::{self, Part},
+        filing::content_type_of,
         human_size, previewable,
         tree::{self, when},
-        uploads::content_type_of,
     },
     ids::{AttachmentId, DocumentId, FolderId, Item, MessageId, UserId},
     policy::{MatterAccess, SignedInUser},

@@ -278,7 +278,7 @@ fn folder_name(person: &str) -> String {
 pub async fn record(
     txn: &impl ConnectionTrait,
     upload: &upload::Model,
-    filed: &crate::files::uploads::Version,
+    filed: &crate::files::filing::Version,
     sha256: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {

@@ -11,6 +11,8 @@ pub mod blobs;
 #[cfg(feature = "ssr")]
 pub mod clean_up;
 #[cfg(feature = "ssr")]
+pub mod filing;
+#[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod tree;

@@ -7,8 +7,7 @@
 
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    prelude::Expr,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, prelude::Expr,
 };
 use sha2::{
     Digest, Sha256,
@@ -23,12 +22,11 @@ use super::{
     names::{clean_name, name_key},
     tree::{self, Place},
 };
-use crate::ids::{AttachmentId, DocumentId, FolderId, UploadId, VersionId};
+use crate::ids::{AttachmentId, DocumentId, FolderId, UploadId};
 use crate::{
     AppError,
-    audit::{self, Action},
     db::begin_write,
-    entities::{document, document_version, upload},
+    entities::upload,
     policy::{MatterAccess, RequestSlot, SignedInUser},
     state::AppState,
 };
@@ -189,7 +187,10 @@ fn may_answer(slot: &RequestSlot, length: u64) -> Result<(), AppError> {
     Ok(())
 }
 
-async fn full_check(db: &impl ConnectionTrait, folder_id: FolderId) -> Result<(), AppError> {
+pub(super) async fn full_check(
+    db: &impl ConnectionTrait,
+    folder_id: FolderId,
+) -> Result<(), AppError> {
     if tree::live_file_count(db, folder_id).await? >= MAX_FILES_PER_FOLDER as u64 {
         return Err(AppError::Conflict(format!(
             "This folder already holds {MAX_FILES_PER_FOLDER} files, the most a folder can hold. \
@@ -390,7 +391,9 @@ async fn may_still_write(
     Ok(access)
 }
 
-enum Retry {
+/// Why filing failed: a unique index said another request won a race (try again), or a
+/// sentence for the person.
+pub(super) enum Retry {
     Unique,
     Fail(AppError),
 }
@@ -453,7 +456,7 @@ async fn commit(
         filed_as(&txn, upload, id.0).await?;
         Filed::Attachment(id)
     } else {
-        let filed = finish(&txn, access, upload, parts, &sha256, now).await?;
+        let filed = super::filing::finish(&txn, access, upload, parts, &sha256, now).await?;
         crate::conversations::requests::record(&txn, upload, &filed, &sha256, now).await?;
         told = crate::shares::notices::file_changed(&txn, &state.portal, access, filed.document)
             .await?;
@@ -491,135 +494,8 @@ async fn commit(
     Ok(Some(filed))
 }
 
-/// Where a completed upload was filed in the tree.
-pub struct Version {
-    pub document: DocumentId,
-    pub version: VersionId,
-    /// The document's name (a request's upload may have had to take a numbered one).
-    pub name: String,
-}
-
-/// Files the completed upload as a new document, or as the next version of the document of the
-/// same name in its folder.
-async fn finish(
-    txn: &impl ConnectionTrait,
-    access: &MatterAccess,
-    upload: &upload::Model,
-    parts: &[Part],
-    sha256: &str,
-    now: chrono::DateTime<Utc>,
-) -> Result<Version, Retry> {
-    let user = access.user();
-    let gone = || AppError::Conflict(crate::text::THE_FOLDER_OR_FILE_THIS_UPLOAD.into());
-    let content_type = content_type_of(&upload.name);
-    let mut name = upload.name.clone();
-    let existing = match upload.document_id {
-        Some(id) => Some(
-            tree::live_document(txn, access, id)
-                .await
-                .map_err(|_| gone())?,
-        ),
-        None => {
-            tree::live_folder(txn, access, Some(upload.folder_id))
-                .await
-                .map_err(|_| gone())?;
-            // A file that answers a request is a file of its own, never the next version of
-            // another: phones call every photo "image.jpg".
-            if upload.request_message_id.is_some() {
-                name = tree::free_name(txn, upload.folder_id, &upload.name).await?;
-            }
-            match tree::occupant(txn, upload.folder_id, &name_key(&name)).await? {
-                Some(Place::Document(doc)) => Some(doc),
-                Some(Place::Folder(_)) => {
-                    return Err(AppError::Conflict(
-                        crate::text::a_folder_named_was_created_meanwhile(&name),
-                    )
-                    .into());
-                }
-                None => None,
-            }
-        }
-    };
-    let doc = match existing {
-        Some(doc) => doc,
-        None => {
-            full_check(txn, upload.folder_id).await?;
-            let doc = document::Model {
-                id: DocumentId::fresh(),
-                matter_id: access.id(),
-                folder_id: upload.folder_id,
-                name: name.clone(),
-                name_key: name_key(&name),
-                version_count: 0,
-                size: 0,
-                content_type: content_type.clone(),
-                created_by: Some(user.id()),
-                created_at: now,
-                updated_by: Some(user.id()),
-                updated_at: now,
-                trashed_at: None,
-                trashed_by: None,
-            };
-            document::Entity::insert(document::ActiveModel::from(doc.clone()))
-                .exec_without_returning(txn)
-                .await?;
-            doc
-        }
-    };
-    let version_id = VersionId::fresh();
-    let number = doc.version_count + 1;
-    document_version::Entity::insert(document_version::ActiveModel {
-        id: Set(version_id),
-        document_id: Set(doc.id),
-        number: Set(number),
-        blob: Set(upload.id.0.clone()),
-        parts: Set(blobs::parts_to_json(parts)),
-        size: Set(upload.length),
-        sha256: Set(sha256.to_string()),
-        content_type: Set(content_type.clone()),
-        uploaded_by: Set(Some(user.id())),
-        uploaded_at: Set(now),
-    })
-    .exec_without_returning(txn)
-    .await?;
-    document::Entity::update_many()
-        .col_expr(document::Column::VersionCount, Expr::value(number))
-        .col_expr(document::Column::Size, Expr::value(upload.length))
-        .col_expr(document::Column::ContentType, Expr::value(content_type))
-        .col_expr(document::Column::UpdatedBy, Expr::value(Some(user.id())))
-        .col_expr(document::Column::UpdatedAt, Expr::value(now))
-        .filter(document::Column::Id.eq(doc.id))
-        .exec(txn)
-        .await?;
-    filed_as(txn, upload, version_id.0).await?;
-    audit::record(
-        txn,
-        Action::FileUploaded,
-        Some(user.id()),
-        Some(format!(
-            "document {} version {number} ({} bytes, sha256 {sha256})",
-            doc.id, upload.length
-        )),
-        None,
-    )
-    .await?;
-    Ok(Version {
-        document: doc.id,
-        version: version_id,
-        name: doc.name,
-    })
-}
-
-/// The type a file's name says it is (the tree and attachments agree on it).
-pub fn content_type_of(name: &str) -> String {
-    mime_guess::from_path(name)
-        .first_or_octet_stream()
-        .essence_str()
-        .to_string()
-}
-
 /// Marks the upload finished: it became `id` (a version or an attachment).
-async fn filed_as(
+pub(super) async fn filed_as(
     txn: &impl ConnectionTrait,
     upload: &upload::Model,
     id: Uuid,

@@ -373,9 +373,11 @@ fn the_static_files_hold_no_text_of_their_own() {
             if code.contains("console.") {
                 continue;
             }
-            for (i, part) in code.split('"').enumerate() {
-                if i % 2 == 1 && part.contains(' ') && reads_as_text(part) {
-                    found.push(format!("public/{script}:{}: {part:?}", n + 1));
+            for quote in ['"', '\'', '`'] {
+                for (i, part) in code.split(quote).enumerate() {
+                    if i % 2 == 1 && part.contains(' ') && reads_as_text(part) {
+                        found.push(format!("public/{script}:{}: {part:?}", n + 1));
+                    }
                 }
             }
         }

@@ -16,7 +16,7 @@ use crate::{
     AppError,
     audit::{self, Action},
     db::begin_write,
-    entities::{conversation_event, conversation_participant, user},
+    entities::{conversation_event, conversation_participant},
     files::tree::when,
     ids::{ConversationId, UserId},
     live::Change,
@@ -176,11 +176,9 @@ pub async fn changes(
         .flat_map(|r| [Some(r.user_id), r.by_id])
         .flatten()
         .collect();
-    let names: HashMap<UserId, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(db)
+    let names: HashMap<UserId, String> = crate::policy::RequestMemo::users(db, ids)
         .await?
-        .into_iter()
+        .into_values()
         .map(|u| (u.id, u.display_name))
         .collect();
     let name = |id: UserId| {

@@ -237,13 +237,7 @@ pub(crate) async fn participants_of(
         .all(db)
         .await?;
     let user_ids: HashSet<UserId> = rows.iter().map(|r| r.user_id).collect();
-    let users: HashMap<UserId, user::Model> = user::Entity::find()
-        .filter(user::Column::Id.is_in(user_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
+    let users = crate::policy::RequestMemo::users(db, user_ids).await?;
     let mut out: People = HashMap::new();
     for row in rows {
         if let Some(u) = users.get(&row.user_id) {
@@ -447,11 +441,9 @@ async fn shown(
 ) -> Result<Vec<MessageView>, AppError> {
     let me = access.user().id();
     let authors: HashSet<UserId> = messages.iter().filter_map(|m| m.author_id).collect();
-    let names: HashMap<UserId, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(authors))
-        .all(db)
+    let names: HashMap<UserId, String> = crate::policy::RequestMemo::users(db, authors)
         .await?
-        .into_iter()
+        .into_values()
         .map(|u| (u.id, u.display_name))
         .collect();
     let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     AppError,
-    entities::{document, document_version, folder, user},
+    entities::{document, document_version, folder},
     ids::{DocumentId, FolderId, MatterId, UserId},
     policy::InMatter,
 };
@@ -247,11 +247,9 @@ pub(super) async fn names_of(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(db)
+    Ok(crate::policy::RequestMemo::users(db, ids)
         .await?
-        .into_iter()
+        .into_values()
         .map(|u| (u.id, u.display_name))
         .collect())
 }

@@ -349,13 +349,7 @@ async fn people_of_many(
         return Ok(HashMap::new());
     }
     let ids: Vec<UserId> = links.iter().map(|l| l.user_id).collect();
-    let users: HashMap<UserId, user::Model> = user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
+    let users = crate::policy::RequestMemo::users(db, ids).await?;
     let mut by_matter: HashMap<MatterId, Vec<_>> = HashMap::new();
     for link in links {
         if let Some(u) = users.get(&link.user_id) {
@@ -490,12 +484,15 @@ async fn details_of(
     access: &MatterAccess,
     m: matter::Model,
 ) -> Result<MatterDetails, AppError> {
+    let people = people_of(db, m.id).await?;
+    // Usually one of the matter's people, so already read for them.
     let responsible = match m.responsible_id {
-        Some(id) => user::Entity::find_by_id(id).one(db).await?,
+        Some(id) => crate::policy::RequestMemo::users(db, [id])
+            .await?
+            .remove(&id),
         None => None,
     };
-    let people = people_of(db, m.id)
-        .await?
+    let people = people
         .into_iter()
         .filter(|(l, u)| access.firm() || l.role == MatterRole::Staff || u.id == access.user().id())
         .map(|(l, u)| MatterPerson {

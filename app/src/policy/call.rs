@@ -37,7 +37,12 @@ pub struct RequestMemo {
     settings: std::sync::Arc<tokio::sync::OnceCell<crate::settings::FirmSettings>>,
     /// The page's resources by call site and source (`crate::resources`).
     made: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Made>>>,
+    /// Accounts read so far: a page names the same people in its matter, its conversations'
+    /// participants and its authors, and would read each of them once per part.
+    users: std::sync::Arc<std::sync::Mutex<Users>>,
 }
+
+type Users = std::collections::HashMap<crate::ids::UserId, crate::entities::user::Model>;
 
 type Made = Box<dyn std::any::Any + Send + Sync>;
 
@@ -87,6 +92,60 @@ impl RequestMemo {
         match Self::current() {
             Some(memo) => memo.settings.get_or_try_init(|| read).await.cloned(),
             None => read.await,
+        }
+    }
+}
+
+impl RequestMemo {
+    /// The accounts of `ids` that exist, each read at most once in this request: those read
+    /// before are not asked again, the rest in one query. For reads that show people (names,
+    /// roles); a request that changes an account reads it afresh in its transaction instead.
+    pub(crate) async fn users(
+        db: &impl sea_orm::ConnectionTrait,
+        ids: impl IntoIterator<Item = crate::ids::UserId>,
+    ) -> Result<Users, AppError> {
+        use crate::entities::user;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let memo = Self::current();
+        let mut found = Users::new();
+        let mut missing: Vec<crate::ids::UserId> = Vec::new();
+        {
+            let known = memo
+                .as_ref()
+                .map(|m| m.users.lock().unwrap_or_else(|e| e.into_inner()));
+            for id in ids {
+                match known.as_ref().and_then(|k| k.get(&id)) {
+                    Some(u) => {
+                        found.insert(id, u.clone());
+                    }
+                    None => missing.push(id),
+                }
+            }
+        }
+        missing.sort_unstable();
+        missing.dedup();
+        // In slices, under every database's limit on bound values.
+        for chunk in missing.chunks(500) {
+            let read = user::Entity::find()
+                .filter(user::Column::Id.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?;
+            if let Some(memo) = &memo {
+                let mut users = memo.users.lock().unwrap_or_else(|e| e.into_inner());
+                users.extend(read.iter().map(|u| (u.id, u.clone())));
+            }
+            found.extend(read.into_iter().map(|u| (u.id, u)));
+        }
+        Ok(found)
+    }
+
+    /// Keeps an account read elsewhere in this request (the caller's own, at its session check).
+    pub(crate) fn keep_user(user: &crate::entities::user::Model) {
+        if let Some(memo) = Self::current() {
+            memo.users
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(user.id, user.clone());
         }
     }
 }

@@ -143,6 +143,9 @@ impl Actor {
         };
         let settings = crate::settings::server::in_force(db).await?;
         let user = user::Entity::find_by_id(id).one(db).await?;
+        if let Some(u) = &user {
+            RequestMemo::keep_user(u);
+        }
         let enrolled = match &user {
             Some(u) if settings.staff_two_step_required && u.role != Role::Client => {
                 crate::accounts::second_factor::is_enrolled(db, u.id).await?

@@ -19,7 +19,7 @@ use crate::{
     conversations::ConversationKind,
     entities::{
         conversation, conversation_participant, document, document_version, folder, message, share,
-        share_revocation, user,
+        share_revocation,
     },
     files::{ItemKind, tree},
     ids::{DocumentId, FolderId, Item, MessageId, ShareId, UserId},
@@ -146,13 +146,12 @@ pub async fn views(
     {
         names.insert(f.id.0, f.name);
     }
-    let people: HashMap<UserId, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(rows.iter().filter_map(|r| r.created_by)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let people: HashMap<UserId, String> =
+        crate::policy::RequestMemo::users(db, rows.iter().filter_map(|r| r.created_by))
+            .await?
+            .into_values()
+            .map(|u| (u.id, u.display_name))
+            .collect();
     let removed: HashSet<(ShareId, UserId)> = share_revocation::Entity::find()
         .filter(share_revocation::Column::ShareId.is_in(rows.iter().map(|r| r.id)))
         .all(db)

@@ -36,6 +36,15 @@ window.dossierPush = {
     const json = subscription.toJSON();
     return [json.endpoint, json.keys.p256dh, json.keys.auth];
   },
+  // Answers [endpoint, p256dh, auth] of this browser's subscription, or null if it has none.
+  current: async function () {
+    if (!this.supported() || Notification.permission !== "granted") return null;
+    const registration = await navigator.serviceWorker.ready;
+    const subscription = await registration.pushManager.getSubscription();
+    if (!subscription) return null;
+    const json = subscription.toJSON();
+    return [json.endpoint, json.keys.p256dh, json.keys.auth];
+  },
   // Answers the endpoint that stops receiving ("" if there was none).
   unsubscribe: async function () {
     if (!this.supported()) return "";

@@ -1,6 +1,7 @@
 // Notifications by channel (issue 22): a client on her phone turns email off in her account and
 // finds it off when she comes back; the page says whether this device receives push.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { api, createAdmin, hydrated, resultsDir, signIn, startWorld, stopWorld, T, watchForErrors } from './portal.mjs';
 
@@ -46,6 +47,35 @@ test('a client chooses how she hears of new messages, on her phone', async () =>
   const choices = await api(clientContext, portal, 'account/notifications', {});
   assert.equal(choices.email, false);
   assert.equal(choices.push, true);
+
+  // This browser already receives push (subscribed in an earlier session): the account page
+  // files its subscription under this session. Signing out turns push off in the browser too.
+  const ecdh = crypto.createECDH('prime256v1');
+  ecdh.generateKeys();
+  const subscription = ['https://push.example.com/dossier-e2e', ecdh.getPublicKey().toString('base64url'), crypto.randomBytes(16).toString('base64url')];
+  await clientContext.addInitScript((subscription) => {
+    let real;
+    Object.defineProperty(window, 'dossierPush', {
+      configurable: true,
+      get: () => real,
+      set: (push) => {
+        real = Object.assign(push, {
+          state: async () => 'on',
+          current: async () => subscription,
+          unsubscribe: async () => { window.dossierPushTurnedOff = true; return subscription[0]; },
+        });
+      },
+    });
+  }, subscription);
+  await client.reload();
+  await hydrated(client);
+  await client.getByTestId(T.PUSH_STATUS).filter({ hasText: /on for this device/i }).waitFor();
+  for (let i = 0; (await api(clientContext, portal, 'account/notifications', {})).devices !== 1; i++) {
+    assert.ok(i < 50, 'the subscription is filed');
+    await client.waitForTimeout(100);
+  }
+  await client.getByTestId(T.TOPBAR_SIGN_OUT).click();
+  await client.waitForFunction(() => window.dossierPushTurnedOff === true);
 
   assert.deepEqual(errors, []);
   await client.close();

@@ -22,6 +22,7 @@ mod m20261128_000017_share_visits;
 mod m20261128_000018_conversation_changes;
 mod m20261207_000019_file_requests;
 mod m20261207_000020_notification_channels;
+mod m20261207_000021_push_sessions;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000018_conversation_changes::Migration),
             Box::new(m20261207_000019_file_requests::Migration),
             Box::new(m20261207_000020_notification_channels::Migration),
+            Box::new(m20261207_000021_push_sessions::Migration),
         ]
     }
 }

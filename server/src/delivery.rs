@@ -397,6 +397,7 @@ mod tests {
             p256dh: URL_SAFE_NO_PAD.encode(device.public_key().to_encoded_point(false).as_bytes()),
             auth: URL_SAFE_NO_PAD.encode([1u8; 16]),
             created_at: Utc::now(),
+            session_ref: None,
         };
         let vapid = Vapid::derive(&[7; 32], "https://portal.example", false).expect("a key");
         let worst = "\"😀\n".repeat(2000);

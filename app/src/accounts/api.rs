@@ -226,10 +226,14 @@ pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
     super::second_factor::mark_passed(session).await
 }
 
-/// Ends this session on the server and clears its cookie.
+/// Ends this session on the server and clears its cookie; the devices it subscribed to push
+/// stop receiving it.
 #[server(name = SignOut, prefix = "/api", endpoint = "accounts/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
     let call = Call::current().await?;
+    if let Some(session_ref) = super::push::existing_session_ref(&call.session).await? {
+        super::push::forget_session(&call.state.db, &session_ref).await?;
+    }
     call.session.flush().await.map_err(AppError::internal)
 }
 
@@ -239,7 +243,7 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
     let call = Call::current().await?;
     let (state, session) = (&call.state, &call.session);
     let user = call.actor.signed_in()?;
-    super::server::revoke_sessions(&state.db, user.id()).await?;
+    super::server::revoke_sessions(&state.db, user.id(), None).await?;
     crate::audit::record(
         &state.db,
         crate::audit::Action::SignedOutEverywhere,
@@ -258,7 +262,9 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
     let (state, session, ip) = (&call.state, &call.session, call.ip);
     let user = call.actor.signed_in()?;
     let change = super::server::PasswordChange { current, new };
-    super::server::change_password(&state.db, &state.portal, user, change, ip).await?;
+    let this_session = super::push::existing_session_ref(session).await?;
+    super::server::change_password(&state.db, &state.portal, user, change, this_session, ip)
+        .await?;
     super::server::start_session(session, user.id()).await
 }
 

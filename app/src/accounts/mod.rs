@@ -110,6 +110,12 @@ pub struct Auth {
 }
 
 impl Auth {
+    /// Signs this session out, and this browser out of push.
+    pub fn sign_out_here(&self) {
+        notifications_ui::forget_this_browser();
+        self.sign_out.dispatch(api::SignOut {});
+    }
+
     pub fn provide() {
         let sign_in = ServerAction::<api::SignIn>::new();
         let verify_code = ServerAction::<api::VerifySignInCode>::new();
@@ -176,7 +182,7 @@ pub fn AccountMenu() -> impl IntoView {
                     // The account's page: password, devices, two-step verification.
                     <a class="topbar-link topbar-user" href="/sign-in" data-testid=testid::TOPBAR_USER>{who.display_name}</a>
                     <button class="topbar-link" type="button" data-testid=testid::TOPBAR_SIGN_OUT
-                        on:click=move |_| { auth.sign_out.dispatch(api::SignOut {}); }>
+                        on:click=move |_| auth.sign_out_here()>
                         {crate::text::SIGN_OUT}
                     </button>
                 }.into_any(),

@@ -140,7 +140,7 @@ fn ThisDevice(
     let problem = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if ready.get() {
-            glue::ask_state(device);
+            glue::ask_state(device, subscribe);
         }
     });
     let key = c.push_key.clone();
@@ -188,7 +188,9 @@ fn ThisDevice(
     }
 }
 
-/// `public/pwa.js`'s `dossierPush`: the browser's Push API behind three calls.
+pub(super) use glue::forget_this_browser;
+
+/// `public/pwa.js`'s `dossierPush`: the browser's Push API behind four calls.
 #[cfg(feature = "hydrate")]
 mod glue {
     use super::{Device, SubscribePush, UnsubscribePush};
@@ -204,6 +206,34 @@ mod glue {
         fn subscribe(key: &str) -> Result<js_sys::Promise, JsValue>;
         #[wasm_bindgen(js_namespace = dossierPush, js_name = unsubscribe, catch)]
         fn unsubscribe() -> Result<js_sys::Promise, JsValue>;
+        #[wasm_bindgen(js_namespace = dossierPush, js_name = current, catch)]
+        fn current() -> Result<js_sys::Promise, JsValue>;
+    }
+
+    /// What the browser gave for a subscription, as the server takes it.
+    fn parts(v: &JsValue) -> SubscribePush {
+        let part = |i: u32| {
+            js_sys::Reflect::get_u32(v, i)
+                .ok()
+                .and_then(|p| p.as_string())
+                .unwrap_or_default()
+        };
+        SubscribePush {
+            endpoint: part(0),
+            p256dh: part(1),
+            auth: part(2),
+        }
+    }
+
+    /// Signing out: this browser stops receiving push at its push service too, so nothing of
+    /// the person who leaves reaches whoever uses it next (the server forgets the devices this
+    /// session subscribed in any case).
+    pub fn forget_this_browser() {
+        leptos::task::spawn_local(async move {
+            if let Err(why) = call(unsubscribe()).await {
+                leptos::logging::warn!("push could not be turned off here: {why}");
+            }
+        });
     }
 
     async fn call(promise: Result<js_sys::Promise, JsValue>) -> Result<JsValue, String> {
@@ -216,8 +246,16 @@ mod glue {
         JsFuture::from(promise.map_err(said)?).await.map_err(said)
     }
 
-    pub(super) fn ask_state(device: RwSignal<Device>) {
+    /// Asks the browser; a subscription it still has is filed again under this session, so
+    /// "on" is true on the server too (it forgets a device when the session that subscribed it
+    /// is signed out, or all of the person's are).
+    pub(super) fn ask_state(device: RwSignal<Device>, action: ServerAction<SubscribePush>) {
         leptos::task::spawn_local(async move {
+            if let Ok(v) = call(current()).await
+                && !v.is_null()
+            {
+                action.dispatch(parts(&v));
+            }
             let now = match call(state())
                 .await
                 .ok()
@@ -242,17 +280,7 @@ mod glue {
         leptos::task::spawn_local(async move {
             match call(subscribe(&key)).await {
                 Ok(v) => {
-                    let part = |i: u32| {
-                        js_sys::Reflect::get_u32(&v, i)
-                            .ok()
-                            .and_then(|p| p.as_string())
-                            .unwrap_or_default()
-                    };
-                    action.dispatch(SubscribePush {
-                        endpoint: part(0),
-                        p256dh: part(1),
-                        auth: part(2),
-                    });
+                    action.dispatch(parts(&v));
                     device.set(Device::On);
                 }
                 Err(why) if why == "denied" => device.set(Device::Denied),
@@ -290,7 +318,8 @@ mod glue {
     use super::{Device, SubscribePush, UnsubscribePush};
     use leptos::prelude::*;
 
-    pub(super) fn ask_state(_: RwSignal<Device>) {}
+    pub(super) fn ask_state(_: RwSignal<Device>, _: ServerAction<SubscribePush>) {}
+    pub fn forget_this_browser() {}
     pub(super) fn turn_on(
         _: String,
         _: RwSignal<Device>,

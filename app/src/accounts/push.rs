@@ -129,6 +129,64 @@ fn endpoint(raw: &str, allow_local: bool) -> Result<String, AppError> {
     Ok(url.to_string())
 }
 
+/// Where a session keeps the reference its subscriptions are filed under: in its data, so that
+/// it survives the session's id changing (at a step-up), and is gone with the session.
+const SESSION_PUSH_REF: &str = "push_ref";
+
+/// This session's reference for the devices it subscribes, made the first time it is asked.
+pub async fn session_ref(session: &tower_sessions::Session) -> Result<String, AppError> {
+    if let Some(known) = existing_session_ref(session).await? {
+        return Ok(known);
+    }
+    let made = Uuid::new_v4().simple().to_string();
+    session
+        .insert(SESSION_PUSH_REF, &made)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(made)
+}
+
+/// This session's reference, if it ever subscribed a device.
+pub async fn existing_session_ref(
+    session: &tower_sessions::Session,
+) -> Result<Option<String>, AppError> {
+    session
+        .get(SESSION_PUSH_REF)
+        .await
+        .map_err(AppError::internal)
+}
+
+/// The devices subscribed in a session that is being signed out stop receiving push: whoever
+/// uses that browser next must not see its owner's messages.
+pub async fn forget_session(db: &impl ConnectionTrait, session_ref: &str) -> Result<(), AppError> {
+    push_subscription::Entity::delete_many()
+        .filter(push_subscription::Column::SessionRef.eq(session_ref))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// All of `person`'s sessions were ended (signed out everywhere, a new password, access
+/// revoked): none of their devices receives push any more, except the one subscribed by the
+/// session that carries on (`keep`), if any.
+pub async fn forget_person(
+    db: &impl ConnectionTrait,
+    person: UserId,
+    keep: Option<&str>,
+) -> Result<(), AppError> {
+    use push_subscription::Column;
+    let mut gone = push_subscription::Entity::delete_many().filter(Column::UserId.eq(person));
+    if let Some(keep) = keep {
+        gone = gone.filter(
+            sea_orm::Condition::any()
+                .add(Column::SessionRef.is_null())
+                .add(Column::SessionRef.ne(keep)),
+        );
+    }
+    gone.exec(db).await?;
+    Ok(())
+}
+
 /// Keeps `person`'s subscription (one endpoint is one device: a second subscribe moves it),
 /// then keeps only their newest [`MAX_DEVICES`]. An upsert, so that the same device twice at
 /// once does not fail on the endpoint's uniqueness; and one of the person's at a time (the
@@ -137,6 +195,7 @@ pub async fn subscribe(
     db: &sea_orm::DatabaseConnection,
     vapid: &Vapid,
     person: UserId,
+    session_ref: &str,
     raw_endpoint: &str,
     p256dh: &str,
     auth: &str,
@@ -154,6 +213,7 @@ pub async fn subscribe(
         p256dh: Set(p256dh.to_string()),
         auth: Set(auth.to_string()),
         created_at: Set(Utc::now()),
+        session_ref: Set(Some(session_ref.to_string())),
     })
     .on_conflict(
         OnConflict::column(Column::Endpoint)
@@ -162,6 +222,7 @@ pub async fn subscribe(
                 Column::P256dh,
                 Column::Auth,
                 Column::CreatedAt,
+                Column::SessionRef,
             ])
             .to_owned(),
     )

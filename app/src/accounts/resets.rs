@@ -112,7 +112,7 @@ pub async fn reset_password(
         .filter(user::Column::Id.eq(holder.id))
         .exec(&txn)
         .await?;
-    revoke_sessions(&txn, holder.id).await?;
+    revoke_sessions(&txn, holder.id, None).await?;
     audit::record(&txn, Action::PasswordReset, Some(holder.id), None, ip).await?;
     super::notices::send(
         &txn,

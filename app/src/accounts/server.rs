@@ -54,8 +54,14 @@ pub async fn start_session(
         .map_err(AppError::internal)
 }
 
-/// Ends every session of `user` at its next use.
-pub async fn revoke_sessions(db: &impl ConnectionTrait, user: UserId) -> Result<(), AppError> {
+/// Ends every session of `user` at its next use, and their devices' push with them, except the
+/// device subscribed by the session that carries on (`keep`, its push reference).
+pub async fn revoke_sessions(
+    db: &impl ConnectionTrait,
+    user: UserId,
+    keep: Option<&str>,
+) -> Result<(), AppError> {
+    super::push::forget_person(db, user, keep).await?;
     user::Entity::update_many()
         .col_expr(
             user::Column::SessionsRevokedAt,
@@ -97,6 +103,7 @@ pub async fn change_password(
     portal: &crate::state::Portal,
     user: &crate::policy::SignedInUser,
     change: PasswordChange,
+    this_session: Option<String>,
     ip: Option<std::net::IpAddr>,
 ) -> Result<(), AppError> {
     let PasswordChange { current, new } = change;
@@ -116,7 +123,7 @@ pub async fn change_password(
         .filter(user::Column::Id.eq(user.id()))
         .exec(&txn)
         .await?;
-    revoke_sessions(&txn, user.id()).await?;
+    revoke_sessions(&txn, user.id(), this_session.as_deref()).await?;
     audit::record(&txn, Action::PasswordChanged, Some(user.id()), None, ip).await?;
     super::notices::send(
         &txn,

@@ -81,7 +81,7 @@ pub fn SignInPage() -> impl IntoView {
                         </p>
                     })}
                     <button class="button" type="button" data-testid=testid::SIGN_OUT
-                        on:click=move |_| { auth.sign_out.dispatch(api::SignOut {}); }>
+                        on:click=move |_| auth.sign_out_here()>
                         {crate::text::SIGN_OUT}
                     </button>
                     <AccountSecurity/>

@@ -15,6 +15,9 @@ pub struct Model {
     pub p256dh: String,
     pub auth: String,
     pub created_at: DateTimeUtc,
+    /// The session that subscribed (`accounts::push::session_ref`): signing it out stops this
+    /// device. None for a subscription older than the column.
+    pub session_ref: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

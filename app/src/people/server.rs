@@ -355,7 +355,7 @@ pub async fn set_access(
         .exec(&txn)
         .await?;
     if !active {
-        revoke_sessions(&txn, id).await?;
+        revoke_sessions(&txn, id, None).await?;
         links::cancel_all(&txn, id).await?;
     }
     let action = if active {

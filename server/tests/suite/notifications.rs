@@ -355,3 +355,113 @@ async fn web_push_reaches_each_device_encrypted_and_signed_and_hides_a_protected
         world.portal.finish().await;
     }
 }
+
+/// A device stops receiving push when the session that turned it on signs out (a shared
+/// computer, a borrowed phone), and every device does when all of the person's sessions end
+/// (signed out everywhere, a new password, access revoked), except the one whose session
+/// carries on after a password change, even though that session's id changed with it.
+#[tokio::test]
+async fn push_ends_with_the_session_that_turned_it_on() {
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let service = PushService::start().await;
+        let mut ada = world.browser("ada@firm.example").await;
+        let mut on = async |device: &str, key: u8| {
+            let mut grace = world.browser(GRACE).await;
+            let device = service.subscribe(device, key);
+            choices(
+                &mut grace,
+                "/api/account/push/subscribe",
+                &[
+                    ("endpoint", &device.endpoint),
+                    ("p256dh", &device.p256dh),
+                    ("auth", &device.auth),
+                ],
+            )
+            .await;
+            grace
+        };
+        let mut library = on("library", 1).await;
+        let mut phone = on("phone", 2).await;
+        let tablet = on("tablet", 3).await;
+        let mut told = 0;
+        let mut devices_told = async |ada: &mut Browser<'_>, subject: &str| {
+            create(
+                ada,
+                &world,
+                &[&world.grace],
+                &[("subject", subject), ("body", "Something new")],
+            )
+            .await;
+            let received = pushed(&world, &service, 200).await;
+            let mut devices: Vec<String> =
+                received[told..].iter().map(|p| p.device.clone()).collect();
+            told = received.len();
+            devices.sort();
+            devices
+        };
+        assert_eq!(
+            devices_told(&mut ada, "One").await,
+            ["library", "phone", "tablet"],
+            "{backend:?}"
+        );
+
+        // She signs out at the library: that computer hears nothing more, her others do.
+        let out = library.call("/api/accounts/sign-out", &[]).await;
+        assert_eq!(out.status, 200, "{}", out.text());
+        assert_eq!(
+            devices_told(&mut ada, "Two").await,
+            ["phone", "tablet"],
+            "{backend:?}"
+        );
+
+        // A new password on her phone ends her other sessions: the tablet stops; the phone,
+        // whose session carries on under a new id, still hears.
+        let changed = phone
+            .call(
+                "/api/accounts/password",
+                &[
+                    ("current", common::PASSWORD),
+                    ("new", "a much longer passphrase 2026"),
+                ],
+            )
+            .await;
+        assert_eq!(changed.status, 200, "{}", changed.text());
+        drop(tablet);
+        assert_eq!(
+            devices_told(&mut ada, "Three").await,
+            ["phone"],
+            "{backend:?}"
+        );
+        let back = phone
+            .call(
+                "/api/accounts/password",
+                &[
+                    ("current", "a much longer passphrase 2026"),
+                    ("new", common::PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(back.status, 200, "{}", back.text());
+
+        // Signed out on the phone after that change of id: nothing is left.
+        let out = phone.call("/api/accounts/sign-out", &[]).await;
+        assert_eq!(out.status, 200, "{}", out.text());
+        assert!(
+            devices_told(&mut ada, "Four").await.is_empty(),
+            "{backend:?}"
+        );
+
+        // Signed out everywhere from one session: the other session's device stops too.
+        let mut desk = on("desk", 4).await;
+        let _laptop = on("laptop", 5).await;
+        let out = desk.call("/api/accounts/sign-out-everywhere", &[]).await;
+        assert_eq!(out.status, 200, "{}", out.text());
+        assert!(
+            devices_told(&mut ada, "Five").await.is_empty(),
+            "{backend:?}"
+        );
+        world.smtp.stop();
+        world.portal.finish().await;
+    }
+}

@@ -146,16 +146,7 @@ async fn web_push_reaches_each_device_encrypted_and_signed_and_hides_a_protected
         let phone = service.subscribe("phone", 1);
         let laptop = service.subscribe("laptop", 2);
         for device in [&phone, &laptop] {
-            let mine = choices(
-                &mut grace,
-                "/api/account/push/subscribe",
-                &[
-                    ("endpoint", &device.endpoint),
-                    ("p256dh", &device.p256dh),
-                    ("auth", &device.auth),
-                ],
-            )
-            .await;
+            let mine = choices(&mut grace, "/api/account/push/subscribe", &device.form()).await;
             assert_eq!(mine.push_key, vapid);
         }
         let mine = choices(&mut grace, "/api/account/notifications", &[]).await;
@@ -366,19 +357,10 @@ async fn push_ends_with_the_session_that_turned_it_on() {
         let world = World::start(backend).await;
         let service = PushService::start().await;
         let mut ada = world.browser("ada@firm.example").await;
-        let mut on = async |device: &str, key: u8| {
+        let on = async |device: &str, key: u8| {
             let mut grace = world.browser(GRACE).await;
             let device = service.subscribe(device, key);
-            choices(
-                &mut grace,
-                "/api/account/push/subscribe",
-                &[
-                    ("endpoint", &device.endpoint),
-                    ("p256dh", &device.p256dh),
-                    ("auth", &device.auth),
-                ],
-            )
-            .await;
+            choices(&mut grace, "/api/account/push/subscribe", &device.form()).await;
             grace
         };
         let mut library = on("library", 1).await;

@@ -237,6 +237,17 @@ pub struct Subscription {
     pub auth: String,
 }
 
+impl Subscription {
+    /// The form `/api/account/push/subscribe` takes, as a browser fills it.
+    pub fn form(&self) -> [(&str, &str); 3] {
+        [
+            ("endpoint", &self.endpoint),
+            ("p256dh", &self.p256dh),
+            ("auth", &self.auth),
+        ]
+    }
+}
+
 impl PushService {
     pub async fn start() -> Self {
         use axum::{

@@ -34,7 +34,42 @@ pub async fn list(
     db: &DatabaseConnection,
     access: &MatterAccess,
 ) -> Result<Vec<ConversationSummary>, AppError> {
-    list_some(db, access, None).await
+    let me = access.user().id();
+    let mut query = conversation::Entity::find()
+        .filter(conversation::Column::MatterId.eq(access.id()))
+        .order_by_desc(conversation::Column::LastMessageAt);
+    if !access.firm() {
+        let mine = conversation_participant::Entity::find()
+            .select_only()
+            .column(conversation_participant::Column::ConversationId)
+            .filter(conversation_participant::Column::UserId.eq(me))
+            .into_query();
+        query = query
+            .filter(conversation::Column::Kind.eq(ConversationKind::External))
+            .filter(conversation::Column::Id.in_subquery(mine));
+    }
+    let conversations = query.all(db).await?;
+    let ids: Vec<ConversationId> = conversations.iter().map(|c| c.id).collect();
+    let people = participants_of(db, &ids).await?;
+    let unlocked = unlocked(access);
+    let readable: Vec<&conversation::Model> = conversations
+        .iter()
+        .filter(|c| !c.requires_second_factor || unlocked)
+        .collect();
+    let previews = last_messages(db, &readable).await?;
+    let unread = unread_counts(db, me, &ids).await?;
+    Ok(conversations
+        .iter()
+        .map(|c| {
+            line_of(
+                c,
+                people.get(&c.id),
+                previews.get(&c.id),
+                unlocked,
+                unread.get(&c.id).copied().unwrap_or(0),
+            )
+        })
+        .collect())
 }
 
 /// How many lines an inbox shows, and of how many matters (the most recently active).
@@ -64,82 +99,111 @@ pub async fn inbox(call: &crate::policy::Call) -> Result<Vec<InboxLine>, AppErro
     Ok(lines)
 }
 
-/// Conversation `id`'s line in this person's list, if it is in their list.
-pub async fn summary(
+/// What every reader's line of one conversation shares: the conversation, who takes part and
+/// its latest message. A change is told to many people, so it is read once for them all
+/// (`Shown`); only whether they may see it and what they have not read is theirs.
+pub(crate) struct SharedLine {
+    conversation: conversation::Model,
+    people: Vec<(conversation_participant::Model, user::Model)>,
+    latest: Option<message::Model>,
+}
+
+async fn shared_line(
+    db: &DatabaseConnection,
+    id: ConversationId,
+) -> Result<Option<SharedLine>, AppError> {
+    let Some(conversation) = conversation::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let people = participants_of(db, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    let latest = last_messages(db, &[&conversation]).await?.remove(&id);
+    Ok(Some(SharedLine {
+        conversation,
+        people,
+        latest,
+    }))
+}
+
+/// Conversation `id`'s line in this person's list, if it is in their list (as `list` decides:
+/// the firm sees every one, a contact the external ones they take part in), from what its
+/// readers share (`shown`) and their own unread count.
+async fn summary(
     db: &DatabaseConnection,
     access: &MatterAccess,
     id: ConversationId,
+    shown: &Shown,
 ) -> Result<Option<ConversationSummary>, AppError> {
-    Ok(list_some(db, access, Some(id)).await?.pop())
+    let shared = shown.line.get_or_try_init(|| shared_line(db, id)).await?;
+    let Some(line) = shared else {
+        return Ok(None);
+    };
+    let me = access.user().id();
+    let c = &line.conversation;
+    let in_list = c.matter_id == access.id()
+        && (access.firm()
+            || (c.kind == ConversationKind::External
+                && line.people.iter().any(|(p, _)| p.user_id == me)));
+    if !in_list {
+        return Ok(None);
+    }
+    let unread = unread_counts(db, me, &[id]).await?;
+    Ok(Some(line_of(
+        c,
+        Some(&line.people),
+        line.latest.as_ref(),
+        unlocked(access),
+        unread.get(&id).copied().unwrap_or(0),
+    )))
 }
 
-async fn list_some(
-    db: &DatabaseConnection,
-    access: &MatterAccess,
-    only: Option<ConversationId>,
-) -> Result<Vec<ConversationSummary>, AppError> {
-    let me = access.user().id();
-    let mut query = conversation::Entity::find()
-        .filter(conversation::Column::MatterId.eq(access.id()))
-        .order_by_desc(conversation::Column::LastMessageAt);
-    if let Some(id) = only {
-        query = query.filter(conversation::Column::Id.eq(id));
-    }
-    if !access.firm() {
-        let mine = conversation_participant::Entity::find()
-            .select_only()
-            .column(conversation_participant::Column::ConversationId)
-            .filter(conversation_participant::Column::UserId.eq(me))
-            .into_query();
-        query = query
-            .filter(conversation::Column::Kind.eq(ConversationKind::External))
-            .filter(conversation::Column::Id.in_subquery(mine));
-    }
-    let conversations = query.all(db).await?;
-    let ids: Vec<ConversationId> = conversations.iter().map(|c| c.id).collect();
-    let people = participants_of(db, &ids).await?;
-    let unlocked = access.firm() || access.user().passed_step_up();
-    let readable: Vec<&conversation::Model> = conversations
-        .iter()
-        .filter(|c| !c.requires_second_factor || unlocked)
-        .collect();
-    let mut previews = last_messages(db, &readable).await?;
-    let unread = unread_counts(db, me, &ids).await?;
-    let mut out = Vec::with_capacity(conversations.len());
-    for c in conversations {
-        let locked = c.requires_second_factor && !unlocked;
-        let (subject, preview, names) = if locked {
-            (None, None, Vec::new())
-        } else {
-            let names = people
-                .get(&c.id)
-                .map(|p| p.iter().map(|(_, u)| u.display_name.clone()).collect())
-                .unwrap_or_default();
-            let preview = previews.remove(&c.id).map(|m| {
-                if m.deleted_at.is_some() {
-                    crate::text::MESSAGE_DELETED.to_string()
-                } else if m.body.is_empty() {
-                    crate::text::SENT_FILES.to_string()
-                } else {
-                    quote(&m.body, 120)
-                }
-            });
-            (Some(c.subject.clone()), preview, names)
-        };
-        out.push(ConversationSummary {
-            id: c.id,
-            kind: c.kind,
-            subject,
-            requires_second_factor: c.requires_second_factor,
-            locked,
-            participants: names,
-            last_message_at: when(c.last_message_at),
-            preview,
-            // Counted for those taking part: the firm's other people are not waited on.
-            unread: unread.get(&c.id).copied().unwrap_or(0),
+/// Whether this person reads a protected conversation's text: the firm always, a contact once
+/// they have passed the second factor.
+fn unlocked(access: &MatterAccess) -> bool {
+    access.firm() || access.user().passed_step_up()
+}
+
+/// A conversation's line as this person sees it: a protected one they have not unlocked shows
+/// only that it is there and how much is unread.
+fn line_of(
+    c: &conversation::Model,
+    people: Option<&Vec<(conversation_participant::Model, user::Model)>>,
+    latest: Option<&message::Model>,
+    unlocked: bool,
+    unread: u64,
+) -> ConversationSummary {
+    let locked = c.requires_second_factor && !unlocked;
+    let (subject, preview, names) = if locked {
+        (None, None, Vec::new())
+    } else {
+        let names = people
+            .map(|p| p.iter().map(|(_, u)| u.display_name.clone()).collect())
+            .unwrap_or_default();
+        let preview = latest.map(|m| {
+            if m.deleted_at.is_some() {
+                crate::text::MESSAGE_DELETED.to_string()
+            } else if m.body.is_empty() {
+                crate::text::SENT_FILES.to_string()
+            } else {
+                quote(&m.body, 120)
+            }
         });
+        (Some(c.subject.clone()), preview, names)
+    };
+    ConversationSummary {
+        id: c.id,
+        kind: c.kind,
+        subject,
+        requires_second_factor: c.requires_second_factor,
+        locked,
+        participants: names,
+        last_message_at: when(c.last_message_at),
+        preview,
+        // Counted for those taking part: the firm's other people are not waited on.
+        unread,
     }
-    Ok(out)
 }
 
 /// The latest message of each conversation, in one query: the one written at the
@@ -263,6 +327,8 @@ pub(super) fn quote(body: &str, chars: usize) -> String {
 #[derive(Default)]
 pub struct Shown {
     message: tokio::sync::OnceCell<Option<(MessageView, Option<UserId>)>>,
+    /// The conversation's line, but for what is each reader's own.
+    line: tokio::sync::OnceCell<Option<SharedLine>>,
     /// Who read, for a read receipt.
     reader: tokio::sync::OnceCell<Option<user::Model>>,
 }
@@ -360,7 +426,7 @@ pub async fn told(
     Ok(Some(crate::live::Told {
         change,
         message,
-        summary: summary(db, &matter, change.conversation).await?,
+        summary: summary(db, &matter, change.conversation, shown).await?,
         seen: None,
         gone: false,
     }))

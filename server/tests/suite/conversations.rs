@@ -2075,3 +2075,89 @@ async fn the_matter_page_reads_each_thing_once_and_writes_nothing() {
         world.portal.finish().await;
     }
 }
+
+/// What telling open pages of a new message costs the database (how fast, `./dossier.sh bench`
+/// measures with 1,000 pages): nothing more for more pages of the same people, and for one more
+/// person only their own part (may they see it, what have they not read); the conversation's
+/// line, its participants and its latest message are read once for everyone told.
+#[tokio::test]
+async fn telling_pages_of_a_change_costs_a_few_statements_a_person_and_none_a_page() {
+    /// As measured: whether Sam may see the conversation and what he has not read.
+    const A_PERSON: usize = 3;
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        if backend == Backend::Postgres {
+            let url = &world.portal.config.database.url;
+            dossier::live::start_listener(url, &world.portal.state).await;
+        }
+        let mut ada = world.browser("ada@firm.example").await;
+        let mut conversations = Vec::new();
+        for subject in ["One", "Two", "Three"] {
+            conversations.push(id_of(
+                &create(
+                    &mut ada,
+                    &world,
+                    &[&world.grace],
+                    &[("subject", subject), ("body", "Hello")],
+                )
+                .await,
+            ));
+        }
+        let grace = world.browser(GRACE).await;
+        let sam = world.browser(SAM).await;
+        let mut pages = Vec::new();
+        // One router, as the server has: its streams share one dispatcher.
+        let router = world.portal.router();
+        let open = async |pages: &mut Vec<Live>, who: &Browser<'_>| {
+            for _ in 0..2 {
+                pages.push(Live::open(router.clone(), who, &world.matter).await);
+            }
+        };
+        let tell = async |ada: &mut Browser<'_>, pages: &mut Vec<Live>, id: &str| {
+            let ((), seen) = dossier::db::statements::record(async {
+                let posted = ada
+                    .call("/api/conversations/post", &[("id", id), ("body", "News")])
+                    .await;
+                assert_eq!(posted.status, 200, "{}", posted.text());
+                for page in pages.iter_mut() {
+                    let told = page.next().await;
+                    assert_eq!(told.change.conversation.to_string(), id);
+                    assert!(told.summary.is_some() && told.message.is_some());
+                }
+            })
+            .await;
+            seen
+        };
+        let participants = |seen: &[String]| {
+            seen.iter()
+                .filter(|s| s.contains("FROM \"conversation_participants\" WHERE"))
+                .count()
+        };
+
+        open(&mut pages, &ada).await;
+        open(&mut pages, &grace).await;
+        let two_people = tell(&mut ada, &mut pages, &conversations[0]).await;
+        open(&mut pages, &ada).await;
+        open(&mut pages, &grace).await;
+        let twice_the_pages = tell(&mut ada, &mut pages, &conversations[1]).await;
+        assert_eq!(
+            twice_the_pages.len(),
+            two_people.len(),
+            "{backend:?}: {twice_the_pages:#?}"
+        );
+        open(&mut pages, &sam).await;
+        let three_people = tell(&mut ada, &mut pages, &conversations[2]).await;
+        assert_eq!(
+            participants(&three_people),
+            participants(&two_people),
+            "{backend:?}: the line is read once for all: {three_people:#?}"
+        );
+        assert!(
+            three_people.len() <= two_people.len() + A_PERSON,
+            "{backend:?}: {} statements for a third person: {three_people:#?}",
+            three_people.len() - two_people.len()
+        );
+        world.smtp.stop();
+        world.portal.finish().await;
+    }
+}

@@ -38,7 +38,7 @@ pub struct Read {
     pub at: crate::when::Moment,
 }
 
-/// What one person's open page is told of a change (`conversations::reading::told`).
+/// What one person's open page is told of a change (`conversations::telling::told`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Told {
     pub change: Change,

@@ -8,7 +8,7 @@
 //! (one query), who holds them (a few more), and asks the policy once per person, not once per
 //! page, so a thousand open pages cost about as much as the people behind them. What a person
 //! is told carries the new message and the conversation's line as they see them
-//! (`conversations::reading::told`), so their pages need not ask again. Sessions are
+//! (`conversations::telling::told`), so their pages need not ask again. Sessions are
 //! read from the store for each change and on the hub's period (a minute), never cached, so a
 //! stream ends with its session whatever ended it (sign-out, idle, lifetime, a disabled
 //! account, a password change); it ends too when the node shuts down, and when its page reads
@@ -40,7 +40,7 @@ use tower_sessions::{Session, session::Id};
 
 use app::{
     AppError,
-    conversations::reading,
+    conversations::telling,
     live::{CHANNEL, Change},
     policy::{Actor, SessionFacts},
     state::AppState,
@@ -199,10 +199,10 @@ async fn told(
     db: &sea_orm::DatabaseConnection,
     actor: &Actor,
     change: Change,
-    shown: &reading::Shown,
-    checked: &reading::Checked,
+    shown: &telling::Shown,
+    checked: &telling::Checked,
 ) -> Option<Arc<str>> {
-    match reading::told(db, actor, change, shown, checked).await {
+    match telling::told(db, actor, change, shown, checked).await {
         Ok(told) => told.and_then(|t| serde_json::to_string(&t).ok().map(Arc::from)),
         Err(e) => {
             tracing::warn!(error = %e, "live updates could not check a person");
@@ -276,9 +276,9 @@ async fn dispatch(streams: Streams, state: AppState) {
                         people.entry(user.id()).or_insert_with(|| actor.clone());
                     }
                 }
-                let access = reading::Checked::default();
+                let access = telling::Checked::default();
                 for change in batch {
-                    let shown = reading::Shown::default();
+                    let shown = telling::Shown::default();
                     let (shown, access) = (&shown, &access);
                     let verdicts: HashMap<app::ids::UserId, Arc<str>> =
                         stream::iter(people.clone())

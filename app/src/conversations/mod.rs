@@ -30,6 +30,8 @@ pub mod requests;
 mod requests_ui;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod telling;
 mod thread_ui;
 
 use crate::ids::{AttachmentId, ConversationId, MatterId, MessageId, UserId};

@@ -151,6 +151,8 @@ test('every step of the reference guide, in the matter window and on a phone', a
   // Accepting the invitation signed her in.
   await clientOpens(client, matter, 'Evidence');
   const shared = client.getByTestId(T.MESSAGES_LIST).getByTestId(T.SHARED_ITEM).filter({ hasText: 'Evidence' });
+  // The conversation loads after the click: counting at once could find nothing yet.
+  await shared.waitFor();
   // "The Shared icon is denoted next to the name of the document."
   assert.equal(await shared.locator('.shared-icon[aria-label=Shared]').count(), 1);
   await shared.getByRole('button').click();

@@ -12,7 +12,7 @@ use std::sync::{Arc, RwLock};
 
 use axum::{
     body::{Body, Bytes, to_bytes},
-    extract::{Request, State},
+    extract::Request,
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -38,11 +38,8 @@ const MAX_PAGE: usize = 256 * 1024;
 /// away for a moment, say) stays for long.
 const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 
-pub async fn serve(
-    State((state, cache)): State<(AppState, FrontPage)>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// Serves the anonymous front page from memory, or passes the request on.
+pub async fn serve(state: &AppState, cache: &FrontPage, request: Request, next: Next) -> Response {
     if !is_anonymous_front_page(&request) {
         return next.run(request).await;
     }

@@ -8,7 +8,6 @@ use axum::{
     Router,
     extract::{MatchedPath, Request, State},
     http::header,
-    middleware::Next,
     response::{IntoResponse, Response},
     routing::get,
 };
@@ -39,22 +38,38 @@ fn recorder() -> Result<&'static PrometheusHandle, String> {
         .map_err(Clone::clone)
 }
 
-/// Counts every request by route pattern (never the raw path: ids would make a series each),
-/// method and status, with its latency.
-pub async fn track(request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "other".to_string(), |m| m.as_str().to_string());
-    let method = request.method().to_string();
-    let started = Instant::now();
-    let response = next.run(request).await;
-    let status = response.status().as_u16().to_string();
-    metrics::counter!("dossier_http_requests_total", "route" => route.clone(), "method" => method.clone(), "status" => status)
-        .increment(1);
-    metrics::histogram!(REQUEST_SECONDS, "route" => route, "method" => method)
-        .record(started.elapsed().as_secs_f64());
-    response
+/// A request being timed for the request metrics, from when it came in.
+pub struct Timing {
+    route: String,
+    method: String,
+    started: Instant,
+}
+
+impl Timing {
+    /// Nothing when metrics are off: the labels would be built for every request only to be
+    /// dropped.
+    pub fn start(request: &Request) -> Option<Self> {
+        RECORDER.get()?;
+        let route = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map_or_else(|| "other".to_string(), |m| m.as_str().to_string());
+        Some(Self {
+            route,
+            method: request.method().to_string(),
+            started: Instant::now(),
+        })
+    }
+
+    /// Counts the request by route pattern (never the raw path: ids would make a series each),
+    /// method and status, with its latency.
+    pub fn record(self, response: &Response) {
+        let status = response.status().as_u16().to_string();
+        metrics::counter!("dossier_http_requests_total", "route" => self.route.clone(), "method" => self.method.clone(), "status" => status)
+            .increment(1);
+        metrics::histogram!(REQUEST_SECONDS, "route" => self.route, "method" => self.method)
+            .record(self.started.elapsed().as_secs_f64());
+    }
 }
 
 /// An upload request in progress, for as long as this lives.

@@ -4,7 +4,6 @@ use std::time::Duration;
 
 use axum::{
     Json, Router,
-    body::{Body, to_bytes},
     extract::{DefaultBodyLimit, Request, State},
     http::{StatusCode, header},
     middleware,
@@ -22,9 +21,6 @@ use tower_http::{
 };
 
 use app::{AppError, shell::shell, state::AppState, system};
-
-/// Largest body a server function accepts; files travel on their own streaming routes.
-pub const SERVER_FN_BODY_LIMIT: usize = 256 * 1024;
 
 /// The routes that are neither pages nor server functions. The authorization matrix test reads
 /// this list, so a route added here without a matrix entry fails it.
@@ -63,21 +59,12 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::transfer::routes())
         .leptos_routes_with_context(&state, generate_route_list(app::App), context, pages)
         .fallback(fallback)
-        .layer(middleware::from_fn_with_state(
-            (state.clone(), crate::front_page::FrontPage::default()),
-            crate::front_page::serve,
-        ))
         .layer(crate::sessions::DbSessionStore::new(state.db.clone()).layer(state.portal.https))
         .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::security::limit_anonymous,
+            crate::edge::Edge::new(state.clone()),
+            crate::edge::pass,
         ))
-        .layer(middleware::from_fn(server_fn_guard))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::security::client_ip))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::security::refuse_cross_site))
-        .layer(DefaultBodyLimit::max(SERVER_FN_BODY_LIMIT))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::security::headers))
-        .layer(middleware::from_fn(crate::metrics::track))
+        .layer(DefaultBodyLimit::max(crate::server_fns::BODY_LIMIT))
         // Outside the server-function guard, which reads the bodies it corrects.
         .layer(compress_pages())
         .layer(CatchPanicLayer::custom(|_| {
@@ -137,88 +124,6 @@ async fn health(State(state): State<AppState>) -> Response {
         "version": status.version,
     });
     (code, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
-}
-
-/// Every server function passes here. Bodies are small (files travel on their own streaming
-/// routes), and a typed error, which `server_fn` always sends with status 500, gets the status
-/// its variant stands for: one place, for every server function.
-async fn server_fn_guard(request: Request, next: middleware::Next) -> Response {
-    if !request.uri().path().starts_with("/api/") {
-        return next.run(request).await;
-    }
-    // Server functions read their whole body anyway; reading it here, capped, turns an oversized
-    // one (declared or chunked) into a 413 with a sentence instead of a deserialization error.
-    let (parts, body) = request.into_parts();
-    let body = match to_bytes(body, SERVER_FN_BODY_LIMIT).await {
-        Ok(body) => body,
-        Err(e) if caused_by::<tower_http::timeout::TimeoutError>(&e) => {
-            return (
-                StatusCode::REQUEST_TIMEOUT,
-                AppError::bad_request(app::text::THE_REQUEST_ARRIVED_TOO_SLOWLY_AND),
-            )
-                .into_response();
-        }
-        Err(_) => {
-            return AppError::TooLarge(app::text::this_request_is_too_large_the(
-                &(SERVER_FN_BODY_LIMIT / 1024),
-            ))
-            .into_response();
-        }
-    };
-    if let Some(refused) = overlong_field(&body) {
-        return refused.into_response();
-    }
-    let response = next.run(Request::from_parts(parts, Body::from(body))).await;
-    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
-        || !response
-            .headers()
-            .contains_key(server_fn::error::SERVER_FN_ERROR_HEADER)
-    {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let bytes = to_bytes(body, 64 * 1024).await.unwrap_or_default();
-    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status =
-            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    }
-    Response::from_parts(parts, Body::from(bytes))
-}
-
-/// Whether `T` is somewhere in the chain of causes of a body error.
-fn caused_by<T: std::error::Error + 'static>(error: &axum::Error) -> bool {
-    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(e) = cause {
-        if e.is::<T>() {
-            return true;
-        }
-        cause = e.source();
-    }
-    false
-}
-
-/// The longest text a server-function field may hold, in characters, checked before any server
-/// function sees it; each domain checks its own, tighter limits with its own sentences. Without
-/// a cap here a 50,000-character search reached SQLite's LIKE limit and answered 500.
-const FIELD_LIMITS: &[(&str, usize)] = &[("body", 25_000), ("description", 12_000)];
-/// Any other field: names, addresses, subjects, passwords, tokens, searches, ids.
-const FIELD_LIMIT: usize = 2_000;
-
-/// A 400 with a sentence for the first form field longer than its limit.
-fn overlong_field(body: &[u8]) -> Option<AppError> {
-    url::form_urlencoded::parse(body).find_map(|(name, value)| {
-        let limit = FIELD_LIMITS
-            .iter()
-            .find(|(field, _)| *field == name)
-            .map_or(FIELD_LIMIT, |(_, limit)| *limit);
-        (value.chars().count() > limit).then(|| {
-            AppError::bad_request(format!(
-                "A field of this form (\u{201c}{}\u{201d}) is too long: at most {limit} characters \
-                 are accepted.",
-                name.chars().take(40).collect::<String>()
-            ))
-        })
-    })
 }
 
 /// Server functions are routed by leptos_axum; anything else under /api is not an API call.

@@ -2,10 +2,9 @@
 //! state-changing request (Leptos server functions have no CSRF protection of their own).
 
 use axum::{
-    extract::{Request, State},
+    extract::Request,
     http::{HeaderValue, Method, header},
-    middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 
 use std::net::{IpAddr, SocketAddr};
@@ -14,8 +13,8 @@ use axum::extract::ConnectInfo;
 
 use app::{AppError, policy::ClientIp, security::RESOURCE_CSP, state::AppState};
 
-pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
+/// The headers every response carries.
+pub fn set_headers(response: &mut Response, https: bool) {
     let h = response.headers_mut();
     // Pages set their own policy with a per-response nonce; everything else runs nothing.
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
@@ -52,37 +51,31 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
             "geolocation=(), microphone=(), payment=(), usb=(), interest-cohort=()",
         ),
     );
-    if state.portal.https {
+    if https {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
-    response
 }
 
 /// Refuses a state-changing request that a browser says came from another site. Browsers send
 /// `Sec-Fetch-Site` (and `Origin`) on every such request; clients that are not browsers send
 /// neither and carry no ambient cookies, so they pass.
-pub async fn refuse_cross_site(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub fn refuse_cross_site(request: &Request, public_url: &str) -> Result<(), AppError> {
     if !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    ) && is_cross_site(&request, &state.portal.public_url)
+    ) && is_cross_site(request, public_url)
     {
         tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
-        return AppError::Forbidden(
+        return Err(AppError::Forbidden(
             "This request came from another website and was refused. If you were using the \
              portal, reload the page and try again."
                 .into(),
-        )
-        .into_response();
+        ));
     }
-    next.run(request).await
+    Ok(())
 }
 
 fn is_cross_site(request: &Request, public_url: &str) -> bool {
@@ -103,16 +96,12 @@ fn is_cross_site(request: &Request, public_url: &str) -> bool {
 
 /// Resolves the client's address once, for throttling and the audit trail. `X-Forwarded-For` is
 /// read right to left and believed only as far as it was written by our trusted proxies.
-pub async fn client_ip(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+pub fn note_client(trusted_proxies: &[IpAddr], request: &mut Request) {
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
-    let trusted = &state.portal.trusted_proxies;
+    let trusted = trusted_proxies;
     let ip = peer.map(|peer| {
         if !trusted.contains(&peer) {
             return peer;
@@ -137,7 +126,6 @@ pub async fn client_ip(
     request
         .extensions_mut()
         .insert(app::policy::RequestMemo::default());
-    next.run(request).await
 }
 
 /// Server functions anyone may call without signing in, besides sign-in itself (which has its own
@@ -157,17 +145,17 @@ pub const ANONYMOUS_CALLS_PER_IP: app::limits::Rule =
 
 /// Limits the anonymous calls per client IP (reserved before the call runs, so parallel
 /// requests cannot slip past), with a 429 and a sentence beyond.
+/// Takes the request's parts, not the request: a body is not `Sync`, and this waits.
 pub async fn limit_anonymous(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let path = request.uri().path();
+    state: &AppState,
+    request: &axum::http::request::Parts,
+) -> Result<(), AppError> {
+    let path = request.uri.path();
     if !ANONYMOUS_CALLS.contains(&path) {
-        return next.run(request).await;
+        return Ok(());
     }
-    let Some(ClientIp(Some(ip))) = request.extensions().get::<ClientIp>().copied() else {
-        return next.run(request).await;
+    let Some(ClientIp(Some(ip))) = request.extensions.get::<ClientIp>().copied() else {
+        return Ok(());
     };
     let key = format!("anonymous:{ip}");
     let budget = app::limits::Budget {
@@ -179,11 +167,9 @@ pub async fn limit_anonymous(
     match app::limits::reserve(&state.db, budget).await {
         Ok(Ok(reservation)) => {
             reservation.keep();
-            next.run(request).await
+            Ok(())
         }
-        Ok(Err(e)) => e
-            .refusal("Too many requests came from your network")
-            .into_response(),
-        Err(e) => e.into_response(),
+        Ok(Err(e)) => Err(e.refusal("Too many requests came from your network")),
+        Err(e) => Err(e),
     }
 }

@@ -9,6 +9,7 @@
 
 use std::time::Duration;
 
+use app::entities::session::{self as row, row_id};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TryInsertResult,
 };
@@ -20,24 +21,6 @@ use tower_sessions::{
     session_store::{self, ExpiredDeletion, SessionStore},
 };
 
-mod row {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "sessions")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub id: String,
-        pub data: String,
-        pub expires_at: DateTimeUtc,
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
-
 /// Name of the session cookie over plain http (a portal on loopback or in tests).
 pub const COOKIE: &str = "dossier_session";
 /// Under https: the `__Host-` prefix makes browsers refuse the cookie unless it is `Secure`,
@@ -46,12 +29,6 @@ pub const HOST_COOKIE: &str = "__Host-dossier_session";
 /// The cookie's own lifetime: the longest idle timeout a firm may choose. The row ends sooner,
 /// after the firm's actual idle timeout.
 const COOKIE_MAX_IDLE_MINUTES: i64 = *app::settings::IDLE_MINUTES.end() as i64;
-
-/// What a session row is stored under: never the id itself.
-fn row_id(id: &Id) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(id.to_string().as_bytes()))
-}
 
 #[derive(Clone)]
 pub struct DbSessionStore {

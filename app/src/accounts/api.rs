@@ -231,10 +231,14 @@ pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
 #[server(name = SignOut, prefix = "/api", endpoint = "accounts/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
     let call = Call::current().await?;
-    if let Some(session_ref) = super::push::existing_session_ref(&call.session).await? {
+    let session_ref = super::push::existing_session_ref(&call.session).await?;
+    // The session first, then its devices: a subscribe racing this one either is in before the
+    // devices are forgotten, or finds its session gone (`push::subscribe`).
+    call.session.flush().await.map_err(AppError::internal)?;
+    if let Some(session_ref) = session_ref {
         super::push::forget_session(&call.state.db, &session_ref).await?;
     }
-    call.session.flush().await.map_err(AppError::internal)
+    Ok(())
 }
 
 /// Ends every session of the signed-in person, on every device, this one included.

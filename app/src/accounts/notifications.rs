@@ -91,12 +91,11 @@ pub async fn subscribe_push(
     let call = Call::current().await?;
     let person = call.actor.signed_in()?.id();
     let state = &call.state;
-    let session_ref = super::push::session_ref(&call.session).await?;
     super::push::subscribe(
         &state.db,
         &state.portal.push,
         person,
-        &session_ref,
+        &call.session,
         &endpoint,
         &p256dh,
         &auth,

@@ -191,11 +191,15 @@ pub async fn forget_person(
 /// then keeps only their newest [`MAX_DEVICES`]. An upsert, so that the same device twice at
 /// once does not fail on the endpoint's uniqueness; and one of the person's at a time (the
 /// trim reads, then deletes), so that many at once leave exactly the newest ten.
+///
+/// The subscription must not outlive the session that makes it. Signing out deletes the
+/// session, then forgets its devices; so a subscribe that lands after that forgetting finds, once
+/// committed, that its session is gone, and takes itself back.
 pub async fn subscribe(
     db: &sea_orm::DatabaseConnection,
     vapid: &Vapid,
     person: UserId,
-    session_ref: &str,
+    session: &tower_sessions::Session,
     raw_endpoint: &str,
     p256dh: &str,
     auth: &str,
@@ -204,16 +208,17 @@ pub async fn subscribe(
     use sea_orm::{QueryOrder, sea_query::OnConflict};
     let endpoint = endpoint(raw_endpoint, vapid.allow_local)?;
     keys(p256dh, auth)?;
+    let session_ref = session_ref(session).await?;
     let txn = crate::db::begin_write(db).await?;
     crate::db::lock_person(&txn, person).await?;
     push_subscription::Entity::insert(push_subscription::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(person),
-        endpoint: Set(endpoint),
+        endpoint: Set(endpoint.clone()),
         p256dh: Set(p256dh.to_string()),
         auth: Set(auth.to_string()),
         created_at: Set(Utc::now()),
-        session_ref: Set(Some(session_ref.to_string())),
+        session_ref: Set(Some(session_ref.clone())),
     })
     .on_conflict(
         OnConflict::column(Column::Endpoint)
@@ -245,6 +250,14 @@ pub async fn subscribe(
             .await?;
     }
     txn.commit().await?;
+    if !super::server::session_stands(db, session, person).await? {
+        push_subscription::Entity::delete_many()
+            .filter(Column::Endpoint.eq(&endpoint))
+            .filter(Column::SessionRef.eq(&session_ref))
+            .exec(db)
+            .await?;
+        return Err(AppError::Unauthenticated);
+    }
     Ok(())
 }
 

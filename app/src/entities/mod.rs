@@ -24,6 +24,7 @@ pub mod push_subscription;
 pub mod recovery_code;
 pub mod requested_file;
 pub mod secret_key_check;
+pub mod session;
 pub mod setup_token;
 pub mod share;
 pub mod share_revocation;

@@ -429,7 +429,7 @@ async fn cross_site_state_changes_are_refused() {
 #[tokio::test]
 async fn oversized_server_function_bodies_get_413_with_a_sentence() {
     let portal = TestPortal::start(Backend::Sqlite).await;
-    let big = "x".repeat(dossier::routes::SERVER_FN_BODY_LIMIT + 1);
+    let big = "x".repeat(dossier::server_fns::BODY_LIMIT + 1);
     let reply = portal.call("/api/accounts/setup", &[("token", &big)]).await;
     assert_eq!(reply.status, 413);
     assert!(reply.text().contains("too large"), "{}", reply.text());

@@ -447,3 +447,58 @@ async fn push_ends_with_the_session_that_turned_it_on() {
         world.portal.finish().await;
     }
 }
+
+/// A session's sign-out and its subscribes at once, as a browser signing out while its account
+/// page turns push on: no device of that session is left receiving push, whichever lands first.
+/// Each subscribe either is in before the sign-out forgets the session's devices, or finds its
+/// session gone and takes itself back (401).
+#[tokio::test]
+async fn a_subscribe_racing_its_sessions_sign_out_does_not_outlive_it() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    for backend in BACKENDS {
+        let world = World::start(backend).await;
+        let service = PushService::start().await;
+        for round in 0..3 {
+            let grace = world.browser(GRACE).await;
+            let cookie = grace.cookie.as_deref();
+            let devices: Vec<_> = (0..20u8)
+                .map(|i| service.subscribe(&format!("r{round}-{i}"), i + 1))
+                .collect();
+            let forms: Vec<_> = devices.iter().map(|d| d.form()).collect();
+            let mut calls: Vec<_> = forms
+                .iter()
+                .map(|form| {
+                    world
+                        .portal
+                        .call_with_cookie("/api/account/push/subscribe", form, cookie)
+                })
+                .collect();
+            calls.insert(
+                10,
+                world
+                    .portal
+                    .call_with_cookie("/api/accounts/sign-out", &[], cookie),
+            );
+            let replies = futures_util::future::join_all(calls).await;
+            assert_eq!(replies[10].status, 200, "{}", replies[10].text());
+            for reply in &replies {
+                assert!(
+                    matches!(reply.status.as_u16(), 200 | 401),
+                    "{backend:?}: {} {}",
+                    reply.status,
+                    reply.text()
+                );
+            }
+            let left = app::entities::push_subscription::Entity::find()
+                .count(&world.portal.state.db)
+                .await
+                .expect("count");
+            assert_eq!(
+                left,
+                0,
+                "{backend:?}, round {round}: {} of 20 subscribes were answered 200",
+                common::count(&replies, 200) - 1
+            );
+        }
+    }
+}

@@ -96,12 +96,11 @@ fn is_cross_site(request: &Request, public_url: &str) -> bool {
 
 /// Resolves the client's address once, for throttling and the audit trail. `X-Forwarded-For` is
 /// read right to left and believed only as far as it was written by our trusted proxies.
-pub fn note_client(trusted_proxies: &[IpAddr], request: &mut Request) {
+pub fn note_client(trusted: &[IpAddr], request: &mut Request) {
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
-    let trusted = trusted_proxies;
     let ip = peer.map(|peer| {
         if !trusted.contains(&peer) {
             return peer;

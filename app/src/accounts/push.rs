@@ -250,7 +250,8 @@ pub async fn subscribe(
             .await?;
     }
     txn.commit().await?;
-    if !super::server::session_stands(db, session, person).await? {
+    let still = crate::policy::Actor::stored(db, session).await?;
+    if !matches!(still, crate::policy::Actor::User(ref u) if u.id() == person) {
         push_subscription::Entity::delete_many()
             .filter(Column::Endpoint.eq(&endpoint))
             .filter(Column::SessionRef.eq(&session_ref))

@@ -57,37 +57,6 @@ pub async fn start_session(
     super::push::session_ref(session).await.map(drop)
 }
 
-/// Whether `session` still stands in the database as `person`'s: not signed out (its row is
-/// still there) and not ended since it signed in (revoked, or the account disabled). For a write
-/// that must not outlive its session, asked after the write is committed.
-pub async fn session_stands(
-    db: &DatabaseConnection,
-    session: &tower_sessions::Session,
-    person: UserId,
-) -> Result<bool, AppError> {
-    use crate::entities::session as row;
-    let Some(id) = session.id() else {
-        return Ok(false);
-    };
-    let row = row::Entity::find_by_id(row::row_id(&id))
-        .filter(row::Column::ExpiresAt.gt(Utc::now()))
-        .one(db)
-        .await?;
-    let signed_in_at: Option<chrono::DateTime<Utc>> = session
-        .get(SESSION_SIGNED_IN_AT)
-        .await
-        .map_err(AppError::internal)?;
-    let (Some(_), Some(at)) = (row, signed_in_at) else {
-        return Ok(false);
-    };
-    Ok(user::Entity::find_by_id(person)
-        .one(db)
-        .await?
-        .is_some_and(|u| {
-            u.disabled_at.is_none() && u.sessions_revoked_at.is_none_or(|revoked| at >= revoked)
-        }))
-}
-
 /// Ends every session of `user` at its next use, and their devices' push with them, except the
 /// device subscribed by the session that carries on (`keep`, its push reference).
 pub async fn revoke_sessions(

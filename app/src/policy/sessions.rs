@@ -108,6 +108,28 @@ impl Actor {
         }
     }
 
+    /// Who holds `session` as the database has it now, not as this request loaded it: nobody
+    /// once it was signed out (its row is gone) or ended since (the same rules as
+    /// `from_session`). For a write that must not outlive its session, asked after the write
+    /// is committed.
+    pub async fn stored(db: &DatabaseConnection, session: &Session) -> Result<Self, AppError> {
+        use crate::entities::session as row;
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let Some(id) = session.id() else {
+            return Ok(Self::Anonymous);
+        };
+        let found = row::Entity::find_by_id(row::row_id(&id))
+            .filter(row::Column::ExpiresAt.gt(chrono::Utc::now()))
+            .one(db)
+            .await?;
+        // A row that does not decode is a session that no longer stands.
+        let Some(data) = found.and_then(|r| serde_json::from_str(&r.data).ok()) else {
+            return Ok(Self::Anonymous);
+        };
+        let mut actors = Self::from_many(db, vec![((), SessionFacts::from_data(&data))]).await?;
+        Ok(actors.remove(&()).unwrap_or(Self::Anonymous))
+    }
+
     /// Who holds each of many stored sessions, in a few queries whatever their number (the
     /// firm's settings, their users, their authenticators): the live-update streams ask this of
     /// every open page on each change. The same rules as `from_session`, which also writes the

@@ -451,16 +451,26 @@ async fn push_ends_with_the_session_that_turned_it_on() {
 /// A session's sign-out and its subscribes at once, as a browser signing out while its account
 /// page turns push on: no device of that session is left receiving push, whichever lands first.
 /// Each subscribe either is in before the sign-out forgets the session's devices, or finds its
-/// session gone and takes itself back (401).
+/// session gone and takes itself back (401). The same when another of her sessions signs her
+/// out everywhere.
 #[tokio::test]
 async fn a_subscribe_racing_its_sessions_sign_out_does_not_outlive_it() {
     use sea_orm::{EntityTrait, PaginatorTrait};
     for backend in BACKENDS {
         let world = World::start(backend).await;
         let service = PushService::start().await;
-        for round in 0..3 {
+        for round in 0..6 {
             let grace = world.browser(GRACE).await;
             let cookie = grace.cookie.as_deref();
+            let elsewhere = world.browser(GRACE).await;
+            let (end, ender) = if round < 3 {
+                ("/api/accounts/sign-out", cookie)
+            } else {
+                (
+                    "/api/accounts/sign-out-everywhere",
+                    elsewhere.cookie.as_deref(),
+                )
+            };
             let devices: Vec<_> = (0..20u8)
                 .map(|i| service.subscribe(&format!("r{round}-{i}"), i + 1))
                 .collect();
@@ -473,12 +483,7 @@ async fn a_subscribe_racing_its_sessions_sign_out_does_not_outlive_it() {
                         .call_with_cookie("/api/account/push/subscribe", form, cookie)
                 })
                 .collect();
-            calls.insert(
-                10,
-                world
-                    .portal
-                    .call_with_cookie("/api/accounts/sign-out", &[], cookie),
-            );
+            calls.insert(10, world.portal.call_with_cookie(end, &[], ender));
             let replies = futures_util::future::join_all(calls).await;
             assert_eq!(replies[10].status, 200, "{}", replies[10].text());
             for reply in &replies {
@@ -496,7 +501,7 @@ async fn a_subscribe_racing_its_sessions_sign_out_does_not_outlive_it() {
             assert_eq!(
                 left,
                 0,
-                "{backend:?}, round {round}: {} of 20 subscribes were answered 200",
+                "{backend:?}, round {round} ({end}): {} of 20 subscribes were answered 200",
                 common::count(&replies, 200) - 1
             );
         }
